@@ -1,0 +1,75 @@
+# Samverkan: two commands on a fresh machine — `make run` and `make test`.
+# Everything is installed from requirements.lock (exact versions with hashes).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded default is a development set-up: DEBUG on unless the caller says otherwise.
+export DEBUG ?= true
+
+.PHONY: help install setup run test e2e lint format check bench messages lock clean
+
+help:
+	@echo "make run    set up (virtualenv, migrations, reference and demo data) and serve http://$(HOST):$(PORT)"
+	@echo "make test   set up and run the whole test suite (browser tests included)"
+	@echo "make bench  seed the national-scale data set and print the benchmark table"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make messages  extract and compile the translation catalogues"
+	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+
+run: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	mkdir -p var
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+
+bench: setup
+	$(PY) -m bench.run
+
+messages: install
+	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*'
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,19 @@
+"""The Celery application. Tasks are found in each app's tasks.py.
+
+Without REDIS_URL the settings make every task run eagerly in-process, so the
+embedded default works with nothing else running. The beat schedule lives here,
+in code; there is one beat scheduler in production (docker-compose.yml).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("samverkan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Filled in by the issues that add periodic work (reminders, stale report checks).
+app.conf.beat_schedule = {}

@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import (
+    County,
+    LocalPoliceArea,
+    Membership,
+    Municipality,
+    Organisation,
+    PoliceRegion,
+    User,
+    VulnerableArea,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+class OrganisationMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Work"), {"fields": ("title",)}),
+    )
+    inlines = [MembershipInline]
+    list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+
+
+@admin.register(PoliceRegion)
+class PoliceRegionAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("code", "letter_code", "name", "police_region")
+    list_filter = ("police_region",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "county")
+    list_filter = ("county",)
+    search_fields = ("name", "code")
+    list_select_related = ("county",)
+
+
+@admin.register(LocalPoliceArea)
+class LocalPoliceAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "police_region")
+    list_filter = ("police_region",)
+    search_fields = ("name",)
+    filter_horizontal = ("municipalities",)
+    list_select_related = ("police_region",)
+
+
+@admin.register(VulnerableArea)
+class VulnerableAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "category", "year_assessed")
+    list_filter = ("category", "year_assessed")
+    search_fields = ("name", "municipality__name")
+    autocomplete_fields = ("municipality",)
+    list_select_related = ("municipality",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "municipality", "local_police_area", "county")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    autocomplete_fields = ("municipality", "local_police_area", "county")
+    inlines = [OrganisationMembershipInline]
+    list_select_related = ("municipality", "local_police_area", "county")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role", "organisation__kind")
+    search_fields = ("user__username", "user__last_name", "organisation__name")
+    autocomplete_fields = ("user", "organisation")
+    list_select_related = ("user", "organisation")

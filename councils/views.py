@@ -1,0 +1,99 @@
+"""Pages about the user, their organisations and the municipalities they may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from councils import access, selectors
+from councils.models import County
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "councils/home.html",
+        {
+            "memberships": selectors.memberships_of(request.user),
+            "rows": selectors.my_municipalities(request.user),
+            "reads_everywhere": access.reads_everywhere(request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    county_code = request.GET.get("county") or None
+    municipalities = selectors.municipalities_list(request.user, county_code=county_code)
+    visible_counties = County.objects.filter(
+        municipalities__in=access.municipalities_for(request.user)
+    ).distinct()
+    return render(
+        request,
+        "councils/municipality_list.html",
+        {
+            "municipalities": municipalities,
+            "counties": visible_counties,
+            "county_code": county_code,
+        },
+    )
+
+
+@require_GET
+@login_required
+def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = selectors.municipality_detail(request.user, code)
+    return render(
+        request,
+        "councils/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "row": selectors.MunicipalityRow(
+                municipality, access.capabilities(request.user, municipality)
+            ),
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "councils/my_organisations.html",
+        {"memberships": selectors.memberships_of(request.user)},
+    )
+
+
+@require_GET
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_or_404(request.user, pk)
+    return render(
+        request,
+        "councils/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation),
+            "show_contacts": access.can_manage_members(request.user, organisation),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for the load balancer and docker-compose: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure means "not ready"
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

@@ -1,0 +1,1 @@
+"""Models of the followup app arrive with their issue (see README.md, "Roadmap")."""
