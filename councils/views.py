@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from councils import access, selectors
+from councils.http import only
 from councils.models import County
 
 
@@ -46,10 +47,11 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @login_required
 def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
     municipality = selectors.municipality_detail(request.user, code)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
     return render(
         request,
         "councils/municipality_detail.html",
@@ -72,10 +74,11 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_or_404(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
     return render(
         request,
         "councils/organisation_detail.html",

@@ -1,0 +1,96 @@
+"""`make bench`: seed the national data set and print the benchmark table.
+
+Pages are requested in-process with Django's test client: latency percentiles and
+query counts per page. The table is printed and written to bench/results/latest.md.
+Later issues add the load test under gunicorn, the PDF render and the reminder job.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.seed_national import seed  # sets up Django
+from councils.models import County, Municipality, User
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
+
+
+def measure(client: Client, url: str) -> dict[str, float]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    queries = len(captured)
+    timings = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        reset_queries()
+    timings.sort()
+    return {
+        "queries": queries,
+        "p50": statistics.median(timings),
+        "p95": timings[int(len(timings) * 0.95) - 1],
+        "rps": 1000 / statistics.mean(timings),
+    }
+
+
+def main() -> None:
+    seed()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    vg = County.objects.get(code="14")
+    uppsala_municipality = Municipality.objects.get(code="0380")
+    cases = [
+        (
+            "start page, county officer (Västra Götaland, 49 municipalities)",
+            f"county{vg.code}",
+            reverse("home"),
+        ),
+        ("start page, coordinator", "coord0380", reverse("home")),
+        ("municipality list, national reader (290)", "national", reverse("municipality-list")),
+        (
+            "municipality page, coordinator",
+            "coord0380",
+            reverse("municipality-detail", args=[uppsala_municipality.code]),
+        ),
+        ("my organisations, coordinator", "coord0380", reverse("my-organisations")),
+    ]
+    rows = []
+    for label, username, url in cases:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        rows.append((label, measure(client, url)))
+
+    header = "| page | queries | p50 ms | p95 ms | req/s (one process) |\n|---|---:|---:|---:|---:|"
+    lines = [
+        f"| {label} | {m['queries']} | {m['p50']:.1f} | {m['p95']:.1f} | {m['rps']:.0f} |"
+        for label, m in rows
+    ]
+    meta = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({platform.machine()}, {os.cpu_count()} cores), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, database {connection.vendor}, {REPEAT} requests per page."
+    )
+    table = "\n".join([header, *lines])
+    print(table)
+    print(meta)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(f"# Benchmarks\n\n{meta}\n\n{table}\n", encoding="utf-8")
+    print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""councils.access: who may see, edit and review which municipality."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from councils import access
+from councils.access import Capability as C
+from councils.models import Organisation, Role
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(queryset) -> set[str]:
+    return set(queryset.values_list("code", flat=True))
+
+
+def test_coordinator_reads_and_edits_only_their_municipality(owner, home, neighbour, away):
+    assert codes(access.municipalities_for(owner, C.READ)) == {home.code}
+    assert codes(access.municipalities_for(owner, C.EDIT)) == {home.code}
+    assert codes(access.municipalities_for(owner, C.REVIEW)) == set()
+    assert access.capabilities(owner, home) == {C.READ, C.INTERNAL, C.EDIT}
+    assert access.capabilities(owner, away) == frozenset()
+    assert access.capabilities(owner, neighbour) == frozenset()
+
+
+def test_reader_in_the_municipality_sees_drafts_but_does_not_edit(colleague, home):
+    assert access.capabilities(colleague, home) == {C.READ, C.INTERNAL}
+    assert not access.can(colleague, C.EDIT, home)
+
+
+def test_police_liaison_reviews_every_municipality_of_their_police_area(
+    liaison, home, neighbour, away
+):
+    assert codes(access.municipalities_for(liaison, C.REVIEW)) == {home.code, neighbour.code}
+    assert codes(access.municipalities_for(liaison, C.EDIT)) == set()
+    assert access.capabilities(liaison, neighbour) == {C.READ, C.INTERNAL, C.REVIEW}
+    assert not access.can(liaison, C.READ, away)
+
+
+def test_county_officer_reads_every_municipality_of_the_county_and_no_drafts(
+    county_officer, home, neighbour, away
+):
+    assert codes(access.municipalities_for(county_officer, C.READ)) == {home.code, neighbour.code}
+    assert codes(access.municipalities_for(county_officer, C.INTERNAL)) == set()
+    assert access.capabilities(county_officer, home) == {C.READ}
+    assert access.capabilities(county_officer, away) == frozenset()
+
+
+def test_national_reader_reads_everything_but_no_drafts(national_reader, home, away):
+    assert codes(access.municipalities_for(national_reader, C.READ)) >= {home.code, away.code}
+    assert access.reads_everywhere(national_reader)
+    assert access.capabilities(national_reader, away) == {C.READ}
+    assert not access.municipalities_for(national_reader, C.INTERNAL).exists()
+
+
+def test_superuser_may_do_everything(superuser, away):
+    assert access.capabilities(superuser, away) == set(C)
+    assert access.reads_everywhere(superuser)
+
+
+def test_anonymous_and_inactive_users_get_nothing(owner, home):
+    assert not access.municipalities_for(AnonymousUser(), C.READ).exists()
+    assert access.capabilities(AnonymousUser(), home) == frozenset()
+    owner.is_active = False
+    assert not access.municipalities_for(owner, C.READ).exists()
+    assert access.capabilities(owner, home) == frozenset()
+
+
+def test_a_user_with_several_memberships_gets_the_union(owner, home, away_org, away):
+    f.MembershipFactory(user=owner, organisation=away_org, role=Role.READER)
+    assert codes(access.municipalities_for(owner, C.READ)) == {home.code, away.code}
+    assert access.capabilities(owner, away) == {C.READ, C.INTERNAL}
+    assert codes(access.municipalities_for(owner, C.EDIT)) == {home.code}
+
+
+def test_partner_organisations_grant_no_municipality(db, home):
+    partner = f.OrganisationFactory(kind=Organisation.Kind.PARTNER, municipality=None)
+    user = f.MembershipFactory(organisation=partner, role=Role.READER).user
+    assert not access.municipalities_for(user, C.READ).exists()
+    assert access.capabilities(user, home) == frozenset()
+
+
+@pytest.mark.parametrize("capability", list(C))
+def test_the_queryset_and_the_per_object_answer_agree(
+    capability,
+    owner,
+    colleague,
+    liaison,
+    county_officer,
+    national_reader,
+    outsider,
+    home,
+    neighbour,
+    away,
+):
+    for user in (owner, colleague, liaison, county_officer, national_reader, outsider):
+        listed = codes(access.municipalities_for(user, capability))
+        for municipality in (home, neighbour, away):
+            assert (municipality.code in listed) == access.can(user, capability, municipality), (
+                user.username,
+                capability,
+                municipality.code,
+            )
+
+
+def test_get_municipality_or_404(owner, outsider, home):
+    assert access.get_municipality_or_404(owner, home.code, C.EDIT) == home
+    with pytest.raises(Http404):
+        access.get_municipality_or_404(outsider, home.code)
+    with pytest.raises(Http404):
+        access.get_municipality_or_404(owner, "0000")
+
+
+def test_organisation_pages_are_for_members(owner, colleague, outsider, home_org, superuser):
+    assert access.get_organisation_or_404(colleague, home_org.pk) == home_org
+    assert access.get_organisation_or_404(superuser, home_org.pk) == home_org
+    with pytest.raises(Http404):
+        access.get_organisation_or_404(outsider, home_org.pk)
+    f.MembershipFactory(user=owner, organisation=home_org, role=Role.ORG_ADMIN)
+    assert access.can_manage_members(owner, home_org)
+    assert not access.can_manage_members(colleague, home_org)
+
+
+def test_capabilities_are_computed_once_per_user_object(
+    owner, home, away, django_assert_max_num_queries
+):
+    access.capabilities(owner, home)
+    with django_assert_max_num_queries(0):
+        access.capabilities(owner, away)
+        access.can(owner, C.EDIT, home)

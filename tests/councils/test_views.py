@@ -1,0 +1,134 @@
+"""The start page, municipality and organisation pages, and the health check."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from councils.models import Organisation, Role
+from tests import factories as f
+from tests.queries import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_lists_the_users_municipalities_and_roles(client_of, owner, home):
+    response = client_of(owner).get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Hemby kommun" in body
+    assert reverse("municipality-detail", args=[home.code]) in body
+    with translation.override("sv"):
+        assert str(Role.COORDINATOR.label) in body
+
+
+def test_start_page_of_a_liaison_shows_review_rights_on_each_municipality(client_of, liaison):
+    response = client_of(liaison).get(reverse("home"))
+    rows = list(response.context["rows"])
+    assert {row.municipality.name for row in rows} == {"Hemby", "Grannby"}
+    assert all(row.can_review and not row.can_edit for row in rows)
+
+
+def test_start_page_of_a_national_reader_points_at_the_full_list(client_of, national_reader):
+    response = client_of(national_reader).get(reverse("home"))
+    assert response.context["reads_everywhere"]
+    assert response.context["rows"] == []
+    assert reverse("municipality-list") in response.content.decode()
+
+
+def test_user_without_memberships_is_told_what_to_do(client_of, db):
+    response = client_of(f.UserFactory()).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert not response.context["memberships"]
+
+
+def test_municipality_list_can_be_filtered_by_county(client_of, superuser, home, away):
+    client = client_of(superuser)
+    everything = client.get(reverse("municipality-list")).context["municipalities"]
+    assert {home, away} <= set(everything)
+    only_home = client.get(reverse("municipality-list"), {"county": home.county.code})
+    assert list(only_home.context["municipalities"]) == [home]
+
+
+def test_municipality_page_shows_police_areas_and_vulnerable_areas(
+    client_of, liaison, home, police_area
+):
+    f.VulnerableAreaFactory(municipality=home, name="Centrum", category="risk", year_assessed=2025)
+    response = client_of(liaison).get(reverse("municipality-detail", args=[home.code]))
+    body = response.content.decode()
+    assert police_area.name in body
+    assert "Centrum" in body
+
+
+def test_organisation_page_shows_e_mail_addresses_only_to_its_administrators(
+    client_of, owner, colleague, home_org
+):
+    url = reverse("organisation-detail", args=[home_org.pk])
+    response = client_of(colleague).get(url)
+    assert owner.email not in response.content.decode()
+    assert owner.get_full_name() in response.content.decode()
+
+    f.MembershipFactory(user=colleague, organisation=home_org, role=Role.ORG_ADMIN)
+    response = client_of(colleague).get(url)
+    assert owner.email in response.content.decode()
+
+
+def test_pages_of_signed_in_users_are_not_stored(client_of, owner):
+    response = client_of(owner).get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_health_check_reports_the_database(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_object_views_answer_405_to_other_methods_after_the_access_check(client_of, owner, home):
+    response = client_of(owner).post(reverse("municipality-detail", args=[home.code]))
+    assert response.status_code == 405
+
+
+# --- query counts at two data sizes ---------------------------------------------
+
+
+def test_start_page_queries_do_not_grow_with_the_county(client_of, county_officer, home_county):
+    def grow():
+        for _ in range(25):
+            f.MunicipalityFactory(county=home_county)
+
+    assert_constant_queries(client_of(county_officer), reverse("home"), grow)
+
+
+def test_municipality_list_queries_do_not_grow(client_of, national_reader, home_county):
+    def grow():
+        for _ in range(40):
+            f.MunicipalityFactory(county=home_county)
+
+    assert_constant_queries(client_of(national_reader), reverse("municipality-list"), grow)
+
+
+def test_municipality_page_queries_do_not_grow(client_of, owner, home, region):
+    def grow():
+        for n in range(8):
+            f.LocalPoliceAreaFactory(police_region=region, municipalities=[home])
+            f.VulnerableAreaFactory(municipality=home, name=f"Område {n}")
+
+    url = reverse("municipality-detail", args=[home.code])
+    assert_constant_queries(client_of(owner), url, grow)
+
+
+def test_organisation_pages_queries_do_not_grow(client_of, liaison, police_org, region):
+    def grow():
+        for _ in range(10):
+            f.MembershipFactory(organisation=police_org, role=Role.READER)
+        for _ in range(5):
+            police_org.local_police_area.municipalities.add(f.MunicipalityFactory())
+
+    client = client_of(liaison)
+    assert_constant_queries(client, reverse("organisation-detail", args=[police_org.pk]), grow)
+    assert_constant_queries(client, reverse("my-organisations"), lambda: None)
+    assert police_org.kind == Organisation.Kind.POLICE_AREA

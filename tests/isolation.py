@@ -1,0 +1,83 @@
+"""The registry of isolation cases: every URL pattern says who may open it.
+
+tests/test_isolation_gate.py walks the whole URLconf and fails for any named URL
+without a case here. A new page cannot ship without saying who may open it.
+
+Kinds of case:
+
+- ``PUBLIC``: anyone, signed in or not (login, password reset, health check).
+- ``LOGIN``: any signed-in user; the page shows only what is theirs. Anonymous
+  users are sent to the login page. ``hidden`` names text from the owner's
+  municipality that an outsider's response must not contain.
+- ``OBJECT``: one object that belongs to an organisation. ``build(cast)`` creates
+  it for the owner's organisation and returns the URL kwargs. The owner gets 200;
+  a user of another organisation gets 404 on GET and POST; anonymous users are
+  sent to the login page.
+- ``ADMIN``: Django admin; staff only, everyone else is sent to the admin login.
+
+Later apps register their URLs here with ``register(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import SimpleNamespace
+from typing import Any
+
+
+class Kind(StrEnum):
+    PUBLIC = "public"
+    LOGIN = "login"
+    OBJECT = "object"
+    ADMIN = "admin"
+
+
+Cast = SimpleNamespace  # owner, colleague, outsider, home, home_org, ... (see tests/conftest.py)
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: Kind
+    #: URL kwargs for the case; for OBJECT, of an object owned by ``cast.home_org``
+    build: Callable[[Cast], dict[str, Any]] = field(default=lambda cast: {})
+    #: text an outsider's response must never contain (LOGIN pages that list things)
+    hidden: Callable[[Cast], list[str]] = field(default=lambda cast: [])
+    #: the user for whom the page must answer 200 (default: the owner)
+    viewer: str = "owner"
+    #: the status a permitted GET answers (302 for pages that redirect onwards)
+    ok_status: int = 200
+
+
+CASES: dict[str, Case] = {}
+
+
+def register(name: str, case: Case) -> None:
+    if name in CASES:
+        raise ValueError(f"Isolation case {name!r} registered twice")
+    CASES[name] = case
+
+
+# --- config/urls.py ------------------------------------------------------------
+register("login", Case(Kind.PUBLIC))
+register("logout", Case(Kind.PUBLIC))
+register("password_reset", Case(Kind.PUBLIC))
+register("password_reset_done", Case(Kind.PUBLIC))
+register(
+    "password_reset_confirm",
+    Case(Kind.PUBLIC, build=lambda cast: {"uidb64": "MQ", "token": "set-password"}),
+)
+register("password_reset_complete", Case(Kind.PUBLIC))
+register("password_change", Case(Kind.LOGIN))
+register("password_change_done", Case(Kind.LOGIN))
+register("set_language", Case(Kind.PUBLIC))
+register("admin:*", Case(Kind.ADMIN))
+
+# --- councils ------------------------------------------------------------------
+register("healthz", Case(Kind.PUBLIC))
+register("home", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
+register("municipality-list", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
+register("my-organisations", Case(Kind.LOGIN, hidden=lambda cast: [cast.home_org.name]))
+register("municipality-detail", Case(Kind.OBJECT, build=lambda cast: {"code": cast.home.code}))
+register("organisation-detail", Case(Kind.OBJECT, build=lambda cast: {"pk": cast.home_org.pk}))

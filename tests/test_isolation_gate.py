@@ -1,0 +1,134 @@
+"""The isolation gate: every URL has a case, and every case holds.
+
+A user of another organisation gets 404 for an object that is not theirs (GET and
+POST), anonymous users are sent to the login page, lists show only what is theirs.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.isolation import CASES, Kind
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    """Yield (namespace, qualified name or None, route) for every URL pattern."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            name = ":".join([namespace, entry.name]) if namespace and entry.name else entry.name
+            yield namespace, name, prefix + str(entry.pattern)
+
+
+def _case_for(namespace: str, name: str | None):
+    """The URL's own case, or its namespace's wildcard case (Django admin)."""
+    return (name and CASES.get(name)) or (namespace and CASES.get(f"{namespace}:*")) or None
+
+
+def test_every_url_pattern_has_an_isolation_case():
+    missing = [
+        f"{name or '(unnamed)'} ({route})"
+        for namespace, name, route in _walk(get_resolver().url_patterns)
+        if _case_for(namespace, name) is None
+    ]
+    assert not missing, "URLs without an isolation case in tests/isolation.py:\n" + "\n".join(
+        missing
+    )
+
+
+def test_every_isolation_case_names_a_url():
+    names = {name for _ns, name, _route in _walk(get_resolver().url_patterns)}
+    stale = [n for n in CASES if not n.endswith(":*") and n not in names]
+    assert not stale, f"Isolation cases for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def cast(
+    owner, colleague, outsider, liaison, county_officer, national_reader, home, home_org, away
+):
+    return SimpleNamespace(
+        owner=owner,
+        colleague=colleague,
+        outsider=outsider,
+        liaison=liaison,
+        county_officer=county_officer,
+        national_reader=national_reader,
+        home=home,
+        home_org=home_org,
+        away=away,
+    )
+
+
+def _login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse(settings.LOGIN_URL)
+    )
+
+
+def _cases(kind: Kind):
+    return [pytest.param(name, case, id=name) for name, case in CASES.items() if case.kind == kind]
+
+
+@pytest.mark.parametrize(("name", "case"), _cases(Kind.OBJECT))
+def test_object_pages_answer_404_to_other_organisations(client, cast, name, case):
+    url = reverse(name, kwargs=case.build(cast))
+
+    anonymous = client.get(url)
+    assert _login_redirect(anonymous), f"anonymous GET {url}: {anonymous.status_code}"
+    assert _login_redirect(client.post(url)), f"anonymous POST {url}"
+
+    client.force_login(getattr(cast, case.viewer))
+    assert client.get(url).status_code == case.ok_status, f"the owner must see {url}"
+
+    client.force_login(cast.outsider)
+    assert client.get(url).status_code == 404, f"outsider GET {url}"
+    assert client.post(url, {"x": "1"}).status_code == 404, f"outsider POST {url}"
+    assert client.post(url, {"x": "1"}, headers={"HX-Request": "true"}).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "case"), _cases(Kind.LOGIN))
+def test_login_pages_send_anonymous_users_to_login_and_hide_others_data(client, cast, name, case):
+    url = reverse(name, kwargs=case.build(cast))
+    assert _login_redirect(client.get(url)), f"anonymous GET {url}"
+    assert client.post(url).status_code in {302, 405}
+
+    client.force_login(getattr(cast, case.viewer))
+    assert client.get(url).status_code == case.ok_status
+
+    client.force_login(cast.outsider)
+    response = client.get(url)
+    assert response.status_code == case.ok_status
+    body = response.content.decode()
+    for text in case.hidden(cast):
+        assert text not in body, f"{url} shows {text!r} to a user of another organisation"
+
+
+@pytest.mark.parametrize(("name", "case"), _cases(Kind.PUBLIC))
+def test_public_pages_open_without_login(client, cast, name, case):
+    url = reverse(name, kwargs=case.build(cast))
+    response = client.get(url)
+    assert response.status_code < 500
+    assert not _login_redirect(response), f"{url} must not require login"
+
+
+def test_admin_is_for_staff_only(client, cast):
+    admin_urls = [
+        reverse("admin:index"),
+        reverse("admin:councils_municipality_changelist"),
+        reverse("admin:councils_organisation_change", args=[cast.home_org.pk]),
+    ]
+    for url in admin_urls:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(cast.owner)
+    for url in admin_urls:
+        response = client.get(url)
+        assert response.status_code == 302, f"non-staff user reached {url}"
+        assert response["Location"].startswith(reverse("admin:login"))

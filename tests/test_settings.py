@@ -1,0 +1,128 @@
+"""config.env helpers and the settings they build: environment only, *_FILE secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from config import env
+from councils.models import Membership, Organisation, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_helpers_read_typed_values(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a.se, b.se,,")
+    assert env.env_bool("X_BOOL") is True
+    assert env.env_int("X_INT", 1) == 42
+    assert env.env_list("X_LIST") == ["a.se", "b.se"]
+    assert env.env_str("X_MISSING", "default") == "default"
+    assert env.env_int("X_MISSING", 7) == 7
+
+
+def test_helpers_refuse_malformed_values(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "perhaps")
+    monkeypatch.setenv("X_INT", "many")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        env.env_bool("X_BOOL")
+    with pytest.raises(ImproperlyConfigured, match="X_INT"):
+        env.env_int("X_INT", 1)
+
+
+def test_secrets_can_come_from_files(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret-value\n", encoding="utf-8")
+    monkeypatch.delenv("X_SECRET", raising=False)
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env.env_str("X_SECRET") == "s3cret-value"
+    monkeypatch.setenv("X_SECRET", "from-env")
+    assert env.env_str("X_SECRET") == "from-env"
+    monkeypatch.delenv("X_SECRET")
+    monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE"):
+        env.env_str("X_SECRET")
+
+
+def _settings_in_subprocess(
+    extra_env: dict[str, str], expression: str
+) -> subprocess.CompletedProcess:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}
+    }
+    environment.update(extra_env)
+    code = f"import config.settings as s; print({expression})"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings_in_subprocess({"DEBUG": "false"}, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_embedded_default_is_sqlite_and_eager_celery():
+    result = _settings_in_subprocess(
+        {"DEBUG": "true"},
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.LANGUAGE_CODE, s.TIME_ZONE",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("django.db.backends.sqlite3 True sv Europe/Stockholm")
+
+
+def test_production_values_come_from_the_environment():
+    result = _settings_in_subprocess(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://u:p@db.example:5432/samverkan",
+            "REDIS_URL": "redis://cache.example:6379/0",
+            "ALLOWED_HOSTS": "samverkan.example.se",
+        },
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.ALLOWED_HOSTS, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "django.db.backends.postgresql db.example False redis://cache.example:6379/0 "
+        "['samverkan.example.se'] True True 31536000"
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_users():
+    call_command("load_reference_data", stdout=StringIO())
+    first = StringIO()
+    call_command("seed_demo", stdout=first)
+    counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
+    second = StringIO()
+    call_command("seed_demo", stdout=second)
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
+    assert "samverkan-demo" in first.getvalue()
+    for username in ("samordnare", "kommunpolis", "lansstyrelsen", "bra", "admin"):
+        assert username in first.getvalue()
+        assert User.objects.get(username=username).check_password("samverkan-demo")
+    assert first.getvalue() == second.getvalue()
