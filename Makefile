@@ -1,5 +1,6 @@
 # Samverkan: two commands on a fresh machine — `make run` and `make test`.
-# Everything is installed from requirements.lock (exact versions with hashes).
+# Everything is installed from requirements-dev.lock (exact versions with hashes): the
+# production set in requirements.lock (what the Docker image installs) plus the tools.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,12 +22,11 @@ help:
 	@echo "make bench  seed the national-scale data set and print the benchmark table"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make messages  extract and compile the translation catalogues"
-	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock   re-resolve requirements.lock and requirements-dev.lock from pyproject.toml"
 
-$(STAMP): requirements.lock
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -69,12 +69,13 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run
 
 messages: install
-	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*'
+	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'staticfiles/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.12 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev -c requirements.lock --generate-hashes --universal --python-version 3.12 -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var staticfiles
