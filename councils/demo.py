@@ -6,7 +6,15 @@ them in INSTALLED_APPS order, so higher apps add their demo data on top of this.
 
 from __future__ import annotations
 
-from councils.models import County, Municipality, Organisation, PoliceRegion, Role, User
+from councils.models import (
+    County,
+    Municipality,
+    Organisation,
+    PoliceRegion,
+    Role,
+    User,
+    VulnerableArea,
+)
 from councils.services import (
     local_police_area_ensure,
     membership_grant,
@@ -74,6 +82,13 @@ def seed(stdout) -> None:
     Organisation.objects.get_or_create(
         name="Uppsalahem AB", defaults={"kind": Organisation.Kind.PARTNER}
     )
+    for name, category in (
+        ("Gottsunda/Valsätra", VulnerableArea.Category.ESPECIALLY_VULNERABLE),
+        ("Stenhagen", VulnerableArea.Category.VULNERABLE),
+    ):
+        VulnerableArea.objects.get_or_create(
+            municipality=uppsala, name=name, year_assessed=2025, defaults={"category": category}
+        )
 
     for username, (first, last, title, roles) in DEMO_USERS.items():
         user = _demo_user(username, first_name=first, last_name=last, title=title)

@@ -115,3 +115,13 @@ def test_language_switch_to_english_and_back(client):
         reverse("set_language"), {"language": "sv", "next": reverse("login")}, follow=True
     )
     assert '<html lang="sv">' in response.content.decode()
+
+
+def test_swedish_even_for_an_english_browser_until_the_user_chooses(client):
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    response = client.get(reverse("login"), headers=english_browser)
+    assert '<html lang="sv">' in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"), headers=english_browser)
+    assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == "en"
