@@ -1,1 +1,491 @@
-"""Models of the agreements app arrive with their issue (see README.md, "Roadmap")."""
+"""The knowledge-based chain: situational picture (lägesbild) → priority problems →
+cooperation agreement (samverkansöverenskommelse) with focus areas and measurable
+goals → action plan decision (åtgärdsplan).
+
+Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete names the parts of
+a lägesbild (kartläggning, övrig relevant information, analys) and the action plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils import history as history_log
+from councils.concurrency import Versioned
+from councils.history import tracked
+from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
+
+YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+@history_log.register
+class SituationalPicture(Versioned, Timestamped):
+    """Lägesbild: crime and insecurity in the municipality, and an analysis of it."""
+
+    class Owner(models.TextChoices):
+        MUNICIPALITY = "municipality", _("the municipality")
+        POLICE = "police", _("the police")
+        JOINT = "joint", _("municipality and police jointly")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="situational_pictures",
+    )
+    owner = models.CharField(_("owner"), max_length=20, choices=Owner, default=Owner.JOINT)
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period covered, from"))
+    period_end = models.DateField(_("period covered, to"))
+    mapping = models.TextField(
+        _("mapping"),
+        blank=True,
+        help_text=_("Kartläggning: the crime in the area, its extent and its consequences."),
+    )
+    other_information = models.TextField(_("other relevant information"), blank=True)
+    analysis = models.TextField(
+        _("analysis"), blank=True, help_text=_("Including the probable causes.")
+    )
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+    is_current = models.BooleanField(
+        _("current"),
+        default=False,
+        help_text=_("The lägesbild the municipality works from now. Only one can be current."),
+    )
+    history = tracked()
+
+    class Meta:
+        ordering = ["-is_current", "-period_end", "-pk"]
+        verbose_name = _("situational picture")
+        verbose_name_plural = _("situational pictures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(is_current=True),
+                name="one_current_situational_picture",
+                violation_error_message=_("The municipality already has a current lägesbild."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="situational_picture_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.decided_by and self.decided_on)
+
+    def age_in_days(self, today: date | None = None) -> int:
+        """Days since it was decided (or since its period ended, if not decided)."""
+        today = today or timezone.localdate()
+        return (today - (self.decided_on or self.period_end)).days
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        CRIME_STATISTICS = "crime_statistics", _("crime statistics")
+        SAFETY_SURVEY = "safety_survey", _("safety survey")
+        CITIZEN_DIALOGUE = "citizen_dialogue", _("citizen dialogue")
+        STAFF_DIALOGUE = "staff_dialogue", _("staff dialogue")
+        POLICE_INTELLIGENCE = "police_intelligence", _("police intelligence")
+        EST = "est", _("EST (effective coordination for safety)")
+        OTHER = "other", _("other")
+
+    picture = models.ForeignKey(
+        SituationalPicture,
+        verbose_name=_("situational picture"),
+        on_delete=models.CASCADE,
+        related_name="sources",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    dated = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "dated", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.picture.municipality_id
+
+
+@history_log.register
+class PriorityProblem(Versioned, Timestamped):
+    class Perspective(models.TextChoices):
+        SITUATIONAL = "situational", _("situational")
+        SOCIAL = "social", _("social")
+        VICTIMS = "victims", _("victims")
+
+    picture = models.ForeignKey(
+        SituationalPicture,
+        verbose_name=_("situational picture"),
+        on_delete=models.CASCADE,
+        related_name="problems",
+    )
+    title = models.CharField(_("problem"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place or area"), max_length=200, blank=True)
+    vulnerable_area = models.ForeignKey(
+        VulnerableArea,
+        verbose_name=_("vulnerable area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    cause_analysis = models.TextField(_("cause analysis"), blank=True)
+    perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective)
+    rank = models.PositiveIntegerField(_("rank"), default=1)
+    history = tracked()
+
+    class Meta:
+        ordering = ["picture", "rank", "pk"]
+        verbose_name = _("priority problem")
+        verbose_name_plural = _("priority problems")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.picture.municipality_id
+
+
+@history_log.register
+class ActionPlan(Versioned, Timestamped):
+    """Åtgärdsplan: the decided set of goals and activities that answer the problems.
+
+    Activities (pledges app) point at the plan they belong to.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="action_plans",
+    )
+    picture = models.ForeignKey(
+        SituationalPicture,
+        verbose_name=_("based on the situational picture"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    decided_on = models.DateField(_("decision date"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    problems = models.ManyToManyField(
+        PriorityProblem, verbose_name=_("problems it answers"), blank=True, related_name="+"
+    )
+    history = tracked()
+
+    class Meta:
+        ordering = ["-valid_until", "-pk"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="action_plan_validity_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+@history_log.register
+class Agreement(Versioned, Timestamped):
+    """Samverkansöverenskommelse between the municipality and its local police area(s)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        AWAITING_SIGNATURE = "awaiting_signature", _("awaiting signature")
+        SIGNED = "signed", _("signed")
+        REPLACED = "replaced", _("replaced")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        TERTIAL = "tertial", _("every four months")
+        QUARTERLY = "quarterly", _("quarterly")
+        HALF_YEARLY = "half_yearly", _("twice a year")
+        YEARLY = "yearly", _("yearly")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    police_areas = models.ManyToManyField(
+        LocalPoliceArea, verbose_name=_("local police areas"), related_name="agreements"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    problems = models.ManyToManyField(
+        PriorityProblem, verbose_name=_("problems in focus"), blank=True, related_name="agreements"
+    )
+    documentation = models.TextField(_("how the work is documented"), blank=True)
+    follow_up_by = models.CharField(_("who follows up"), max_length=300, blank=True)
+    follow_up_frequency = models.CharField(
+        _("how often"), max_length=20, choices=Frequency, blank=True
+    )
+    municipality_signatory_name = models.CharField(
+        _("signatory for the municipality"), max_length=200, blank=True
+    )
+    municipality_signatory_title = models.CharField(
+        _("title of the municipality's signatory"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: chair of the municipal executive board (KSO)."),
+    )
+    municipality_signed_on = models.DateField(
+        _("signed by the municipality on"), null=True, blank=True
+    )
+    municipality_signed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    police_signatory_name = models.CharField(
+        _("signatory for the police"), max_length=200, blank=True
+    )
+    police_signatory_title = models.CharField(
+        _("title of the police signatory"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: head of the local police area (LPO chief)."),
+    )
+    police_signed_on = models.DateField(_("signed by the police on"), null=True, blank=True)
+    police_signed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, editable=False
+    )
+    shared_for_signature_at = models.DateTimeField(
+        _("shared for signature"), null=True, blank=True, editable=False
+    )
+    signed_at = models.DateTimeField(_("signed by both"), null=True, blank=True, editable=False)
+    #: the content exactly as both parties signed it; the signed version is read from here
+    signed_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor",
+        editable=False,
+    )
+    history = tracked(excluded_fields=["signed_snapshot"])
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="agreement_period_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_snapshot__isnull=False),
+                name="signed_agreement_has_snapshot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id
+
+    @property
+    def editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def phase(self, today: date | None = None) -> str:
+        """The lifecycle shown to people: draft, awaiting signature, signed (not yet
+        started), in force, expired (derived from the end date) or replaced."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.SIGNED:
+            if today > self.end_date:
+                return "expired"
+            if today < self.start_date:
+                return "signed"
+            return "in_force"
+        return self.status
+
+    def days_to_expiry(self, today: date | None = None) -> int:
+        return (self.end_date - (today or timezone.localdate())).days
+
+
+PHASE_LABELS = {
+    "draft": _("draft"),
+    "awaiting_signature": _("awaiting signature"),
+    "signed": _("signed, not yet in force"),
+    "in_force": _("in force"),
+    "expired": _("expired"),
+    "replaced": _("replaced"),
+}
+
+
+class FocusArea(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    title = models.CharField(_("focus area"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "order", "pk"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.agreement.municipality_id
+
+
+@history_log.register
+class Goal(Versioned):
+    """A delimited, measurable goal: an indicator, a baseline and a target."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="goals"
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        verbose_name=_("focus area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+    )
+    text = models.CharField(_("goal"), max_length=500)
+    indicator_name = models.CharField(_("indicator"), max_length=200, blank=True)
+    indicator_source = models.CharField(
+        _("source of the indicator"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: the police safety survey, NTU, Kolada."),
+    )
+    indicator_unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=YEAR
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True, validators=YEAR
+    )
+    latest_value = models.DecimalField(
+        _("latest result"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    latest_year = models.PositiveSmallIntegerField(
+        _("year of the latest result"), null=True, blank=True, validators=YEAR
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = tracked()
+
+    class Meta:
+        ordering = ["agreement", "order", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(indicator_name=""),
+                name="goal_target_needs_indicator",
+                violation_error_message=_("A goal with a target needs an indicator."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__isnull=True)
+                | Q(baseline_year__isnull=True)
+                | Q(target_year__gte=F("baseline_year")),
+                name="goal_target_after_baseline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.agreement.municipality_id
+
+    @property
+    def measurable(self) -> bool:
+        return bool(
+            self.indicator_name
+            and self.baseline_value is not None
+            and self.baseline_year
+            and self.target_value is not None
+            and self.target_year
+        )
+
+
+class Comment(models.Model):
+    """An internal comment on an agreement, by either party; never public."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "simple_history",
     "axes",
     "councils",
     "agreements",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "councils.middleware.NoStoreForAuthenticatedMiddleware",
     # django-axes must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -55,4 +55,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("councils.urls")),
+    path("", include("agreements.urls")),
 ]

@@ -185,6 +185,33 @@ def get_municipality_or_404(user, code: str, capability: Capability = READ) -> M
     return municipality
 
 
+def reviews_for_police_areas(user, police_area_ids) -> bool:
+    """Whether ``user`` is a police liaison of one of these local police areas."""
+    if _anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organisation__kind=Kind.POLICE_AREA,
+        organisation__local_police_area__in=list(police_area_ids),
+        role__in=_granting(REVIEW, Kind.POLICE_AREA),
+    ).exists()
+
+
+def organisation_scope(organisation: Organisation) -> QuerySet[Municipality]:
+    """The municipalities an organisation's roles reach."""
+    if organisation.kind == Kind.MUNICIPALITY:
+        return Municipality.objects.filter(pk=organisation.municipality_id)
+    if organisation.kind == Kind.POLICE_AREA:
+        return Municipality.objects.filter(local_police_areas=organisation.local_police_area_id)
+    if organisation.kind == Kind.COUNTY_BOARD:
+        return Municipality.objects.filter(county=organisation.county_id)
+    if organisation.kind == Kind.NATIONAL:
+        return Municipality.objects.all()
+    return Municipality.objects.none()
+
+
 def organisations_for(user) -> QuerySet[Organisation]:
     """The organisations whose member pages ``user`` may open: their own, or all for superusers."""
     if _anonymous(user):

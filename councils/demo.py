@@ -6,7 +6,13 @@ them in INSTALLED_APPS order, so higher apps add their demo data on top of this.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.utils import timezone
+
 from councils.models import (
+    Council,
+    CouncilMember,
     County,
     Municipality,
     Organisation,
@@ -16,7 +22,12 @@ from councils.models import (
     VulnerableArea,
 )
 from councils.services import (
+    coordination_function_set,
+    council_create,
+    council_member_create,
+    decision_create,
     local_police_area_ensure,
+    meeting_create,
     membership_grant,
     organisation_ensure_for_county,
     organisation_ensure_for_municipality,
@@ -101,6 +112,8 @@ def seed(stdout) -> None:
         admin.is_superuser = admin.is_staff = True
         admin.save(update_fields=["is_superuser", "is_staff"])
 
+    _seed_councils(uppsala, enkoping)
+
     stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
     for username in [*DEMO_USERS, "admin"]:
         user = User.objects.get(username=username)
@@ -119,3 +132,106 @@ def _demo_user(username: str, **fields) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+def _seed_councils(uppsala: Municipality, enkoping: Municipality) -> None:
+    """A crime-prevention council with members, meetings and decisions in Uppsala, a
+    safety council in Enköping, and both coordination functions. Created once, by the
+    municipalities' coordinators, so their history shows who entered them."""
+    today = timezone.localdate()
+    Seat = CouncilMember.Role
+    coordinator = User.objects.get(username="samordnare")
+    if not Council.objects.filter(municipality=uppsala).exists():
+        council = council_create(
+            user=coordinator,
+            municipality=uppsala,
+            name="Brottsförebyggande rådet i Uppsala",
+            kind=Council.Kind.CRIME_PREVENTION,
+            mandate=(
+                "Rådet samordnar det brottsförebyggande arbetet mellan Uppsala kommun, "
+                "Polisen och andra aktörer. Rådet har mandat från kommunstyrelsen och "
+                "lokalpolisområdet att prioritera gemensamma insatser utifrån lägesbilden."
+            ),
+        )
+        members = [
+            ("Maria Sund", Seat.CHAIR, "Uppsala kommun", ""),
+            ("Sara Lind", Seat.SECRETARY, "Uppsala kommun", ""),
+            ("Karin Holm", Seat.MEMBER, "Lokalpolisområde Uppsala", ""),
+            ("Ahmed Rahimi", Seat.MEMBER, "Uppsalahem AB", ""),
+            ("Eva Dahl", Seat.MEMBER, "", "Räddningstjänsten Storuppsala"),
+        ]
+        for person, role, organisation, other in members:
+            council_member_create(
+                user=coordinator,
+                council=council,
+                person_name=person,
+                role=role,
+                organisation=Organisation.objects.filter(name=organisation).first(),
+                organisation_name=other,
+                email=f"{person.split()[0].lower()}@example.se",
+                from_date=date(2024, 1, 1),
+            )
+        council_member_create(
+            user=coordinator,
+            council=council,
+            person_name="Olof Ström",
+            organisation_name="Studieförbundet Vuxenskolan",
+            from_date=date(2022, 1, 1),
+            to_date=date(2023, 12, 31),
+        )
+        past = meeting_create(
+            user=coordinator,
+            council=council,
+            held_on=today - timedelta(days=45),
+            agenda="1. Lägesbild hösten\n2. Medborgarlöfte – uppföljning\n3. Övrigt",
+            minutes=(
+                "Polisen redovisade lägesbilden för Gottsunda och centrum. Uppsalahem "
+                "rapporterade färre skadegörelseärenden efter ny belysning."
+            ),
+        )
+        for text in (
+            "Rådet ställer sig bakom lägesbilden och uppdrar åt samordnaren att ta fram "
+            "förslag till nästa års medborgarlöfte.",
+            "Belysningsinsatsen i Gottsunda centrum förlängs till och med mars.",
+        ):
+            decision_create(user=coordinator, meeting=past, text=text)
+        meeting_create(
+            user=coordinator,
+            council=council,
+            held_on=today + timedelta(days=30),
+            agenda="1. Förslag till medborgarlöfte\n2. EST-rapport\n3. Mötesplan nästa år",
+        )
+    if not hasattr(uppsala, "coordination_function"):
+        coordination_function_set(
+            user=coordinator,
+            municipality=uppsala,
+            expected_version=None,
+            name="Trygghetsenheten, kommunledningskontoret",
+            contact_email="trygghet@example.se",
+            contact_phone="018-727 00 00",
+            since=date(2023, 7, 1),
+        )
+
+    coordinator = User.objects.get(username="samordnare.enkoping")
+    if not Council.objects.filter(municipality=enkoping).exists():
+        council = council_create(
+            user=coordinator,
+            municipality=enkoping,
+            name="Trygghetsrådet Enköping",
+            kind=Council.Kind.SAFETY,
+            mandate="Rådet följer tryggheten i kommunen och beslutar om gemensamma insatser.",
+        )
+        council_member_create(
+            user=coordinator,
+            council=council,
+            person_name="Erik Berg",
+            role=Seat.CHAIR,
+            organisation=Organisation.objects.filter(name="Enköping kommun").first(),
+            from_date=date(2025, 1, 1),
+        )
+        meeting_create(
+            user=coordinator,
+            council=council,
+            held_on=today + timedelta(days=14),
+            agenda="1. Trygghetsvandring i centrum\n2. Sommarlovsaktiviteter",
+        )

@@ -6,11 +6,17 @@ Codes are SCB's, stored as strings: leading zeros matter ("0114", "01").
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from councils import history as history_log
+from councils.concurrency import Versioned
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
@@ -297,3 +303,232 @@ class Membership(models.Model):
                         }
                     }
                 )
+
+
+# --- Councils, meetings and the coordination function ------------------------------
+
+#: Dates before 1990 or after 2100 are typing mistakes.
+PLAUSIBLE_DATE = [MinValueValidator(date(1990, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-]{5,30}$",
+    _("Enter a telephone number with digits, spaces and + ( ) - only, e.g. 018-727 00 00."),
+)
+
+
+@history_log.register
+class Council(Versioned):
+    """Lokalt brottsförebyggande råd, trygghetsråd, folkhälsoråd, styrgrupp or EST group:
+    where the municipality, the police and others meet with a mandate."""
+
+    class Kind(models.TextChoices):
+        CRIME_PREVENTION = "crime_prevention", _("local crime-prevention council")
+        SAFETY = "safety", _("safety council")
+        PUBLIC_HEALTH = "public_health", _("public health council")
+        STEERING_GROUP = "steering_group", _("steering group")
+        EST = "est", _("EST group")
+        OTHER = "other", _("other")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="councils",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.CRIME_PREVENTION)
+    name = models.CharField(_("name"), max_length=200)
+    mandate = models.TextField(
+        _("mandate"),
+        blank=True,
+        help_text=_("What the council may decide, and who gave it that mandate."),
+    )
+    history = history_log.tracked()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="council_unique_name",
+                violation_error_message=_("The municipality already has a council by that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id
+
+
+@history_log.register
+class CouncilMember(Versioned):
+    """A person who sits on a council for an organisation, from one date to another."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        SECRETARY = "secretary", _("secretary")
+        MEMBER = "member", _("member")
+
+    council = models.ForeignKey(
+        Council, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_seats",
+    )
+    organisation_name = models.CharField(
+        _("other organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the organisation is not in the list, e.g. a housing company."),
+    )
+    person_name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role in the council"), max_length=20, choices=Role, default=Role.MEMBER
+    )
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    from_date = models.DateField(_("member from"), validators=PLAUSIBLE_DATE)
+    to_date = models.DateField(_("member until"), null=True, blank=True, validators=PLAUSIBLE_DATE)
+    history = history_log.tracked()
+
+    class Meta:
+        ordering = ["person_name", "pk"]
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")),
+                name="council_member_date_order",
+                violation_error_message=_("The membership cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, organisation_name="")
+                    | (Q(organisation__isnull=True) & ~Q(organisation_name=""))
+                ),
+                name="council_member_one_organisation",
+                violation_error_message=_(
+                    "Choose the organisation from the list or write its name, not both."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.organisation_display})"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.council.municipality_id
+
+    @property
+    def organisation_display(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+    def is_current(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.to_date is None or self.to_date >= today
+
+
+@history_log.register
+class Meeting(Versioned):
+    """One meeting of a council: its agenda before, its minutes and decisions after."""
+
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        # A council that has met is part of the record: delete its meetings first.
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    held_on = models.DateField(_("date"), validators=PLAUSIBLE_DATE)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    history = history_log.tracked()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.council.name} {self.held_on.isoformat()}"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.council.municipality_id
+
+    def is_upcoming(self, today: date | None = None) -> bool:
+        return self.held_on >= (today or timezone.localdate())
+
+
+@history_log.register
+class Decision(Versioned):
+    """A decision recorded in a meeting's minutes, numbered in the order it was taken.
+
+    The pledges app links its activities to decisions (councils imports no higher app).
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    text = models.CharField(_("decision"), max_length=500)
+    order = models.PositiveSmallIntegerField(_("number"), default=1, editable=False)
+    history = history_log.tracked()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(condition=Q(order__gte=1), name="decision_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.order} {self.text[:60]}"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.meeting.council.municipality_id
+
+
+@history_log.register
+class CoordinationFunction(Versioned):
+    """Samordningsfunktion (Lag 2023:196): the person or unit that coordinates the
+    municipality's crime-prevention work, is the contact point and informs residents."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="coordination_function",
+    )
+    name = models.CharField(
+        _("person or unit"),
+        max_length=200,
+        help_text=_("E.g. “Trygghetsenheten, kommunledningskontoret” or a named person."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), max_length=254)
+    contact_phone = models.CharField(
+        _("contact telephone"), max_length=30, blank=True, validators=[phone_validator]
+    )
+    since = models.DateField(_("named since"), validators=PLAUSIBLE_DATE)
+    history = history_log.tracked()
+
+    class Meta:
+        verbose_name = _("coordination function")
+        verbose_name_plural = _("coordination functions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id

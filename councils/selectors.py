@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from councils import access
 from councils.access import Capability
-from councils.models import LocalPoliceArea, Membership, Municipality, Organisation, User
+from councils.models import (
+    CoordinationFunction,
+    Council,
+    CouncilMember,
+    Decision,
+    LocalPoliceArea,
+    Meeting,
+    Membership,
+    Municipality,
+    Organisation,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -74,4 +88,119 @@ def municipality_detail(user: User, code: str) -> Municipality:
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by(
         "user__last_name", "user__first_name", "role"
+    )
+
+
+# --- Councils, meetings and the coordination function ------------------------------
+#
+# Every lookup filters by the municipalities the user holds ``capability`` on, so a
+# record of another municipality is simply not found (404), whatever the method.
+
+
+def _scoped(user: User, queryset: QuerySet, capability: Capability, path: str) -> QuerySet:
+    return queryset.filter(**{f"{path}__in": access.municipalities_for(user, capability)})
+
+
+def _get_or_404(queryset: QuerySet, pk: int, message: str):
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(message)
+    return found
+
+
+def council_for(user: User, pk: int, capability: Capability = Capability.READ) -> Council:
+    councils = Council.objects.select_related("municipality")
+    return _get_or_404(
+        _scoped(user, councils, capability, "municipality"), pk, _("No such council.")
+    )
+
+
+def council_member_for(
+    user: User, pk: int, capability: Capability = Capability.READ
+) -> CouncilMember:
+    members = CouncilMember.objects.select_related("council__municipality", "organisation")
+    return _get_or_404(
+        _scoped(user, members, capability, "council__municipality"), pk, _("No such member.")
+    )
+
+
+def meeting_for(user: User, pk: int, capability: Capability = Capability.READ) -> Meeting:
+    meetings = Meeting.objects.select_related("council__municipality")
+    return _get_or_404(
+        _scoped(user, meetings, capability, "council__municipality"), pk, _("No such meeting.")
+    )
+
+
+def decision_for(user: User, pk: int, capability: Capability = Capability.READ) -> Decision:
+    decisions = Decision.objects.select_related("meeting__council__municipality")
+    return _get_or_404(
+        _scoped(user, decisions, capability, "meeting__council__municipality"),
+        pk,
+        _("No such decision."),
+    )
+
+
+def councils_of(municipality: Municipality) -> QuerySet[Council]:
+    """The municipality's councils for its list page: current members and next meeting."""
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(council=OuterRef("pk")).values("held_on")
+    return (
+        municipality.councils.annotate(
+            current_members=Count(
+                "members", filter=Q(members__to_date__isnull=True) | Q(members__to_date__gte=today)
+            ),
+            next_meeting=Subquery(meetings.filter(held_on__gte=today).order_by("held_on")[:1]),
+            last_meeting=Subquery(meetings.filter(held_on__lt=today).order_by("-held_on")[:1]),
+        )
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CouncilPage:
+    council: Council
+    current_members: list[CouncilMember]
+    former_members: list[CouncilMember]
+    upcoming_meetings: list[Meeting]
+    past_meetings: list[Meeting]
+
+
+def council_page(council: Council) -> CouncilPage:
+    """What the council page shows; a fixed number of queries whatever the size."""
+    today = timezone.localdate()
+    members = list(council.members.select_related("organisation"))
+    meetings = list(
+        council.meetings.annotate(decision_count=Count("decisions")).order_by("-held_on", "-pk")
+    )
+    role_order = {CouncilMember.Role.CHAIR: 0, CouncilMember.Role.SECRETARY: 1}
+    members.sort(key=lambda m: (role_order.get(m.role, 2), m.person_name.casefold(), m.pk))
+    return CouncilPage(
+        council=council,
+        current_members=[m for m in members if m.is_current(today)],
+        former_members=[m for m in members if not m.is_current(today)],
+        upcoming_meetings=sorted(
+            (m for m in meetings if m.is_upcoming(today)), key=lambda m: (m.held_on, m.pk)
+        ),
+        past_meetings=[m for m in meetings if not m.is_upcoming(today)],  # newest first
+    )
+
+
+def coordination_function_of(municipality: Municipality) -> CoordinationFunction | None:
+    return CoordinationFunction.objects.filter(municipality=municipality).first()
+
+
+def member_organisations(municipality: Municipality) -> QuerySet[Organisation]:
+    """Organisations a council member can sit for: the municipality itself, the local
+    police areas and county board that cover it, national authorities and partners."""
+    Kind = Organisation.Kind
+    return (
+        Organisation.objects.filter(
+            Q(kind=Kind.MUNICIPALITY, municipality=municipality)
+            | Q(kind=Kind.POLICE_AREA, local_police_area__municipalities=municipality)
+            | Q(kind=Kind.COUNTY_BOARD, county_id=municipality.county_id)
+            | Q(kind__in=[Kind.NATIONAL, Kind.PARTNER])
+        )
+        .distinct()
+        .order_by("name")
     )

@@ -1,21 +1,35 @@
-"""Writes that matter for geography, organisations and memberships."""
+"""Writes that matter for geography, organisations, memberships, councils and meetings."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from councils import access
+from councils.access import Capability
+from councils.concurrency import Conflict, Versioned, save_versioned
 from councils.models import (
     ROLES_BY_KIND,
+    CoordinationFunction,
+    Council,
+    CouncilMember,
     County,
+    Decision,
     LocalPoliceArea,
+    Meeting,
     Membership,
     Municipality,
     Organisation,
     PoliceRegion,
     User,
 )
+from councils.selectors import member_organisations
 
 
 @transaction.atomic
@@ -64,3 +78,270 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
         user=user, organisation=organisation, role=role
     )
     return membership
+
+
+# --- Councils, members, meetings, decisions, the coordination function --------------
+#
+# Views look the record up through councils.access first (and answer 404); each
+# service checks EDIT again, so no other caller can skip the rule. Updates save
+# through save_versioned and raise concurrency.Conflict on a stale version.
+
+
+def _require_edit(user: User, municipality_id: int) -> None:
+    if not access.can(user, Capability.EDIT, municipality_id):
+        raise PermissionDenied
+
+
+def _apply(instance: models.Model, changes: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no editable field(s) {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
+def _save(instance: Versioned, *, user: User, expected_version: int | None) -> None:
+    instance.full_clean()
+    instance._history_user = user
+    save_versioned(instance, expected_version=expected_version)
+
+
+def _check_version(instance: Versioned, expected_version: int | None) -> None:
+    """Before a delete: the record is still the version the user looked at (if given)."""
+    if expected_version is None:
+        return
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if current.version != int(expected_version):
+        raise Conflict(current)
+
+
+def _delete(instance: Versioned, *, user: User, expected_version: int | None) -> None:
+    _check_version(instance, expected_version)
+    instance._history_user = user  # simple-history records who deleted it
+    instance.delete()
+
+
+COUNCIL_FIELDS = ("kind", "name", "mandate")
+MEMBER_FIELDS = (
+    "organisation",
+    "organisation_name",
+    "person_name",
+    "role",
+    "email",
+    "from_date",
+    "to_date",
+)
+MEETING_FIELDS = ("held_on", "agenda", "minutes")
+DECISION_FIELDS = ("text",)
+COORDINATION_FIELDS = ("name", "contact_email", "contact_phone", "since")
+
+
+def _check_member_organisation(member: CouncilMember) -> None:
+    """A member sits for an organisation around the council's municipality (or a partner)."""
+    if member.organisation_id is None:
+        return
+    municipality = member.council.municipality
+    if not member_organisations(municipality).filter(pk=member.organisation_id).exists():
+        raise ValidationError(
+            {
+                "organisation": _("Choose an organisation that works in %(name)s.")
+                % {"name": municipality.name}
+            }
+        )
+
+
+def _check_council_name(council: Council) -> None:
+    taken = Council.objects.filter(municipality_id=council.municipality_id, name=council.name)
+    if taken.exclude(pk=council.pk).exists():
+        raise ValidationError(
+            {"name": _("The municipality already has a council by that name.")}, code="unique"
+        )
+
+
+@transaction.atomic
+def council_create(
+    *,
+    user: User,
+    municipality: Municipality,
+    name: str,
+    kind: str = Council.Kind.CRIME_PREVENTION,
+    mandate: str = "",
+) -> Council:
+    _require_edit(user, municipality.pk)
+    council = Council(municipality=municipality, name=name, kind=kind, mandate=mandate)
+    _check_council_name(council)
+    _save(council, user=user, expected_version=None)
+    return council
+
+
+@transaction.atomic
+def council_update(
+    *, user: User, council: Council, expected_version: int | None, **changes: Any
+) -> Council:
+    """Save ``council`` (with ``changes``, or the values a form has set on it)."""
+    _require_edit(user, council.municipality_id)
+    _apply(council, changes, COUNCIL_FIELDS)
+    _check_council_name(council)
+    _save(council, user=user, expected_version=expected_version)
+    return council
+
+
+@transaction.atomic
+def council_delete(*, user: User, council: Council, expected_version: int | None = None) -> None:
+    """Delete a council and its members. A council that has met keeps its record:
+    its meetings must be deleted first."""
+    _require_edit(user, council.municipality_id)
+    if council.meetings.exists():
+        raise ValidationError(
+            _("The council has meetings on record. Delete its meetings first, if they are wrong.")
+        )
+    _check_version(council, expected_version)
+    for member in council.members.all():
+        _delete(member, user=user, expected_version=None)
+    _delete(council, user=user, expected_version=None)
+
+
+@transaction.atomic
+def council_member_create(
+    *,
+    user: User,
+    council: Council,
+    person_name: str,
+    from_date: date,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    role: str = CouncilMember.Role.MEMBER,
+    email: str = "",
+    to_date: date | None = None,
+) -> CouncilMember:
+    _require_edit(user, council.municipality_id)
+    member = CouncilMember(
+        council=council,
+        person_name=person_name,
+        from_date=from_date,
+        to_date=to_date,
+        organisation=organisation,
+        organisation_name=organisation_name,
+        role=role,
+        email=email,
+    )
+    _check_member_organisation(member)
+    _save(member, user=user, expected_version=None)
+    return member
+
+
+@transaction.atomic
+def council_member_update(
+    *, user: User, member: CouncilMember, expected_version: int | None, **changes: Any
+) -> CouncilMember:
+    _require_edit(user, member.council.municipality_id)
+    _apply(member, changes, MEMBER_FIELDS)
+    _check_member_organisation(member)
+    _save(member, user=user, expected_version=expected_version)
+    return member
+
+
+@transaction.atomic
+def council_member_delete(
+    *, user: User, member: CouncilMember, expected_version: int | None = None
+) -> None:
+    _require_edit(user, member.council.municipality_id)
+    _delete(member, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+def meeting_create(
+    *, user: User, council: Council, held_on: date, agenda: str = "", minutes: str = ""
+) -> Meeting:
+    _require_edit(user, council.municipality_id)
+    meeting = Meeting(council=council, held_on=held_on, agenda=agenda, minutes=minutes)
+    _save(meeting, user=user, expected_version=None)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, user: User, meeting: Meeting, expected_version: int | None, **changes: Any
+) -> Meeting:
+    _require_edit(user, meeting.council.municipality_id)
+    _apply(meeting, changes, MEETING_FIELDS)
+    _save(meeting, user=user, expected_version=expected_version)
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, user: User, meeting: Meeting, expected_version: int | None = None) -> None:
+    """Delete a meeting and its decisions (each keeps its history)."""
+    _require_edit(user, meeting.council.municipality_id)
+    _check_version(meeting, expected_version)
+    for decision in meeting.decisions.all():
+        _delete(decision, user=user, expected_version=None)
+    _delete(meeting, user=user, expected_version=None)
+
+
+@transaction.atomic
+def decision_create(*, user: User, meeting: Meeting, text: str) -> Decision:
+    """Record a decision of ``meeting``; it is numbered after the meeting's last one."""
+    _require_edit(user, meeting.council.municipality_id)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # numbers one at a time
+    last = meeting.decisions.aggregate(last=Max("order"))["last"] or 0
+    decision = Decision(meeting=meeting, text=text, order=last + 1)
+    _save(decision, user=user, expected_version=None)
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *, user: User, decision: Decision, expected_version: int | None, **changes: Any
+) -> Decision:
+    _require_edit(user, decision.meeting.council.municipality_id)
+    _apply(decision, changes, DECISION_FIELDS)
+    _save(decision, user=user, expected_version=expected_version)
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, user: User, decision: Decision, expected_version: int | None = None) -> None:
+    _require_edit(user, decision.meeting.council.municipality_id)
+    _delete(decision, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+def coordination_function_set(
+    *,
+    user: User,
+    municipality: Municipality,
+    expected_version: int | None,
+    name: str,
+    contact_email: str,
+    since: date,
+    contact_phone: str = "",
+) -> CoordinationFunction:
+    """Name the municipality's coordination function, or change it.
+
+    ``expected_version`` is None when the user saw none named; if someone named one in
+    the meantime, that is a Conflict like any other stale save.
+    """
+    _require_edit(user, municipality.pk)
+    function = CoordinationFunction.objects.filter(
+        municipality=municipality
+    ).first() or CoordinationFunction(municipality=municipality)
+    _apply(
+        function,
+        {
+            "name": name,
+            "contact_email": contact_email,
+            "contact_phone": contact_phone,
+            "since": since,
+        },
+        COORDINATION_FIELDS,
+    )
+    if function.pk is None and expected_version is not None:
+        expected_version = None  # a create: there is no stored version to compare with
+    try:
+        with transaction.atomic():
+            _save(function, user=user, expected_version=expected_version)
+    except IntegrityError:
+        # Two people named the first one at the same moment: the other one won.
+        raise Conflict(CoordinationFunction.objects.get(municipality=municipality)) from None
+    return function

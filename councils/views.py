@@ -1,17 +1,35 @@
-"""Pages about the user, their organisations and the municipalities they may see."""
+"""Pages about the user, their organisations and the municipalities they may see, and
+the municipality's councils, meetings and coordination function."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from councils import access, selectors
+from councils import access, history, panels, selectors, services
+from councils.access import Capability
+from councils.concurrency import Conflict
+from councils.forms import (
+    CoordinationFunctionForm,
+    CouncilForm,
+    CouncilMemberForm,
+    CouncilsForm,
+    DecisionForm,
+    MeetingForm,
+)
 from councils.http import only
-from councils.models import County
+from councils.models import CoordinationFunction, County
 
 
 @require_GET
@@ -60,6 +78,7 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
             "row": selectors.MunicipalityRow(
                 municipality, access.capabilities(request.user, municipality)
             ),
+            "panels": panels.render_context(request, municipality),
         },
     )
 
@@ -100,3 +119,476 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+@login_required
+def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """Every saved version of one record: who, for which organisation, when, which fields."""
+    model = history.TRACKED.get(label)
+    record = model.objects.filter(pk=pk).first() if model else None
+    if record is None or not access.can(
+        request.user, access.Capability.INTERNAL, record.scope_municipality_id
+    ):
+        raise Http404
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    versions = list(
+        record.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    rows = [
+        (version, history.changes(version, versions[n - 1] if n else None))
+        for n, version in enumerate(versions)
+    ]
+    rows.reverse()
+    return render(
+        request,
+        "councils/record_history.html",
+        {"record": record, "model_name": model._meta.verbose_name, "rows": rows},
+    )
+
+
+# --- Councils, members, meetings, decisions, the coordination function --------------
+#
+# Each view first looks its record up through councils.access (404 for what the user
+# may not see or, for edit pages, may not edit), then checks the method, then calls
+# one service.
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _add_errors(form: CouncilsForm, error: ValidationError) -> None:
+    """A service's errors at the form's fields; those of other fields above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: CouncilsForm,
+    context: dict[str, Any],
+    save: Callable[[], Any],
+    done: Callable[[Any], str],
+    template: str = "councils/form.html",
+) -> HttpResponse:
+    """GET shows the form; POST validates, calls ``save()`` and redirects to ``done(saved)``.
+
+    Bad input answers 400 with the error summary; a stale version answers 409 with the
+    other person's values beside the user's, the form moved onto the stored version.
+    """
+    context = {**context, "form": form}
+    if request.method != "POST":
+        return render(request, template, context)
+    if form.is_valid():
+        try:
+            saved = save()
+        except Conflict as conflict:
+            form.rebase(conflict.current)
+            context |= {
+                "conflict": form.conflict_rows(conflict.current),
+                "conflict_current": conflict.current,
+            }
+            return render(request, template, context, status=409)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(done(saved))
+    return render(request, template, context, status=400)
+
+
+def _delete_page(
+    request: HttpRequest,
+    *,
+    record: Any,
+    context: dict[str, Any],
+    delete: Callable[[int | None], None],
+    done: str,
+) -> HttpResponse:
+    """GET asks for confirmation; POST deletes (if the record is still as it was shown)."""
+    context = {**context, "record": record}
+    template = "councils/confirm_delete.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    try:
+        delete(_posted_version(request))
+    except Conflict as conflict:
+        context |= {"record": conflict.current, "changed": True}
+        return render(request, template, context, status=409)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, template, context, status=400)
+    messages.success(request, _("Deleted."))
+    return redirect(done)
+
+
+def _history_url(record: Any) -> str:
+    return reverse("record-history", kwargs={"label": record._meta.label_lower, "pk": record.pk})
+
+
+@login_required
+def council_list(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/council_list.html",
+        {
+            "municipality": municipality,
+            "councils": selectors.councils_of(municipality),
+            "can_edit": access.can(request.user, Capability.EDIT, municipality),
+        },
+    )
+
+
+@login_required
+def council_create(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = CouncilForm(request.POST if request.method == "POST" else None)
+    back = reverse("council-list", args=[municipality.code])
+    return _form_page(
+        request,
+        form=form,
+        context={"title": _("New council"), "lead": municipality.name, "back_url": back},
+        save=lambda: services.council_create(
+            user=request.user, municipality=municipality, **form.values()
+        ),
+        done=lambda council: reverse("council-detail", args=[council.pk]),
+    )
+
+
+@login_required
+def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.council_for(request.user, pk, Capability.READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "page": selectors.council_page(council),
+            "council": council,
+            "municipality": council.municipality,
+            "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
+        },
+    )
+
+
+@login_required
+def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = CouncilForm(request.POST if request.method == "POST" else None, instance=council)
+    back = reverse("council-detail", args=[council.pk])
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("Edit council"),
+            "lead": council.name,
+            "back_url": back,
+            "history_url": _history_url(council),
+        },
+        save=lambda: services.council_update(
+            user=request.user,
+            council=council,
+            expected_version=form.expected_version,
+            **form.values(),
+        ),
+        done=lambda council: back,
+    )
+
+
+@login_required
+def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    return _delete_page(
+        request,
+        record=council,
+        context={
+            "title": _("Delete council"),
+            "back_url": reverse("council-detail", args=[council.pk]),
+            "blocked": council.meetings.exists()
+            and _(
+                "The council has meetings on record. Delete its meetings first, if they are wrong."
+            ),
+        },
+        delete=lambda version: services.council_delete(
+            user=request.user, council=council, expected_version=version
+        ),
+        done=reverse("council-list", args=[council.municipality.code]),
+    )
+
+
+@login_required
+def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = CouncilMemberForm(
+        request.POST if request.method == "POST" else None,
+        organisations=selectors.member_organisations(council.municipality),
+    )
+    back = reverse("council-detail", args=[council.pk])
+    return _form_page(
+        request,
+        form=form,
+        context={"title": _("New member"), "lead": council.name, "back_url": back},
+        save=lambda: services.council_member_create(
+            user=request.user, council=council, **form.values()
+        ),
+        done=lambda member: back,
+    )
+
+
+@login_required
+def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = CouncilMemberForm(
+        request.POST if request.method == "POST" else None,
+        instance=member,
+        organisations=selectors.member_organisations(member.council.municipality),
+    )
+    back = reverse("council-detail", args=[member.council_id])
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("Edit member"),
+            "lead": member.council.name,
+            "back_url": back,
+            "history_url": _history_url(member),
+        },
+        save=lambda: services.council_member_update(
+            user=request.user,
+            member=member,
+            expected_version=form.expected_version,
+            **form.values(),
+        ),
+        done=lambda member: back,
+    )
+
+
+@login_required
+def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    back = reverse("council-detail", args=[member.council_id])
+    return _delete_page(
+        request,
+        record=member,
+        context={"title": _("Remove member"), "back_url": back},
+        delete=lambda version: services.council_member_delete(
+            user=request.user, member=member, expected_version=version
+        ),
+        done=back,
+    )
+
+
+@login_required
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("New meeting"),
+            "lead": council.name,
+            "back_url": reverse("council-detail", args=[council.pk]),
+        },
+        save=lambda: services.meeting_create(user=request.user, council=council, **form.values()),
+        done=lambda meeting: reverse("meeting-detail", args=[meeting.pk]),
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk, Capability.READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "council": meeting.council,
+            "decisions": list(meeting.decisions.all()),
+            "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
+        },
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
+    back = reverse("meeting-detail", args=[meeting.pk])
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("Edit meeting"),
+            "lead": meeting.council.name,
+            "back_url": back,
+            "history_url": _history_url(meeting),
+        },
+        save=lambda: services.meeting_update(
+            user=request.user,
+            meeting=meeting,
+            expected_version=form.expected_version,
+            **form.values(),
+        ),
+        done=lambda meeting: back,
+    )
+
+
+@login_required
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    return _delete_page(
+        request,
+        record=meeting,
+        context={
+            "title": _("Delete meeting"),
+            "back_url": reverse("meeting-detail", args=[meeting.pk]),
+            "consequence": _("Its decisions are deleted with it."),
+        },
+        delete=lambda version: services.meeting_delete(
+            user=request.user, meeting=meeting, expected_version=version
+        ),
+        done=reverse("council-detail", args=[meeting.council_id]),
+    )
+
+
+@login_required
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    back = reverse("meeting-detail", args=[meeting.pk])
+    return _form_page(
+        request,
+        form=form,
+        context={"title": _("New decision"), "lead": str(meeting), "back_url": back},
+        save=lambda: services.decision_create(user=request.user, meeting=meeting, **form.values()),
+        done=lambda decision: back,
+    )
+
+
+@login_required
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = DecisionForm(request.POST if request.method == "POST" else None, instance=decision)
+    back = reverse("meeting-detail", args=[decision.meeting_id])
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("Edit decision"),
+            "lead": str(decision.meeting),
+            "back_url": back,
+            "history_url": _history_url(decision),
+        },
+        save=lambda: services.decision_update(
+            user=request.user,
+            decision=decision,
+            expected_version=form.expected_version,
+            **form.values(),
+        ),
+        done=lambda decision: back,
+    )
+
+
+@login_required
+def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    back = reverse("meeting-detail", args=[decision.meeting_id])
+    return _delete_page(
+        request,
+        record=decision,
+        context={"title": _("Delete decision"), "back_url": back},
+        delete=lambda version: services.decision_delete(
+            user=request.user, decision=decision, expected_version=version
+        ),
+        done=back,
+    )
+
+
+@login_required
+def coordination_function(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/coordination_function.html",
+        {
+            "municipality": municipality,
+            "function": selectors.coordination_function_of(municipality),
+            "can_edit": access.can(request.user, Capability.EDIT, municipality),
+        },
+    )
+
+
+@login_required
+def coordination_function_edit(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    function = selectors.coordination_function_of(municipality)
+    form = CoordinationFunctionForm(
+        request.POST if request.method == "POST" else None,
+        instance=function or CoordinationFunction(municipality=municipality),
+    )
+    back = reverse("coordination-function", args=[municipality.code])
+    return _form_page(
+        request,
+        form=form,
+        context={
+            "title": _("Coordination function"),
+            "lead": municipality.name,
+            "intro": _(
+                "The person or unit that coordinates the municipality's crime-prevention "
+                "work, is the contact point for other actors and informs residents "
+                "(Lag 2023:196)."
+            ),
+            "back_url": back,
+            "history_url": function and _history_url(function),
+        },
+        save=lambda: services.coordination_function_set(
+            user=request.user,
+            municipality=municipality,
+            expected_version=form.expected_version,
+            **form.values(),
+        ),
+        done=lambda function: back,
+    )

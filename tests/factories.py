@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from councils.models import (
+    CoordinationFunction,
+    Council,
+    CouncilMember,
     County,
+    Decision,
     LocalPoliceArea,
+    Meeting,
     Membership,
     Municipality,
     Organisation,
@@ -124,3 +131,158 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.COORDINATOR
+
+
+# --- councils: councils, members, meetings, decisions, coordination function -------
+
+
+class CouncilFactory(DjangoModelFactory):
+    class Meta:
+        model = Council
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = Council.Kind.CRIME_PREVENTION
+    name = factory.Sequence(lambda n: f"Brottsförebyggande rådet {n}")
+    mandate = "Rådet samordnar kommunens och polisens brottsförebyggande arbete."
+
+
+class CouncilMemberFactory(DjangoModelFactory):
+    """A member for an organisation not in the system; pass ``organisation=`` for one that is."""
+
+    class Meta:
+        model = CouncilMember
+
+    council = factory.SubFactory(CouncilFactory)
+    person_name = factory.Faker("name", locale="sv_SE")
+    organisation_name = factory.LazyAttribute(
+        lambda m: "" if m.organisation else "Bostadsbolaget AB"
+    )
+    organisation = None
+    role = CouncilMember.Role.MEMBER
+    email = factory.Sequence(lambda n: f"ledamot{n}@example.se")
+    from_date = datetime.date(2025, 1, 1)
+    to_date = None
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    council = factory.SubFactory(CouncilFactory)
+    held_on = datetime.date(2026, 3, 12)
+    agenda = "1. Lägesbild\n2. Medborgarlöfte\n3. Övrigt"
+    minutes = ""
+
+
+class DecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Rådet ställer sig bakom förslaget till medborgarlöfte."
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class CoordinationFunctionFactory(DjangoModelFactory):
+    class Meta:
+        model = CoordinationFunction
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Trygghetsenheten, kommunledningskontoret"
+    contact_email = "trygghet@example.se"
+    contact_phone = "018-727 00 00"
+    since = datetime.date(2023, 7, 1)
+
+
+# --- agreements ------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from agreements.models import (  # noqa: E402
+    ActionPlan,
+    Agreement,
+    FocusArea,
+    Goal,
+    PriorityProblem,
+    SituationalPicture,
+    Source,
+)
+
+
+class SituationalPictureFactory(DjangoModelFactory):
+    class Meta:
+        model = SituationalPicture
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Lägesbild {2020 + n % 10}")
+    period_start = _dt.date(2025, 1, 1)
+    period_end = _dt.date(2025, 12, 31)
+    mapping = "Anmälda våldsbrott i centrum har ökat, särskilt helgkvällar."
+    other_information = "Trygghetsmätningen visar oro för ungdomsgrupper."
+    analysis = "Troliga orsaker: bristande belysning och få vuxna ute kvällstid."
+    is_current = False
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    picture = factory.SubFactory(SituationalPictureFactory)
+    kind = Source.Kind.CRIME_STATISTICS
+    note = "Polisens anmälningsstatistik"
+
+
+class PriorityProblemFactory(DjangoModelFactory):
+    class Meta:
+        model = PriorityProblem
+
+    picture = factory.SubFactory(SituationalPictureFactory)
+    title = factory.Sequence(lambda n: f"Problem {n}")
+    description = "Otrygghet i centrum kvällstid."
+    perspective = PriorityProblem.Perspective.SITUATIONAL
+    rank = factory.Sequence(lambda n: n + 1)
+
+
+class ActionPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = "Åtgärdsplan 2026–2027"
+    decided_by = "Kommunstyrelsen"
+    decided_on = _dt.date(2026, 1, 15)
+    valid_from = _dt.date(2026, 1, 1)
+    valid_until = _dt.date(2027, 12, 31)
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Samverkansöverenskommelse {n}")
+    start_date = _dt.date(2026, 1, 1)
+    end_date = _dt.date(2029, 12, 31)
+
+
+class FocusAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = FocusArea
+
+    agreement = factory.SubFactory(AgreementFactory)
+    title = factory.Sequence(lambda n: f"Fokusområde {n}")
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    agreement = factory.SubFactory(AgreementFactory)
+    text = "Ökad trygghet i centrum"
+    indicator_name = "Problemindex, polisens trygghetsmätning"
+    indicator_source = "Polisens trygghetsmätning"
+    indicator_unit = "index 0–6"
+    baseline_value = "2.40"
+    baseline_year = 2025
+    target_value = "2.00"
+    target_year = 2029

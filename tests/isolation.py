@@ -81,3 +81,16 @@ register("municipality-list", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.na
 register("my-organisations", Case(Kind.LOGIN, hidden=lambda cast: [cast.home_org.name]))
 register("municipality-detail", Case(Kind.OBJECT, build=lambda cast: {"code": cast.home.code}))
 register("organisation-detail", Case(Kind.OBJECT, build=lambda cast: {"pk": cast.home_org.pk}))
+
+
+def _history_of_a_council(cast) -> dict[str, Any]:
+    from tests.factories import CouncilFactory
+
+    return {"label": "councils.council", "pk": CouncilFactory(municipality=cast.home).pk}
+
+
+register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
+
+
+# Later apps keep their cases in modules of their own, imported here.
+from tests import isolation_agreements, isolation_councils, isolation_pictures  # noqa: E402, F401

@@ -1,0 +1,154 @@
+"""Reads shared by pages: the compliance panel of a municipality (Lag 2023:196)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.models import ActionPlan, Agreement, SituationalPicture
+from councils import access
+from councils.access import Capability
+from councils.models import CoordinationFunction, Meeting, Municipality
+
+
+@dataclass(frozen=True)
+class ComplianceItem:
+    label: str
+    ok: bool
+    detail: str
+    url: str | None
+    link_text: str
+
+
+def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
+    """The five duties at a glance, each linking to where it is put right.
+
+    Links to internal pages are given only to users who may open them.
+    """
+    today = timezone.localdate()
+    internal = access.can(user, Capability.INTERNAL, municipality)
+    pictures_url = reverse("picture-list", args=[municipality.code]) if internal else None
+    items = []
+
+    picture = SituationalPicture.objects.filter(municipality=municipality, is_current=True).first()
+    if picture is None:
+        items.append(
+            ComplianceItem(
+                _("Current lägesbild"),
+                False,
+                _("None is marked current."),
+                pictures_url,
+                _("Lägesbilder"),
+            )
+        )
+    else:
+        months = max(picture.age_in_days(today), 0) // 30
+        overdue = picture.next_review is not None and picture.next_review < today
+        detail = ngettext("%(months)d month old", "%(months)d months old", months) % {
+            "months": months
+        }
+        if overdue:
+            detail += ", " + _("review was due %(date)s") % {
+                "date": picture.next_review.isoformat()
+            }
+        items.append(
+            ComplianceItem(
+                _("Current lägesbild"),
+                picture.decided and not overdue,
+                f"{picture.title}: {detail}" if internal else detail,
+                reverse("picture-detail", args=[picture.pk]) if internal else None,
+                _("Open the lägesbild"),
+            )
+        )
+
+    plan = (
+        ActionPlan.objects.filter(
+            municipality=municipality, valid_from__lte=today, valid_until__gte=today
+        )
+        .order_by("-decided_on")
+        .first()
+    )
+    items.append(
+        ComplianceItem(
+            _("Action plan decided"),
+            plan is not None,
+            _("%(body)s decided it on %(date)s, valid until %(until)s")
+            % {
+                "body": plan.decided_by,
+                "date": plan.decided_on.isoformat(),
+                "until": plan.valid_until.isoformat(),
+            }
+            if plan
+            else _("No decided action plan is valid today."),
+            pictures_url,
+            _("Action plans"),
+        )
+    )
+
+    function = CoordinationFunction.objects.filter(municipality=municipality).first()
+    items.append(
+        ComplianceItem(
+            _("Coordination function named"),
+            bool(function and function.name),
+            function.name if function else _("Not named."),
+            reverse("coordination-function", args=[municipality.code]),
+            _("Coordination function"),
+        )
+    )
+
+    agreement = (
+        Agreement.objects.filter(
+            municipality=municipality,
+            status=Agreement.Status.SIGNED,
+            start_date__lte=today,
+            end_date__gte=today,
+        )
+        .order_by("-end_date")
+        .first()
+    )
+    items.append(
+        ComplianceItem(
+            _("Cooperation agreement in force"),
+            agreement is not None,
+            ngettext(
+                "%(title)s, %(days)d day to expiry",
+                "%(title)s, %(days)d days to expiry",
+                agreement.days_to_expiry(today),
+            )
+            % {"title": agreement.title, "days": agreement.days_to_expiry(today)}
+            if agreement
+            else _("No signed agreement is in force today."),
+            reverse("agreement-detail", args=[agreement.pk])
+            if agreement
+            else reverse("agreement-list", args=[municipality.code]),
+            _("Cooperation agreements"),
+        )
+    )
+
+    meeting = (
+        Meeting.objects.filter(
+            council__municipality=municipality,
+            held_on__gt=today - timedelta(days=365),
+            held_on__lte=today,
+        )
+        .order_by("-held_on")
+        .first()
+    )
+    items.append(
+        ComplianceItem(
+            _("Council meeting in the last 12 months"),
+            meeting is not None,
+            _("%(council)s met on %(date)s")
+            % {"council": meeting.council.name, "date": meeting.held_on.isoformat()}
+            if meeting
+            else _("No council meeting in the last 12 months."),
+            reverse("council-list", args=[municipality.code]),
+            _("Councils and meetings"),
+        )
+    )
+    return items

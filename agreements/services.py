@@ -1,0 +1,522 @@
+"""Every write that matters in the agreements app: keyword-only, atomic, with the actor.
+
+Views check access before calling (and answer 404); services check it again and the
+state rules, raising ValidationError with a Swedish message for what the user can
+put right, and PermissionDenied for what they may not do.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    ActionPlan,
+    Agreement,
+    Comment,
+    FocusArea,
+    Goal,
+    PriorityProblem,
+    SituationalPicture,
+    Source,
+)
+from councils import access
+from councils.access import Capability
+from councils.concurrency import save_versioned
+from councils.history import acting_organisation
+from councils.models import Municipality, User
+
+
+def _require(user: User, capability: Capability, municipality_id: int) -> None:
+    if not access.can(user, capability, municipality_id):
+        raise PermissionDenied
+
+
+# --- Situational picture -----------------------------------------------------------
+
+
+def check_single_current(picture: SituationalPicture) -> None:
+    if not picture.is_current:
+        return
+    other = (
+        SituationalPicture.objects.filter(municipality_id=picture.municipality_id, is_current=True)
+        .exclude(pk=picture.pk)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "is_current": _(
+                    "“%(title)s” is already the current lägesbild. Make this one current "
+                    "with the button on its page instead; the other one then stops being current."
+                )
+                % {"title": other.title}
+            }
+        )
+
+
+@transaction.atomic
+def situational_picture_save(
+    *, user: User, picture: SituationalPicture, expected_version: int | None = None
+) -> SituationalPicture:
+    """Create or update a lägesbild (the form has set its fields)."""
+    _require(user, Capability.EDIT, picture.municipality_id)
+    check_single_current(picture)
+    save_versioned(picture, expected_version=expected_version, user=user)
+    return picture
+
+
+@transaction.atomic
+def situational_picture_make_current(*, user: User, picture: SituationalPicture) -> None:
+    _require(user, Capability.EDIT, picture.municipality_id)
+    for other in (
+        SituationalPicture.objects.select_for_update()
+        .filter(municipality_id=picture.municipality_id, is_current=True)
+        .exclude(pk=picture.pk)
+    ):
+        other.is_current = False
+        other.version += 1
+        other._history_user = user
+        other.save()
+    picture.refresh_from_db()
+    picture.is_current = True
+    picture.version += 1
+    picture._history_user = user
+    picture.save()
+
+
+@transaction.atomic
+def source_save(*, user: User, source: Source) -> Source:
+    _require(user, Capability.EDIT, source.picture.municipality_id)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_delete(*, user: User, source: Source) -> None:
+    _require(user, Capability.EDIT, source.picture.municipality_id)
+    source.delete()
+
+
+# --- Priority problems -------------------------------------------------------------
+
+
+def _check_problem_area(problem: PriorityProblem) -> None:
+    area = problem.vulnerable_area
+    if area is not None and area.municipality_id != problem.picture.municipality_id:
+        raise ValidationError(
+            {"vulnerable_area": _("The vulnerable area must lie in the same municipality.")}
+        )
+
+
+@transaction.atomic
+def problem_save(
+    *, user: User, problem: PriorityProblem, expected_version: int | None = None
+) -> PriorityProblem:
+    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    _check_problem_area(problem)
+    if problem.pk is None:
+        highest = problem.picture.problems.aggregate(top=Max("rank"))["top"] or 0
+        problem.rank = highest + 1
+    save_versioned(problem, expected_version=expected_version, user=user)
+    return problem
+
+
+def _renumber(picture: SituationalPicture) -> None:
+    for rank, problem in enumerate(picture.problems.order_by("rank", "pk"), start=1):
+        if problem.rank != rank:
+            PriorityProblem.objects.filter(pk=problem.pk).update(rank=rank)
+
+
+@transaction.atomic
+def problem_delete(*, user: User, problem: PriorityProblem) -> None:
+    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    if problem.agreements.exclude(status=Agreement.Status.DRAFT).exists():
+        raise ValidationError(
+            _("The problem is part of a signed agreement or one awaiting signature: it stays.")
+        )
+    picture = problem.picture
+    problem.delete()
+    _renumber(picture)
+
+
+@transaction.atomic
+def problem_move(*, user: User, problem: PriorityProblem, direction: str) -> None:
+    """Move a problem one place up or down in the ranking."""
+    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    _renumber(problem.picture)
+    ranked = list(problem.picture.problems.select_for_update().order_by("rank", "pk"))
+    index = next(i for i, p in enumerate(ranked) if p.pk == problem.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(ranked):
+        return
+    this, other = ranked[index], ranked[other_index]
+    PriorityProblem.objects.filter(pk=this.pk).update(rank=other_index + 1)
+    PriorityProblem.objects.filter(pk=other.pk).update(rank=index + 1)
+
+
+# --- Action plan -------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_plan_save(
+    *, user: User, plan: ActionPlan, problems=None, expected_version: int | None = None
+) -> ActionPlan:
+    _require(user, Capability.EDIT, plan.municipality_id)
+    if plan.picture_id and plan.picture.municipality_id != plan.municipality_id:
+        raise ValidationError({"picture": _("Choose a lägesbild of the same municipality.")})
+    save_versioned(plan, expected_version=expected_version, user=user)
+    if problems is not None:
+        plan.problems.set(problems)
+    return plan
+
+
+# --- Cooperation agreement ---------------------------------------------------------
+
+
+def _require_draft(agreement: Agreement) -> None:
+    if not agreement.editable:
+        raise ValidationError(
+            _(
+                "The agreement is %(status)s and cannot be changed. A signed agreement is "
+                "changed by creating a new version; one awaiting signature is first taken "
+                "back to draft."
+            )
+            % {"status": agreement.get_status_display()}
+        )
+
+
+@transaction.atomic
+def agreement_create(
+    *, user: User, municipality: Municipality, title: str, start_date: date, end_date: date
+) -> Agreement:
+    _require(user, Capability.EDIT, municipality.pk)
+    agreement = Agreement(
+        municipality=municipality, title=title, start_date=start_date, end_date=end_date
+    )
+    save_versioned(agreement, expected_version=None, user=user)
+    agreement.police_areas.set(municipality.local_police_areas.all())
+    current = municipality.situational_pictures.filter(is_current=True).first()
+    if current is not None:
+        agreement.problems.set(current.problems.all())
+    return agreement
+
+
+@transaction.atomic
+def agreement_save(
+    *, user: User, agreement: Agreement, expected_version: int | None, m2m: dict | None = None
+) -> Agreement:
+    """Save one edited section of a draft agreement (the form has set its fields)."""
+    _require(user, Capability.EDIT, agreement.municipality_id)
+    stored = Agreement.objects.get(pk=agreement.pk)
+    _require_draft(stored)
+    save_versioned(agreement, expected_version=expected_version, user=user)
+    for name, values in (m2m or {}).items():
+        getattr(agreement, name).set(values)
+    return agreement
+
+
+def _check_goal(goal: Goal) -> None:
+    errors = {}
+    if goal.target_value is not None and not goal.indicator_name:
+        errors["indicator_name"] = _("A goal with a target needs an indicator.")
+    if (goal.baseline_value is None) != (goal.baseline_year is None):
+        errors["baseline_year"] = _("Give both the baseline value and its year, or neither.")
+    if (goal.target_value is None) != (goal.target_year is None):
+        errors["target_year"] = _("Give both the target value and its year, or neither.")
+    if goal.baseline_year and goal.target_year and goal.target_year < goal.baseline_year:
+        errors["target_year"] = _("The target year cannot come before the baseline year.")
+    if goal.focus_area_id and goal.focus_area.agreement_id != goal.agreement_id:
+        errors["focus_area"] = _("Choose a focus area of this agreement.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) -> Goal:
+    _require(user, Capability.EDIT, goal.agreement.municipality_id)
+    _require_draft(goal.agreement)
+    _check_goal(goal)
+    if goal.pk is None:
+        goal.order = (goal.agreement.goals.aggregate(top=Max("order"))["top"] or 0) + 1
+    save_versioned(goal, expected_version=expected_version, user=user)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, user: User, goal: Goal) -> None:
+    _require(user, Capability.EDIT, goal.agreement.municipality_id)
+    _require_draft(goal.agreement)
+    goal.delete()
+
+
+@transaction.atomic
+def focus_area_save(*, user: User, focus_area: FocusArea) -> FocusArea:
+    _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
+    _require_draft(focus_area.agreement)
+    if focus_area.pk is None:
+        top = focus_area.agreement.focus_areas.aggregate(top=Max("order"))["top"] or 0
+        focus_area.order = top + 1
+    focus_area.save()
+    return focus_area
+
+
+@transaction.atomic
+def focus_area_delete(*, user: User, focus_area: FocusArea) -> None:
+    _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
+    _require_draft(focus_area.agreement)
+    focus_area.delete()
+
+
+def agreement_missing_for_signature(agreement: Agreement) -> list[str]:
+    """What must be filled in before the agreement can go for signature, in Swedish."""
+    missing = []
+    if not agreement.police_areas.exists():
+        missing.append(_("Choose the local police area(s) the agreement is with."))
+    if not agreement.problems.exists():
+        missing.append(_("Choose the problems in focus."))
+    if not agreement.focus_areas.exists():
+        missing.append(_("Add at least one focus area."))
+    goals = list(agreement.goals.all())
+    if not goals:
+        missing.append(_("Add at least one goal."))
+    for goal in goals:
+        if not goal.measurable:
+            missing.append(
+                _("The goal “%(goal)s” needs an indicator, a baseline and a target with years.")
+                % {"goal": goal.text}
+            )
+    if not agreement.documentation.strip():
+        missing.append(_("Describe how the work is documented."))
+    if not (agreement.follow_up_by.strip() and agreement.follow_up_frequency):
+        missing.append(_("Say who follows up the work and how often."))
+    if not (agreement.municipality_signatory_name and agreement.municipality_signatory_title):
+        missing.append(_("Name the municipality's signatory and their title."))
+    if not (agreement.police_signatory_name and agreement.police_signatory_title):
+        missing.append(_("Name the police signatory and their title."))
+    return missing
+
+
+def _locked(agreement: Agreement) -> Agreement:
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+@transaction.atomic
+def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agreement:
+    _require(user, Capability.EDIT, agreement.municipality_id)
+    agreement = _locked(agreement)
+    if agreement.status != Agreement.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for signature."))
+    if missing := agreement_missing_for_signature(agreement):
+        raise ValidationError(missing)
+    agreement.status = Agreement.Status.AWAITING_SIGNATURE
+    agreement.shared_for_signature_at = timezone.now()
+    agreement.version += 1
+    agreement._history_user = user
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
+    """Take an agreement awaiting signature back to draft; signatures given are void."""
+    _require(user, Capability.EDIT, agreement.municipality_id)
+    agreement = _locked(agreement)
+    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
+        raise ValidationError(_("Only an agreement awaiting signature can be taken back."))
+    agreement.status = Agreement.Status.DRAFT
+    agreement.municipality_signed_on = agreement.police_signed_on = None
+    agreement.municipality_signed_by = agreement.police_signed_by = None
+    agreement.version += 1
+    agreement._history_user = user
+    agreement.save()
+    return agreement
+
+
+PARTIES = ("municipality", "police")
+
+
+def may_sign(user: User, agreement: Agreement, party: str) -> bool:
+    if party == "municipality":
+        return access.can(user, Capability.EDIT, agreement.municipality_id)
+    if party == "police":
+        return access.reviews_for_police_areas(
+            user, agreement.police_areas.values_list("pk", flat=True)
+        )
+    return False
+
+
+@transaction.atomic
+def agreement_sign(
+    *, user: User, agreement: Agreement, party: str, name: str, title: str, signed_on: date
+) -> Agreement:
+    """Record one party's signature; when both have signed, freeze the content."""
+    if party not in PARTIES or not may_sign(user, agreement, party):
+        raise PermissionDenied
+    agreement = _locked(agreement)
+    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
+        raise ValidationError(_("The agreement must be sent for signature before it is signed."))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    if getattr(agreement, f"{party}_signed_on"):
+        raise ValidationError(_("This party has already signed."))
+    setattr(agreement, f"{party}_signatory_name", name)
+    setattr(agreement, f"{party}_signatory_title", title)
+    setattr(agreement, f"{party}_signed_on", signed_on)
+    setattr(agreement, f"{party}_signed_by", user)
+    if agreement.municipality_signed_on and agreement.police_signed_on:
+        agreement.status = Agreement.Status.SIGNED
+        agreement.signed_at = timezone.now()
+        agreement.signed_snapshot = agreement_snapshot(agreement)
+        predecessor = agreement.predecessor
+        if predecessor is not None and predecessor.status == Agreement.Status.SIGNED:
+            predecessor.status = Agreement.Status.REPLACED
+            predecessor.version += 1
+            predecessor._history_user = user
+            predecessor.save()
+    agreement.version += 1
+    agreement._history_user = user
+    agreement.save()
+    return agreement
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def agreement_snapshot(agreement: Agreement) -> dict:
+    """The agreement's whole content, as signed, in plain JSON."""
+    return {
+        "title": agreement.title,
+        "municipality": agreement.municipality.name,
+        "police_areas": [area.name for area in agreement.police_areas.order_by("name")],
+        "start_date": agreement.start_date.isoformat(),
+        "end_date": agreement.end_date.isoformat(),
+        "problems": [
+            {
+                "title": p.title,
+                "description": p.description,
+                "place": p.place,
+                "cause_analysis": p.cause_analysis,
+                "perspective": p.get_perspective_display(),
+            }
+            for p in agreement.problems.order_by("rank", "pk")
+        ],
+        "focus_areas": [
+            {"title": f.title, "description": f.description}
+            for f in agreement.focus_areas.order_by("order", "pk")
+        ],
+        "goals": [
+            {
+                "text": g.text,
+                "focus_area": g.focus_area.title if g.focus_area else "",
+                "indicator_name": g.indicator_name,
+                "indicator_source": g.indicator_source,
+                "indicator_unit": g.indicator_unit,
+                "baseline_value": _decimal(g.baseline_value),
+                "baseline_year": g.baseline_year,
+                "target_value": _decimal(g.target_value),
+                "target_year": g.target_year,
+            }
+            for g in agreement.goals.select_related("focus_area").order_by("order", "pk")
+        ],
+        "documentation": agreement.documentation,
+        "follow_up_by": agreement.follow_up_by,
+        "follow_up_frequency": agreement.get_follow_up_frequency_display(),
+        "signatories": {
+            party: {
+                "name": getattr(agreement, f"{party}_signatory_name"),
+                "title": getattr(agreement, f"{party}_signatory_title"),
+                "signed_on": getattr(agreement, f"{party}_signed_on").isoformat(),
+            }
+            for party in PARTIES
+        },
+    }
+
+
+def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
+    _require(user, Capability.EDIT, agreement.municipality_id)
+    agreement = _locked(agreement)
+    if agreement.status not in (Agreement.Status.SIGNED,):
+        raise ValidationError(_("Only a signed agreement in its latest version can be followed."))
+    if Agreement.objects.filter(predecessor=agreement).exists():
+        raise ValidationError(_("This agreement already has a successor."))
+    if renewal:
+        length = agreement.end_date - agreement.start_date
+        start = agreement.end_date + timedelta(days=1)
+        end = start + length
+        title = agreement.title
+    else:
+        start, end, title = agreement.start_date, agreement.end_date, agreement.title
+    copy = Agreement.objects.create(
+        municipality=agreement.municipality,
+        title=title,
+        start_date=start,
+        end_date=end,
+        documentation=agreement.documentation,
+        follow_up_by=agreement.follow_up_by,
+        follow_up_frequency=agreement.follow_up_frequency,
+        municipality_signatory_name=agreement.municipality_signatory_name,
+        municipality_signatory_title=agreement.municipality_signatory_title,
+        police_signatory_name=agreement.police_signatory_name,
+        police_signatory_title=agreement.police_signatory_title,
+        predecessor=agreement,
+    )
+    copy.police_areas.set(agreement.police_areas.all())
+    copy.problems.set(agreement.problems.all())
+    areas = {}
+    for area in agreement.focus_areas.order_by("order", "pk"):
+        areas[area.pk] = FocusArea.objects.create(
+            agreement=copy, title=area.title, description=area.description, order=area.order
+        )
+    for goal in agreement.goals.order_by("order", "pk"):
+        known = renewal and goal.latest_value is not None and goal.latest_year is not None
+        Goal.objects.create(
+            agreement=copy,
+            focus_area=areas.get(goal.focus_area_id),
+            text=goal.text,
+            indicator_name=goal.indicator_name,
+            indicator_source=goal.indicator_source,
+            indicator_unit=goal.indicator_unit,
+            baseline_value=goal.latest_value if known else goal.baseline_value,
+            baseline_year=goal.latest_year if known else goal.baseline_year,
+            target_value=goal.target_value,
+            target_year=goal.target_year,
+            latest_value=None if renewal else goal.latest_value,
+            latest_year=None if renewal else goal.latest_year,
+            order=goal.order,
+        )
+    return copy
+
+
+@transaction.atomic
+def agreement_new_version(*, user: User, agreement: Agreement) -> Agreement:
+    """A signed agreement is changed through a new draft version of it."""
+    return _copy(agreement, user=user, renewal=False)
+
+
+@transaction.atomic
+def agreement_renew(*, user: User, agreement: Agreement) -> Agreement:
+    """The next agreement: the following period, last results as the new baselines."""
+    return _copy(agreement, user=user, renewal=True)
+
+
+@transaction.atomic
+def comment_add(*, user: User, agreement: Agreement, text: str) -> Comment:
+    if not (
+        access.can(user, Capability.EDIT, agreement.municipality_id)
+        or may_sign(user, agreement, "police")
+    ):
+        raise PermissionDenied
+    return Comment.objects.create(
+        agreement=agreement,
+        author=user,
+        organisation_name=acting_organisation(user, agreement.municipality_id)[:200],
+        text=text,
+    )

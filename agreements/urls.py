@@ -1,0 +1,3 @@
+from agreements.views import agreements, pictures
+
+urlpatterns = [*pictures.urlpatterns, *agreements.urlpatterns]

@@ -1,0 +1,472 @@
+"""Cooperation agreements: sections edited in place, signing, versions and renewal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from agreements import forms, services
+from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
+from councils import access
+from councils.access import Capability
+from councils.concurrency import Conflict
+from councils.http import only
+
+VISIBLE_TO_READERS = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
+
+
+# --- lookups: the object or 404 ----------------------------------------------------
+
+
+def _agreement(user, pk: int, capability: Capability = Capability.INTERNAL) -> Agreement:
+    agreement = (
+        Agreement.objects.select_related("municipality", "municipality__county", "predecessor")
+        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _readable_agreement(user, pk: int) -> Agreement:
+    """Signed agreements are read by everyone with READ; drafts only with INTERNAL."""
+    agreement = _agreement(user, pk, Capability.READ)
+    if agreement.status not in VISIBLE_TO_READERS and not access.can(
+        user, Capability.INTERNAL, agreement.municipality_id
+    ):
+        raise Http404
+    return agreement
+
+
+def _child(model, user, pk: int):
+    obj = (
+        model.objects.select_related("agreement", "agreement__municipality")
+        .filter(
+            pk=pk,
+            agreement__municipality__in=access.municipalities_for(user, Capability.EDIT),
+        )
+        .first()
+    )
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _messages_from(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- list and create --------------------------------------------------------------
+
+
+@login_required
+def agreement_list(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    agreements = municipality.agreements.prefetch_related("police_areas")
+    internal = access.can(request.user, Capability.INTERNAL, municipality)
+    if not internal:
+        agreements = agreements.filter(status__in=VISIBLE_TO_READERS)
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            "municipality": municipality,
+            "agreements": [(a, PHASE_LABELS[a.phase()]) for a in agreements],
+            "can_edit": access.can(request.user, Capability.EDIT, municipality),
+        },
+    )
+
+
+@login_required
+def agreement_create(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = forms.AgreementCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agreement = services.agreement_create(
+            user=request.user, municipality=municipality, **form.cleaned_data
+        )
+        messages.success(request, _("The draft agreement has been created."))
+        return redirect("agreement-detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_create.html",
+        {"municipality": municipality, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the agreement page and its sections -------------------------------------------
+
+#: section -> (form class, many-to-many fields the service sets)
+SECTIONS = {
+    "basics": (forms.AgreementBasicsForm, ["police_areas"]),
+    "problems": (forms.AgreementProblemsForm, ["problems"]),
+    "follow-up": (forms.AgreementFollowUpForm, []),
+    "signatories": (forms.AgreementSignatoriesForm, []),
+}
+
+
+def _detail_context(request, agreement: Agreement) -> dict:
+    user = request.user
+    internal = access.can(user, Capability.INTERNAL, agreement.municipality_id)
+    can_edit = access.can(user, Capability.EDIT, agreement.municipality_id)
+    context = {
+        "agreement": agreement,
+        "municipality": agreement.municipality,
+        "phase": agreement.phase(),
+        "phase_label": PHASE_LABELS[agreement.phase()],
+        "internal": internal,
+        "can_edit": can_edit,
+        "editable": can_edit and agreement.editable,
+        "may_sign": {
+            party: services.may_sign(user, agreement, party) for party in services.PARTIES
+        },
+        "successor": Agreement.objects.filter(predecessor=agreement).first(),
+    }
+    if agreement.signed_snapshot:
+        context["snapshot"] = agreement.signed_snapshot
+    else:
+        context.update(
+            {
+                "police_areas": list(agreement.police_areas.all()),
+                "problems": list(agreement.problems.select_related("picture").order_by("rank")),
+                "focus_areas": list(agreement.focus_areas.all()),
+                "goals": list(agreement.goals.select_related("focus_area")),
+                "missing": services.agreement_missing_for_signature(agreement)
+                if agreement.status == Agreement.Status.DRAFT
+                else [],
+            }
+        )
+    if internal:
+        context["comments"] = list(agreement.comments.select_related("author"))
+        context["comment_form"] = forms.CommentForm()
+        context["may_comment"] = can_edit or context["may_sign"]["police"]
+    return context
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _readable_agreement(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(request, "agreements/agreement_detail.html", _detail_context(request, agreement))
+
+
+@login_required
+def agreement_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One section: shown (htmx ?display=1), edited (GET) or saved (POST).
+
+    With htmx only the section swaps; without JavaScript the form is a page of its
+    own and saving returns to the agreement.
+    """
+    agreement = _agreement(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if section not in SECTIONS:
+        raise Http404
+    form_class, m2m_fields = SECTIONS[section]
+    detail = "agreements/agreement_detail.html"
+    context = {**_detail_context(request, agreement), "section": section}
+    if request.method == "GET" and request.GET.get("display") and request.htmx:
+        return render(request, f"{detail}#section-{section}", context)
+    if not agreement.editable:
+        messages.error(request, _("Only a draft agreement can be changed."))
+        return redirect("agreement-detail", pk=agreement.pk)
+
+    form = form_class(request.POST or None, instance=agreement)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agreement_save(
+                    user=request.user,
+                    agreement=form.instance,
+                    expected_version=form.expected_version,
+                    m2m={name: form.cleaned_data[name] for name in m2m_fields},
+                )
+            except Conflict as conflict:
+                form.rebase(conflict.current)
+                context["conflict"] = form.conflict_rows(conflict.current)
+                context["conflict_current"] = conflict.current
+                status = 409
+            except ValidationError as error:
+                _add_errors(form, error)
+                status = 400
+            else:
+                if request.htmx:
+                    fresh = _agreement(request.user, pk, Capability.EDIT)
+                    return render(
+                        request,
+                        f"{detail}#section-{section}",
+                        {**_detail_context(request, fresh), "saved": section},
+                    )
+                messages.success(request, _("Saved."))
+                return redirect(reverse("agreement-detail", args=[pk]) + f"#section-{section}")
+        else:
+            status = 400
+    context["form"] = form
+    template = f"{detail}#section-form" if request.htmx else "agreements/agreement_section.html"
+    return render(request, template, context, status=status)
+
+
+# --- focus areas and goals ---------------------------------------------------------
+
+
+def _item_page(request, agreement, form, *, title: str, status: int = 200, **extra):
+    return render(
+        request,
+        "agreements/agreement_item_form.html",
+        {"agreement": agreement, "form": form, "title": title, **extra},
+        status=status,
+    )
+
+
+@login_required
+def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
+    if pk is not None:
+        focus_area = _child(FocusArea, request.user, pk)
+        agreement = focus_area.agreement
+    else:
+        agreement = _agreement(request.user, agreement_pk, Capability.EDIT)
+        focus_area = FocusArea(agreement=agreement)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = forms.FocusAreaForm(request.POST or None, instance=focus_area)
+    title = _("Change focus area") if pk else _("New focus area")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.focus_area_save(user=request.user, focus_area=form.instance)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect(
+                    reverse("agreement-detail", args=[agreement.pk]) + "#section-focus-areas"
+                )
+        return _item_page(request, agreement, form, title=title, status=400)
+    return _item_page(request, agreement, form, title=title)
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
+    if pk is not None:
+        goal = _child(Goal, request.user, pk)
+        agreement = goal.agreement
+    else:
+        agreement = _agreement(request.user, agreement_pk, Capability.EDIT)
+        goal = Goal(agreement=agreement)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = forms.GoalForm(request.POST or None, instance=goal)
+    title = _("Change goal") if pk else _("New goal")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.goal_save(
+                    user=request.user, goal=form.instance, expected_version=form.expected_version
+                )
+            except Conflict as conflict:
+                form.rebase(conflict.current)
+                return _item_page(
+                    request,
+                    agreement,
+                    form,
+                    title=title,
+                    status=409,
+                    conflict=form.conflict_rows(conflict.current),
+                    conflict_current=conflict.current,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect(reverse("agreement-detail", args=[agreement.pk]) + "#section-goals")
+        return _item_page(request, agreement, form, title=title, status=400)
+    return _item_page(request, agreement, form, title=title)
+
+
+def _delete(request, obj, *, service, what: str, anchor: str):
+    agreement = obj.agreement
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if request.method == "POST":
+        try:
+            service(user=request.user, **{what: obj})
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _("Removed: %(name)s") % {"name": obj})
+        return redirect(reverse("agreement-detail", args=[agreement.pk]) + anchor)
+    return render(
+        request, "agreements/agreement_item_delete.html", {"agreement": agreement, "object": obj}
+    )
+
+
+@login_required
+def focus_area_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _delete(
+        request,
+        _child(FocusArea, request.user, pk),
+        service=services.focus_area_delete,
+        what="focus_area",
+        anchor="#section-focus-areas",
+    )
+
+
+@login_required
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _delete(
+        request,
+        _child(Goal, request.user, pk),
+        service=services.goal_delete,
+        what="goal",
+        anchor="#section-goals",
+    )
+
+
+# --- lifecycle ---------------------------------------------------------------------
+
+
+def _transition(request, pk: int, service, done: str) -> HttpResponse:
+    agreement = _agreement(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    try:
+        result = service(user=request.user, agreement=agreement)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("agreement-detail", pk=agreement.pk)
+    messages.success(request, done)
+    return redirect("agreement-detail", pk=result.pk)
+
+
+@login_required
+def agreement_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.agreement_submit_for_signature,
+        _("The agreement is sent for signature."),
+    )
+
+
+@login_required
+def agreement_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, services.agreement_reopen, _("The agreement is a draft again."))
+
+
+@login_required
+def agreement_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.agreement_new_version,
+        _("A new version has been created as a draft. The signed version stays as it was."),
+    )
+
+
+@login_required
+def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.agreement_renew,
+        _("The next agreement has been created as a draft, with the latest results as baselines."),
+    )
+
+
+@login_required
+def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
+    agreement = _agreement(request.user, pk, Capability.INTERNAL)
+    if party not in services.PARTIES or not services.may_sign(request.user, agreement, party):
+        raise Http404
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    initial = {
+        "name": getattr(agreement, f"{party}_signatory_name"),
+        "title": getattr(agreement, f"{party}_signatory_title"),
+    }
+    form = forms.SignForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agreement_sign(
+                    user=request.user, agreement=agreement, party=party, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied as denied:
+                raise Http404 from denied
+            else:
+                messages.success(request, _("The signature has been recorded."))
+                return redirect("agreement-detail", pk=agreement.pk)
+        status = 400
+    return render(
+        request,
+        "agreements/agreement_sign.html",
+        {"agreement": agreement, "party": party, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def agreement_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request.user, pk, Capability.INTERNAL)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                user=request.user, agreement=agreement, text=form.cleaned_data["text"]
+            )
+        except PermissionDenied as denied:
+            raise Http404 from denied
+        messages.success(request, _("Your comment has been added."))
+    else:
+        for error in form.errors.get("text", []):
+            messages.error(request, error)
+    return redirect(reverse("agreement-detail", args=[pk]) + "#comments")
+
+
+urlpatterns = [
+    path("municipalities/<str:code>/agreements/", agreement_list, name="agreement-list"),
+    path("municipalities/<str:code>/agreements/new/", agreement_create, name="agreement-create"),
+    path("agreements/<int:pk>/", agreement_detail, name="agreement-detail"),
+    path(
+        "agreements/<int:pk>/sections/<slug:section>/", agreement_section, name="agreement-section"
+    ),
+    path(
+        "agreements/<int:agreement_pk>/focus-areas/new/", focus_area_edit, name="focus-area-create"
+    ),
+    path("focus-areas/<int:pk>/edit/", focus_area_edit, name="focus-area-edit"),
+    path("focus-areas/<int:pk>/delete/", focus_area_delete, name="focus-area-delete"),
+    path("agreements/<int:agreement_pk>/goals/new/", goal_edit, name="goal-create"),
+    path("goals/<int:pk>/edit/", goal_edit, name="goal-edit"),
+    path("goals/<int:pk>/delete/", goal_delete, name="goal-delete"),
+    path("agreements/<int:pk>/submit/", agreement_submit, name="agreement-submit"),
+    path("agreements/<int:pk>/reopen/", agreement_reopen, name="agreement-reopen"),
+    path("agreements/<int:pk>/sign/<slug:party>/", agreement_sign, name="agreement-sign"),
+    path("agreements/<int:pk>/new-version/", agreement_new_version, name="agreement-new-version"),
+    path("agreements/<int:pk>/renew/", agreement_renew, name="agreement-renew"),
+    path("agreements/<int:pk>/comments/", agreement_comment, name="agreement-comment"),
+]

@@ -1,0 +1,87 @@
+"""Who changed what and when, for every editable record (django-simple-history).
+
+Models declare ``history = tracked()`` and say which municipality they belong to
+through ``scope_municipality_id``; each historical row then also records the
+organisation the user acted for. ``changes(record)`` lists the fields each save
+changed, for the per-record history page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+#: model label ("agreements.agreement") -> model, for the per-record history page
+TRACKED: dict[str, type[models.Model]] = {}
+
+
+class HistoryOrganisation(models.Model):
+    """Extra columns of every historical table."""
+
+    history_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def tracked(**kwargs: Any) -> HistoricalRecords:
+    return HistoricalRecords(bases=[HistoryOrganisation], **kwargs)
+
+
+def register(model: type[models.Model]) -> type[models.Model]:
+    """Class decorator: the record's history can be opened at /history/<label>/<pk>/."""
+    TRACKED[model._meta.label_lower] = model
+    return model
+
+
+def acting_organisation(user, municipality_id: int | None) -> str:
+    """The name of the organisation ``user`` acts for in ``municipality_id``."""
+    from councils import access
+
+    if user is None or not user.is_authenticated:
+        return ""
+    organisations = [m.organisation for m in user.memberships.select_related("organisation")]
+    for organisation in organisations:
+        scope = access.organisation_scope(organisation)
+        if municipality_id is not None and scope.filter(pk=municipality_id).exists():
+            return organisation.name
+    if user.is_superuser:
+        return str(_("System administrator"))
+    return ", ".join(sorted({o.name for o in organisations}))
+
+
+@receiver(pre_create_historical_record)
+def _record_organisation(sender, instance, history_instance, history_user, **kwargs) -> None:
+    if hasattr(history_instance, "history_organisation"):
+        history_instance.history_organisation = acting_organisation(
+            history_user, getattr(instance, "scope_municipality_id", None)
+        )[:200]
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+def changes(record, previous) -> list[Change]:
+    """The fields ``record`` changed compared with ``previous`` (None for a creation)."""
+    if previous is None:
+        return []
+    delta = record.diff_against(previous, excluded_fields=["version"])
+    model = record.instance_type
+    result = []
+    for change in delta.changes:
+        try:
+            label = str(model._meta.get_field(change.field).verbose_name)
+        except Exception:  # a field that no longer exists
+            label = change.field
+        result.append(Change(label, change.old, change.new))
+    return result
