@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from councils import access, history, panels, selectors, services
+from councils import access, editing, history, panels, selectors, services
 from councils.access import Capability
 from councils.concurrency import Conflict
 from councils.forms import (
@@ -161,15 +161,6 @@ def _posted_version(request: HttpRequest) -> int | None:
         return None
 
 
-def _add_errors(form: CouncilsForm, error: ValidationError) -> None:
-    """A service's errors at the form's fields; those of other fields above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _form_page(
     request: HttpRequest,
     *,
@@ -187,22 +178,11 @@ def _form_page(
     context = {**context, "form": form}
     if request.method != "POST":
         return render(request, template, context)
-    if form.is_valid():
-        try:
-            saved = save()
-        except Conflict as conflict:
-            form.rebase(conflict.current)
-            context |= {
-                "conflict": form.conflict_rows(conflict.current),
-                "conflict_current": conflict.current,
-            }
-            return render(request, template, context, status=409)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(done(saved))
-    return render(request, template, context, status=400)
+    outcome = editing.submit(form, save)
+    if outcome.ok:
+        messages.success(request, _("Saved."))
+        return redirect(done(outcome.saved))
+    return render(request, template, context | outcome.context, status=outcome.status)
 
 
 def _delete_page(

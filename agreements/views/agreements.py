@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from agreements import forms, services
 from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
-from councils import access
+from councils import access, editing
 from councils.access import Capability
-from councils.concurrency import Conflict
 from councils.http import only
 
 VISIBLE_TO_READERS = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
@@ -56,14 +55,6 @@ def _child(model, user, pk: int):
     if obj is None:
         raise Http404
     return obj
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -195,34 +186,27 @@ def agreement_section(request: HttpRequest, pk: int, section: str) -> HttpRespon
     form = form_class(request.POST or None, instance=agreement)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.agreement_save(
-                    user=request.user,
-                    agreement=form.instance,
-                    expected_version=form.expected_version,
-                    m2m={name: form.cleaned_data[name] for name in m2m_fields},
-                )
-            except Conflict as conflict:
-                form.rebase(conflict.current)
-                context["conflict"] = form.conflict_rows(conflict.current)
-                context["conflict_current"] = conflict.current
-                status = 409
-            except ValidationError as error:
-                _add_errors(form, error)
-                status = 400
-            else:
-                if request.htmx:
-                    fresh = _agreement(request.user, pk, Capability.EDIT)
-                    return render(
-                        request,
-                        f"{detail}#section-{section}",
-                        {**_detail_context(request, fresh), "saved": section},
-                    )
-                messages.success(request, _("Saved."))
-                return redirect(reverse("agreement-detail", args=[pk]) + f"#section-{section}")
-        else:
-            status = 400
+        outcome = editing.submit(
+            form,
+            lambda: services.agreement_save(
+                user=request.user,
+                agreement=form.instance,
+                expected_version=form.expected_version,
+                m2m={name: form.cleaned_data[name] for name in m2m_fields},
+            ),
+        )
+        if outcome.ok and request.htmx:
+            fresh = _agreement(request.user, pk, Capability.EDIT)
+            return render(
+                request,
+                f"{detail}#section-{section}",
+                {**_detail_context(request, fresh), "saved": section},
+            )
+        if outcome.ok:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("agreement-detail", args=[pk]) + f"#section-{section}")
+        context.update(outcome.context)
+        status = outcome.status
     context["form"] = form
     template = f"{detail}#section-form" if request.htmx else "agreements/agreement_section.html"
     return render(request, template, context, status=status)
@@ -257,7 +241,7 @@ def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: i
             try:
                 services.focus_area_save(user=request.user, focus_area=form.instance)
             except ValidationError as error:
-                _add_errors(form, error)
+                editing.add_service_errors(form, error)
             else:
                 return redirect(
                     reverse("agreement-detail", args=[agreement.pk]) + "#section-focus-areas"
@@ -279,27 +263,17 @@ def goal_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | N
     form = forms.GoalForm(request.POST or None, instance=goal)
     title = _("Change goal") if pk else _("New goal")
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.goal_save(
-                    user=request.user, goal=form.instance, expected_version=form.expected_version
-                )
-            except Conflict as conflict:
-                form.rebase(conflict.current)
-                return _item_page(
-                    request,
-                    agreement,
-                    form,
-                    title=title,
-                    status=409,
-                    conflict=form.conflict_rows(conflict.current),
-                    conflict_current=conflict.current,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return redirect(reverse("agreement-detail", args=[agreement.pk]) + "#section-goals")
-        return _item_page(request, agreement, form, title=title, status=400)
+        outcome = editing.submit(
+            form,
+            lambda: services.goal_save(
+                user=request.user, goal=form.instance, expected_version=form.expected_version
+            ),
+        )
+        if outcome.ok:
+            return redirect(reverse("agreement-detail", args=[agreement.pk]) + "#section-goals")
+        return _item_page(
+            request, agreement, form, title=title, status=outcome.status, **outcome.context
+        )
     return _item_page(request, agreement, form, title=title)
 
 
@@ -413,7 +387,7 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
                     user=request.user, agreement=agreement, party=party, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                editing.add_service_errors(form, error)
             except PermissionDenied as denied:
                 raise Http404 from denied
             else:

@@ -20,16 +20,14 @@ from django.utils.translation import gettext as _
 
 from agreements import forms, services
 from agreements.models import ActionPlan, PriorityProblem, SituationalPicture, Source
-from councils import access
+from councils import access, editing
 from councils.access import Capability
-from councils.concurrency import Conflict
 from councils.http import only
 from councils.models import Municipality
 
 INTERNAL, EDIT = Capability.INTERNAL, Capability.EDIT
 
 #: a form with errors answers 400, a stale form 409 (the same as the agreement pages)
-INVALID, CONFLICT = 400, 409
 
 
 # --- lookups: the object or 404 ----------------------------------------------------
@@ -78,18 +76,9 @@ def _plan(user, pk: int, capability: Capability) -> ActionPlan:
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: at its field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, template: str, context: dict, form, status: int | None = None):
     if status is None:
-        status = INVALID if form.errors else 200
+        status = editing.INVALID if form.errors else 200
     return render(request, template, {**context, "form": form}, status=status)
 
 
@@ -99,20 +88,10 @@ def _save_versioned(request, form, save, template: str, context: dict):
     Returns the saved object, or the page to answer: the form with its errors
     (400), or with the other person's values beside the user's (409).
     """
-    if not form.is_valid():
-        return None, _form_page(request, template, context, form)
-    try:
-        return save(form.instance, form.expected_version), None
-    except Conflict as conflict:
-        form.rebase(conflict.current)
-        extra = {
-            "conflict": form.conflict_rows(conflict.current),
-            "conflict_current": conflict.current,
-        }
-        return None, _form_page(request, template, {**context, **extra}, form, CONFLICT)
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None, _form_page(request, template, context, form)
+    outcome = editing.submit(form, lambda: save(form.instance, form.expected_version))
+    if outcome.ok:
+        return outcome.saved, None
+    return None, _form_page(request, template, {**context, **outcome.context}, form, outcome.status)
 
 
 # --- situational pictures ----------------------------------------------------------
@@ -248,7 +227,7 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.source_save(user=request.user, source=form.instance)
         except ValidationError as error:
-            _add_errors(form, error)
+            editing.add_service_errors(form, error)
         else:
             messages.success(request, _("The source has been added."))
             return redirect(reverse("picture-detail", args=[picture.pk]) + "#sources")
