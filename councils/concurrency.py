@@ -44,8 +44,17 @@ def save_versioned(instance: Versioned, *, expected_version: int | None, user=No
             instance.version = 1
             instance.save()
             return
-        current = type(instance).objects.select_for_update().get(pk=instance.pk)
-        if expected_version is None or current.version != int(expected_version):
-            raise Conflict(current)
+        current = lock_at_version(instance, expected_version)
         instance.version = current.version + 1
         instance.save()
+
+
+def lock_at_version(instance: Versioned, expected_version: int | None) -> Versioned:
+    """Lock the stored row of ``instance`` and return it, if it is ``expected_version``.
+
+    Call inside a transaction; raises ``Conflict`` when someone saved since.
+    """
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if expected_version is None or current.version != int(expected_version):
+        raise Conflict(current)
+    return current

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from councils import access
 from councils.access import Capability
-from councils.concurrency import Conflict, Versioned, save_versioned
+from councils.concurrency import Conflict, Versioned, lock_at_version, save_versioned
 from councils.models import (
     ROLES_BY_KIND,
     CoordinationFunction,
@@ -102,17 +102,13 @@ def _apply(instance: models.Model, changes: dict[str, Any], allowed: Iterable[st
 
 def _save(instance: Versioned, *, user: User, expected_version: int | None) -> None:
     instance.full_clean()
-    instance._history_user = user
-    save_versioned(instance, expected_version=expected_version)
+    save_versioned(instance, expected_version=expected_version, user=user)
 
 
 def _check_version(instance: Versioned, expected_version: int | None) -> None:
     """Before a delete: the record is still the version the user looked at (if given)."""
-    if expected_version is None:
-        return
-    current = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if current.version != int(expected_version):
-        raise Conflict(current)
+    if expected_version is not None:
+        lock_at_version(instance, expected_version)
 
 
 def _delete(instance: Versioned, *, user: User, expected_version: int | None) -> None:
