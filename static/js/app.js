@@ -28,8 +28,43 @@
     focusErrorSummary(document);
   });
 
-  // After htmx swaps in a form with errors, focus its summary too.
+  // Focus an element that is not focusable by nature, without adding it to the tab order.
+  function focusProgrammatically(element) {
+    if (!element.hasAttribute("tabindex")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  // After htmx swaps in part of a page (a section opening as a form, saved, or back
+  // with errors), put focus where the person carries on. htmx fires this on the new
+  // content; ``event.detail.target`` is the element it replaced, already detached
+  // after an outerHTML swap. The error summary always takes focus. Otherwise focus
+  // moves only if it was lost with the link or button that was pressed: to the first
+  // field of a form that opened, else to the heading of what came back.
   document.addEventListener("htmx:afterSwap", function (event) {
-    focusErrorSummary(event.detail.target);
+    var swapped = event.target;
+    if (!(swapped instanceof Element) || !swapped.isConnected) {
+      return;
+    }
+    var summary = swapped.matches("[data-error-summary]")
+      ? swapped
+      : swapped.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) {
+      return;
+    }
+    var field = swapped.querySelector(
+      "form input:not([type=hidden]):not([disabled]), form select:not([disabled]), form textarea:not([disabled])"
+    );
+    if (field) {
+      field.focus();
+      return;
+    }
+    focusProgrammatically(swapped.querySelector("h1, h2, h3") || swapped);
   });
 })();

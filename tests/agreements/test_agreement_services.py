@@ -51,16 +51,17 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing(owner, home, polic
     with pytest.raises(ValidationError) as error:
         services.agreement_submit_for_signature(user=owner, agreement=agreement)
     text = " ".join(error.value.messages)
-    assert "focus area" in text
-    assert "indicator" in text
-    assert "documented" in text
-    assert "signatory" in text
+    # the messages are Swedish, the interface's language
+    assert "Lägg till minst ett fokusområde." in text
+    assert "behöver en indikator" in text
+    assert "Beskriv hur arbetet dokumenteras." in text
+    assert "Ange namn och titel för kommunens undertecknare." in text
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.DRAFT
 
 
 def test_signing_needs_the_agreement_sent_for_signature_first(draft, owner):
-    with pytest.raises(ValidationError, match="sent for signature"):
+    with pytest.raises(ValidationError, match="skickas för underskrift"):
         services.agreement_sign(
             user=owner,
             agreement=draft,
@@ -133,7 +134,7 @@ def test_both_signatures_freeze_the_content(signed, owner):
     ]
 
     signed.title = "Ändrad"
-    with pytest.raises(ValidationError, match="new version"):
+    with pytest.raises(ValidationError, match="ny version"):
         services.agreement_save(user=owner, agreement=signed, expected_version=signed.version)
     goal = signed.goals.get()
     goal.target_value = Decimal("1.00")
@@ -199,7 +200,7 @@ def test_a_new_version_replaces_the_signed_one_when_it_is_signed(signed, owner, 
     assert version_2.predecessor == signed
     assert (version_2.start_date, version_2.end_date) == (signed.start_date, signed.end_date)
     assert version_2.goals.get().baseline_value == Decimal("2.40")
-    with pytest.raises(ValidationError, match="successor"):
+    with pytest.raises(ValidationError, match="efterföljare"):
         services.agreement_new_version(user=owner, agreement=signed)
 
     services.agreement_submit_for_signature(user=owner, agreement=version_2)

@@ -256,7 +256,7 @@ def test_history_page_lists_who_changed_what(client_of, owner, draft, outsider):
 
 def test_compliance_panel_on_the_municipality_page(client_of, owner, signed, home):
     body = client_of(owner).get(reverse("municipality-detail", args=[home.code])).content.decode()
-    assert "Lag 2023:196" in body
+    assert "lag 2023:196" in body
     assert detail(signed) in body or reverse("agreement-list", args=[home.code]) in body
 
 
