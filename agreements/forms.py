@@ -223,7 +223,7 @@ class AgreementSignatoriesForm(VersionedModelForm):
         ]
 
 
-class FocusAreaForm(forms.ModelForm):
+class FocusAreaForm(VersionedModelForm):
     class Meta:
         model = FocusArea
         fields = ["title", "description"]

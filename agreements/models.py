@@ -104,6 +104,7 @@ class SituationalPicture(Versioned, Timestamped):
         return (today - (self.decided_on or self.period_end)).days
 
 
+@history_log.register
 class Source(models.Model):
     class Kind(models.TextChoices):
         CRIME_STATISTICS = "crime_statistics", _("crime statistics")
@@ -123,6 +124,7 @@ class Source(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     note = models.CharField(_("note"), max_length=500, blank=True)
     dated = models.DateField(_("date"), null=True, blank=True)
+    history = tracked()
 
     class Meta:
         ordering = ["kind", "dated", "pk"]
@@ -367,13 +369,15 @@ PHASE_LABELS = {
 }
 
 
-class FocusArea(models.Model):
+@history_log.register
+class FocusArea(Versioned):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="focus_areas"
     )
     title = models.CharField(_("focus area"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    history = tracked()
 
     class Meta:
         ordering = ["agreement", "order", "pk"]

@@ -94,6 +94,7 @@ def situational_picture_make_current(*, user: User, picture: SituationalPicture)
 @transaction.atomic
 def source_save(*, user: User, source: Source) -> Source:
     _require(user, Capability.EDIT, source.picture.municipality_id)
+    source._history_user = user
     source.save()
     return source
 
@@ -101,6 +102,7 @@ def source_save(*, user: User, source: Source) -> Source:
 @transaction.atomic
 def source_delete(*, user: User, source: Source) -> None:
     _require(user, Capability.EDIT, source.picture.municipality_id)
+    source._history_user = user
     source.delete()
 
 
@@ -128,10 +130,21 @@ def problem_save(
     return problem
 
 
-def _renumber(picture: SituationalPicture) -> None:
-    for rank, problem in enumerate(picture.problems.order_by("rank", "pk"), start=1):
-        if problem.rank != rank:
-            PriorityProblem.objects.filter(pk=problem.pk).update(rank=rank)
+def _rank(problem: PriorityProblem, rank: int, user: User) -> None:
+    """Give ``problem`` a new rank, as a saved version of it (kept in its history)."""
+    if problem.rank != rank:
+        problem.rank = rank
+        problem.version += 1
+        problem._history_user = user
+        problem.save()
+
+
+def _ranked(picture: SituationalPicture, user: User) -> list[PriorityProblem]:
+    """The picture's problems, locked, numbered 1, 2, 3 … without gaps."""
+    ranked = list(picture.problems.select_for_update().order_by("rank", "pk"))
+    for rank, problem in enumerate(ranked, start=1):
+        _rank(problem, rank, user)
+    return ranked
 
 
 @transaction.atomic
@@ -142,23 +155,22 @@ def problem_delete(*, user: User, problem: PriorityProblem) -> None:
             _("The problem is part of a signed agreement or one awaiting signature: it stays.")
         )
     picture = problem.picture
+    problem._history_user = user
     problem.delete()
-    _renumber(picture)
+    _ranked(picture, user)
 
 
 @transaction.atomic
 def problem_move(*, user: User, problem: PriorityProblem, direction: str) -> None:
     """Move a problem one place up or down in the ranking."""
     _require(user, Capability.EDIT, problem.picture.municipality_id)
-    _renumber(problem.picture)
-    ranked = list(problem.picture.problems.select_for_update().order_by("rank", "pk"))
+    ranked = _ranked(problem.picture, user)
     index = next(i for i, p in enumerate(ranked) if p.pk == problem.pk)
     other_index = index - 1 if direction == "up" else index + 1
     if not 0 <= other_index < len(ranked):
         return
-    this, other = ranked[index], ranked[other_index]
-    PriorityProblem.objects.filter(pk=this.pk).update(rank=other_index + 1)
-    PriorityProblem.objects.filter(pk=other.pk).update(rank=index + 1)
+    _rank(ranked[index], other_index + 1, user)
+    _rank(ranked[other_index], index + 1, user)
 
 
 # --- Action plan -------------------------------------------------------------------
@@ -253,17 +265,20 @@ def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) ->
 def goal_delete(*, user: User, goal: Goal) -> None:
     _require(user, Capability.EDIT, goal.agreement.municipality_id)
     _require_draft(goal.agreement)
+    goal._history_user = user
     goal.delete()
 
 
 @transaction.atomic
-def focus_area_save(*, user: User, focus_area: FocusArea) -> FocusArea:
+def focus_area_save(
+    *, user: User, focus_area: FocusArea, expected_version: int | None = None
+) -> FocusArea:
     _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
     _require_draft(focus_area.agreement)
     if focus_area.pk is None:
         top = focus_area.agreement.focus_areas.aggregate(top=Max("order"))["top"] or 0
         focus_area.order = top + 1
-    focus_area.save()
+    save_versioned(focus_area, expected_version=expected_version, user=user)
     return focus_area
 
 
@@ -271,6 +286,7 @@ def focus_area_save(*, user: User, focus_area: FocusArea) -> FocusArea:
 def focus_area_delete(*, user: User, focus_area: FocusArea) -> None:
     _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
     _require_draft(focus_area.agreement)
+    focus_area._history_user = user
     focus_area.delete()
 
 

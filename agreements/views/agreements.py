@@ -237,16 +237,19 @@ def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: i
     form = forms.FocusAreaForm(request.POST or None, instance=focus_area)
     title = _("Change focus area") if pk else _("New focus area")
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.focus_area_save(user=request.user, focus_area=form.instance)
-            except ValidationError as error:
-                editing.add_service_errors(form, error)
-            else:
-                return redirect(
-                    reverse("agreement-detail", args=[agreement.pk]) + "#section-focus-areas"
-                )
-        return _item_page(request, agreement, form, title=title, status=400)
+        outcome = editing.submit(
+            form,
+            lambda: services.focus_area_save(
+                user=request.user, focus_area=form.instance, expected_version=form.expected_version
+            ),
+        )
+        if outcome.ok:
+            return redirect(
+                reverse("agreement-detail", args=[agreement.pk]) + "#section-focus-areas"
+            )
+        return _item_page(
+            request, agreement, form, title=title, status=outcome.status, **outcome.context
+        )
     return _item_page(request, agreement, form, title=title)
 
 

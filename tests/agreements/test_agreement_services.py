@@ -270,3 +270,13 @@ def test_every_change_is_in_the_history(draft, owner):
     assert latest.history_type == "~"
     assert latest.history_user == owner
     assert latest.history_organisation == "Hemby kommun"
+
+
+def test_reordering_problems_is_kept_in_their_history(owner, current_picture):
+    first, second = current_picture.problems.order_by("rank")
+    services.problem_move(user=owner, problem=second, direction="up")
+    second.refresh_from_db()
+    assert second.rank == 1
+    latest = second.history.first()
+    assert (latest.rank, latest.history_user) == (1, owner)
+    assert first.history.first().rank == 2

@@ -268,3 +268,21 @@ def test_detail_page_queries_do_not_grow_with_goals(client_of, owner, draft):
             services.comment_add(user=owner, agreement=draft, text=f"Kommentar {n}")
 
     assert_constant_queries(client_of(owner), detail(draft), grow)
+
+
+def test_focus_areas_carry_a_version_too(owner, draft, home_org):
+    other = f.UserFactory(username="kollega2")
+    f.MembershipFactory(user=other, organisation=home_org, role="coordinator")
+    area = draft.focus_areas.get()
+    url = reverse("focus-area-edit", args=[area.pk])
+    first, second = Client(), Client()
+    first.force_login(owner)
+    second.force_login(other)
+    data = {"title": "Trygg stadskärna", "description": "", "version": area.version}
+    assert first.post(url, {**data, "title": "Först"}).status_code == 302
+    response = second.post(url, {**data, "title": "Sedan"})
+    assert response.status_code == 409
+    assert "Först" in response.content.decode()
+    area.refresh_from_db()
+    assert area.title == "Först"
+    assert area.history.first().history_user == owner
