@@ -35,6 +35,7 @@ setup: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
+	$(MANAGE) load_regional_themes
 	$(MANAGE) seed_demo
 
 run: setup

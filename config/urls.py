@@ -56,4 +56,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("councils.urls")),
     path("", include("agreements.urls")),
+    path("", include("pledges.urls")),
 ]

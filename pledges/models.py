@@ -1,1 +1,424 @@
-"""Models of the pledges app arrive with their issue (see README.md, "Roadmap")."""
+"""Citizen pledges (medborgarlöften) and their activity plans, the police review and
+sign-off, regional themes, comments and in-app notifications.
+
+Lifecycle: draft → in review → changes requested | approved → published →
+followed up. Publishing freezes the pledge: a change is a new version that goes
+through review again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils import history as history_log
+from councils.concurrency import Versioned
+from councils.history import tracked
+from councils.models import Decision, Municipality, PoliceRegion, User, VulnerableArea
+
+
+class RegionalTheme(models.Model):
+    """A theme a police region requires every pledge in the region to address."""
+
+    police_region = models.ForeignKey(
+        PoliceRegion,
+        verbose_name=_("police region"),
+        on_delete=models.CASCADE,
+        related_name="themes",
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    title = models.CharField(_("theme"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["police_region", "order", "pk"]
+        verbose_name = _("regional theme")
+        verbose_name_plural = _("regional themes")
+        constraints = [
+            models.UniqueConstraint(fields=["police_region", "code"], name="theme_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@history_log.register
+class Pledge(Versioned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+        APPROVED = "approved", _("approved")
+        PUBLISHED = "published", _("signed and published")
+        FOLLOWED_UP = "followed_up", _("followed up")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="pledges",
+    )
+    area = models.CharField(
+        _("area"),
+        max_length=200,
+        blank=True,
+        help_text=_("A part of the municipality, if the pledge is for one."),
+    )
+    vulnerable_area = models.ForeignKey(
+        VulnerableArea,
+        verbose_name=_("vulnerable area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("cooperation agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    public_text = models.TextField(
+        _("public text"),
+        blank=True,
+        help_text=_("What the police and the municipality promise residents."),
+    )
+    problems = models.ManyToManyField(
+        PriorityProblem, verbose_name=_("problems it addresses"), blank=True, related_name="pledges"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(
+        _("shared for review"), null=True, blank=True, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True, editable=False)
+    municipality_signatory_name = models.CharField(
+        _("signatory for the municipality"), max_length=200, blank=True
+    )
+    municipality_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
+    municipality_signed_on = models.DateField(
+        _("signed by the municipality on"), null=True, blank=True
+    )
+    police_signatory_name = models.CharField(
+        _("signatory for the police"), max_length=200, blank=True
+    )
+    police_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
+    police_signed_on = models.DateField(_("signed by the police on"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("previous pledge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        editable=False,
+    )
+    #: a new version of a published pledge replaces it when the new one is published
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("new version of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        editable=False,
+    )
+    history = tracked()
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        verbose_name = _("citizen pledge")
+        verbose_name_plural = _("citizen pledges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="pledge_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.municipality_id
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.FOLLOWED_UP)
+
+
+class Dialogue(models.Model):
+    """A dialogue the pledge rests on."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("citizen dialogue")
+        STAFF = "staff", _("staff dialogue")
+        SAFETY_WALK = "safety_walk", _("safety walk")
+        SURVEY = "survey", _("survey")
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="dialogues"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    held_on = models.DateField(_("date"))
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    history = tracked()
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%Y-%m-%d}"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.pledge.municipality_id
+
+
+@history_log.register
+class Activity(Versioned):
+    class Party(models.TextChoices):
+        POLICE = "police", _("the police")
+        MUNICIPALITY = "municipality", _("the municipality")
+        JOINT = "joint", _("jointly")
+        PARTNER = "partner", _("a partner")
+
+    class Type(models.TextChoices):
+        SOCIAL = "social", _("social")
+        SITUATIONAL = "situational", _("situational")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ONGOING = "ongoing", _("ongoing")
+        DONE = "done", _("carried out")
+        NOT_DONE = "not_done", _("not carried out")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        TERTIAL = "tertial", _("every four months")
+        QUARTERLY = "quarterly", _("quarterly")
+        YEARLY = "yearly", _("yearly")
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(_("activity"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible_party = models.CharField(_("responsible party"), max_length=20, choices=Party)
+    partner_name = models.CharField(
+        _("partner organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("When a partner is responsible."),
+    )
+    responsible_user = models.ForeignKey(
+        User,
+        verbose_name=_("responsible person (user)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    responsible_name = models.CharField(_("responsible person"), max_length=200, blank=True)
+    responsible_email = models.EmailField(_("responsible person's e-mail"), blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("recurrence"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: every Friday evening."),
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type)
+    problem = models.ForeignKey(
+        PriorityProblem,
+        verbose_name=_("problem it serves"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal it serves"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    action_plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("council decision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    themes = models.ManyToManyField(
+        RegionalTheme, verbose_name=_("regional themes"), blank=True, related_name="activities"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    cadence = models.CharField(
+        _("follow-up cadence"), max_length=20, choices=Cadence, default=Cadence.TERTIAL
+    )
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    #: deleted activities are kept until the pledge is submitted, so they can be restored
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    history = tracked()
+
+    class Meta:
+        ordering = ["pledge", "order", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="activity_dates_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(responsible_party="partner") | ~Q(partner_name=""),
+                name="activity_partner_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.pledge.municipality_id
+
+
+class Comment(models.Model):
+    """An internal review comment on a pledge or one activity; never public."""
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="comments"
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("answer to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    author = models.ForeignKey(
+        User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Review(models.Model):
+    """What the pledge looked like when it was reviewed: the base of "what changed since"."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        User, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
+    message = models.TextField(_("message"), blank=True)
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.created_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """An in-app notice; ``emailed_at`` is claimed by the e-mail task, so it is sent once."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("pledge submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+        APPROVED = "approved", _("pledge approved")
+        PUBLISHED = "published", _("pledge published")
+        COMMENT = "comment", _("new comment")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_error = models.TextField(_("e-mail error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.pledge}"

@@ -286,3 +286,79 @@ class GoalFactory(DjangoModelFactory):
     baseline_year = 2025
     target_value = "2.00"
     target_year = 2029
+
+
+# --- pledges ----------------------------------------------------------------------
+
+from pledges.models import (  # noqa: E402
+    Activity,
+    Dialogue,
+    Notification,
+    Pledge,
+    RegionalTheme,
+)
+from pledges.models import Comment as PledgeComment  # noqa: E402
+
+
+class RegionalThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = RegionalTheme
+
+    police_region = factory.SubFactory(PoliceRegionFactory)
+    code = factory.Sequence(lambda n: f"tema-{n}")
+    title = factory.Sequence(lambda n: f"Regionalt tema {n}")
+
+
+class PledgeFactory(DjangoModelFactory):
+    class Meta:
+        model = Pledge
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Medborgarlöfte {n}")
+    period_start = _dt.date(2026, 1, 1)
+    period_end = _dt.date(2026, 12, 31)
+    public_text = "Vi lovar att tillsammans arbeta för en tryggare stadskärna."
+
+
+class DialogueFactory(DjangoModelFactory):
+    class Meta:
+        model = Dialogue
+
+    pledge = factory.SubFactory(PledgeFactory)
+    kind = Dialogue.Kind.CITIZEN
+    held_on = _dt.date(2025, 9, 14)
+    participants = "Cirka 140 invånare"
+    summary = "Många upplever otrygghet vid resecentrum kvällstid."
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    pledge = factory.SubFactory(PledgeFactory)
+    title = factory.Sequence(lambda n: f"Aktivitet {n}")
+    description = "Gemensam trygghetsvandring med boende och fastighetsägare."
+    responsible_party = Activity.Party.JOINT
+    start_date = _dt.date(2026, 2, 1)
+    end_date = _dt.date(2026, 11, 30)
+    type = Activity.Type.SITUATIONAL
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class PledgeCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = PledgeComment
+
+    pledge = factory.SubFactory(PledgeFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Kan ni förtydliga vem som ansvarar?"
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    pledge = factory.SubFactory(PledgeFactory)
+    kind = Notification.Kind.SUBMITTED
+    message = "Inskickat för granskning."

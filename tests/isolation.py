@@ -93,4 +93,11 @@ register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
 
 
 # Later apps keep their cases in modules of their own, imported here.
-from tests import isolation_agreements, isolation_councils, isolation_pictures  # noqa: E402, F401
+from tests import (  # noqa: E402, F401
+    isolation_agreements,
+    isolation_councils,
+    isolation_pictures,
+    isolation_pledges_editor,
+    isolation_pledges_public,
+    isolation_pledges_review,
+)

@@ -1,0 +1,651 @@
+"""Every write that matters for citizen pledges: keyword-only, atomic, with the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Goal, PriorityProblem
+from councils import access
+from councils.access import Capability
+from councils.concurrency import save_versioned
+from councils.history import acting_organisation
+from councils.models import Membership, Municipality, Organisation, Role, User
+from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
+
+S = Pledge.Status
+
+
+def _require(user: User, capability: Capability, municipality_id: int) -> None:
+    if not access.can(user, capability, municipality_id):
+        raise PermissionDenied
+
+
+def _require_editable(pledge: Pledge) -> None:
+    if not pledge.editable:
+        raise ValidationError(
+            _(
+                "The pledge is %(status)s and cannot be changed now. A published pledge is "
+                "changed through a new version; one in review waits for the police's answer."
+            )
+            % {"status": pledge.get_status_display()}
+        )
+
+
+def _locked(pledge: Pledge) -> Pledge:
+    return Pledge.objects.select_for_update().select_related("municipality").get(pk=pledge.pk)
+
+
+def _bump(obj, user: User) -> None:
+    obj.version += 1
+    obj._history_user = user
+    obj.save()
+
+
+def may_review(user: User, pledge: Pledge) -> bool:
+    """Police liaisons of the local police areas that cover the municipality."""
+    return access.can(user, Capability.REVIEW, pledge.municipality_id)
+
+
+# --- pledge ------------------------------------------------------------------------
+
+
+def _check_links(pledge: Pledge) -> None:
+    errors = {}
+    if pledge.agreement_id and pledge.agreement.municipality_id != pledge.municipality_id:
+        errors["agreement"] = _("Choose an agreement of the same municipality.")
+    area = pledge.vulnerable_area
+    if area is not None and area.municipality_id != pledge.municipality_id:
+        errors["vulnerable_area"] = _("The vulnerable area must lie in the same municipality.")
+    if pledge.period_start and pledge.period_end and pledge.period_end < pledge.period_start:
+        errors["period_end"] = _("The period must end after it starts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def pledge_create(
+    *,
+    user: User,
+    municipality: Municipality,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    agreement=None,
+) -> Pledge:
+    _require(user, Capability.EDIT, municipality.pk)
+    pledge = Pledge(
+        municipality=municipality,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        agreement=agreement,
+    )
+    _check_links(pledge)
+    save_versioned(pledge, expected_version=None, user=user)
+    return pledge
+
+
+@transaction.atomic
+def pledge_save(
+    *, user: User, pledge: Pledge, expected_version: int | None, problems=None
+) -> Pledge:
+    """Save the pledge's own fields (a form has set them)."""
+    _require(user, Capability.EDIT, pledge.municipality_id)
+    _require_editable(Pledge.objects.get(pk=pledge.pk))
+    _check_links(pledge)
+    if problems is not None:
+        foreign = [p for p in problems if p.picture.municipality_id != pledge.municipality_id]
+        if foreign:
+            raise ValidationError({"problems": _("Choose problems of the same municipality.")})
+    save_versioned(pledge, expected_version=expected_version, user=user)
+    if problems is not None:
+        pledge.problems.set(problems)
+    return pledge
+
+
+@transaction.atomic
+def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
+    _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
+    _require_editable(dialogue.pledge)
+    dialogue._history_user = user
+    dialogue.save()
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
+    _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
+    _require_editable(dialogue.pledge)
+    dialogue._history_user = user
+    dialogue.delete()
+
+
+# --- activities --------------------------------------------------------------------
+
+
+def _check_activity(activity: Activity) -> None:
+    """Links must stay inside the pledge's municipality (hidden fields can be tampered)."""
+    municipality_id = activity.pledge.municipality_id
+    errors = {}
+    if activity.problem_id and activity.problem.picture.municipality_id != municipality_id:
+        errors["problem"] = _("Choose a problem of the same municipality.")
+    if activity.goal_id and activity.goal.agreement.municipality_id != municipality_id:
+        errors["goal"] = _("Choose a goal of the same municipality.")
+    if activity.action_plan_id and activity.action_plan.municipality_id != municipality_id:
+        errors["action_plan"] = _("Choose an action plan of the same municipality.")
+    if (
+        activity.decision_id
+        and activity.decision.meeting.council.municipality_id != municipality_id
+    ):
+        errors["decision"] = _("Choose a decision of the same municipality.")
+    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
+        errors["end_date"] = _("The activity must end after it starts.")
+    if activity.responsible_party == Activity.Party.PARTNER and not activity.partner_name.strip():
+        errors["partner_name"] = _("Name the partner organisation that is responsible.")
+    if not (activity.start_date or activity.recurrence.strip()):
+        errors["start_date"] = _("Give a start date or describe how often the activity recurs.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def themes_for(pledge: Pledge):
+    return RegionalTheme.objects.filter(police_region=pledge.municipality.county.police_region_id)
+
+
+@transaction.atomic
+def activity_save(
+    *, user: User, activity: Activity, expected_version: int | None = None, themes=None
+) -> Activity:
+    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    _require_editable(activity.pledge)
+    _check_activity(activity)
+    if themes is not None:
+        allowed = set(themes_for(activity.pledge).values_list("pk", flat=True))
+        if any(theme.pk not in allowed for theme in themes):
+            raise ValidationError({"themes": _("Choose themes of the pledge's police region.")})
+    if activity.pk is None:
+        top = activity.pledge.activities.aggregate(top=Max("order"))["top"] or 0
+        activity.order = top + 1
+    save_versioned(activity, expected_version=expected_version, user=user)
+    if themes is not None:
+        activity.themes.set(themes)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, user: User, activity: Activity) -> Activity:
+    """Delete an activity; it can be restored until the pledge is submitted."""
+    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    _require_editable(activity.pledge)
+    activity.deleted_at = timezone.now()
+    _bump(activity, user)
+    return activity
+
+
+@transaction.atomic
+def activity_restore(*, user: User, activity: Activity) -> Activity:
+    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    _require_editable(activity.pledge)
+    if activity.deleted_at is None:
+        return activity
+    activity.deleted_at = None
+    _bump(activity, user)
+    return activity
+
+
+@transaction.atomic
+def activity_move(*, user: User, activity: Activity, direction: str) -> None:
+    """Move an activity one place up or down; each changed order is a saved version."""
+    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    _require_editable(activity.pledge)
+    ordered = list(
+        activity.pledge.activities.select_for_update()
+        .filter(deleted_at__isnull=True)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, a in enumerate(ordered) if a.pk == activity.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move an activity up or down."))
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        if item.order != position:
+            item.order = position
+            _bump(item, user)
+
+
+# --- submit, review, sign ----------------------------------------------------------
+
+
+def missing_themes(pledge: Pledge) -> list[RegionalTheme]:
+    covered = set(
+        Activity.objects.filter(pledge=pledge, deleted_at__isnull=True).values_list(
+            "themes", flat=True
+        )
+    )
+    return [t for t in themes_for(pledge).filter(required=True) if t.pk not in covered]
+
+
+def missing_for_submit(pledge: Pledge) -> list[str]:
+    missing = []
+    if not pledge.public_text.strip():
+        missing.append(_("Write the public text: what you promise residents."))
+    if not pledge.activities.filter(deleted_at__isnull=True).exists():
+        missing.append(_("Add at least one activity."))
+    themes = missing_themes(pledge)
+    if themes:
+        missing.append(
+            _("The police region requires activities for these themes: %(themes)s.")
+            % {"themes": "; ".join(t.title for t in themes)}
+        )
+    return missing
+
+
+def snapshot(pledge: Pledge) -> dict[str, Any]:
+    """The reviewable content of a pledge, for "what changed since the last review"."""
+    activities = (
+        pledge.activities.filter(deleted_at__isnull=True)
+        .select_related("problem", "goal")
+        .prefetch_related("themes")
+        .order_by("order", "pk")
+    )
+    return {
+        "fields": {
+            "title": pledge.title,
+            "period_start": pledge.period_start.isoformat(),
+            "period_end": pledge.period_end.isoformat(),
+            "area": pledge.area,
+            "public_text": pledge.public_text,
+        },
+        "activities": {
+            str(a.pk): {
+                "title": a.title,
+                "description": a.description,
+                "responsible_party": a.get_responsible_party_display(),
+                "partner_name": a.partner_name,
+                "responsible_name": a.responsible_name
+                or (str(a.responsible_user) if a.responsible_user_id else ""),
+                "start_date": a.start_date.isoformat() if a.start_date else "",
+                "end_date": a.end_date.isoformat() if a.end_date else "",
+                "recurrence": a.recurrence,
+                "type": a.get_type_display(),
+                "problem": a.problem.title if a.problem_id else "",
+                "goal": a.goal.text if a.goal_id else "",
+                "themes": ", ".join(sorted(t.title for t in a.themes.all())),
+                "status": a.get_status_display(),
+                "cadence": a.get_cadence_display(),
+            }
+            for a in activities
+        },
+    }
+
+
+FIELD_LABELS = {
+    "title": _("title"),
+    "period_start": _("period from"),
+    "period_end": _("period to"),
+    "area": _("area"),
+    "public_text": _("public text"),
+    "description": _("description"),
+    "responsible_party": _("responsible party"),
+    "partner_name": _("partner organisation"),
+    "responsible_name": _("responsible person"),
+    "start_date": _("from"),
+    "end_date": _("to"),
+    "recurrence": _("recurrence"),
+    "type": _("type"),
+    "problem": _("problem it serves"),
+    "goal": _("goal it serves"),
+    "themes": _("regional themes"),
+    "status": _("status"),
+    "cadence": _("follow-up cadence"),
+}
+
+
+def diff(old: dict | None, new: dict) -> dict[str, list]:
+    """Field by field, and activities added, removed and changed, between two snapshots."""
+
+    def changed(before: dict, after: dict) -> list[tuple[str, str, str]]:
+        return [
+            (str(FIELD_LABELS.get(name, name)), before.get(name, ""), value)
+            for name, value in after.items()
+            if before.get(name, "") != value
+        ]
+
+    if old is None:
+        return {
+            "fields": [],
+            "added": list(new["activities"].values()),
+            "removed": [],
+            "changed": [],
+        }
+    before, after = old["activities"], new["activities"]
+    return {
+        "fields": changed(old["fields"], new["fields"]),
+        "added": [after[k] for k in after if k not in before],
+        "removed": [before[k] for k in before if k not in after],
+        "changed": [
+            (after[k]["title"], rows)
+            for k in after
+            if k in before and (rows := changed(before[k], after[k]))
+        ],
+    }
+
+
+def last_review(pledge: Pledge) -> Review | None:
+    return pledge.reviews.order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def pledge_submit(*, user: User, pledge: Pledge) -> Pledge:
+    _require(user, Capability.EDIT, pledge.municipality_id)
+    pledge = _locked(pledge)
+    _require_editable(pledge)
+    if missing := missing_for_submit(pledge):
+        raise ValidationError(missing)
+    pledge.status = S.IN_REVIEW
+    pledge.submitted_at = timezone.now()
+    pledge.submitted_by = user
+    _bump(pledge, user)
+    notify(
+        kind=Notification.Kind.SUBMITTED,
+        pledge=pledge,
+        users=reviewers_of(pledge),
+        message=_("%(title)s has been submitted for your review.") % {"title": pledge.title},
+    )
+    return pledge
+
+
+def _review(user: User, pledge: Pledge, outcome: str, message: str) -> Pledge:
+    if not may_review(user, pledge):
+        raise PermissionDenied
+    pledge = _locked(pledge)
+    if pledge.status != S.IN_REVIEW:
+        raise ValidationError(_("Only a pledge in review can be approved or sent back."))
+    if pledge.submitted_by_id == user.pk:
+        raise ValidationError(_("You submitted this pledge: someone else must review it."))
+    Review.objects.create(
+        pledge=pledge, reviewer=user, outcome=outcome, message=message, snapshot=snapshot(pledge)
+    )
+    pledge.status = S.APPROVED if outcome == Review.Outcome.APPROVED else S.CHANGES_REQUESTED
+    pledge.reviewed_at = timezone.now()
+    _bump(pledge, user)
+    return pledge
+
+
+@transaction.atomic
+def pledge_request_changes(*, user: User, pledge: Pledge, message: str) -> Pledge:
+    if not message.strip():
+        raise ValidationError({"message": _("Say what should be changed.")})
+    pledge = _review(user, pledge, Review.Outcome.CHANGES_REQUESTED, message)
+    notify(
+        kind=Notification.Kind.CHANGES_REQUESTED,
+        pledge=pledge,
+        users=editors_of(pledge),
+        message=message,
+    )
+    return pledge
+
+
+@transaction.atomic
+def pledge_approve(*, user: User, pledge: Pledge, message: str = "") -> Pledge:
+    pledge = _review(user, pledge, Review.Outcome.APPROVED, message)
+    notify(
+        kind=Notification.Kind.APPROVED,
+        pledge=pledge,
+        users=editors_of(pledge),
+        message=message or _("%(title)s has been approved.") % {"title": pledge.title},
+    )
+    return pledge
+
+
+PARTIES = ("municipality", "police")
+
+
+def may_sign(user: User, pledge: Pledge, party: str) -> bool:
+    if party == "municipality":
+        return access.can(user, Capability.EDIT, pledge.municipality_id)
+    return party == "police" and may_review(user, pledge)
+
+
+@transaction.atomic
+def pledge_sign(
+    *, user: User, pledge: Pledge, party: str, name: str, title: str, signed_on: dt.date
+) -> Pledge:
+    """Record one party's signature; when both have signed, the pledge is published."""
+    if party not in PARTIES or not may_sign(user, pledge, party):
+        raise PermissionDenied
+    pledge = _locked(pledge)
+    if pledge.status != S.APPROVED:
+        raise ValidationError(_("The pledge must be approved by the police before it is signed."))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    if getattr(pledge, f"{party}_signed_on"):
+        raise ValidationError(_("This party has already signed."))
+    setattr(pledge, f"{party}_signatory_name", name)
+    setattr(pledge, f"{party}_signatory_title", title)
+    setattr(pledge, f"{party}_signed_on", signed_on)
+    if pledge.municipality_signed_on and pledge.police_signed_on:
+        pledge.status = S.PUBLISHED
+        pledge.published_at = timezone.now()
+    _bump(pledge, user)
+    if pledge.status == S.PUBLISHED:
+        notify(
+            kind=Notification.Kind.PUBLISHED,
+            pledge=pledge,
+            users=[*editors_of(pledge), *reviewers_of(pledge)],
+            message=_("%(title)s is signed and published.") % {"title": pledge.title},
+        )
+    return pledge
+
+
+def _copy(pledge: Pledge, *, user: User, **changes) -> Pledge:
+    copy = Pledge.objects.create(
+        municipality=pledge.municipality,
+        area=pledge.area,
+        vulnerable_area=pledge.vulnerable_area,
+        agreement=pledge.agreement,
+        title=changes.pop("title", pledge.title),
+        period_start=changes.pop("period_start", pledge.period_start),
+        period_end=changes.pop("period_end", pledge.period_end),
+        public_text=pledge.public_text,
+        municipality_signatory_name=pledge.municipality_signatory_name,
+        municipality_signatory_title=pledge.municipality_signatory_title,
+        police_signatory_name=pledge.police_signatory_name,
+        police_signatory_title=pledge.police_signatory_title,
+        **changes,
+    )
+    copy.problems.set(pledge.problems.all())
+    for dialogue in pledge.dialogues.all():
+        Dialogue.objects.create(
+            pledge=copy,
+            kind=dialogue.kind,
+            held_on=dialogue.held_on,
+            participants=dialogue.participants,
+            summary=dialogue.summary,
+        )
+    return copy
+
+
+def _copy_activity(activity: Activity, pledge: Pledge, **changes) -> Activity:
+    fields = {
+        f.name: getattr(activity, f.name)
+        for f in Activity._meta.concrete_fields
+        if f.name not in ("id", "pledge", "version", "deleted_at")
+    }
+    fields.update(changes)
+    copy = Activity.objects.create(pledge=pledge, **fields)
+    copy.themes.set(activity.themes.all())
+    return copy
+
+
+@transaction.atomic
+def pledge_new_version(*, user: User, pledge: Pledge) -> Pledge:
+    """A published pledge is changed through a new draft version that is reviewed again."""
+    _require(user, Capability.EDIT, pledge.municipality_id)
+    pledge = _locked(pledge)
+    if not pledge.is_public:
+        raise ValidationError(_("Only a published pledge gets a new version."))
+    if Pledge.objects.filter(replaces=pledge).exists():
+        raise ValidationError(_("A new version of this pledge already exists."))
+    copy = _copy(pledge, user=user, replaces=pledge)
+    for activity in pledge.activities.filter(deleted_at__isnull=True):
+        _copy_activity(activity, copy)
+    return copy
+
+
+def _next_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@transaction.atomic
+def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
+    """Next year's pledge: a draft with the activities that were not carried out."""
+    _require(user, Capability.EDIT, pledge.municipality_id)
+    pledge = _locked(pledge)
+    start, end = _next_year(pledge.period_start), _next_year(pledge.period_end)
+    if Pledge.objects.filter(predecessor=pledge).exists():
+        raise ValidationError(_("Next year's pledge has already been created."))
+    title = pledge.title.replace(str(pledge.period_start.year), str(start.year))
+    copy = _copy(
+        pledge, user=user, title=title, period_start=start, period_end=end, predecessor=pledge
+    )
+    carried = pledge.activities.filter(deleted_at__isnull=True).exclude(
+        status__in=[Activity.Status.DONE, Activity.Status.CANCELLED]
+    )
+    for activity in carried:
+        _copy_activity(
+            activity,
+            copy,
+            status=Activity.Status.PLANNED
+            if activity.status == Activity.Status.NOT_DONE
+            else activity.status,
+            next_follow_up=None,
+        )
+    return copy
+
+
+# --- comments ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *, user: User, pledge: Pledge, text: str, activity: Activity | None = None, reply_to=None
+) -> Comment:
+    if not (access.can(user, Capability.EDIT, pledge.municipality_id) or may_review(user, pledge)):
+        raise PermissionDenied
+    if activity is not None and activity.pledge_id != pledge.pk:
+        raise ValidationError({"activity": _("Choose an activity of this pledge.")})
+    if reply_to is not None and reply_to.pledge_id != pledge.pk:
+        raise ValidationError(_("Answer a comment on this pledge."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    comment = Comment.objects.create(
+        pledge=pledge,
+        activity=activity if reply_to is None else reply_to.activity,
+        reply_to=reply_to,
+        author=user,
+        organisation_name=acting_organisation(user, pledge.municipality_id)[:200],
+        text=text,
+    )
+    others = [u for u in (*editors_of(pledge), *reviewers_of(pledge)) if u.pk != user.pk]
+    notify(
+        kind=Notification.Kind.COMMENT, pledge=pledge, users=others, message=text[:500], email=False
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, user: User, comment: Comment) -> Comment:
+    pledge = comment.pledge
+    if not (access.can(user, Capability.EDIT, pledge.municipality_id) or may_review(user, pledge)):
+        raise PermissionDenied
+    if comment.resolved_at is None:
+        comment.resolved_at = timezone.now()
+        comment.resolved_by = user
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
+
+
+# --- notifications -----------------------------------------------------------------
+
+
+def editors_of(pledge: Pledge) -> list[User]:
+    """The municipality's coordinators."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.COORDINATOR,
+            memberships__organisation__municipality_id=pledge.municipality_id,
+        ).distinct()
+    )
+
+
+def reviewers_of(pledge: Pledge) -> list[User]:
+    """The police liaisons of the local police areas that cover the municipality."""
+    return list(
+        User.objects.filter(
+            Q(
+                memberships__role=Role.POLICE_LIAISON,
+                memberships__organisation__kind=Organisation.Kind.POLICE_AREA,
+                memberships__organisation__local_police_area__municipalities=pledge.municipality_id,
+            ),
+            is_active=True,
+        ).distinct()
+    )
+
+
+def notify(
+    *, kind: str, pledge: Pledge, users, message: str, email: bool = True
+) -> list[Notification]:
+    """In-app notices for ``users``; the e-mails are queued once the transaction commits."""
+    from pledges import tasks  # the tasks module imports this one
+
+    seen: set[int] = set()
+    created = []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        created.append(
+            Notification.objects.create(user=user, kind=kind, pledge=pledge, message=message)
+        )
+    if email:
+        for notification in created:
+            if notification.user.email:
+                transaction.on_commit(
+                    lambda pk=notification.pk: tasks.send_notification_email.delay(pk)
+                )
+    return created
+
+
+def notifications_for(user: User):
+    return Notification.objects.filter(user=user).select_related("pledge", "pledge__municipality")
+
+
+def membership_roles(user: User) -> set[str]:
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def problems_and_goals(pledge: Pledge):
+    """What an activity of this pledge can serve: problems and goals of the municipality."""
+    return (
+        PriorityProblem.objects.filter(
+            picture__municipality_id=pledge.municipality_id
+        ).select_related("picture"),
+        Goal.objects.filter(agreement__municipality_id=pledge.municipality_id).select_related(
+            "agreement"
+        ),
+    )

@@ -1,0 +1,3 @@
+from pledges.views import editor, public, review
+
+urlpatterns = [*editor.urlpatterns, *review.urlpatterns, *public.urlpatterns]

@@ -1,0 +1,3 @@
+"""Pledge views: editor."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pledge views: public."""
+
+urlpatterns: list = []

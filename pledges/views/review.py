@@ -1,0 +1,3 @@
+"""Pledge views: review."""
+
+urlpatterns: list = []

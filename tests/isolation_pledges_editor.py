@@ -1,0 +1,1 @@
+"""Isolation cases of pledges/views/editor.py (imported by tests/isolation.py)."""

@@ -1,0 +1,1 @@
+"""Isolation cases of pledges/views/public.py (imported by tests/isolation.py)."""

@@ -1,0 +1,1 @@
+"""Isolation cases of pledges/views/review.py (imported by tests/isolation.py)."""
