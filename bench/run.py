@@ -19,10 +19,11 @@ from django.conf import settings
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from bench.seed_national import seed  # sets up Django
-from councils.models import County, Municipality, User
+from bench.seed_national import BENCH_PLEDGE, REVIEW_MUNICIPALITY, seed  # sets up Django
+from councils.models import County, Municipality, Role, User
+from pledges.models import Activity, Pledge
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -48,11 +49,40 @@ def measure(client: Client, url: str) -> dict[str, float]:
     }
 
 
+def _url(name: str, *args) -> str | None:
+    """The page's URL, or None while its view is not written yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
 def main() -> None:
     seed()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     vg = County.objects.get(code="14")
     uppsala_municipality = Municipality.objects.get(code="0380")
+    uppsala_pledge = Pledge.objects.get(
+        municipality=uppsala_municipality,
+        title__startswith=BENCH_PLEDGE,
+        status=Pledge.Status.PUBLISHED,
+    )
+    in_review = Pledge.objects.get(
+        municipality__code=REVIEW_MUNICIPALITY,
+        title__startswith=BENCH_PLEDGE,
+        status=Pledge.Status.IN_REVIEW,
+    )
+    stockholm_police = (
+        User.objects.filter(
+            username__startswith="police",
+            memberships__role=Role.POLICE_LIAISON,
+            memberships__organisation__local_police_area__municipalities__code=REVIEW_MUNICIPALITY,
+        )
+        .order_by("username")
+        .first()
+    )
+    published = Pledge.objects.filter(status=Pledge.Status.PUBLISHED)
+    # (label, username or None for an anonymous resident, URL or None if not written yet)
     cases = [
         (
             "start page, county officer (Västra Götaland, 49 municipalities)",
@@ -67,11 +97,42 @@ def main() -> None:
             reverse("municipality-detail", args=[uppsala_municipality.code]),
         ),
         ("my organisations, coordinator", "coord0380", reverse("my-organisations")),
+        (
+            f"public pledge page, anonymous ({uppsala_pledge.activities.count()} activities)",
+            None,
+            reverse("public-pledge", args=[uppsala_pledge.pk]),
+        ),
+        (
+            f"public index, anonymous ({published.count()} pledges)",
+            None,
+            reverse("public-index"),
+        ),
+        (
+            "open data: activities CSV, anonymous "
+            f"({Activity.objects.filter(pledge__in=published).count()} activities)",
+            None,
+            reverse("open-data-activities", args=["csv"]),
+        ),
+        (
+            f"pledge editor ({in_review.activities.count()} activities), coordinator",
+            f"coord{REVIEW_MUNICIPALITY}",
+            _url("pledge-detail", in_review.pk),
+        ),
+        (
+            "review queue, police liaison (Stockholm)",
+            stockholm_police.username,
+            _url("review-queue"),
+        ),
     ]
     rows = []
+    notes = []
     for label, username, url in cases:
+        if url is None:
+            notes.append(f'- skipped "{label}": its URL name does not exist yet.')
+            continue
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        if username is not None:
+            client.force_login(User.objects.get(username=username))
         rows.append((label, measure(client, url)))
 
     header = "| page | queries | p50 ms | p95 ms | req/s (one process) |\n|---|---:|---:|---:|---:|"
@@ -84,7 +145,7 @@ def main() -> None:
         f"({platform.machine()}, {os.cpu_count()} cores), Python {platform.python_version()}, "
         f"Django {django.get_version()}, database {connection.vendor}, {REPEAT} requests per page."
     )
-    table = "\n".join([header, *lines])
+    table = "\n".join([header, *lines, *(["", *notes] if notes else [])])
     print(table)
     print(meta)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

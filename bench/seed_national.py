@@ -122,6 +122,121 @@ def seed_councils(stdout=print) -> None:
 seed_layers = [seed_councils]
 
 
+# --- pledges ------------------------------------------------------------------------
+
+from datetime import date, timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from pledges.models import Activity, Dialogue, Pledge  # noqa: E402
+
+PLEDGE_YEAR = 2026
+ACTIVITIES_PER_PLEDGE = 8
+#: Stockholm's coordinator has a pledge with this many activities in review
+REVIEW_MUNICIPALITY = "0180"
+REVIEW_ACTIVITIES = 60
+BENCH_PLEDGE = "Bench: "
+
+
+def _activities(pledge: Pledge, count: int) -> list[Activity]:
+    parties = list(Activity.Party)
+    statuses = list(Activity.Status)
+    start = date(PLEDGE_YEAR, 1, 15)
+    activities = []
+    for n in range(count):
+        party = parties[n % len(parties)]
+        recurring = n % 3 == 2
+        activities.append(
+            Activity(
+                pledge=pledge,
+                title=f"Aktivitet {n + 1}: trygghetsvandring i område {n % 7 + 1}",
+                description="Gemensam vandring med boende, fastighetsägare och polis.",
+                responsible_party=party,
+                partner_name="Bostadsbolaget AB" if party == Activity.Party.PARTNER else "",
+                responsible_name=f"Handläggare {n + 1}",
+                responsible_email=f"handlaggare{n + 1}@example.se",
+                start_date=None if recurring else start + timedelta(days=7 * n),
+                end_date=None if recurring else start + timedelta(days=7 * n + 60),
+                recurrence="Varje fredag kväll" if recurring else "",
+                type=Activity.Type.SOCIAL if n % 2 else Activity.Type.SITUATIONAL,
+                status=statuses[n % len(statuses)],
+                order=n + 1,
+            )
+        )
+    return activities
+
+
+@transaction.atomic
+def seed_pledges(stdout=print) -> None:
+    """A published pledge for the year in every municipality, with its activities, and
+    one pledge of 60 activities in review in Stockholm (the editor and review pages)."""
+    if Pledge.objects.filter(title__startswith=BENCH_PLEDGE).exists():
+        stdout("pledges already seeded")
+        return
+    now = timezone.now()
+    signed_on = date(PLEDGE_YEAR, 1, 10)
+    municipalities = list(Municipality.objects.order_by("code"))
+    pledges = Pledge.objects.bulk_create(
+        Pledge(
+            municipality=m,
+            title=f"{BENCH_PLEDGE}Medborgarlöfte {m.name} {PLEDGE_YEAR}",
+            period_start=date(PLEDGE_YEAR, 1, 1),
+            period_end=date(PLEDGE_YEAR, 12, 31),
+            public_text=(
+                f"Polisen och {m.name} kommun lovar att tillsammans arbeta för en tryggare "
+                "stadskärna: fler vuxna ute kvällstid, bättre belysning och snabbare klotter-"
+                "sanering."
+            ),
+            status=Pledge.Status.PUBLISHED,
+            published_at=now,
+            municipality_signatory_name=f"Ordförande {m.code}",
+            municipality_signatory_title="Kommunstyrelsens ordförande",
+            municipality_signed_on=signed_on,
+            police_signatory_name=f"LPO-chef {m.code}",
+            police_signatory_title="LPO-chef",
+            police_signed_on=signed_on,
+        )
+        for m in municipalities
+    )
+    stockholm, published = next(
+        (m, p)
+        for m, p in zip(municipalities, pledges, strict=True)
+        if m.code == REVIEW_MUNICIPALITY
+    )
+    in_review = Pledge.objects.create(
+        municipality=stockholm,
+        replaces=published,
+        title=f"{BENCH_PLEDGE}Medborgarlöfte {stockholm.name} {PLEDGE_YEAR}, ny version",
+        period_start=date(PLEDGE_YEAR, 1, 1),
+        period_end=date(PLEDGE_YEAR, 12, 31),
+        public_text="Ny version av löftet, med fler aktiviteter.",
+        status=Pledge.Status.IN_REVIEW,
+        submitted_at=now,
+        submitted_by=User.objects.get(username=f"coord{REVIEW_MUNICIPALITY}"),
+    )
+    Dialogue.objects.bulk_create(
+        Dialogue(
+            pledge=p,
+            kind=Dialogue.Kind.CITIZEN,
+            held_on=date(PLEDGE_YEAR - 1, 9, 14),
+            participants="Cirka 140 invånare",
+            summary="Många upplever otrygghet vid resecentrum kvällstid.",
+        )
+        for p in [*pledges, in_review]
+    )
+    activities = [a for p in pledges for a in _activities(p, ACTIVITIES_PER_PLEDGE)]
+    activities += _activities(in_review, REVIEW_ACTIVITIES)
+    for chunk in _chunks(activities, 1000):
+        Activity.objects.bulk_create(chunk)
+    stdout(
+        f"seeded {len(pledges)} published pledges with {ACTIVITIES_PER_PLEDGE} activities each, "
+        f"and one in review with {REVIEW_ACTIVITIES} activities ({stockholm.name})"
+    )
+
+
+seed_layers.append(seed_pledges)
+
+
 def seed(stdout=print) -> None:
     for layer in seed_layers:
         layer(stdout)

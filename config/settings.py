@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pledges.context_processors.notifications",
             ],
         },
     },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import Goal, PriorityProblem
 from councils import access
@@ -20,6 +22,7 @@ from councils.models import Membership, Municipality, Organisation, Role, User
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
 S = Pledge.Status
+log = logging.getLogger(__name__)
 
 
 def _require(user: User, capability: Capability, municipality_id: int) -> None:
@@ -98,7 +101,7 @@ def pledge_save(
 ) -> Pledge:
     """Save the pledge's own fields (a form has set them)."""
     _require(user, Capability.EDIT, pledge.municipality_id)
-    _require_editable(Pledge.objects.get(pk=pledge.pk))
+    _require_editable(_locked(pledge))
     _check_links(pledge)
     if problems is not None:
         foreign = [p for p in problems if p.picture.municipality_id != pledge.municipality_id]
@@ -113,7 +116,7 @@ def pledge_save(
 @transaction.atomic
 def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
     _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
-    _require_editable(dialogue.pledge)
+    _require_editable(_locked(dialogue.pledge))
     dialogue._history_user = user
     dialogue.save()
     return dialogue
@@ -122,7 +125,7 @@ def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
 @transaction.atomic
 def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
     _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
-    _require_editable(dialogue.pledge)
+    _require_editable(_locked(dialogue.pledge))
     dialogue._history_user = user
     dialogue.delete()
 
@@ -164,7 +167,7 @@ def activity_save(
     *, user: User, activity: Activity, expected_version: int | None = None, themes=None
 ) -> Activity:
     _require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(activity.pledge)
+    _require_editable(_locked(activity.pledge))
     _check_activity(activity)
     if themes is not None:
         allowed = set(themes_for(activity.pledge).values_list("pk", flat=True))
@@ -183,7 +186,7 @@ def activity_save(
 def activity_delete(*, user: User, activity: Activity) -> Activity:
     """Delete an activity; it can be restored until the pledge is submitted."""
     _require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(activity.pledge)
+    _require_editable(_locked(activity.pledge))
     activity.deleted_at = timezone.now()
     _bump(activity, user)
     return activity
@@ -192,7 +195,7 @@ def activity_delete(*, user: User, activity: Activity) -> Activity:
 @transaction.atomic
 def activity_restore(*, user: User, activity: Activity) -> Activity:
     _require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(activity.pledge)
+    _require_editable(_locked(activity.pledge))
     if activity.deleted_at is None:
         return activity
     activity.deleted_at = None
@@ -204,7 +207,7 @@ def activity_restore(*, user: User, activity: Activity) -> Activity:
 def activity_move(*, user: User, activity: Activity, direction: str) -> None:
     """Move an activity one place up or down; each changed order is a saved version."""
     _require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(activity.pledge)
+    _require_editable(_locked(activity.pledge))
     ordered = list(
         activity.pledge.activities.select_for_update()
         .filter(deleted_at__isnull=True)
@@ -254,7 +257,7 @@ def snapshot(pledge: Pledge) -> dict[str, Any]:
     """The reviewable content of a pledge, for "what changed since the last review"."""
     activities = (
         pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("problem", "goal")
+        .select_related("problem", "goal", "responsible_user")
         .prefetch_related("themes")
         .order_by("order", "pk")
     )
@@ -289,25 +292,25 @@ def snapshot(pledge: Pledge) -> dict[str, Any]:
     }
 
 
-FIELD_LABELS = {
-    "title": _("title"),
-    "period_start": _("period from"),
-    "period_end": _("period to"),
-    "area": _("area"),
-    "public_text": _("public text"),
-    "description": _("description"),
-    "responsible_party": _("responsible party"),
-    "partner_name": _("partner organisation"),
-    "responsible_name": _("responsible person"),
-    "start_date": _("from"),
-    "end_date": _("to"),
-    "recurrence": _("recurrence"),
-    "type": _("type"),
-    "problem": _("problem it serves"),
-    "goal": _("goal it serves"),
-    "themes": _("regional themes"),
-    "status": _("status"),
-    "cadence": _("follow-up cadence"),
+FIELD_LABELS = {  # lazy: the labels are shown in the reader's language
+    "title": gettext_lazy("title"),
+    "period_start": gettext_lazy("period from"),
+    "period_end": gettext_lazy("period to"),
+    "area": gettext_lazy("area"),
+    "public_text": gettext_lazy("public text"),
+    "description": gettext_lazy("description"),
+    "responsible_party": gettext_lazy("responsible party"),
+    "partner_name": gettext_lazy("partner organisation"),
+    "responsible_name": gettext_lazy("responsible person"),
+    "start_date": gettext_lazy("from"),
+    "end_date": gettext_lazy("to"),
+    "recurrence": gettext_lazy("recurrence"),
+    "type": gettext_lazy("type"),
+    "problem": gettext_lazy("problem it serves"),
+    "goal": gettext_lazy("goal it serves"),
+    "themes": gettext_lazy("regional themes"),
+    "status": gettext_lazy("status"),
+    "cadence": gettext_lazy("follow-up cadence"),
 }
 
 
@@ -626,9 +629,19 @@ def notify(
         for notification in created:
             if notification.user.email:
                 transaction.on_commit(
-                    lambda pk=notification.pk: tasks.send_notification_email.delay(pk)
+                    lambda pk=notification.pk: _queue(tasks.send_notification_email, pk)
                 )
     return created
+
+
+def _queue(task, *args) -> None:
+    """Queue a task after the commit; a failure to queue (or, run eagerly, to send)
+    never breaks the request that caused it. The row stays unsent and can be sent
+    again (its ``emailed_at`` is still empty)."""
+    try:
+        task.delay(*args)
+    except Exception:
+        log.exception("could not run %s%s; it can be sent again later", task.name, args)
 
 
 def notifications_for(user: User):

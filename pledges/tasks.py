@@ -33,9 +33,9 @@ def send_notification_email(self, notification_id: int) -> bool:
     the send, so two workers or a redelivered task send nothing twice; a failed
     send gives the claim back and the task retries with backoff.
     """
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Notification.objects.filter(
+        pk=notification_id, emailed_at__isnull=True, user__email__gt=""
+    ).update(emailed_at=timezone.now())
     if not claimed:
         return False
     notification = Notification.objects.select_related(

@@ -1,3 +1,737 @@
-"""Pledge views: editor."""
+"""The coordinator's pledge editor: the pledge page, its sections, dialogues and the
+activity plan row by row, submit, renew, new version, export and import.
 
-urlpatterns: list = []
+With htmx each part swaps alone: a pledge section, the dialogues, one activity row
+(shown, as a form, asking to confirm a removal, removed with an undo). Without
+JavaScript the same URLs are plain pages and forms that return to the pledge.
+
+Lookups come first and answer 404 for what the user may not see (or, on edit
+URLs, may not change); the method check comes after them (``councils.http.only``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from councils import access, editing
+from councils.access import Capability
+from councils.http import only
+from pledges import forms, importexport, services
+from pledges.models import Activity, Dialogue, Pledge
+from pledges.views.review import comment_context
+
+EDITOR = "pledges/editor.html"
+INTERNAL, EDIT, READ = Capability.INTERNAL, Capability.EDIT, Capability.READ
+
+
+# --- lookups: the object or 404 ----------------------------------------------------
+
+
+def _pledge(user, pk: int, capability: Capability = INTERNAL) -> Pledge:
+    pledge = (
+        Pledge.objects.select_related(
+            "municipality",
+            "municipality__county",
+            "agreement",
+            "vulnerable_area",
+            "predecessor",
+            "replaces",
+        )
+        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
+        .first()
+    )
+    if pledge is None:
+        raise Http404
+    return pledge
+
+
+def _readable_pledge(user, pk: int) -> Pledge:
+    """Published pledges are read by everyone with READ; the rest only with INTERNAL."""
+    pledge = _pledge(user, pk, READ)
+    if not pledge.is_public and not access.can(user, INTERNAL, pledge.municipality_id):
+        raise Http404
+    return pledge
+
+
+def _activity(user, pk: int, capability: Capability = EDIT) -> Activity:
+    activity = (
+        Activity.objects.select_related(
+            "pledge", "pledge__municipality", "pledge__municipality__county"
+        )
+        .filter(pk=pk, pledge__municipality__in=access.municipalities_for(user, capability))
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def _dialogue(user, pk: int) -> Dialogue:
+    dialogue = (
+        Dialogue.objects.select_related(
+            "pledge", "pledge__municipality", "pledge__municipality__county"
+        )
+        .filter(pk=pk, pledge__municipality__in=access.municipalities_for(user, EDIT))
+        .first()
+    )
+    if dialogue is None:
+        raise Http404
+    return dialogue
+
+
+def _detail_url(pledge_id: int, anchor: str = "") -> str:
+    return reverse("pledge-detail", args=[pledge_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _messages_from(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _back(request, url: str) -> HttpResponse:
+    """Back to the pledge: a redirect, or for htmx a client-side one (the page reloads,
+    showing the messages) rather than a whole page swapped into a row."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _not_editable(request, pledge: Pledge, anchor: str = "") -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "The pledge is %(status)s and cannot be changed now. A published pledge is "
+            "changed through a new version; one in review waits for the police's answer."
+        )
+        % {"status": pledge.get_status_display()},
+    )
+    return _back(request, _detail_url(pledge.pk, anchor))
+
+
+# --- the list and a new pledge ------------------------------------------------------
+
+
+@login_required
+def pledge_list(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, READ)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    internal = access.can(request.user, INTERNAL, municipality)
+    pledges = municipality.pledges.annotate(
+        activity_count=Count("activities", filter=Q(activities__deleted_at__isnull=True))
+    ).order_by("-period_start", "-pk")
+    if not internal:
+        pledges = pledges.filter(status__in=[Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP])
+    return render(
+        request,
+        "pledges/pledge_list.html",
+        {
+            "municipality": municipality,
+            "pledges": pledges,
+            "internal": internal,
+            "can_edit": access.can(request.user, EDIT, municipality),
+        },
+    )
+
+
+@login_required
+def pledge_create(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = forms.PledgeCreateForm(request.POST or None, municipality=municipality)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pledge = services.pledge_create(
+                    user=request.user, municipality=municipality, **form.cleaned_data
+                )
+            except ValidationError as error:
+                editing.add_service_errors(form, error)
+            else:
+                messages.success(request, _("The draft pledge has been created."))
+                return redirect("pledge-detail", pk=pledge.pk)
+        status = 400
+    return render(
+        request,
+        "pledges/pledge_form.html",
+        {"municipality": municipality, "form": form},
+        status=status,
+    )
+
+
+# --- the pledge page ---------------------------------------------------------------
+
+
+def _activities(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
+    """The activity plan (in order, each knowing whether it is first or last) and the
+    removed activities that can still be restored, in one query (and one for themes)."""
+    rows = list(
+        pledge.activities.select_related(
+            "problem", "goal", "action_plan", "decision", "responsible_user"
+        )
+        .prefetch_related("themes")
+        .order_by("order", "pk")
+    )
+    active = [a for a in rows if a.deleted_at is None]
+    for position, activity in enumerate(active):
+        activity.is_first = position == 0
+        activity.is_last = position == len(active) - 1
+    return active, [a for a in rows if a.deleted_at is not None]
+
+
+def _problems(pledge: Pledge) -> list:
+    return list(pledge.problems.select_related("picture").order_by("rank", "pk"))
+
+
+def _flags(user, pledge: Pledge) -> dict:
+    can_edit = access.can(user, EDIT, pledge.municipality_id)
+    return {
+        "pledge": pledge,
+        "municipality": pledge.municipality,
+        "internal": access.can(user, INTERNAL, pledge.municipality_id),
+        "can_edit": can_edit,
+        "editable": can_edit and pledge.editable,
+    }
+
+
+def _submit_context(pledge: Pledge, flags: dict) -> dict:
+    if not flags["editable"]:
+        return {"missing": []}
+    return {"missing": services.missing_for_submit(pledge)}
+
+
+def _detail_context(request, pledge: Pledge) -> dict:
+    flags = _flags(request.user, pledge)
+    active, deleted = _activities(pledge)
+    context = {
+        **flags,
+        **_submit_context(pledge, flags),
+        "activities": active,
+        "deleted_activities": deleted if flags["editable"] else [],
+        "dialogues": list(pledge.dialogues.all()),
+        "problems": _problems(pledge),
+        "successor": None,
+        "new_version": None,
+        "last_review": None,
+    }
+    if flags["internal"]:
+        context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
+        context["new_version"] = Pledge.objects.filter(replaces=pledge).first()
+        if pledge.status == Pledge.Status.CHANGES_REQUESTED:
+            context["last_review"] = services.last_review(pledge)
+        context["may_review"] = services.may_review(request.user, pledge)
+        context["may_sign"] = {
+            party: services.may_sign(request.user, pledge, party) for party in services.PARTIES
+        }
+        # the internal comments, as on the review page: the coordinator reads and answers
+        comments = comment_context(request.user, pledge, next_url=_detail_url(pledge.pk))
+        comments.pop("threads_by_activity", None)
+        context.update(comments)
+    return context
+
+
+@login_required
+def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _readable_pledge(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(request, EDITOR, _detail_context(request, pledge))
+
+
+# --- sections of the pledge --------------------------------------------------------
+
+#: the sections of the pledge edited in place, and the form of each
+SECTIONS = {
+    "basics": forms.PledgeBasicsForm,
+    "text": forms.PledgeTextForm,
+    "problems": forms.PledgeProblemsForm,
+}
+
+
+@login_required
+def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One section of the pledge: shown (htmx ?display=1), edited (GET) or saved (POST)."""
+    pledge = _pledge(request.user, pk, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if section not in SECTIONS:
+        raise Http404
+    anchor = f"section-{section}"
+    if request.method == "GET" and request.GET.get("display") and request.htmx:
+        return render(
+            request,
+            f"{EDITOR}#section-{section}",
+            {**_flags(request.user, pledge), "problems": _problems(pledge)},
+        )
+    if not pledge.editable:
+        return _not_editable(request, pledge, anchor)
+    form = SECTIONS[section](request.POST or None, instance=pledge)
+    context = {**_flags(request.user, pledge), "section": section}
+    status = 200
+    if request.method == "POST":
+        outcome = editing.submit(
+            form,
+            lambda: services.pledge_save(
+                user=request.user,
+                pledge=form.instance,
+                expected_version=form.expected_version,
+                problems=form.cleaned_data["problems"] if "problems" in form.fields else None,
+            ),
+        )
+        if outcome.ok and request.htmx:
+            fresh = _pledge(request.user, pk, EDIT)
+            flags = _flags(request.user, fresh)
+            return render(
+                request,
+                f"{EDITOR}#section-{section}",
+                {
+                    **flags,
+                    **_submit_context(fresh, flags),
+                    "problems": _problems(fresh),
+                    "saved": section,
+                    "oob_submit": True,
+                },
+            )
+        if outcome.ok:
+            messages.success(request, _("Saved."))
+            return redirect(_detail_url(pk, anchor))
+        context.update(outcome.context)
+        status = outcome.status
+    context["form"] = form
+    template = f"{EDITOR}#section-form" if request.htmx else "pledges/pledge_form_section.html"
+    return render(request, template, context, status=status)
+
+
+# --- dialogues ---------------------------------------------------------------------
+
+
+def _dialogues_response(request, pledge: Pledge, *, status: int = 200, **extra) -> HttpResponse:
+    context = {
+        **_flags(request.user, pledge),
+        "dialogues": list(pledge.dialogues.all()),
+        **extra,
+    }
+    return render(request, f"{EDITOR}#dialogues", context, status=status)
+
+
+@login_required
+def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge(request.user, pk, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if not pledge.editable:
+        return _not_editable(request, pledge, "dialogues")
+    if request.htmx and request.GET.get("cancel"):
+        return _dialogues_response(request, pledge)
+    form = forms.DialogueForm(
+        request.POST or None, instance=Dialogue(pledge=pledge), prefix="dialogue"
+    )
+    status = 200
+    if request.method == "POST":
+        outcome = editing.submit(
+            form, lambda: services.dialogue_save(user=request.user, dialogue=form.instance)
+        )
+        if outcome.ok:
+            if request.htmx:
+                return _dialogues_response(request, pledge, saved=True)
+            messages.success(request, _("The dialogue has been added."))
+            return redirect(_detail_url(pk, "dialogues"))
+        status = outcome.status
+    if request.htmx:
+        return _dialogues_response(request, pledge, status=status, dialogue_form=form)
+    return render(
+        request,
+        "pledges/dialogue_form.html",
+        {"pledge": pledge, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def dialogue_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    dialogue = _dialogue(request.user, pk)
+    pledge = dialogue.pledge
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if not pledge.editable:
+        return _not_editable(request, pledge, "dialogues")
+    if request.method == "POST":
+        services.dialogue_delete(user=request.user, dialogue=dialogue)
+        if request.htmx:
+            return _dialogues_response(request, pledge, removed=str(dialogue))
+        messages.success(request, _("Removed: %(name)s") % {"name": dialogue})
+        return redirect(_detail_url(pledge.pk, "dialogues"))
+    if request.htmx:
+        return _dialogues_response(request, pledge, confirm=dialogue.pk)
+    return render(
+        request, "pledges/dialogue_confirm_delete.html", {"pledge": pledge, "dialogue": dialogue}
+    )
+
+
+# --- activities, row by row --------------------------------------------------------
+
+
+def _mark_position(activity: Activity) -> Activity:
+    """Whether the row is first or last of the plan, for its move buttons."""
+    siblings = Activity.objects.filter(pledge_id=activity.pledge_id, deleted_at__isnull=True)
+    before = Q(order__lt=activity.order) | Q(order=activity.order, pk__lt=activity.pk)
+    after = Q(order__gt=activity.order) | Q(order=activity.order, pk__gt=activity.pk)
+    activity.is_first = not siblings.filter(before).exists()
+    activity.is_last = not siblings.filter(after).exists()
+    return activity
+
+
+def _fresh_activity(pk: int) -> Activity:
+    activity = (
+        Activity.objects.select_related(
+            "pledge",
+            "pledge__municipality",
+            "pledge__municipality__county",
+            "problem",
+            "goal",
+            "action_plan",
+            "decision",
+            "responsible_user",
+        )
+        .prefetch_related("themes")
+        .get(pk=pk)
+    )
+    return _mark_position(activity)
+
+
+def _row(request, activity: Activity, partial: str = "activity-row", **extra) -> HttpResponse:
+    """One activity row; with the submit panel swapped out of band when it may change."""
+    pledge = activity.pledge
+    flags = _flags(request.user, pledge)
+    context = {**flags, "activity": activity, **extra}
+    if extra.get("oob_submit"):
+        context.update(_submit_context(pledge, flags))
+    return render(request, f"{EDITOR}#{partial}", context, status=extra.get("status", 200))
+
+
+def _activity_form_response(request, pledge, form, *, activity, status=200, **extra):
+    context = {
+        **_flags(request.user, pledge),
+        "form": form,
+        "activity": activity,
+        **extra,
+    }
+    if request.htmx:
+        return render(request, f"{EDITOR}#activity-form-row", context, status=status)
+    return render(request, "pledges/activity_form.html", context, status=status)
+
+
+def _save_activity(request, pledge: Pledge, activity: Activity, form) -> HttpResponse:
+    """Validate and save through the service; answer with the row or the form again."""
+    title = activity.title  # the form overwrites the instance's fields as it cleans
+    outcome = editing.submit(
+        form,
+        lambda: services.activity_save(
+            user=request.user,
+            activity=form.instance,
+            expected_version=form.expected_version if activity.pk else None,
+            themes=form.themes,
+        ),
+    )
+    if outcome.ok:
+        if request.htmx:
+            return _row(request, _fresh_activity(outcome.saved.pk), saved=True, oob_submit=True)
+        messages.success(request, _("Saved: %(title)s") % {"title": outcome.saved.title})
+        return redirect(_detail_url(pledge.pk, f"activity-{outcome.saved.pk}"))
+    if activity.pk:
+        activity.title = title
+    return _activity_form_response(
+        request, pledge, form, activity=activity, status=outcome.status, **outcome.context
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new row: with htmx a form row appended to the table, else a page."""
+    pledge = _pledge(request.user, pk, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if request.htmx and request.GET.get("cancel"):
+        return HttpResponse("")  # the form row is swapped for nothing: it goes away
+    if not pledge.editable:
+        return _not_editable(request, pledge, "activities")
+    activity = Activity(pledge=pledge)
+    form = forms.ActivityForm(
+        request.POST or None, instance=activity, pledge=pledge, prefix="activity-new"
+    )
+    if request.method == "POST":
+        return _save_activity(request, pledge, activity, form)
+    if request.htmx:
+        # the link that was pressed stays on the page: move focus into the new row
+        form.fields["title"].widget.attrs["autofocus"] = True
+    return _activity_form_response(request, pledge, form, activity=activity)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A row as a form (htmx) or a page; saving answers with the row, 409 if stale."""
+    activity = _activity(request.user, pk)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    pledge = activity.pledge
+    anchor = f"activity-{activity.pk}"
+    if not pledge.editable:
+        return _not_editable(request, pledge, anchor)
+    if activity.deleted_at is not None:
+        messages.error(request, _("The activity has been removed. Restore it to change it."))
+        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
+    form = forms.ActivityForm(
+        request.POST or None, instance=activity, pledge=pledge, prefix=f"activity-{activity.pk}"
+    )
+    if request.method == "POST":
+        return _save_activity(request, pledge, activity, form)
+    return _activity_form_response(request, pledge, form, activity=activity)
+
+
+@login_required
+def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """The row as it is stored (htmx: cancel an edit or a removal)."""
+    activity = _activity(request.user, pk, INTERNAL)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    if not request.htmx:
+        return redirect(_detail_url(activity.pledge_id, f"activity-{activity.pk}"))
+    activity = _fresh_activity(activity.pk)
+    if activity.deleted_at is not None:
+        return _row(request, activity, "activity-deleted-row")
+    return _row(request, activity)
+
+
+@login_required
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (a row, or a page), then remove; the removed row offers an undo."""
+    activity = _activity(request.user, pk)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    pledge = activity.pledge
+    if not pledge.editable:
+        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    if request.method == "POST":
+        try:
+            services.activity_delete(user=request.user, activity=activity)
+        except ValidationError as error:
+            _messages_from(request, error)
+            return _back(request, _detail_url(pledge.pk, f"activity-{activity.pk}"))
+        if request.htmx:
+            return _row(request, activity, "activity-deleted-row", oob_submit=True)
+        messages.success(
+            request,
+            _("Removed: %(title)s. You can restore it under “Removed activities”.")
+            % {"title": activity.title},
+        )
+        return redirect(_detail_url(pledge.pk, "deleted-activities"))
+    if activity.deleted_at is not None:
+        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
+    if request.htmx:
+        return _row(request, activity, "activity-confirm-row")
+    return render(
+        request,
+        "pledges/activity_confirm_delete.html",
+        {"pledge": pledge, "activity": activity},
+    )
+
+
+@login_required
+def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    pledge = activity.pledge
+    if not pledge.editable:
+        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    services.activity_restore(user=request.user, activity=activity)
+    if request.htmx:
+        return _row(request, _fresh_activity(activity.pk), restored=True, oob_submit=True)
+    messages.success(request, _("Restored: %(title)s") % {"title": activity.title})
+    return redirect(_detail_url(pledge.pk, f"activity-{activity.pk}"))
+
+
+DIRECTIONS = ("up", "down")
+
+
+@login_required
+def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """One place up or down. The two rows trade places, so htmx swaps the table body."""
+    activity = _activity(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    pledge = activity.pledge
+    if not pledge.editable:
+        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    direction = request.POST.get("direction")
+    if direction not in DIRECTIONS:
+        return HttpResponseBadRequest(_("Move an activity up or down."))
+    if activity.deleted_at is not None:
+        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
+    services.activity_move(user=request.user, activity=activity, direction=direction)
+    if request.htmx:
+        active, _deleted = _activities(pledge)
+        for row in active:
+            if row.pk == activity.pk:  # keep focus on the button that was pressed
+                stays = not (row.is_first if direction == "up" else row.is_last)
+                row.focus = direction if stays else ("down" if direction == "up" else "up")
+        return render(
+            request,
+            f"{EDITOR}#activity-rows",
+            {
+                **_flags(request.user, pledge),
+                "activities": active,
+                "moved": activity.pk,
+                "direction": direction,
+            },
+        )
+    return redirect(_detail_url(pledge.pk, f"activity-{activity.pk}"))
+
+
+# --- the lifecycle -----------------------------------------------------------------
+
+
+def _transition(request, pk: int, service, done: str) -> HttpResponse:
+    pledge = _pledge(request.user, pk, EDIT)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    try:
+        result = service(user=request.user, pledge=pledge)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("pledge-detail", pk=pledge.pk)
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    messages.success(request, done)
+    return redirect("pledge-detail", pk=result.pk)
+
+
+@login_required
+def pledge_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.pledge_submit,
+        _("The pledge has been sent to the police for review."),
+    )
+
+
+@login_required
+def pledge_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.pledge_renew,
+        _(
+            "Next year's pledge has been created as a draft, with the activities that "
+            "were not carried out."
+        ),
+    )
+
+
+@login_required
+def pledge_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.pledge_new_version,
+        _(
+            "A new version has been created as a draft. The published version stays "
+            "as it was until the new one is signed."
+        ),
+    )
+
+
+# --- export and import -------------------------------------------------------------
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", importexport.export_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        importexport.export_xlsx,
+    ),
+}
+
+
+@login_required
+def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    pledge = _pledge(request.user, pk, INTERNAL)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    if fmt not in FORMATS:
+        raise Http404
+    content_type, export = FORMATS[fmt]
+    name = f"{slugify(pledge.title) or 'medborgarlofte'}-aktiviteter.{fmt}"
+    return HttpResponse(
+        export(pledge),
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+@login_required
+def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge(request.user, pk, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    if not pledge.editable:
+        return _not_editable(request, pledge, "activities")
+    form = forms.ActivityImportForm(request.POST or None, request.FILES or None)
+    context = {
+        "pledge": pledge,
+        "municipality": pledge.municipality,
+        "form": form,
+        "headers": importexport.headers(),
+        "max_rows": importexport.MAX_ROWS,
+    }
+    if request.method != "POST":
+        return render(request, "pledges/editor_import.html", context)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importexport.import_activities(
+                user=request.user, pledge=pledge, name=upload.name, content=upload.read()
+            )
+        except importexport.ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(count)d activities have been added from %(name)s.")
+                    % {"count": len(report.created), "name": upload.name},
+                )
+                return redirect(_detail_url(pledge.pk, "activities"))
+    return render(request, "pledges/editor_import.html", {**context, "report": report}, status=400)
+
+
+urlpatterns = [
+    path("municipalities/<str:code>/pledges/", pledge_list, name="pledge-list"),
+    path("municipalities/<str:code>/pledges/new/", pledge_create, name="pledge-create"),
+    path("pledges/<int:pk>/", pledge_detail, name="pledge-detail"),
+    path("pledges/<int:pk>/sections/<slug:section>/", pledge_section, name="pledge-section"),
+    path("pledges/<int:pk>/dialogues/new/", dialogue_create, name="dialogue-create"),
+    path("dialogues/<int:pk>/delete/", dialogue_delete, name="dialogue-delete"),
+    path("pledges/<int:pk>/activities/new/", activity_create, name="activity-create"),
+    path("activities/<int:pk>/", activity_row, name="activity-row"),
+    path("activities/<int:pk>/edit/", activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/delete/", activity_delete, name="activity-delete"),
+    path("activities/<int:pk>/restore/", activity_restore, name="activity-restore"),
+    path("activities/<int:pk>/move/", activity_move, name="activity-move"),
+    path("pledges/<int:pk>/submit/", pledge_submit, name="pledge-submit"),
+    path("pledges/<int:pk>/renew/", pledge_renew, name="pledge-renew"),
+    path("pledges/<int:pk>/new-version/", pledge_new_version, name="pledge-new-version"),
+    path("pledges/<int:pk>/export.<str:fmt>", pledge_export, name="pledge-export"),
+    path("pledges/<int:pk>/import/", pledge_import, name="pledge-import"),
+]

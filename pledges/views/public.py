@@ -1,3 +1,240 @@
-"""Pledge views: public."""
+"""Pledge views: public. The residents' pages and the open data, for everyone, no login.
 
-urlpatterns: list = []
+They read only through ``pledges.selectors``, which hands out public fields only.
+Anonymous answers may be cached for a few minutes (signed-in users get ``no-store``
+from ``NoStoreForAuthenticatedMiddleware`` whatever these views say). HTML pages carry
+the CSRF cookie of the language switch, so only the browser may keep them; the open
+data sets no cookie and may be kept by shared caches too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from io import StringIO
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from pledges import selectors
+from pledges.selectors import PublicActivity, PublicPledge
+
+PAGE_MAX_AGE = 300
+OPEN_DATA_MAX_AGE = 900
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+#: a cell that starts with one of these is a formula to a spreadsheet (OWASP: CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+def public_index(request: HttpRequest) -> HttpResponse:
+    counties = selectors.public_counties()
+    known = {county.code for county in counties}
+    county_code = request.GET.get("county", "")
+    county_code = county_code if county_code in known else ""
+    return render(
+        request,
+        "pledges/public_index.html",
+        {
+            "counties": counties,
+            "county_code": county_code,
+            "groups": selectors.public_index(county_code=county_code or None),
+        },
+    )
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
+    municipality, pledges = selectors.public_municipality(code)
+    return render(
+        request,
+        "pledges/public_municipality.html",
+        {"municipality": municipality, "pledges": pledges},
+    )
+
+
+@require_safe
+@cache_control(private=True, max_age=PAGE_MAX_AGE)
+def public_pledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "pledges/public_pledge.html", {"pledge": selectors.public_pledge(pk)})
+
+
+# --- open data ---------------------------------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    """Dates and times as ISO 8601; everything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+#: The columns of the open data, in order. Internal fields (responsible persons,
+#: e-mails, comments, links to internal documents) have no column.
+PLEDGE_COLUMNS = [
+    "municipality_code",
+    "municipality",
+    "county_code",
+    "county",
+    "period_start",
+    "period_end",
+    "pledge_id",
+    "pledge_title",
+    "pledge_url",
+    "area",
+    "status",
+    "status_label",
+    "published_on",
+    "public_text",
+]
+ACTIVITY_COLUMNS = [
+    *PLEDGE_COLUMNS[:9],
+    "activity_id",
+    "activity_title",
+    "description",
+    "responsible_party",
+    "responsible_party_label",
+    "partner_name",
+    "responsible",
+    "type",
+    "type_label",
+    "status",
+    "status_label",
+    "start_date",
+    "end_date",
+    "recurrence",
+]
+
+
+def _pledge_fields(pledge: PublicPledge, url: str) -> dict[str, Any]:
+    m = pledge.municipality
+    return {
+        "municipality_code": m.code,
+        "municipality": m.name,
+        "county_code": m.county_code,
+        "county": m.county_name,
+        "period_start": pledge.period_start,
+        "period_end": pledge.period_end,
+        "pledge_id": pledge.pk,
+        "pledge_title": pledge.title,
+        "pledge_url": url,
+    }
+
+
+def pledge_record(pledge: PublicPledge, url: str) -> dict[str, Any]:
+    return {
+        **_pledge_fields(pledge, url),
+        "area": pledge.area,
+        "status": pledge.status,
+        "status_label": str(pledge.status_label),
+        "published_on": pledge.published_at.date() if pledge.published_at else None,
+        "public_text": pledge.public_text,
+    }
+
+
+def activity_record(pledge: PublicPledge, activity: PublicActivity, url: str) -> dict[str, Any]:
+    return {
+        **_pledge_fields(pledge, url),
+        "activity_id": activity.pk,
+        "activity_title": activity.title,
+        "description": activity.description,
+        "responsible_party": activity.party,
+        "responsible_party_label": str(activity.party_label),
+        "partner_name": activity.partner_name,
+        "responsible": activity.responsible,
+        "type": activity.type,
+        "type_label": str(activity.type_label),
+        "status": activity.status,
+        "status_label": str(activity.status_label),
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "recurrence": activity.recurrence,
+    }
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv(records: list[dict[str, Any]], columns: list[str]) -> str:
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if (v := _text(record[c])) is None else neutralise(v) for c in columns])
+    return out.getvalue()
+
+
+def _open_data(
+    fmt: str, name: str, columns: list[str], build: Callable[[], Iterable[dict[str, Any]]]
+) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    # Labels in Swedish, the language of the documents, whoever asks: one file for all.
+    with translation.override("sv"):
+        records = list(build())
+    if fmt == "csv":
+        body = _csv(records, columns)
+    else:
+        body = json.dumps(
+            [{c: _text(r[c]) for c in columns} for r in records], ensure_ascii=False, indent=1
+        )
+    response = HttpResponse(body.encode("utf-8"), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    response["Content-Language"] = "sv"
+    return response
+
+
+def _pledge_url(request: HttpRequest) -> Callable[[int], str]:
+    """The page's address for each pledge, without a reverse() per row."""
+    prefix = request.build_absolute_uri(reverse("public-pledge", args=[0])).removesuffix("0/")
+    return lambda pk: f"{prefix}{pk}/"
+
+
+@require_safe
+@cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
+def open_data_pledges(request: HttpRequest, fmt: str) -> HttpResponse:
+    url = _pledge_url(request)
+    return _open_data(
+        fmt,
+        "citizen-pledges",
+        PLEDGE_COLUMNS,
+        lambda: (pledge_record(p, url(p.pk)) for p in selectors.open_data_pledges()),
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
+def open_data_activities(request: HttpRequest, fmt: str) -> HttpResponse:
+    url = _pledge_url(request)
+    return _open_data(
+        fmt,
+        "citizen-pledge-activities",
+        ACTIVITY_COLUMNS,
+        lambda: (activity_record(p, a, url(p.pk)) for p, a in selectors.open_data_activities()),
+    )
+
+
+urlpatterns = [
+    path("public/pledges/", public_index, name="public-index"),
+    path("public/municipalities/<str:code>/", public_municipality, name="public-municipality"),
+    path("public/pledges/<int:pk>/", public_pledge, name="public-pledge"),
+    path("public/open-data/pledges.<str:fmt>", open_data_pledges, name="open-data-pledges"),
+    path(
+        "public/open-data/activities.<str:fmt>", open_data_activities, name="open-data-activities"
+    ),
+]

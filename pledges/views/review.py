@@ -1,3 +1,465 @@
-"""Pledge views: review."""
+"""Pledge views: the police review and sign-off.
 
-urlpatterns: list = []
+The liaison's review queue; the review page (what changed since the last review,
+the activities with their comments, approve or request changes, earlier reviews);
+internal comments and their answers; signing for each party; the in-app
+notifications. Every object view looks the pledge up through ``councils.access``
+first (404 for a pledge the user may not know), then checks the method.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from councils import access, editing
+from councils.access import Capability
+from councils.http import only
+from pledges import services
+from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm, SignForm
+from pledges.models import Activity, Comment, Notification, Pledge
+
+S = Pledge.Status
+
+#: notifications per page of the in-app list
+NOTIFICATIONS_PER_PAGE = 50
+
+
+# --- lookups: the object or 404 ----------------------------------------------------
+
+
+def _pledge(user, pk: int, capability: Capability = Capability.INTERNAL) -> Pledge:
+    pledge = (
+        Pledge.objects.select_related("municipality", "municipality__county", "submitted_by")
+        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
+        .first()
+    )
+    if pledge is None:
+        raise Http404
+    return pledge
+
+
+def _comment(user, pk: int) -> Comment:
+    comment = (
+        Comment.objects.select_related("pledge", "pledge__municipality")
+        .filter(
+            pk=pk,
+            pledge__municipality__in=access.municipalities_for(user, Capability.INTERNAL),
+        )
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def may_comment(user, pledge: Pledge) -> bool:
+    """The municipality's coordinators and the police liaisons: the same rule as the services."""
+    return access.can(user, Capability.EDIT, pledge.municipality_id) or services.may_review(
+        user, pledge
+    )
+
+
+def _back(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
+    """Where to return after a comment: a page of this site the form came from, else review."""
+    target = (target or "").split("#", 1)[0]
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("pledge-review", args=[pledge.pk])
+
+
+# --- comments, as threads ----------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    """A comment and every answer to it, oldest first; resolving the first resolves it."""
+
+    root: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.root.resolved_at is not None
+
+
+def _threads(pledge: Pledge) -> list[Thread]:
+    """Every comment of the pledge in one query, grouped under the comment that began it."""
+    comments = list(
+        pledge.comments.select_related("author", "resolved_by", "activity").order_by(
+            "created_at", "pk"
+        )
+    )
+    by_pk = {comment.pk: comment for comment in comments}
+
+    def first_of(comment: Comment) -> Comment:
+        seen = {comment.pk}
+        while comment.reply_to_id in by_pk and comment.reply_to_id not in seen:
+            comment = by_pk[comment.reply_to_id]
+            seen.add(comment.pk)
+        return comment
+
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        root = first_of(comment)
+        thread = threads.setdefault(root.pk, Thread(root=root))
+        if comment is not root:
+            thread.replies.append(comment)
+    return list(threads.values())
+
+
+def comment_context(user, pledge: Pledge, *, next_url: str = "") -> dict:
+    """The context ``templates/pledges/_comments.html`` needs (also for the editor's page).
+
+    - ``pledge``
+    - ``comment_threads``: the threads on the pledge as a whole
+    - ``activity_threads``: ``(activity, threads)`` for each activity with comments,
+      in the activity plan's order (deleted activities included: comments stay)
+    - ``open_comments``: how many threads are not resolved
+    - ``may_comment``: whether the user may write, answer and resolve
+    - ``comment_next``: the page to come back to after posting (default: the review page)
+    """
+    threads = _threads(pledge)
+    by_activity: dict[int, list[Thread]] = defaultdict(list)
+    activities: dict[int, Activity] = {}
+    for thread in threads:
+        if thread.root.activity_id is not None:
+            by_activity[thread.root.activity_id].append(thread)
+            activities[thread.root.activity_id] = thread.root.activity
+    ordered = sorted(activities.values(), key=lambda a: (a.order, a.pk))
+    return {
+        "pledge": pledge,
+        "comment_threads": [t for t in threads if t.root.activity_id is None],
+        "activity_threads": [(a, by_activity[a.pk]) for a in ordered],
+        "threads_by_activity": by_activity,
+        "open_comments": sum(1 for t in threads if not t.resolved),
+        "may_comment": may_comment(user, pledge),
+        "comment_next": next_url,
+    }
+
+
+# --- the review queue --------------------------------------------------------------
+
+
+def _days_since(moment) -> int:
+    if moment is None:
+        return 0
+    return (timezone.localdate() - timezone.localtime(moment).date()).days
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Pledges waiting for this user's review, oldest first; approved ones awaiting signing."""
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    pledges = Pledge.objects.filter(
+        municipality__in=access.municipalities_for(request.user, Capability.REVIEW)
+    ).select_related("municipality", "municipality__county", "submitted_by")
+    in_review = pledges.filter(status=S.IN_REVIEW).order_by("submitted_at", "pk")
+    awaiting = pledges.filter(status=S.APPROVED, police_signed_on__isnull=True).order_by(
+        "reviewed_at", "pk"
+    )
+    return render(
+        request,
+        "pledges/review_queue.html",
+        {
+            "in_review": [(p, _days_since(p.submitted_at)) for p in in_review],
+            "awaiting_signature": [(p, _days_since(p.reviewed_at)) for p in awaiting],
+        },
+    )
+
+
+# --- the review page ---------------------------------------------------------------
+
+
+def _review_context(request: HttpRequest, pledge: Pledge, **forms) -> dict:
+    user = request.user
+    reviews = list(pledge.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
+    last = reviews[0] if reviews else None
+    changes = services.diff(last.snapshot if last else None, services.snapshot(pledge))
+    reviewer = services.may_review(user, pledge)
+    activities = list(
+        pledge.activities.filter(deleted_at__isnull=True)
+        .select_related("problem", "goal", "responsible_user")
+        .prefetch_related("themes")
+        .order_by("order", "pk")
+    )
+    review_url = reverse("pledge-review", args=[pledge.pk])
+    comments = comment_context(user, pledge, next_url=review_url)
+    shown = {a.pk for a in activities}
+    by_activity = comments.pop("threads_by_activity")
+    comments["activity_threads"] = [
+        (activity, threads)
+        for activity, threads in comments["activity_threads"]
+        if activity.pk not in shown
+    ]
+    return {
+        **comments,
+        "municipality": pledge.municipality,
+        "reviews": reviews,
+        "last_review": last,
+        "changes": changes,
+        "has_changes": any(changes.values()),
+        "activity_rows": [(a, by_activity.get(a.pk, [])) for a in activities],
+        "may_review": reviewer,
+        "is_submitter": pledge.submitted_by_id == user.pk,
+        "may_decide": reviewer
+        and pledge.status == S.IN_REVIEW
+        and pledge.submitted_by_id != user.pk,
+        "may_sign": {party: services.may_sign(user, pledge, party) for party in services.PARTIES},
+        "can_edit": access.can(user, Capability.EDIT, pledge.municipality_id),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "changes_form": forms.get("changes_form") or RequestChangesForm(),
+        "pledge_page": _pledge_page(pledge),
+    }
+
+
+def _pledge_page(pledge: Pledge) -> str:
+    """The coordinator's page of the pledge (the editor's)."""
+    return reverse("pledge-detail", args=[pledge.pk])
+
+
+@login_required
+def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(request, "pledges/review.html", _review_context(request, pledge))
+
+
+def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, done: str):
+    pledge = _pledge(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    if not services.may_review(request.user, pledge):
+        raise Http404
+    form = form_class(request.POST)
+
+    def save():
+        try:
+            return service(user=request.user, pledge=pledge, message=form.cleaned_data["message"])
+        except PermissionDenied as denied:
+            raise Http404 from denied
+
+    outcome = editing.submit(form, save)
+    if outcome.ok:
+        messages.success(request, done)
+        return redirect("pledge-review", pk=pledge.pk)
+    return render(
+        request,
+        "pledges/review.html",
+        {**_review_context(request, pledge, **{key: form}), "failed": key},
+        status=outcome.status,
+    )
+
+
+@login_required
+def pledge_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        ApproveForm,
+        services.pledge_approve,
+        key="approve_form",
+        done=_("The pledge is approved. The coordinators have been told."),
+    )
+
+
+@login_required
+def pledge_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        RequestChangesForm,
+        services.pledge_request_changes,
+        key="changes_form",
+        done=_("Changes have been requested. The coordinators have been told."),
+    )
+
+
+# --- comments ----------------------------------------------------------------------
+
+
+@login_required
+def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a comment to the pledge, to one of its activities, or answer a comment."""
+    pledge = _pledge(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    if not may_comment(request.user, pledge):
+        raise Http404
+    form = CommentForm(request.POST, pledge=pledge)
+
+    def save():
+        try:
+            return services.comment_add(
+                user=request.user,
+                pledge=pledge,
+                text=form.cleaned_data["text"],
+                activity=form.cleaned_data["activity"],
+                reply_to=form.cleaned_data["reply_to"],
+            )
+        except PermissionDenied as denied:
+            raise Http404 from denied
+
+    outcome = editing.submit(form, save)
+    back = _back(request, pledge, request.POST.get("next"))
+    if outcome.ok:
+        messages.success(request, _("Your comment has been added."))
+        return redirect(f"{back}#comment-{outcome.saved.pk}")
+    cleaned = getattr(form, "cleaned_data", {})
+    return render(
+        request,
+        "pledges/comment_form.html",
+        {
+            "pledge": pledge,
+            "form": form,
+            "back": back,
+            "activity": cleaned.get("activity"),
+            "reply_to": cleaned.get("reply_to"),
+        },
+        status=outcome.status,
+    )
+
+
+@login_required
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a comment (and so its thread) resolved; it stays in the history."""
+    comment = _comment(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    pledge = comment.pledge
+    if not may_comment(request.user, pledge):
+        raise Http404
+    try:
+        services.comment_resolve(user=request.user, comment=comment)
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    messages.success(request, _("The comment is marked as resolved. It stays in the history."))
+    return redirect(f"{_back(request, pledge, request.POST.get('next'))}#comment-{comment.pk}")
+
+
+# --- signing -----------------------------------------------------------------------
+
+
+@login_required
+def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
+    pledge = _pledge(request.user, pk)
+    if party not in services.PARTIES or not services.may_sign(request.user, pledge, party):
+        raise Http404
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    initial = {
+        "name": getattr(pledge, f"{party}_signatory_name"),
+        "title": getattr(pledge, f"{party}_signatory_title"),
+        "signed_on": timezone.localdate(),
+    }
+    form = SignForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+
+        def save():
+            try:
+                return services.pledge_sign(
+                    user=request.user, pledge=pledge, party=party, **form.cleaned_data
+                )
+            except PermissionDenied as denied:
+                raise Http404 from denied
+
+        outcome = editing.submit(form, save)
+        if outcome.ok:
+            if outcome.saved.status == S.PUBLISHED:
+                messages.success(
+                    request, _("Both parties have signed: the pledge is now published.")
+                )
+            else:
+                messages.success(request, _("The signature has been recorded."))
+            return redirect(reverse("pledge-review", args=[pledge.pk]) + "#signing")
+        status = outcome.status
+    return render(
+        request,
+        "pledges/sign.html",
+        {
+            "pledge": pledge,
+            "party": party,
+            "form": form,
+            "signed_on": getattr(pledge, f"{party}_signed_on"),
+            "signed_by": getattr(pledge, f"{party}_signatory_name"),
+            "approved": pledge.status == S.APPROVED,
+        },
+        status=status,
+    )
+
+
+# --- notifications -----------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; unread ones are marked."""
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    user = request.user
+    page = Paginator(services.notifications_for(user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for notification in page:
+        pledge = notification.pledge
+        # the police go to the review page; the municipality to its own pledge page
+        if services.may_review(user, pledge):
+            url = reverse("pledge-review", args=[pledge.pk])
+        else:
+            url = _pledge_page(pledge)
+        rows.append((notification, url))
+    return render(
+        request,
+        "pledges/notification_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    marked = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if marked:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notification-list")
+
+
+urlpatterns = [
+    path("review/", review_queue, name="review-queue"),
+    path("pledges/<int:pk>/review/", pledge_review, name="pledge-review"),
+    path("pledges/<int:pk>/approve/", pledge_approve, name="pledge-approve"),
+    path(
+        "pledges/<int:pk>/request-changes/",
+        pledge_request_changes,
+        name="pledge-request-changes",
+    ),
+    path("pledges/<int:pk>/comments/", pledge_comment, name="pledge-comment"),
+    path("comments/<int:pk>/resolve/", comment_resolve, name="comment-resolve"),
+    path("pledges/<int:pk>/sign/<slug:party>/", pledge_sign, name="pledge-sign"),
+    path("notifications/", notification_list, name="notification-list"),
+    path("notifications/read/", notifications_read, name="notifications-read"),
+]

@@ -1,0 +1,30 @@
+"""Template context for every page: the signed-in user's unread notifications."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject, new_method_proxy
+
+from pledges.models import Notification
+
+
+class _LazyCount(SimpleLazyObject):
+    """A number counted only when a template first uses it, then kept."""
+
+    __int__ = new_method_proxy(int)
+
+
+def notifications(request: HttpRequest) -> dict:
+    """``unread_notifications``: the number of the user's unread notifications.
+
+    One COUNT query, and only when a template uses the value (the page header);
+    an htmx fragment that does not show it costs nothing. Nothing for anonymous users.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notifications": _LazyCount(
+            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+        )
+    }

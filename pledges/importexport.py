@@ -1,0 +1,492 @@
+"""The activity plan as a spreadsheet: export to CSV or XLSX, import from either.
+
+The import reads the same columns the export writes, so a plan exported, edited
+in a spreadsheet and imported again comes back as it was. Every row is checked
+with ``ActivityForm`` and saved through ``services.activity_save`` inside one
+transaction: one wrong row and nothing is saved; the report says, row by row,
+what is wrong.
+
+Headers and choice values are accepted in every language of the interface (and as
+their codes), so a file exported in English imports in Swedish. Cells that a
+spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return) are written with a leading apostrophe; the import takes it off again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from agreements.models import ActionPlan, Goal, PriorityProblem
+from councils.editing import add_service_errors
+from councils.models import User
+from pledges import services
+from pledges.forms import MAX_IMPORT_BYTES, ActivityForm, responsible_users, themes_of
+from pledges.models import Activity, Pledge
+
+#: The largest file the import accepts.
+MAX_BYTES = MAX_IMPORT_BYTES
+#: The most activities one file may hold (a plan has tens; this leaves room to spare).
+MAX_ROWS = 500
+#: The most rows read, empty ones included, before the file is refused.
+MAX_SCANNED_ROWS = 20 * MAX_ROWS
+#: What an XLSX file (a zip archive) may unpack to.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+#: The columns, in order: the field of Activity each one holds.
+COLUMNS = [
+    "title",
+    "description",
+    "type",
+    "status",
+    "responsible_party",
+    "partner_name",
+    "responsible_user",
+    "responsible_name",
+    "responsible_email",
+    "start_date",
+    "end_date",
+    "recurrence",
+    "problem",
+    "goal",
+    "action_plan",
+    "themes",
+    "cadence",
+    "next_follow_up",
+]
+CHOICES = {
+    "type": Activity.Type,
+    "status": Activity.Status,
+    "responsible_party": Activity.Party,
+    "cadence": Activity.Cadence,
+}
+DEFAULTS = {"status": Activity.Status.PLANNED, "cadence": Activity.Cadence.TERTIAL}
+DATES = ("start_date", "end_date", "next_follow_up")
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Themes are listed in one cell, separated by this.
+THEME_SEPARATOR = ";"
+
+
+def _header(name: str) -> str:
+    return capfirst(str(Activity._meta.get_field(name).verbose_name))
+
+
+def headers() -> list[str]:
+    """The column headers in the active language."""
+    return [_header(name) for name in COLUMNS]
+
+
+def _in_every_language(make) -> dict[str, str]:
+    """``make()`` evaluated in each language, lower-cased, pointing at the same key."""
+    found: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for text, key in make():
+                found.setdefault(str(text).strip().casefold(), key)
+    return found
+
+
+def _header_map() -> dict[str, str]:
+    return _in_every_language(
+        lambda: [(_header(n), n) for n in COLUMNS] + [(n, n) for n in COLUMNS]
+    )
+
+
+def _choice_map(choices) -> dict[str, str]:
+    return _in_every_language(
+        lambda: (
+            [(label, value) for value, label in choices.choices]
+            + [(value, value) for value in choices.values]
+        )
+    )
+
+
+# --- export ------------------------------------------------------------------------
+
+
+def neutralise(value: str) -> str:
+    """A text cell that no spreadsheet runs as a formula."""
+    if value and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def activities_for_export(pledge: Pledge):
+    return (
+        pledge.activities.filter(deleted_at__isnull=True)
+        .select_related("problem", "goal", "action_plan", "responsible_user")
+        .prefetch_related("themes")
+        .order_by("order", "pk")
+    )
+
+
+def _row(activity: Activity) -> list:
+    values = {
+        "title": activity.title,
+        "description": activity.description,
+        "type": activity.get_type_display(),
+        "status": activity.get_status_display(),
+        "responsible_party": activity.get_responsible_party_display(),
+        "partner_name": activity.partner_name,
+        "responsible_user": activity.responsible_user.username
+        if activity.responsible_user_id
+        else "",
+        "responsible_name": activity.responsible_name,
+        "responsible_email": activity.responsible_email,
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "recurrence": activity.recurrence,
+        "problem": activity.problem.title if activity.problem_id else "",
+        "goal": activity.goal.text if activity.goal_id else "",
+        "action_plan": activity.action_plan.title if activity.action_plan_id else "",
+        "themes": f"{THEME_SEPARATOR} ".join(t.title for t in activity.themes.all()),
+        "cadence": activity.get_cadence_display(),
+        "next_follow_up": activity.next_follow_up,
+    }
+    return [
+        neutralise(str(v)) if isinstance(v, str) else v for v in (values[name] for name in COLUMNS)
+    ]
+
+
+def export_csv(pledge: Pledge) -> bytes:
+    """UTF-8 with a byte order mark (so Excel reads å, ä and ö), semicolons between
+    cells (what Excel expects where the decimal mark is a comma, as in Sweden)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers())
+    for activity in activities_for_export(pledge):
+        writer.writerow(
+            [
+                "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+                for v in _row(activity)
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(pledge: Pledge) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Activities")[:31]
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for activity in activities_for_export(pledge):
+        # control characters (other than tab and newlines) are not allowed in XLSX
+        sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _row(activity)]
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+    sheet.freeze_panes = "A2"
+    for letter, width in (("A", 40), ("B", 50)):  # the title and the description
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import ------------------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (type, size, encoding, headers)."""
+
+
+@dataclass
+class ImportReport:
+    errors: list[str] = field(default_factory=list)
+    created: list[Activity] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    if b"\x00" in content:
+        raise ImportRefused(_("The file is not a CSV text file."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportRefused(_("The file's characters could not be read. Save it as UTF-8."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # a cell over the csv module's limit, a stray quote
+        raise ImportRefused(
+            _("The CSV file could not be read: %(error)s") % {"error": error}
+        ) from error
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX)."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to a huge one
+        raise ImportRefused(_("The Excel workbook is too large once unpacked."))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_col=len(COLUMNS) + 20, values_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
+    try:
+        yield from rows
+    except Exception as error:
+        raise ImportRefused(_("The Excel workbook could not be read to the end.")) from error
+    finally:
+        workbook.close()
+
+
+def read_rows(name: str, content: bytes) -> Iterator[list[str]]:
+    """The file's rows as lists of text; the file kind comes from its name."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == "csv":
+        rows: Iterable = _csv_rows(content)
+    elif suffix == "xlsx":
+        rows = _xlsx_rows(content)
+    else:
+        raise ImportRefused(_("Choose a CSV or XLSX file."))
+    for row in rows:
+        yield [_text(value) for value in row]
+
+
+class _Lookups:
+    """Text in a cell → the id of what it names, within the pledge's municipality."""
+
+    def __init__(self, pledge: Pledge):
+        municipality_id = pledge.municipality_id
+        self.headers = _header_map()
+        self.choices = {name: _choice_map(choices) for name, choices in CHOICES.items()}
+        # where two share a name, the current lägesbild and the newest agreement win
+        self.by_name = {
+            "problem": self._first(
+                PriorityProblem.objects.filter(picture__municipality_id=municipality_id)
+                .order_by("-picture__is_current", "-picture__period_start", "-pk")
+                .values_list("title", "pk")
+            ),
+            "goal": self._first(
+                Goal.objects.filter(agreement__municipality_id=municipality_id)
+                .order_by("-agreement__start_date", "-pk")
+                .values_list("text", "pk")
+            ),
+            "action_plan": self._first(
+                ActionPlan.objects.filter(municipality_id=municipality_id)
+                .order_by("-valid_from", "-pk")
+                .values_list("title", "pk")
+            ),
+            "responsible_user": self._first(
+                responsible_users(municipality_id).values_list("username", "pk")
+            ),
+        }
+        themes = list(themes_of(pledge))
+        self.themes = {t.title.casefold(): t.pk for t in themes} | {
+            t.code.casefold(): t.pk for t in themes
+        }
+
+    @staticmethod
+    def _first(pairs) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for text, pk in pairs:
+            found.setdefault(text.strip().casefold(), pk)
+        return found
+
+
+NOT_FOUND = {
+    "problem": lambda v: _("there is no priority problem called “%(value)s”.") % {"value": v},
+    "goal": lambda v: (
+        _("there is no goal “%(value)s” in the municipality's agreements.") % {"value": v}
+    ),
+    "action_plan": lambda v: _("there is no action plan called “%(value)s”.") % {"value": v},
+    "responsible_user": lambda v: (
+        _("there is no user “%(value)s” in the municipality or its local police area.")
+        % {"value": v}
+    ),
+}
+
+
+def _columns(header: list[str], lookups: _Lookups) -> list[str | None]:
+    columns: list[str | None] = []
+    problems = []
+    for text in header:
+        name = lookups.headers.get(text.casefold()) if text else None
+        if text and name is None:
+            problems.append(
+                _("The column “%(column)s” is not one of the export's columns.") % {"column": text}
+            )
+        if name and name in columns:
+            problems.append(_("The column “%(column)s” appears twice.") % {"column": text})
+        columns.append(name)
+    if "title" not in columns and not problems:
+        problems.append(
+            _(
+                "The first row must hold the column headers, as in the export "
+                "(“%(column)s” is missing)."
+            )
+            % {"column": _header("title")}
+        )
+    if problems:
+        raise ImportRefused(" ".join(problems))
+    return columns
+
+
+def _form_data(cells: dict[str, str], lookups: _Lookups) -> tuple[dict, list[tuple[str, str]]]:
+    """The row as ActivityForm data, and the cells that name something unknown."""
+    data: dict = {}
+    unknown: list[tuple[str, str]] = []
+    for name in COLUMNS:
+        value = cells.get(name, "")
+        if name in CHOICES:
+            data[name] = lookups.choices[name].get(value.casefold(), value) if value else ""
+            if not value and name in DEFAULTS:
+                data[name] = DEFAULTS[name]
+        elif name in lookups.by_name:
+            if value:
+                pk = lookups.by_name[name].get(value.casefold())
+                if pk is None:
+                    unknown.append((name, NOT_FOUND[name](value)))
+                data[name] = pk or ""
+            else:
+                data[name] = ""
+        elif name == "themes":
+            chosen = []
+            for part in filter(None, (p.strip() for p in value.split(THEME_SEPARATOR))):
+                pk = lookups.themes.get(part.casefold())
+                if pk is None:
+                    unknown.append(
+                        (
+                            name,
+                            _("“%(value)s” is not a theme of the police region.") % {"value": part},
+                        )
+                    )
+                else:
+                    chosen.append(pk)
+            data[name] = chosen
+        else:
+            data[name] = value
+    return data, unknown
+
+
+def _row_errors(number: int, form: ActivityForm, unknown: list[tuple[str, str]]) -> list[str]:
+    errors = []
+    reported = set()
+    for name, message in unknown:
+        reported.add(name)
+        errors.append(
+            _("Row %(row)d: %(column)s: %(message)s")
+            % {"row": number, "column": _header(name), "message": message}
+        )
+    for name, messages in form.errors.items():
+        if name in reported:
+            continue
+        for message in messages:
+            if name in COLUMNS:
+                errors.append(
+                    _("Row %(row)d: %(column)s: %(message)s")
+                    % {"row": number, "column": _header(name), "message": message}
+                )
+            else:
+                errors.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
+    return errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) -> ImportReport:
+    """Append the file's activities to ``pledge``: every row, or none.
+
+    Raises ``ImportRefused`` for a file that cannot be read at all; otherwise the
+    report lists every wrong row (and then nothing has been saved).
+    """
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(_("The file is larger than 2 MB."))
+    lookups = _Lookups(pledge)
+    rows = read_rows(name, content)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportRefused(_("The file is empty.")) from None
+    columns = _columns(header, lookups)
+    numbered = []
+    for number, row in enumerate(rows, start=2):
+        if any(row):
+            numbered.append((number, row))
+        if len(numbered) > MAX_ROWS or number > MAX_SCANNED_ROWS:
+            raise ImportRefused(
+                _("The file has more than %(max)d activities. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+    if not numbered:
+        raise ImportRefused(_("The file has no activities below its headers."))
+    report = ImportReport()
+    try:
+        with transaction.atomic():
+            for number, row in numbered:
+                cells = {n: v for n, v in zip(columns, row, strict=False) if n}
+                data, unknown = _form_data(cells, lookups)
+                form = ActivityForm(data, instance=Activity(pledge=pledge), pledge=pledge)
+                if form.is_valid() and not unknown:
+                    try:
+                        with transaction.atomic():
+                            services.activity_save(
+                                user=user, activity=form.instance, themes=form.themes
+                            )
+                    except ValidationError as error:
+                        add_service_errors(form, error)
+                    else:
+                        report.created.append(form.instance)
+                        continue
+                report.errors += _row_errors(number, form, unknown)
+            if report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.created = []
+    return report

@@ -1,0 +1,404 @@
+"""Reads for the residents' pages and the open data: what the public may see of pledges.
+
+The public is one audience with no user: nothing here takes a user, and nothing here
+returns a model instance. Every read selects named columns (``values()``) into frozen
+dataclasses that hold only public fields, so a template or an export cannot reach an
+internal field (a responsible person, an e-mail, a comment, a draft) even by mistake:
+it was never fetched.
+
+Published means: the status is published or followed up. A published pledge that a
+newer published version replaces stays readable at its own address (it was a public
+document) but leaves the index, the municipality's list and the open data.
+
+Each read is a fixed number of queries, whatever the number of pledges and activities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Protocol
+
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from councils.models import County, Municipality
+from pledges.models import Activity, Dialogue, Pledge
+
+PUBLIC_STATUSES = (Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP)
+
+
+# --- what the public sees ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicMunicipality:
+    code: str
+    name: str
+    county_code: str
+    county_name: str
+
+
+@dataclass(frozen=True)
+class PublicDialogue:
+    kind: str
+    held_on: dt.date
+    participants: str
+    summary: str
+
+    @property
+    def kind_label(self) -> str:
+        return Dialogue.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class PublicActivity:
+    """An activity as residents see it: the responsible party, never a person."""
+
+    pk: int
+    pledge_pk: int
+    title: str
+    description: str
+    party: str
+    partner_name: str
+    type: str
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    recurrence: str
+
+    @property
+    def party_label(self) -> str:
+        return Activity.Party(self.party).label
+
+    @property
+    def responsible(self) -> str:
+        """Who answers for it: the police, the municipality, jointly, or the partner's name."""
+        if self.party == Activity.Party.PARTNER and self.partner_name:
+            return self.partner_name
+        return str(self.party_label)
+
+    @property
+    def type_label(self) -> str:
+        return Activity.Type(self.type).label
+
+    @property
+    def status_label(self) -> str:
+        return Activity.Status(self.status).label
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signatory is a public official acting in office: name, title and date are public."""
+
+    name: str
+    title: str
+    signed_on: dt.date | None
+
+
+class PublicFollowUp(Protocol):
+    """What the follow-up app hands back for a pledge page (see ``register_follow_up``)."""
+
+    #: the template that renders it inside the page's follow-up section
+    template_name: str
+
+
+@dataclass(frozen=True)
+class PublicPledge:
+    pk: int
+    title: str
+    municipality: PublicMunicipality
+    area: str
+    period_start: dt.date
+    period_end: dt.date
+    public_text: str
+    status: str
+    published_at: dt.datetime | None
+    #: the newer published version that replaces this one, if there is one
+    replaced_by_pk: int | None = None
+    municipality_signature: Signature | None = None
+    police_signature: Signature | None = None
+    dialogues: Sequence[PublicDialogue] = ()
+    activities: Sequence[PublicActivity] = ()
+    #: the latest published follow-up; None until the follow-up app provides one
+    follow_up: PublicFollowUp | None = None
+
+    @property
+    def status_label(self) -> str:
+        return Pledge.Status(self.status).label
+
+    def is_current(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.period_start <= today <= self.period_end
+
+
+@dataclass(frozen=True)
+class MunicipalityGroup:
+    municipality: PublicMunicipality
+    pledges: list[PublicPledge] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CountyGroup:
+    code: str
+    name: str
+    municipalities: list[MunicipalityGroup] = field(default_factory=list)
+
+
+# --- the follow-up hook --------------------------------------------------------------
+
+#: ``provider(pledge_pk, activities)`` returns the latest *published* follow-up of the
+#: pledge or None, in a fixed number of queries. Imports run councils ← agreements ←
+#: pledges ← followup, so the follow-up app calls down: it registers its provider in
+#: its ``AppConfig.ready()``.
+FollowUpProvider = Callable[[int, Sequence[PublicActivity]], PublicFollowUp | None]
+_follow_up_provider: FollowUpProvider | None = None
+
+
+def register_follow_up(provider: FollowUpProvider | None) -> None:
+    """Let the follow-up app show the latest published follow-up on the pledge page."""
+    global _follow_up_provider  # one registration, at start-up
+    _follow_up_provider = provider
+
+
+# --- querysets -----------------------------------------------------------------------
+
+_MUNICIPALITY_COLUMNS = (
+    "municipality__code",
+    "municipality__name",
+    "municipality__county__code",
+    "municipality__county__name",
+)
+_PLEDGE_COLUMNS = (
+    "pk",
+    "title",
+    "area",
+    "period_start",
+    "period_end",
+    "public_text",
+    "status",
+    "published_at",
+    *_MUNICIPALITY_COLUMNS,
+)
+_SIGNATURE_COLUMNS = (
+    "municipality_signatory_name",
+    "municipality_signatory_title",
+    "municipality_signed_on",
+    "police_signatory_name",
+    "police_signatory_title",
+    "police_signed_on",
+)
+_ACTIVITY_COLUMNS = (
+    "pk",
+    "pledge_id",
+    "title",
+    "description",
+    "responsible_party",
+    "partner_name",
+    "type",
+    "status",
+    "start_date",
+    "end_date",
+    "recurrence",
+)
+
+
+def published_pledges() -> QuerySet[Pledge]:
+    """Every pledge residents may open, replaced versions included."""
+    return Pledge.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def current_published_pledges() -> QuerySet[Pledge]:
+    """Published pledges that no newer published version replaces."""
+    return published_pledges().exclude(replaced_by__status__in=PUBLIC_STATUSES)
+
+
+def public_activities_of(pledges: QuerySet[Pledge]) -> QuerySet[Activity]:
+    """The activities of ``pledges`` that are part of the plan (not deleted ones)."""
+    return Activity.objects.filter(pledge__in=pledges, deleted_at__isnull=True)
+
+
+def _municipality(row: dict[str, Any], prefix: str = "municipality__") -> PublicMunicipality:
+    return PublicMunicipality(
+        code=row[f"{prefix}code"],
+        name=row[f"{prefix}name"],
+        county_code=row[f"{prefix}county__code"],
+        county_name=row[f"{prefix}county__name"],
+    )
+
+
+def _pledge(row: dict[str, Any], **extra: Any) -> PublicPledge:
+    return PublicPledge(
+        pk=row["pk"],
+        title=row["title"],
+        municipality=_municipality(row),
+        area=row["area"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        public_text=row["public_text"],
+        status=row["status"],
+        published_at=row["published_at"],
+        **extra,
+    )
+
+
+def _activity(row: dict[str, Any]) -> PublicActivity:
+    return PublicActivity(
+        pk=row["pk"],
+        pledge_pk=row["pledge_id"],
+        title=row["title"],
+        description=row["description"],
+        party=row["responsible_party"],
+        partner_name=row["partner_name"],
+        type=row["type"],
+        status=row["status"],
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        recurrence=row["recurrence"],
+    )
+
+
+def _current_first(pledges: QuerySet[Pledge], today: dt.date) -> QuerySet[Pledge]:
+    return pledges.annotate(
+        current=Case(
+            When(Q(period_start__lte=today, period_end__gte=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).order_by("-current", "-period_start", "-pk")
+
+
+# --- the pages -----------------------------------------------------------------------
+
+
+def public_counties() -> list[County]:
+    """Every county, for the index's filter (a county without pledges says so)."""
+    return list(County.objects.only("code", "name").order_by("name"))
+
+
+def public_index(*, county_code: str | None = None) -> list[CountyGroup]:
+    """Current published pledges by county and municipality; two queries at most."""
+    pledges = current_published_pledges()
+    if county_code:
+        pledges = pledges.filter(municipality__county__code=county_code)
+    rows = pledges.order_by(
+        "municipality__county__name", "municipality__name", "-period_start", "-pk"
+    ).values(*_PLEDGE_COLUMNS)
+    groups: list[CountyGroup] = []
+    for (county_code_, county_name), county_rows in groupby(
+        rows, key=lambda r: (r["municipality__county__code"], r["municipality__county__name"])
+    ):
+        county = CountyGroup(code=county_code_, name=county_name)
+        for _code, municipality_rows in groupby(county_rows, key=lambda r: r["municipality__code"]):
+            items = [_pledge(row) for row in municipality_rows]
+            county.municipalities.append(MunicipalityGroup(items[0].municipality, items))
+        groups.append(county)
+    return groups
+
+
+def public_municipality(code: str) -> tuple[PublicMunicipality, list[PublicPledge]]:
+    """A municipality and its current published pledges, the ones in force today first.
+
+    404 for a code that is no municipality; a municipality without pledges is shown
+    as such (every municipality is public knowledge).
+    """
+    row = (
+        Municipality.objects.filter(code=code)
+        .values("code", "name", "county__code", "county__name")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    municipality = _municipality(row, prefix="")
+    today = timezone.localdate()
+    rows = _current_first(
+        current_published_pledges().filter(municipality__code=code), today
+    ).values(*_PLEDGE_COLUMNS)
+    return municipality, [_pledge(r) for r in rows]
+
+
+def public_pledge(pk: int) -> PublicPledge:
+    """The pledge page: 404 for anything not published (drafts, in review, unsigned).
+
+    Three queries (the pledge, its dialogues, its activities) plus the follow-up
+    provider's own fixed number.
+    """
+    newer = published_pledges().filter(replaces=OuterRef("pk")).values("pk")[:1]
+    row = (
+        published_pledges()
+        .filter(pk=pk)
+        .annotate(replaced_by_pk=Subquery(newer))
+        .values(*_PLEDGE_COLUMNS, *_SIGNATURE_COLUMNS, "replaced_by_pk")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    dialogues = [
+        PublicDialogue(**d)
+        for d in Dialogue.objects.filter(pledge_id=pk)
+        .order_by("held_on", "pk")
+        .values("kind", "held_on", "participants", "summary")
+    ]
+    activities = [
+        _activity(a)
+        for a in public_activities_of(Pledge.objects.filter(pk=pk))
+        .order_by("order", "pk")
+        .values(*_ACTIVITY_COLUMNS)
+    ]
+    provider = _follow_up_provider
+    return _pledge(
+        row,
+        replaced_by_pk=row["replaced_by_pk"],
+        municipality_signature=Signature(
+            row["municipality_signatory_name"],
+            row["municipality_signatory_title"],
+            row["municipality_signed_on"],
+        ),
+        police_signature=Signature(
+            row["police_signatory_name"],
+            row["police_signatory_title"],
+            row["police_signed_on"],
+        ),
+        dialogues=dialogues,
+        activities=activities,
+        follow_up=provider(pk, activities) if provider else None,
+    )
+
+
+# --- open data -----------------------------------------------------------------------
+
+
+def open_data_pledges() -> list[PublicPledge]:
+    """Every current published pledge, in a stable order: county, municipality, period."""
+    rows = (
+        current_published_pledges()
+        .order_by("municipality__county__code", "municipality__code", "period_start", "pk")
+        .values(*_PLEDGE_COLUMNS)
+    )
+    return [_pledge(row) for row in rows]
+
+
+def open_data_activities() -> list[tuple[PublicPledge, PublicActivity]]:
+    """The activities of every current published pledge, each with its pledge."""
+    pledge_columns = [f"pledge__{name}" for name in _PLEDGE_COLUMNS if name != "pk"]
+    rows = (
+        public_activities_of(current_published_pledges())
+        .order_by(
+            "pledge__municipality__county__code",
+            "pledge__municipality__code",
+            "pledge__period_start",
+            "pledge_id",
+            "order",
+            "pk",
+        )
+        .values(*_ACTIVITY_COLUMNS, *pledge_columns)
+    )
+    result = []
+    for row in rows:
+        pledge_row = {name.removeprefix("pledge__"): row[name] for name in pledge_columns}
+        pledge_row["pk"] = row["pledge_id"]
+        result.append((_pledge(pledge_row), _activity(row)))
+    return result
