@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import ActionPlan, Goal, PriorityProblem
 from councils.editing import add_service_errors
+from councils.exports import FORMULA_START, neutralise
 from councils.models import User
 from pledges import services
 from pledges.forms import MAX_IMPORT_BYTES, ActivityForm, responsible_users, themes_of
@@ -74,7 +75,6 @@ CHOICES = {
 DEFAULTS = {"status": Activity.Status.PLANNED, "cadence": Activity.Cadence.TERTIAL}
 DATES = ("start_date", "end_date", "next_follow_up")
 #: What a spreadsheet reads as the start of a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Themes are listed in one cell, separated by this.
 THEME_SEPARATOR = ";"
 
@@ -114,13 +114,6 @@ def _choice_map(choices) -> dict[str, str]:
 
 
 # --- export ------------------------------------------------------------------------
-
-
-def neutralise(value: str) -> str:
-    """A text cell that no spreadsheet runs as a formula."""
-    if value and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def activities_for_export(pledge: Pledge):

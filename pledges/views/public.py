@@ -23,6 +23,7 @@ from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from councils.exports import neutralise
 from pledges import selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
@@ -30,7 +31,6 @@ PAGE_MAX_AGE = 300
 OPEN_DATA_MAX_AGE = 900
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 #: a cell that starts with one of these is a formula to a spreadsheet (OWASP: CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_safe
@@ -161,13 +161,6 @@ def activity_record(pledge: PublicPledge, activity: PublicActivity, url: str) ->
         "end_date": activity.end_date,
         "recurrence": activity.recurrence,
     }
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _csv(records: list[dict[str, Any]], columns: list[str]) -> str:
