@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, editing
@@ -709,7 +710,11 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
             if report.ok:
                 messages.success(
                     request,
-                    _("%(count)d activities have been added from %(name)s.")
+                    ngettext(
+                        "%(count)d activity has been added from %(name)s.",
+                        "%(count)d activities have been added from %(name)s.",
+                        len(report.created),
+                    )
                     % {"count": len(report.created), "name": upload.name},
                 )
                 return redirect(_detail_url(pledge.pk, "activities"))

@@ -42,9 +42,31 @@
   // after an outerHTML swap. The error summary always takes focus. Otherwise focus
   // moves only if it was lost with the link or button that was pressed: to the first
   // field of a form that opened, else to the heading of what came back.
+  //
+  // Parts swapped out of band (the submit panel beside a saved activity row) fire
+  // htmx:afterSwap too, and before the part that was asked for: they never take focus.
+  var outOfBand = {};
+  document.addEventListener("htmx:beforeSwap", function () {
+    outOfBand = {};
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail && event.detail.fragment;
+    if (!fragment || !fragment.children) {
+      return;
+    }
+    for (var i = 0; i < fragment.children.length; i++) {
+      if (fragment.children[i].id) {
+        outOfBand[fragment.children[i].id] = true;
+      }
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.target;
     if (!(swapped instanceof Element) || !swapped.isConnected) {
+      return;
+    }
+    if (swapped.id && outOfBand[swapped.id]) {
       return;
     }
     var summary = swapped.matches("[data-error-summary]")
