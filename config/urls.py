@@ -57,4 +57,5 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
+    path("", include("followup.urls")),
 ]

@@ -1,1 +1,321 @@
-"""Models of the followup app arrive with their issue (see README.md, "Roadmap")."""
+"""Follow-up of activities, indicators against goals, and reminders.
+
+The top of the import chain: followup imports pledges, agreements and councils;
+nothing imports followup. Where a lower app needs follow-up data (the public
+pledge page), followup registers itself with it at start-up.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Goal
+from councils import history as history_log
+from councils.concurrency import Versioned
+from councils.history import tracked
+from councils.models import Municipality, Organisation, User
+from pledges.models import Activity, Pledge
+
+YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+# --- Follow-up of activities -----------------------------------------------------
+
+
+@history_log.register
+class FollowUp(Versioned):
+    """What happened with one activity in one period."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(_("status at the time"), max_length=20, choices=Activity.Status)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done = models.TextField(_("what was done"), blank=True)
+    effect = models.TextField(_("effect observed"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown to residents on the public pledge page.")
+    )
+    reported_by = models.ForeignKey(
+        User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    history = tracked()
+
+    class Meta:
+        ordering = ["activity", "-period_end", "-pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="follow_up_period_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="follow_up_progress_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "-period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.activity.pledge.municipality_id
+
+
+class PledgeFollowUp(models.Model):
+    """A pledge's follow-up of one period, marked complete and (maybe) published."""
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="period_follow_ups"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    summary = models.TextField(_("summary for residents"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    marked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(_("marked followed up"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pledge", "-period_end"]
+        verbose_name = _("pledge follow-up")
+        verbose_name_plural = _("pledge follow-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "period_start", "period_end"], name="pledge_follow_up_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+# --- Indicators ------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    class Source(models.TextChoices):
+        SAFETY_SURVEY = "safety_survey", _("police safety survey")
+        NTU = "ntu", _("NTU (Brå's national safety survey)")
+        KOLADA = "kolada", _("Kolada")
+        EST = "est", _("EST")
+        OWN = "own", _("own measurement")
+
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=20, choices=Source)
+    code = models.CharField(
+        _("code at the source"),
+        max_length=40,
+        blank=True,
+        help_text=_("For Kolada: the KPI id, e.g. N07403."),
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    lower_is_better = models.BooleanField(_("lower is better"), default=False)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "code"], condition=~Q(code=""), name="indicator_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    class Gender(models.TextChoices):
+        TOTAL = "T", _("total")
+        WOMEN = "K", _("women")
+        MEN = "M", _("men")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    area = models.CharField(
+        _("area"), max_length=200, blank=True, help_text=_("Empty for the whole municipality.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator", "municipality", "area", "year", "gender"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "municipality", "area", "year", "gender"],
+                name="indicator_value_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.municipality} {self.year} {self.gender}: {self.value}"
+
+
+class GoalIndicator(models.Model):
+    """An agreement goal points at the indicator that measures it (followup → agreements)."""
+
+    goal = models.OneToOneField(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="measured_by"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="goals"
+    )
+    area = models.CharField(_("area"), max_length=200, blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=1,
+        choices=IndicatorValue.Gender,
+        default=IndicatorValue.Gender.TOTAL,
+    )
+
+    class Meta:
+        verbose_name = _("goal indicator")
+        verbose_name_plural = _("goal indicators")
+
+    def __str__(self) -> str:
+        return f"{self.goal} → {self.indicator}"
+
+
+# --- Reminders -------------------------------------------------------------------
+
+
+class ReminderSettings(models.Model):
+    """Per organisation: how many days before a due follow-up to remind."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="reminder_settings",
+    )
+    days_before_follow_up = models.PositiveSmallIntegerField(
+        _("days before a follow-up is due"), default=7, validators=[MaxValueValidator(90)]
+    )
+    pledge_deadline_month = models.PositiveSmallIntegerField(
+        _("month by which next year's pledge should exist"),
+        default=11,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    pledge_deadline_day = models.PositiveSmallIntegerField(
+        _("day of that month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ReminderPreference(models.Model):
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("immediately")
+        DAILY = "daily", _("a daily digest")
+        WEEKLY = "weekly", _("a weekly digest")
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    frequency = models.CharField(
+        _("e-mails"), max_length=20, choices=Frequency, default=Frequency.DAILY
+    )
+    #: kinds the user opted out of (only kinds that are not mandatory)
+    muted_kinds = models.JSONField(_("kinds not e-mailed"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
+class Reminder(models.Model):
+    """One reminder of one thing, for one person, for one due date: the truth of what
+    was (to be) sent. Unique, so running the job twice creates nothing twice."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP_DUE = "follow_up_due", _("follow-up due soon")
+        FOLLOW_UP_OVERDUE = "follow_up_overdue", _("follow-up overdue")
+        AGREEMENT_ENDING = "agreement_ending", _("agreement ending within 90 days")
+        PLEDGE_MISSING = "pledge_missing", _("no pledge for the coming year")
+        REVIEW_WAITING = "review_waiting", _("pledge waiting for review")
+
+    #: kinds a user cannot opt out of
+    MANDATORY = frozenset({Kind.FOLLOW_UP_OVERDUE, Kind.REVIEW_WAITING})
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    #: what the reminder is about, e.g. "activity:123", "agreement:4", "municipality:0180:2027"
+    subject = models.CharField(_("about"), max_length=100)
+    due_date = models.DateField(_("due date"))
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    #: set when the reminder is put in an e-mail (claimed), cleared if the send fails
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    send_error = models.TextField(_("last send error"), blank=True)
+    failed = models.BooleanField(_("sending failed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user", "subject", "due_date"], name="reminder_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "emailed_at"]), models.Index(fields=["failed"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"
+
+
+class DigestEmail(models.Model):
+    """At most one digest e-mail per user and day: the claim of the day's send."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    reminders = models.ManyToManyField(Reminder, related_name="digests")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("digest e-mail")
+        verbose_name_plural = _("digest e-mails")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

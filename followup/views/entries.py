@@ -1,0 +1,3 @@
+"""Follow-up views: entries."""
+
+urlpatterns: list = []

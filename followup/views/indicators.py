@@ -1,0 +1,3 @@
+"""Follow-up views: indicators."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Isolation cases of followup/views/entries.py (imported by tests/isolation.py)."""

@@ -1,0 +1,1 @@
+"""Isolation cases of followup/views/indicators.py (imported by tests/isolation.py)."""

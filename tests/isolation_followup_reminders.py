@@ -1,0 +1,1 @@
+"""Isolation cases of followup/views/reminders.py (imported by tests/isolation.py)."""
