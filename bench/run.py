@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench.seed_national import BENCH_PLEDGE, REVIEW_MUNICIPALITY, seed  # sets up Django
 from councils.models import County, Municipality, Role, User
+from followup.models import FollowUp
 from pledges.models import Activity, Pledge
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
@@ -135,6 +136,20 @@ def main() -> None:
             client.force_login(User.objects.get(username=username))
         rows.append((label, measure(client, url)))
 
+    published_pledge = uppsala_pledge
+    follow_up_url = _url("pledge-follow-up", published_pledge.pk)
+    if follow_up_url:
+        client = Client()
+        client.force_login(User.objects.get(username="coord0380"))
+        rows.append(
+            (
+                f"pledge follow-up view ({published_pledge.activities.count()} activities), "
+                "coordinator",
+                measure(client, follow_up_url),
+            )
+        )
+    job = measure_daily_job()
+
     header = "| page | queries | p50 ms | p95 ms | req/s (one process) |\n|---|---:|---:|---:|---:|"
     lines = [
         f"| {label} | {m['queries']} | {m['p50']:.1f} | {m['p95']:.1f} | {m['rps']:.0f} |"
@@ -145,12 +160,56 @@ def main() -> None:
         f"({platform.machine()}, {os.cpu_count()} cores), Python {platform.python_version()}, "
         f"Django {django.get_version()}, database {connection.vendor}, {REPEAT} requests per page."
     )
-    table = "\n".join([header, *lines, *(["", *notes] if notes else [])])
+    job_table = (
+        "| daily reminder job | seconds | queries | reminders recorded | e-mails |\n"
+        "|---|---:|---:|---:|---:|\n"
+        f"| first run | {job['seconds']:.2f} | {job['queries']} | {job['created']} | "
+        f"{job['emails']} |\n"
+        f"| second run, same day | {job['seconds_again']:.2f} | {job['queries_again']} | "
+        f"{job['created_again']} | {job['emails_again']} |"
+    )
+    volume = (
+        f"Data: {Activity.objects.count()} activities, {FollowUp.objects.count()} follow-ups, "
+        f"{Pledge.objects.count()} pledges."
+    )
+    table = "\n".join([header, *lines, "", job_table, "", volume, *(["", *notes] if notes else [])])
     print(table)
     print(meta)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(f"# Benchmarks\n\n{meta}\n\n{table}\n", encoding="utf-8")
     print(f"written to {RESULTS}")
+
+
+def measure_daily_job() -> dict[str, float]:
+    """The daily reminder job on the national data: time, queries, e-mails (sent to
+    Django's in-memory mailbox, run eagerly), and a second run that must send nothing."""
+    from django.core import mail
+    from django.test.utils import override_settings
+
+    from followup.models import Reminder
+    from followup.reminders import run_daily
+
+    result = {}
+    mailers = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with override_settings(MAILERS=mailers, CELERY_TASK_ALWAYS_EAGER=True):
+        from config.celery import app
+
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            for suffix in ("", "_again"):
+                mail.outbox = []
+                before = Reminder.objects.count()
+                start = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    run_daily()
+                result[f"seconds{suffix}"] = time.perf_counter() - start
+                result[f"queries{suffix}"] = len(captured)
+                result[f"created{suffix}"] = Reminder.objects.count() - before
+                result[f"emails{suffix}"] = len(mail.outbox)
+        finally:
+            app.conf.task_always_eager = eager
+    return result
 
 
 if __name__ == "__main__":

@@ -100,6 +100,8 @@ def seed_councils(stdout=print) -> None:
     users.append(User(username="national", password=password, first_name="Brå", last_name="Läsare"))
     memberships.append(("national", national.name, Role.READER))
 
+    for user in users:
+        user.email = f"{user.username}@bench.example"
     User.objects.bulk_create(users)
     user_ids = dict(
         User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk")
@@ -235,6 +237,74 @@ def seed_pledges(stdout=print) -> None:
 
 
 seed_layers.append(seed_pledges)
+
+
+# --- follow-up: several years of pledges, 50 000+ activities, 300 000+ follow-ups -----
+
+from followup.models import FollowUp  # noqa: E402
+
+HISTORY_YEARS = (2022, 2023, 2024, 2025)
+HISTORY_ACTIVITIES = 44  # per municipality and year: 290 × 4 × 44 = 51 040
+FOLLOW_UPS_PER_ACTIVITY = 6  # 51 040 × 6 = 306 240
+
+
+@transaction.atomic
+def seed_followups(stdout=print) -> None:
+    if FollowUp.objects.exists():
+        stdout("follow-ups already seeded")
+        return
+    reporter = User.objects.get(username="national")
+    municipalities = list(Municipality.objects.order_by("code"))
+    old = Pledge.objects.bulk_create(
+        Pledge(
+            municipality=m,
+            title=f"{BENCH_PLEDGE}Medborgarlöfte {m.name} {year}",
+            period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31),
+            public_text="Tidigare års löfte.",
+            status=Pledge.Status.FOLLOWED_UP,
+        )
+        for year in HISTORY_YEARS
+        for m in municipalities
+    )
+    for chunk in _chunks([a for p in old for a in _activities(p, HISTORY_ACTIVITIES)], 5000):
+        Activity.objects.bulk_create(chunk)
+    # this year's activities: half due within a week, a tenth overdue (reminders)
+    today = timezone.localdate()
+    current = Activity.objects.filter(pledge__period_start__year=PLEDGE_YEAR)
+    for n, activity in enumerate(current.only("pk")):
+        due = (
+            today + timedelta(days=3)
+            if n % 2
+            else today - timedelta(days=5 if n % 10 == 0 else -40)
+        )
+        Activity.objects.filter(pk=activity.pk).update(next_follow_up=due)
+    historical = Activity.objects.filter(pledge__in=old).values_list("pk", "pledge__period_start")
+    rows = (
+        FollowUp(
+            activity_id=pk,
+            period_start=start + timedelta(days=61 * n),
+            period_end=start + timedelta(days=61 * n + 60),
+            status=Activity.Status.ONGOING
+            if n < FOLLOW_UPS_PER_ACTIVITY - 1
+            else Activity.Status.DONE,
+            progress=min(100, 20 * (n + 1)),
+            done="Genomfört enligt plan.",
+            published=n % 2 == 0,
+            reported_by=reporter,
+        )
+        for pk, start in historical.iterator(chunk_size=5000)
+        for n in range(FOLLOW_UPS_PER_ACTIVITY)
+    )
+    for chunk in _chunks(rows, 10000):
+        FollowUp.objects.bulk_create(chunk)
+    stdout(
+        f"seeded {len(old)} earlier pledges, {Activity.objects.count()} activities and "
+        f"{FollowUp.objects.count()} follow-ups"
+    )
+
+
+seed_layers.append(seed_followups)
 
 
 def seed(stdout=print) -> None:

@@ -8,6 +8,7 @@ in code; there is one beat scheduler in production (docker-compose.yml).
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,4 +17,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Filled in by the issues that add periodic work (reminders, stale report checks).
-app.conf.beat_schedule = {}
+# Crontab times are in CELERY_TIMEZONE (settings.TIME_ZONE, Europe/Stockholm).
+app.conf.beat_schedule = {
+    "daily-reminders": {
+        "task": "followup.daily_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}

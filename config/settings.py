@@ -201,12 +201,13 @@ _smtp_options = {
     "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
     "timeout": env_int("EMAIL_TIMEOUT", 30),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": _smtp_options if _email_backend.endswith("smtp.EmailBackend") else {},
-    }
-}
+_mailer_options: dict = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _mailer_options = _smtp_options
+elif _email_backend.endswith("filebased.EmailBackend"):
+    # Each message is written to a file in this directory (tests, staging).
+    _mailer_options = {"file_path": env_str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Samverkan <noreply@samverkan.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The address links in e-mails point at (no trailing slash).
@@ -249,3 +250,7 @@ LOGGING = {
 
 # --- Forms ----------------------------------------------------------------------
 FORM_RENDERER = "config.forms.FormRenderer"
+
+# --- Open data sources ----------------------------------------------------------
+#: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).
+KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", default="https://api.kolada.se/v2")

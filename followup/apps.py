@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "followup"
     verbose_name = _("Follow-up and reports")
+
+    def ready(self) -> None:
+        from followup.selectors import public_follow_up
+        from pledges.selectors import register_follow_up
+
+        # pledges cannot import followup (imports run one way): followup calls down
+        register_follow_up(public_follow_up)
+
+        # the agreement page shows goals against their indicators (agreements.extensions)
+        from followup.indicators import register_agreement_section
+
+        register_agreement_section()

@@ -362,3 +362,121 @@ class NotificationFactory(DjangoModelFactory):
     pledge = factory.SubFactory(PledgeFactory)
     kind = Notification.Kind.SUBMITTED
     message = "Inskickat för granskning."
+
+
+# --- followup: follow-ups of activities and pledges --------------------------------
+
+from followup.models import FollowUp, PledgeFollowUp  # noqa: E402
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    activity = factory.SubFactory(ActivityFactory)
+    period_start = _dt.date(2026, 1, 1)
+    period_end = _dt.date(2026, 4, 30)
+    status = Activity.Status.ONGOING
+    progress = 40
+    done = "Två trygghetsvandringar genomförda."
+    effect = "Färre anmälningar om skadegörelse."
+    obstacles = ""
+    published = False
+    reported_by = factory.SubFactory(UserFactory)
+
+
+class PledgeFollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = PledgeFollowUp
+
+    pledge = factory.SubFactory(PledgeFactory)
+    period_start = _dt.date(2026, 1, 1)
+    period_end = _dt.date(2026, 4, 30)
+    summary = "Alla aktiviteter har följts upp."
+    published_at = None
+    marked_by = factory.SubFactory(UserFactory)
+
+
+# --- followup: indicators ------------------------------------------------------------
+
+from followup.models import GoalIndicator, Indicator, IndicatorValue  # noqa: E402
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    name = factory.Sequence(lambda n: f"Trygghetsindex {n}")
+    source = Indicator.Source.SAFETY_SURVEY
+    code = factory.Sequence(lambda n: f"TI{n:04d}")
+    unit = "index 0–6"
+    lower_is_better = True
+
+
+class IndicatorValueFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    area = ""
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    gender = IndicatorValue.Gender.TOTAL
+    value = "2.4000"
+
+
+class GoalIndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = GoalIndicator
+
+    goal = factory.SubFactory(GoalFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    area = ""
+    gender = IndicatorValue.Gender.TOTAL
+
+
+# --- followup: reminders ----------------------------------------------------------
+
+from followup.models import (  # noqa: E402
+    DigestEmail,
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+)
+
+
+class ReminderSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = ReminderSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    days_before_follow_up = 7
+
+
+class ReminderPreferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = ReminderPreference
+
+    user = factory.SubFactory(UserFactory)
+    frequency = ReminderPreference.Frequency.DAILY
+
+
+class ReminderFactory(DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    kind = Reminder.Kind.FOLLOW_UP_DUE
+    user = factory.SubFactory(UserFactory)
+    subject = factory.Sequence(lambda n: f"activity:{n}")
+    due_date = _dt.date(2026, 3, 2)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    text = factory.Sequence(lambda n: f"Uppföljning {n} ska göras")
+    url = "/pledges/1/"
+
+
+class DigestEmailFactory(DjangoModelFactory):
+    class Meta:
+        model = DigestEmail
+
+    user = factory.SubFactory(UserFactory)
+    day = _dt.date(2026, 3, 2)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from agreements import forms, services
+from agreements import extensions, forms, services
 from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
 from councils import access, editing
 from councils.access import Capability
@@ -159,7 +159,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _readable_agreement(request.user, pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
-    return render(request, "agreements/agreement_detail.html", _detail_context(request, agreement))
+    context = _detail_context(request, agreement)
+    context["extensions"] = extensions.render_context(request, agreement)
+    return render(request, "agreements/agreement_detail.html", context)
 
 
 @login_required

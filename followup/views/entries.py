@@ -1,3 +1,147 @@
-"""Follow-up views: entries."""
+"""Follow-up views: recording a follow-up of an activity, and a pledge's follow-up page
+(every activity with its latest entry, overdue ones, roll-ups, marking the pledge
+followed up).
 
-urlpatterns: list = []
+Lookups come first and answer 404 for what the user may not see (or may not record);
+the method check comes after them (``councils.http.only``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from councils import access, editing
+from councils.access import Capability
+from councils.http import only
+from followup import selectors, services
+from followup.forms import FollowUpForm, MarkFollowedUpForm
+from followup.models import FollowUp
+from pledges.models import Activity, Pledge
+
+PLEDGE_PAGE = "followup/pledge_follow_up.html"
+
+# --- lookups: the object or 404 ------------------------------------------------------
+
+
+def _activity(user, pk: int) -> Activity:
+    activity = (
+        selectors.recordable_activities(user)
+        .select_related("pledge", "pledge__municipality", "pledge__municipality__county")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def _pledge(user, pk: int, capability: Capability = Capability.INTERNAL) -> Pledge:
+    pledge = (
+        Pledge.objects.select_related("municipality", "municipality__county")
+        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
+        .first()
+    )
+    if pledge is None:
+        raise Http404
+    return pledge
+
+
+# --- recording a follow-up ---------------------------------------------------------------
+
+
+@login_required
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request.user, pk)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    latest = FollowUp.objects.filter(activity=activity).order_by("-period_end", "-pk").first()
+    form = FollowUpForm(request.POST or None, activity=activity, latest=latest)
+    context = {"activity": activity, "pledge": activity.pledge, "latest": latest, "form": form}
+    if request.method != "POST":
+        return render(request, "followup/entry_form.html", context)
+    outcome = editing.submit(
+        form,
+        lambda: services.follow_up_record(user=request.user, activity=activity, **form.values()),
+    )
+    if not outcome.ok:
+        return render(request, "followup/entry_form.html", context, status=outcome.status)
+    activity.refresh_from_db(fields=["next_follow_up"])
+    messages.success(
+        request,
+        _("The follow-up of “%(title)s” has been saved. Next follow-up: %(day)s.")
+        % {
+            "title": activity.title,
+            "day": formats.date_format(activity.next_follow_up, "j F Y"),
+        },
+    )
+    return redirect(reverse("pledge-follow-up", args=[activity.pledge_id]) + f"#activity-{pk}")
+
+
+# --- a pledge's follow-up ------------------------------------------------------------------
+
+
+def _page_context(request: HttpRequest, pledge: Pledge, form: MarkFollowedUpForm | None = None):
+    page = selectors.pledge_follow_up(request.user, pledge)
+    may_mark = pledge.is_public and services.may_mark(request.user, pledge)
+    if may_mark and form is None:
+        ends = [row.latest.period_end for row in page.rows if row.latest]
+        complete = len(ends) == len(page.rows) and ends
+        form = MarkFollowedUpForm(pledge=pledge, latest_ends=ends if complete else None)
+    return {
+        "pledge": pledge,
+        "municipality": pledge.municipality,
+        "page": page,
+        "rows": page.rows,
+        "roll_up": page.roll_up,
+        "marked": page.marked,
+        "may_mark": may_mark,
+        "form": form,
+    }
+
+
+@login_required
+def pledge_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(request, PLEDGE_PAGE, _page_context(request, pledge))
+
+
+@login_required
+def pledge_mark_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge(request.user, pk, Capability.EDIT)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    form = MarkFollowedUpForm(request.POST, pledge=pledge)
+    outcome = editing.submit(
+        form,
+        lambda: services.pledge_mark_followed_up(
+            user=request.user, pledge=pledge, **form.cleaned_data
+        ),
+    )
+    if not outcome.ok:
+        return render(
+            request, PLEDGE_PAGE, _page_context(request, pledge, form), status=outcome.status
+        )
+    if outcome.saved.published_at:
+        messages.success(request, _("The pledge is followed up; the summary is published."))
+    else:
+        messages.success(request, _("The pledge is followed up."))
+    return redirect("pledge-follow-up", pk=pledge.pk)
+
+
+urlpatterns = [
+    path("activities/<int:pk>/follow-ups/new/", follow_up_create, name="follow-up-create"),
+    path("pledges/<int:pk>/follow-up/", pledge_follow_up, name="pledge-follow-up"),
+    path(
+        "pledges/<int:pk>/follow-up/mark/",
+        pledge_mark_followed_up,
+        name="pledge-mark-followed-up",
+    ),
+]

@@ -1,3 +1,179 @@
-"""Follow-up views: indicators."""
+"""Follow-up views: indicators (definitions, values and trends), imports, goal links."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.models import Goal
+from councils import access
+from councils.access import Capability
+from councils.http import only
+from followup import indicators
+from followup.charts import trend_svg
+from followup.forms_indicators import GoalIndicatorForm, IndicatorImportForm
+from followup.models import GoalIndicator, Indicator, IndicatorValue
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """The definitions: not secret, so every signed-in user sees them all."""
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "followup/indicator_list.html",
+        {
+            "indicators": list(Indicator.objects.order_by("name")),
+            "may_import": indicators.may_import(request.user),
+        },
+    )
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The definition, and its values in the municipalities the user may read."""
+    indicator = Indicator.objects.filter(pk=pk).first()
+    if indicator is None:
+        raise Http404
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    values = list(
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            municipality__in=access.municipalities_for(request.user, Capability.READ),
+        )
+        .select_related("municipality")
+        .order_by("municipality__name", "area", "gender", "year")
+    )
+    grouped: dict[tuple, list[IndicatorValue]] = defaultdict(list)
+    for value in values:
+        grouped[(value.municipality, value.area, value.gender)].append(value)
+    genders = dict(IndicatorValue.Gender.choices)
+    series = []
+    for (municipality, area, gender), rows in grouped.items():
+        label = ", ".join(filter(None, [municipality.name, area, str(genders.get(gender, ""))]))
+        series.append(
+            {
+                "municipality": municipality,
+                "area": area,
+                "gender": gender,
+                "label": label,
+                "values": rows,
+                "chart": trend_svg(
+                    [(v.year, v.value) for v in rows],
+                    title=f"{indicator.name}: {label}",
+                    unit=indicator.unit,
+                ),
+            }
+        )
+    return render(
+        request,
+        "followup/indicator_detail.html",
+        {"indicator": indicator, "series": series},
+    )
+
+
+@login_required
+def indicator_import(request: HttpRequest) -> HttpResponse:
+    """CSV or Kolada JSON, every row or none: staff only (others get 404)."""
+    if not indicators.may_import(request.user):
+        raise Http404
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    form = IndicatorImportForm(request.POST or None, request.FILES or None)
+    context = {
+        "form": form,
+        "headers": indicators.csv_headers(),
+        "max_rows": indicators.MAX_ROWS,
+    }
+    if request.method != "POST":
+        return render(request, "followup/indicator_import.html", context)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        importer = (
+            indicators.import_csv
+            if form.cleaned_data["kind"] == IndicatorImportForm.Kind.CSV
+            else indicators.import_kolada
+        )
+        try:
+            report = importer(user=request.user, name=upload.name, content=upload.read())
+        except indicators.ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d value has been saved from %(name)s.",
+                        "%(count)d values have been saved from %(name)s.",
+                        report.saved,
+                    )
+                    % {"count": report.saved, "name": upload.name},
+                )
+                if report.goals_updated:
+                    messages.info(
+                        request,
+                        ngettext(
+                            "The latest result of %(count)d goal has been updated.",
+                            "The latest result of %(count)d goals has been updated.",
+                            report.goals_updated,
+                        )
+                        % {"count": report.goals_updated},
+                    )
+                return redirect("indicator-list")
+    return render(
+        request, "followup/indicator_import.html", {**context, "report": report}, status=400
+    )
+
+
+def _goal(user, pk: int) -> Goal:
+    goal = (
+        Goal.objects.select_related("agreement", "agreement__municipality")
+        .filter(pk=pk, agreement__municipality__in=access.municipalities_for(user, Capability.EDIT))
+        .first()
+    )
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@login_required
+def goal_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which indicator measures a goal. Allowed on signed agreements too: the link and
+    the latest result are not part of the signed content."""
+    goal = _goal(request.user, pk)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    link = GoalIndicator.objects.filter(goal=goal).first()
+    initial = (
+        {"indicator": link.indicator_id, "area": link.area, "gender": link.gender} if link else {}
+    )
+    form = GoalIndicatorForm(request.POST or None, initial=initial)
+    back = reverse("agreement-detail", args=[goal.agreement_id]) + "#goal-progress"
+    if request.method == "POST" and form.is_valid():
+        indicators.goal_indicator_set(user=request.user, goal=goal, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(back)
+    return render(
+        request,
+        "followup/indicator_goal.html",
+        {"goal": goal, "agreement": goal.agreement, "form": form, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+urlpatterns = [
+    path("indicators/", indicator_list, name="indicator-list"),
+    path("indicators/import/", indicator_import, name="indicator-import"),
+    path("indicators/<int:pk>/", indicator_detail, name="indicator-detail"),
+    path("goals/<int:pk>/indicator/", goal_indicator, name="goal-indicator"),
+]

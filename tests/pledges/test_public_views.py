@@ -257,11 +257,12 @@ def test_a_later_app_can_provide_the_latest_follow_up(client, full_pledge, setti
         seen.append((pledge_pk, [a.title for a in activities]))
         return FakeFollowUp("followup_block.html", "två av två genomförda")
 
+    registered = selectors._follow_up_provider
     selectors.register_follow_up(provider)
     try:
         body = body_of(client, page(full_pledge))
     finally:
-        selectors.register_follow_up(None)
+        selectors.register_follow_up(registered)
 
     block = body.split('id="follow-up"')[1].split("</section>")[0]
     assert "Uppföljt: två av två genomförda" in block
@@ -457,7 +458,7 @@ def test_pledge_page_queries_do_not_grow_with_activities(client, home):
             f.PledgeCommentFactory(pledge=pledge)
 
     count = assert_constant_queries(client, page(pledge), grow)
-    assert count <= 3
+    assert count <= 5  # 3 of the pledge page, 2 of the follow-up app's block
 
 
 @pytest.mark.parametrize("name", ["open-data-pledges", "open-data-activities"])

@@ -1,0 +1,761 @@
+"""Indicators: values per municipality and year, goals that point at them, imports.
+
+Writes go through the keyword-only services here:
+
+- ``value_upsert``: one value (for scripts and tests);
+- ``import_csv`` and ``import_kolada``: a whole file, every row or none, with a
+  row-by-row report (the same approach as ``pledges.importexport``);
+- ``goal_indicator_set``: point an agreement goal at an indicator.
+
+Whenever values change, the goals that measure them get their ``latest_value`` and
+``latest_year`` from the newest value (``goals_refresh_latest``): that is what the
+renewal of an agreement takes as the next baseline. The goal's history records who.
+
+``goal_progress(goals)`` is the read the agreement page uses: per goal, its
+indicator, the latest value and the series for the trend chart, in a fixed number
+of queries whatever the number of goals.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from agreements.models import Goal
+from councils import access
+from councils.access import Capability
+from councils.exports import FORMULA_START
+from councils.models import Municipality, User
+from followup.models import GoalIndicator, Indicator, IndicatorValue
+
+#: The largest file an import accepts (checked before the file is read).
+MAX_BYTES = 2 * 1024 * 1024
+#: The most values one file may hold.
+MAX_ROWS = 20_000
+#: Kolada's open API (v2). Override with the setting KOLADA_BASE_URL or the command's --base-url.
+KOLADA_BASE_URL = "https://api.kolada.se/v2"
+#: Seconds to wait for Kolada before giving up.
+KOLADA_TIMEOUT = 20
+#: Pages of a Kolada answer followed at most (``next_page``).
+KOLADA_MAX_PAGES = 50
+
+Gender = IndicatorValue.Gender
+#: The largest value a goal's latest result holds (DecimalField(12, 2)).
+GOAL_VALUE_LIMIT = Decimal("1e10")
+CENT = Decimal("0.01")
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (type, size, encoding, shape)."""
+
+
+class KoladaUnavailable(Exception):
+    """Kolada could not be reached or answered something unreadable."""
+
+
+@dataclass
+class ImportReport:
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    #: Kolada rows without a value (Kolada reports missing values as null)
+    skipped: int = 0
+    goals_updated: int = 0
+    #: Kolada indicators that did not exist and were created
+    new_indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> int:
+        return self.created + self.updated
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    indicator: Indicator
+    municipality: Municipality
+    area: str
+    year: int
+    gender: str
+    value: Decimal
+
+    @property
+    def key(self) -> tuple:
+        # an indicator created by this import has no pk until it is saved
+        indicator = self.indicator.pk or f"new:{self.indicator.code}"
+        return (indicator, self.municipality.pk, self.area, self.year, self.gender)
+
+
+def may_import(user) -> bool:
+    """Imports touch every municipality: staff and superusers only."""
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+    )
+
+
+def _require_importer(user) -> None:
+    if not may_import(user):
+        raise PermissionDenied(_("Only administrators may import indicator values."))
+
+
+# --- reading cells -------------------------------------------------------------------
+
+
+def parse_decimal(text: str) -> Decimal:
+    """``1 234,5``, ``1234.5`` or ``-0,25`` as a Decimal; ValueError otherwise."""
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = cleaned.replace("\u2212", "-")  # a typographic minus
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def _fits_value(number: Decimal) -> bool:
+    """IndicatorValue.value is DecimalField(14, 4)."""
+    return abs(number) < Decimal("1e10")
+
+
+GENDERS = {
+    "": Gender.TOTAL,
+    "t": Gender.TOTAL,
+    "k": Gender.WOMEN,
+    "m": Gender.MEN,
+    "totalt": Gender.TOTAL,
+    "total": Gender.TOTAL,
+    "kvinnor": Gender.WOMEN,
+    "women": Gender.WOMEN,
+    "män": Gender.MEN,
+    "men": Gender.MEN,
+}
+
+
+def _clean(text) -> str:
+    text = "" if text is None else str(text).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
+
+
+class _Lookups:
+    """Indicators by code or name, municipalities by SCB code: loaded once per import."""
+
+    def __init__(self) -> None:
+        self.indicators: dict[str, Indicator] = {}
+        indicators = list(Indicator.objects.all())
+        for indicator in indicators:  # names first, so that a code wins over a name
+            self.indicators.setdefault(indicator.name.strip().casefold(), indicator)
+        for indicator in indicators:
+            if indicator.code:
+                self.indicators[indicator.code.strip().casefold()] = indicator
+        self.kolada = {
+            i.code.strip().casefold(): i for i in indicators if i.source == Indicator.Source.KOLADA
+        }
+        self.municipalities = {m.code: m for m in Municipality.objects.all()}
+
+
+# --- saving a checked file -------------------------------------------------------
+
+
+def _save_rows(*, user: User, rows: list[_Row], report: ImportReport) -> None:
+    """Create or update every value, in bulk; then refresh the goals they measure."""
+    if not rows:
+        return
+    indicator_ids = {row.indicator.pk for row in rows}
+    municipality_ids = {row.municipality.pk for row in rows}
+    existing = {
+        (v.indicator_id, v.municipality_id, v.area, v.year, v.gender): v
+        for v in IndicatorValue.objects.filter(
+            indicator_id__in=indicator_ids,
+            municipality_id__in=municipality_ids,
+            year__in={row.year for row in rows},
+        )
+    }
+    new, changed = [], []
+    for row in rows:
+        stored = existing.get(row.key)
+        if stored is None:
+            new.append(
+                IndicatorValue(
+                    indicator=row.indicator,
+                    municipality=row.municipality,
+                    area=row.area,
+                    year=row.year,
+                    gender=row.gender,
+                    value=row.value,
+                )
+            )
+        elif stored.value != row.value:
+            stored.value = row.value
+            changed.append(stored)
+    IndicatorValue.objects.bulk_create(new, batch_size=500)
+    IndicatorValue.objects.bulk_update(changed, ["value"], batch_size=500)
+    report.created += len(new)
+    report.updated += len(changed)
+    report.goals_updated += goals_refresh_latest(
+        user=user, indicator_ids=indicator_ids, municipality_ids=municipality_ids
+    )
+
+
+def _check_duplicates(rows: list[_Row], report: ImportReport) -> None:
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.key in seen:
+            report.errors.append(
+                _("Row %(row)d: the same value is also on row %(other)d.")
+                % {"row": row.number, "other": seen[row.key]}
+            )
+        else:
+            seen[row.key] = row.number
+
+
+def _finish(*, user: User, rows: list[_Row], report: ImportReport) -> ImportReport:
+    """Save every row, or (with any error) nothing."""
+    _check_duplicates(rows, report)
+    if report.errors:
+        report.new_indicators = []
+        return report
+    with transaction.atomic():
+        for indicator in report.new_indicators:
+            indicator.save()
+        _save_rows(user=user, rows=rows, report=report)
+    return report
+
+
+def _refuse_large(content: bytes) -> None:
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(_("The file is larger than 2 MB."))
+
+
+# --- CSV -------------------------------------------------------------------------
+
+#: The CSV columns, in order.
+CSV_COLUMNS = ("indicator", "municipality", "area", "year", "gender", "value")
+
+
+def csv_headers() -> list[str]:
+    return [
+        _("Indicator (code or name)"),
+        _("Municipality (SCB code)"),
+        _("Area"),
+        _("Year"),
+        _("Gender (T/K/M)"),
+        _("Value"),
+    ]
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    if b"\x00" in content:
+        raise ImportRefused(_("The file is not a CSV text file."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield [_clean(cell) for cell in row]
+    except csv.Error as error:
+        raise ImportRefused(
+            _("The CSV file could not be read: %(error)s") % {"error": error}
+        ) from error
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    """A first row whose year and value are both not numbers holds the headers."""
+    year = row[3] if len(row) > 3 else ""
+    value = row[5] if len(row) > 5 else ""
+    try:
+        parse_decimal(value)
+    except ValueError:
+        return not year.isdigit()
+    return False
+
+
+def _csv_row(number: int, cells: list[str], lookups: _Lookups, errors: list[str]) -> _Row | None:
+    def error(message: str) -> None:
+        errors.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
+
+    if len(cells) < len(CSV_COLUMNS):
+        error(
+            _("expected %(expected)d columns, found %(found)d.")
+            % {"expected": len(CSV_COLUMNS), "found": len(cells)}
+        )
+        return None
+    name, code, area, year_text, gender_text, value_text = cells[: len(CSV_COLUMNS)]
+    problems = len(errors)
+    indicator = lookups.indicators.get(name.casefold())
+    if indicator is None:
+        error(_("there is no indicator with the code or name “%(value)s”.") % {"value": name})
+    municipality = lookups.municipalities.get(code.zfill(4) if code.isdigit() else code)
+    if municipality is None:
+        error(_("there is no municipality with the SCB code “%(value)s”.") % {"value": code})
+    if len(area) > 200:
+        error(_("the area is longer than 200 characters."))
+    year = int(year_text) if year_text.isdigit() else None
+    if year is None or not 1990 <= year <= 2100:
+        error(_("the year “%(value)s” is not a year between 1990 and 2100.") % {"value": year_text})
+    gender = GENDERS.get(gender_text.casefold())
+    if gender is None:
+        error(_("the gender “%(value)s” is not T, K or M.") % {"value": gender_text})
+    value = None
+    try:
+        value = parse_decimal(value_text)
+    except ValueError:
+        error(_("the value “%(value)s” is not a number.") % {"value": value_text})
+    else:
+        if not _fits_value(value):
+            error(_("the value “%(value)s” is too large.") % {"value": value_text})
+    if len(errors) > problems:
+        return None
+    return _Row(
+        number, indicator, municipality, area, year, gender, value.quantize(Decimal("0.0001"))
+    )
+
+
+def import_csv(*, user: User, name: str, content: bytes) -> ImportReport:
+    """Save the file's values (create or update): every row, or none.
+
+    Raises ``ImportRefused`` for a file that cannot be read at all; otherwise the
+    report lists every wrong row (and then nothing has been saved).
+    """
+    _require_importer(user)
+    _refuse_large(content)
+    if not name.lower().endswith(".csv"):
+        raise ImportRefused(_("Choose a CSV file (a file name ending in .csv)."))
+    lookups = _Lookups()
+    report = ImportReport()
+    rows: list[_Row] = []
+    numbered = [(n, cells) for n, cells in enumerate(_csv_rows(content), start=1) if any(cells)]
+    if numbered and _looks_like_header(numbered[0][1]):
+        numbered = numbered[1:]
+    if not numbered:
+        raise ImportRefused(_("The file has no values."))
+    if len(numbered) > MAX_ROWS:
+        raise ImportRefused(
+            _("The file has more than %(max)d values. Split it into smaller files.")
+            % {"max": MAX_ROWS}
+        )
+    for number, cells in numbered:
+        row = _csv_row(number, cells, lookups, report.errors)
+        if row is not None:
+            rows.append(row)
+    return _finish(user=user, rows=rows, report=report)
+
+
+# --- Kolada ----------------------------------------------------------------------
+
+
+def _kolada_document(content: bytes | dict) -> dict:
+    if isinstance(content, dict):
+        return content
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ImportRefused(_("The file is not Kolada JSON.")) from error
+    if not isinstance(document, dict) or not isinstance(document.get("values"), list):
+        raise ImportRefused(_("The file is not Kolada JSON: it has no list of “values”."))
+    return document
+
+
+def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json") -> ImportReport:
+    """Save the values of a Kolada v2 answer (``/v2/data/kpi/…``): every row, or none.
+
+    A KPI that no indicator has as its Kolada code becomes a new indicator (named by
+    its code; rename it afterwards). Values Kolada reports as null are skipped.
+    """
+    _require_importer(user)
+    if isinstance(content, bytes):
+        _refuse_large(content)
+        if not name.lower().endswith(".json"):
+            raise ImportRefused(_("Choose a Kolada JSON file (a file name ending in .json)."))
+    document = _kolada_document(content)
+    lookups = _Lookups()
+    report = ImportReport()
+    rows: list[_Row] = []
+    number = 0
+    for entry in document["values"]:
+        number += 1
+
+        def error(message: str, number: int = number) -> None:
+            report.errors.append(
+                _("Entry %(row)d: %(message)s") % {"row": number, "message": message}
+            )
+
+        if not isinstance(entry, dict):
+            error(_("not a Kolada value."))
+            continue
+        kpi = _clean(entry.get("kpi"))
+        code = _clean(entry.get("municipality"))
+        period = entry.get("period")
+        values = entry.get("values")
+        problems = len(report.errors)
+        if not kpi:
+            error(_("no KPI."))
+        municipality = lookups.municipalities.get(code)
+        if municipality is None:
+            error(_("there is no municipality with the SCB code “%(value)s”.") % {"value": code})
+        try:
+            year = int(period)
+        except (TypeError, ValueError):
+            year = None
+        if year is None or not 1990 <= year <= 2100:
+            error(
+                _("the period “%(value)s” is not a year between 1990 and 2100.") % {"value": period}
+            )
+        if not isinstance(values, list):
+            error(_("no list of values."))
+        if len(report.errors) > problems:
+            continue
+        indicator = lookups.kolada.get(kpi.casefold())
+        if indicator is None:
+            indicator = Indicator(
+                name=f"Kolada {kpi}", source=Indicator.Source.KOLADA, code=kpi, unit=""
+            )
+            lookups.kolada[kpi.casefold()] = indicator
+            report.new_indicators.append(indicator)
+        for item in values:
+            gender = (
+                GENDERS.get(_clean(item.get("gender")).casefold())
+                if isinstance(item, dict)
+                else None
+            )
+            if gender is None:
+                error(_("the gender of a value is not T, K or M."))
+                continue
+            raw = item.get("value")
+            if raw is None:
+                report.skipped += 1
+                continue
+            try:
+                value = parse_decimal(str(raw))
+            except ValueError:
+                error(_("the value “%(value)s” is not a number.") % {"value": raw})
+                continue
+            if not _fits_value(value):
+                error(_("the value “%(value)s” is too large.") % {"value": raw})
+                continue
+            rows.append(
+                _Row(
+                    number,
+                    indicator,
+                    municipality,
+                    "",
+                    year,
+                    gender,
+                    value.quantize(Decimal("0.0001")),
+                )
+            )
+        if len(rows) > MAX_ROWS:
+            raise ImportRefused(
+                _("The file has more than %(max)d values. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+    if not rows and not report.errors and not report.skipped:
+        raise ImportRefused(_("The file has no values."))
+    # new indicators are saved by _finish, in the transaction, before the values
+    return _finish(user=user, rows=rows, report=report)
+
+
+def kolada_url(*, kpi: str, municipality: str, years: Iterable[int], base_url: str = "") -> str:
+    base = (base_url or getattr(settings, "KOLADA_BASE_URL", "") or KOLADA_BASE_URL).rstrip("/")
+    parts = [
+        "data",
+        "kpi",
+        urllib.parse.quote(kpi, safe=","),
+        "municipality",
+        urllib.parse.quote(municipality, safe=","),
+        "year",
+        ",".join(str(int(y)) for y in years),
+    ]
+    return f"{base}/{'/'.join(parts)}"
+
+
+def _get_json(url: str, timeout: float) -> dict:
+    if urllib.parse.urlsplit(url).scheme not in {"http", "https"}:
+        raise KoladaUnavailable(
+            _("Only http and https addresses can be fetched: %(url)s") % {"url": url}
+        )
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        url, headers={"Accept": "application/json", "User-Agent": "Samverkan"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise KoladaUnavailable(
+            _("Kolada answered %(status)s for %(url)s.") % {"status": error.code, "url": url}
+        ) from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise KoladaUnavailable(
+            _("Kolada could not be reached (%(reason)s). Is the network available? %(url)s")
+            % {"reason": reason, "url": url}
+        ) from error
+    if len(body) > MAX_BYTES:
+        raise KoladaUnavailable(_("Kolada's answer is larger than 2 MB: ask for fewer years."))
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise KoladaUnavailable(_("Kolada's answer is not JSON: %(url)s") % {"url": url}) from error
+    if not isinstance(document, dict) or not isinstance(document.get("values"), list):
+        raise KoladaUnavailable(_("Kolada's answer has no list of values: %(url)s") % {"url": url})
+    return document
+
+
+def kolada_fetch(
+    *,
+    kpi: str,
+    municipality: str,
+    years: Iterable[int],
+    base_url: str = "",
+    timeout: float = KOLADA_TIMEOUT,
+) -> dict:
+    """Kolada's answer for one KPI, municipality (SCB code) and years, all pages merged."""
+    url = kolada_url(kpi=kpi, municipality=municipality, years=years, base_url=base_url)
+    merged: list = []
+    for _page in range(KOLADA_MAX_PAGES):
+        document = _get_json(url, timeout)
+        merged.extend(document["values"])
+        url = document.get("next_page") or ""
+        if not url:
+            break
+    return {"count": len(merged), "values": merged}
+
+
+# --- goals and their latest value --------------------------------------------------
+
+
+def _latest_by_series(
+    indicator_ids: Iterable[int], municipality_ids: Iterable[int]
+) -> dict[tuple[int, int, str, str], list[tuple[int, Decimal]]]:
+    """Series (year, value) by (indicator, municipality, area, gender), oldest first."""
+    series: dict[tuple[int, int, str, str], list[tuple[int, Decimal]]] = defaultdict(list)
+    values = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=set(indicator_ids), municipality_id__in=set(municipality_ids)
+        )
+        .order_by("year")
+        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
+    )
+    for indicator_id, municipality_id, area, gender, year, value in values:
+        series[(indicator_id, municipality_id, area, gender)].append((year, value))
+    return series
+
+
+def _goal_value(value: Decimal) -> Decimal | None:
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if abs(rounded) < GOAL_VALUE_LIMIT else None
+
+
+def goals_refresh_latest(
+    *, user: User | None, indicator_ids: Iterable[int], municipality_ids: Iterable[int]
+) -> int:
+    """Set ``latest_value``/``latest_year`` of the goals measured by these indicators in
+    these municipalities from the newest value. Returns how many goals changed."""
+    indicator_ids, municipality_ids = set(indicator_ids), set(municipality_ids)
+    links = list(
+        GoalIndicator.objects.filter(
+            indicator_id__in=indicator_ids,
+            goal__agreement__municipality_id__in=municipality_ids,
+        ).select_related("goal", "goal__agreement")
+    )
+    if not links:
+        return 0
+    series = _latest_by_series(indicator_ids, municipality_ids)
+    changed = 0
+    for link in links:
+        goal = link.goal
+        points = series.get(
+            (link.indicator_id, goal.agreement.municipality_id, link.area, link.gender)
+        )
+        if not points:
+            continue
+        year, value = points[-1]
+        latest = _goal_value(value)
+        if latest is None or (goal.latest_value == latest and goal.latest_year == year):
+            continue
+        _goal_set_latest(user=user, goal=goal, value=latest, year=year)
+        changed += 1
+    return changed
+
+
+def _goal_set_latest(*, user: User | None, goal: Goal, value: Decimal, year: int) -> None:
+    """Not the signed content: the latest result may change on a signed agreement."""
+    goal.latest_value = value
+    goal.latest_year = year
+    goal.version += 1
+    goal._history_user = user
+    goal.save(update_fields=["latest_value", "latest_year", "version"])
+
+
+@transaction.atomic
+def goal_indicator_set(
+    *, user: User, goal: Goal, indicator: Indicator | None, area: str = "", gender: str = "T"
+) -> GoalIndicator | None:
+    """Point ``goal`` at ``indicator`` (or at none), and take the latest value from it."""
+    if not access.can(user, Capability.EDIT, goal.agreement.municipality_id):
+        raise PermissionDenied
+    if indicator is None:
+        GoalIndicator.objects.filter(goal=goal).delete()
+        return None
+    link, _created = GoalIndicator.objects.update_or_create(
+        goal=goal, defaults={"indicator": indicator, "area": area.strip(), "gender": gender}
+    )
+    goals_refresh_latest(
+        user=user, indicator_ids=[indicator.pk], municipality_ids=[goal.agreement.municipality_id]
+    )
+    return link
+
+
+@transaction.atomic
+def value_upsert(
+    *,
+    user: User,
+    indicator: Indicator,
+    municipality: Municipality,
+    year: int,
+    value: Decimal,
+    area: str = "",
+    gender: str = Gender.TOTAL,
+) -> IndicatorValue:
+    """Create or update one value, and refresh the goals it measures."""
+    _require_importer(user)
+    stored, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        municipality=municipality,
+        area=area,
+        year=year,
+        gender=gender,
+        defaults={"value": value},
+    )
+    goals_refresh_latest(
+        user=user, indicator_ids=[indicator.pk], municipality_ids=[municipality.pk]
+    )
+    return stored
+
+
+def latest_value(
+    indicator: Indicator, municipality: Municipality | int, *, area: str = "", gender: str = "T"
+) -> IndicatorValue | None:
+    return (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            municipality_id=getattr(municipality, "pk", municipality),
+            area=area,
+            gender=gender,
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    indicator: Indicator
+    area: str
+    gender: str
+    #: (year, value), oldest first
+    series: list[tuple[int, Decimal]]
+
+    @property
+    def latest(self) -> tuple[int, Decimal] | None:
+        return self.series[-1] if self.series else None
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.series[-1][0] if self.series else None
+
+    @property
+    def latest_value(self) -> Decimal | None:
+        return self.series[-1][1] if self.series else None
+
+    def chart(self):
+        from followup.charts import trend_svg
+
+        return trend_svg(
+            self.series,
+            title=self.indicator.name,
+            description=self.goal.text,
+            baseline=self.goal.baseline_value,
+            target=self.goal.target_value,
+            unit=self.indicator.unit,
+        )
+
+
+def goal_progress(goals: Iterable[Goal]) -> dict[int, GoalProgress]:
+    """Per goal id (of the goals that point at an indicator): the indicator, the
+    latest value and the series for the chart. Two queries for any number of goals
+    (none without goals)."""
+    by_id = {goal.pk: goal for goal in goals}
+    if not by_id:
+        return {}
+    links = list(
+        GoalIndicator.objects.filter(goal_id__in=by_id)
+        .select_related("indicator")
+        .annotate(goal_municipality_id=F("goal__agreement__municipality_id"))
+    )
+    if not links:
+        return {}
+    series = _latest_by_series(
+        {link.indicator_id for link in links}, {link.goal_municipality_id for link in links}
+    )
+    return {
+        link.goal_id: GoalProgress(
+            goal=by_id[link.goal_id],
+            indicator=link.indicator,
+            area=link.area,
+            gender=link.gender,
+            series=series.get(
+                (link.indicator_id, link.goal_municipality_id, link.area, link.gender), []
+            ),
+        )
+        for link in links
+    }
+
+
+# --- the agreement page ------------------------------------------------------------
+
+
+def _agreement_section(request, agreement) -> dict | None:
+    goals = list(agreement.goals.all())
+    if not goals:
+        return None
+    progress = goal_progress(goals)
+    return {
+        "agreement": agreement,
+        "goals": [(goal, progress.get(goal.pk)) for goal in goals],
+        "can_edit": access.can(request.user, Capability.EDIT, agreement.municipality_id),
+    }
+
+
+def register_agreement_section() -> None:
+    """Called from FollowupConfig.ready(): goals, indicators and trends on the agreement page."""
+    from agreements import extensions
+
+    extensions.register("followup/indicator_goals_panel.html", _agreement_section)

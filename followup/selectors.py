@@ -1,0 +1,214 @@
+"""Reads of the follow-up pages, scoped by the user, in a fixed number of queries.
+
+- ``pledge_follow_up(pledge)``: every activity of a pledge with its entries (the
+  latest first), which are overdue, and the roll-ups.
+- ``public_follow_up(pledge_pk, activities)``: what residents see, registered with
+  ``pledges.selectors.register_follow_up``; only published entries and the latest
+  published pledge follow-up, as frozen dataclasses of public fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from councils import access
+from councils.access import Capability
+from followup import cadence
+from followup.models import FollowUp, PledgeFollowUp
+from followup.services import POLICE_PARTIES
+from pledges.models import Activity, Pledge
+from pledges.selectors import PublicActivity
+
+# --- the internal follow-up page ---------------------------------------------------------
+
+
+def recordable_activities(user) -> QuerySet[Activity]:
+    """Activities (not removed) whose follow-ups ``user`` may record (see services.may_record)."""
+    return Activity.objects.filter(deleted_at__isnull=True).filter(
+        Q(pledge__municipality__in=access.municipalities_for(user, Capability.EDIT))
+        | Q(
+            pledge__municipality__in=access.municipalities_for(user, Capability.REVIEW),
+            responsible_party__in=POLICE_PARTIES,
+        )
+    )
+
+
+def pledges_followed_up_by(user) -> QuerySet[Pledge]:
+    """Pledges whose (internal) follow-up ``user`` may read."""
+    return Pledge.objects.filter(
+        municipality__in=access.municipalities_for(user, Capability.INTERNAL)
+    )
+
+
+@dataclass
+class ActivityFollowUp:
+    activity: Activity
+    #: newest first
+    entries: list[FollowUp]
+    overdue: bool
+    may_record: bool = False
+
+    @property
+    def latest(self) -> FollowUp | None:
+        return self.entries[0] if self.entries else None
+
+    @property
+    def earlier(self) -> list[FollowUp]:
+        return self.entries[1:]
+
+
+@dataclass(frozen=True)
+class StatusShare:
+    status: str
+    label: str
+    count: int
+    #: whole per cent of all activities
+    share: int
+
+
+@dataclass(frozen=True)
+class RollUp:
+    total: int
+    shares: list[StatusShare]
+    #: mean of each activity's latest progress (an activity without an entry counts 0)
+    progress: int
+    overdue: int
+    without_entry: int
+
+    def share_of(self, status: str) -> StatusShare:
+        return next(s for s in self.shares if s.status == status)
+
+
+@dataclass
+class PledgeFollowUpPage:
+    pledge: Pledge
+    rows: list[ActivityFollowUp]
+    roll_up: RollUp
+    marked: list[PledgeFollowUp] = field(default_factory=list)
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
+    total = len(rows)
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.activity.status] += 1
+    shares = [
+        StatusShare(status, str(label), counts[status], _percent(counts[status], total))
+        for status, label in Activity.Status.choices
+    ]
+    progress = sum(row.latest.progress for row in rows if row.latest)
+    return RollUp(
+        total=total,
+        shares=shares,
+        progress=round(progress / total) if total else 0,
+        overdue=sum(row.overdue for row in rows),
+        without_entry=sum(row.latest is None for row in rows),
+    )
+
+
+def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> PledgeFollowUpPage:
+    """Three queries: the activities, their entries, the pledge's marked periods."""
+    from followup.services import may_record
+
+    today = today or cadence.today()
+    activities = list(
+        pledge.activities.filter(deleted_at__isnull=True)
+        .select_related("responsible_user")
+        .order_by("order", "pk")
+    )
+    entries: dict[int, list[FollowUp]] = defaultdict(list)
+    for entry in (
+        FollowUp.objects.filter(activity__in=[a.pk for a in activities])
+        .select_related("reported_by")
+        .order_by("activity_id", "-period_end", "-pk")
+    ):
+        entries[entry.activity_id].append(entry)
+    rows = []
+    for activity in activities:
+        activity.pledge = pledge  # no query for the scope
+        rows.append(
+            ActivityFollowUp(
+                activity=activity,
+                entries=entries[activity.pk],
+                overdue=cadence.is_overdue(activity.next_follow_up, today),
+                may_record=pledge.is_public and may_record(user, activity),
+            )
+        )
+    marked = list(pledge.period_follow_ups.select_related("marked_by").order_by("-period_end"))
+    return PledgeFollowUpPage(pledge=pledge, rows=rows, roll_up=roll_up(rows), marked=marked)
+
+
+# --- the public pledge page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    period_start: dt.date
+    period_end: dt.date
+    status: str
+    progress: int
+    done: str
+    effect: str
+
+    @property
+    def status_label(self) -> str:
+        return Activity.Status(self.status).label
+
+
+@dataclass(frozen=True)
+class PublicActivityFollowUp:
+    activity: PublicActivity
+    #: published entries, newest first
+    entries: Sequence[PublicEntry]
+
+
+@dataclass(frozen=True)
+class PublicPledgeFollowUp:
+    """The latest published follow-up of a pledge and the published entries."""
+
+    period_start: dt.date | None
+    period_end: dt.date | None
+    summary: str
+    published_at: dt.datetime | None
+    activities: Sequence[PublicActivityFollowUp] = ()
+    template_name: str = "followup/public_follow_up.html"
+
+
+def public_follow_up(
+    pledge_pk: int, activities: Sequence[PublicActivity]
+) -> PublicPledgeFollowUp | None:
+    """Two queries; None when nothing of the follow-up is published yet."""
+    latest = (
+        PledgeFollowUp.objects.filter(pledge_id=pledge_pk, published_at__isnull=False)
+        .order_by("-period_end", "-pk")
+        .values("period_start", "period_end", "summary", "published_at")
+        .first()
+    )
+    by_activity: dict[int, list[PublicEntry]] = defaultdict(list)
+    rows = (
+        FollowUp.objects.filter(activity__in=[a.pk for a in activities], published=True)
+        .order_by("activity_id", "-period_end", "-pk")
+        .values("activity_id", "period_start", "period_end", "status", "progress", "done", "effect")
+    )
+    for row in rows:
+        by_activity[row.pop("activity_id")].append(PublicEntry(**row))
+    if latest is None and not by_activity:
+        return None
+    return PublicPledgeFollowUp(
+        period_start=latest and latest["period_start"],
+        period_end=latest and latest["period_end"],
+        summary=latest["summary"] if latest else "",
+        published_at=latest and latest["published_at"],
+        activities=[
+            PublicActivityFollowUp(a, by_activity[a.pk]) for a in activities if by_activity[a.pk]
+        ],
+    )

@@ -1,0 +1,172 @@
+"""Every write of the follow-up of activities and pledges: keyword-only, atomic, with
+the actor.
+
+Who records a follow-up: whoever may edit the municipality (its coordinators), and
+the police liaisons who review it, for the activities the police answer for alone or
+jointly. A pledge is followed up once it is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from councils import access
+from councils.access import Capability
+from councils.models import User
+from followup import cadence
+from followup.models import FollowUp, PledgeFollowUp
+from pledges.models import Activity, Pledge
+
+#: activities a police liaison records the follow-ups of
+POLICE_PARTIES = (Activity.Party.POLICE, Activity.Party.JOINT)
+FOLLOWED_UP_STATUSES = (Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP)
+
+
+def may_record(user: User, activity: Activity) -> bool:
+    """Coordinators of the municipality; its police liaisons for police or joint activities."""
+    municipality_id = activity.pledge.municipality_id
+    if access.can(user, Capability.EDIT, municipality_id):
+        return True
+    return activity.responsible_party in POLICE_PARTIES and access.can(
+        user, Capability.REVIEW, municipality_id
+    )
+
+
+def may_mark(user: User, pledge: Pledge) -> bool:
+    return access.can(user, Capability.EDIT, pledge.municipality_id)
+
+
+def _require_followed_up(pledge: Pledge) -> None:
+    if pledge.status not in FOLLOWED_UP_STATUSES:
+        raise ValidationError(
+            _("Only a signed and published pledge is followed up. This one is %(status)s.")
+            % {"status": pledge.get_status_display()}
+        )
+
+
+def _check_period(period_start: dt.date, period_end: dt.date) -> None:
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period must end after it starts.")})
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    user: User,
+    activity: Activity,
+    period_start: dt.date,
+    period_end: dt.date,
+    status: str,
+    progress: int,
+    done: str = "",
+    effect: str = "",
+    obstacles: str = "",
+    published: bool = False,
+) -> FollowUp:
+    """Record what happened with ``activity`` in a period.
+
+    The activity takes the entry's status, and its next follow-up moves on by its
+    cadence: from the date it was due, or from the end of the period when none was set.
+    """
+    if not may_record(user, activity):
+        raise PermissionDenied
+    activity = (
+        Activity.objects.select_for_update()
+        .select_related("pledge", "pledge__municipality")
+        .get(pk=activity.pk)
+    )
+    if activity.deleted_at is not None:
+        raise ValidationError(_("The activity has been removed from the plan."))
+    _require_followed_up(activity.pledge)
+    _check_period(period_start, period_end)
+    if status not in Activity.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if not 0 <= int(progress) <= 100:
+        raise ValidationError({"progress": _("Progress is a share between 0 and 100 %.")})
+    entry = FollowUp(
+        activity=activity,
+        period_start=period_start,
+        period_end=period_end,
+        status=status,
+        progress=progress,
+        done=done,
+        effect=effect,
+        obstacles=obstacles,
+        published=published,
+        reported_by=user,
+    )
+    entry._history_user = user
+    entry.save()
+    activity.status = status
+    activity.next_follow_up = cadence.next_follow_up(
+        activity.next_follow_up or period_end, activity.cadence
+    )
+    activity.version += 1
+    activity._history_user = user
+    activity.save()
+    return entry
+
+
+def activities_without_entry(pledge: Pledge, period_end: dt.date) -> list[Activity]:
+    """The pledge's activities with no follow-up whose period covers ``period_end``."""
+    covered = FollowUp.objects.filter(
+        activity__pledge=pledge, period_start__lte=period_end, period_end__gte=period_end
+    ).values("activity_id")
+    return list(
+        pledge.activities.filter(deleted_at__isnull=True)
+        .exclude(pk__in=covered)
+        .order_by("order", "pk")
+    )
+
+
+@transaction.atomic
+def pledge_mark_followed_up(
+    *,
+    user: User,
+    pledge: Pledge,
+    period_start: dt.date,
+    period_end: dt.date,
+    summary: str = "",
+    publish: bool = False,
+) -> PledgeFollowUp:
+    """Mark the pledge followed up for a period, once every activity has an entry for it;
+    with ``publish`` the summary goes to the public pledge page."""
+    if not may_mark(user, pledge):
+        raise PermissionDenied
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _require_followed_up(pledge)
+    _check_period(period_start, period_end)
+    if missing := activities_without_entry(pledge, period_end):
+        raise ValidationError(
+            _(
+                "Every activity needs a follow-up for the period ending %(day)s. "
+                "Missing: %(titles)s."
+            )
+            % {"day": f"{period_end:%Y-%m-%d}", "titles": ", ".join(a.title for a in missing)}
+        )
+    if PledgeFollowUp.objects.filter(
+        pledge=pledge, period_start=period_start, period_end=period_end
+    ).exists():
+        raise ValidationError(_("This period has already been marked followed up."))
+    try:
+        with transaction.atomic():
+            marked = PledgeFollowUp.objects.create(
+                pledge=pledge,
+                period_start=period_start,
+                period_end=period_end,
+                summary=summary,
+                published_at=timezone.now() if publish else None,
+                marked_by=user,
+            )
+    except IntegrityError as error:  # marked by someone else a moment ago
+        raise ValidationError(_("This period has already been marked followed up.")) from error
+    pledge.status = Pledge.Status.FOLLOWED_UP
+    pledge.version += 1
+    pledge._history_user = user
+    pledge.save()
+    return marked

@@ -1,0 +1,337 @@
+"""The follow-up pages: recording an entry, the pledge's follow-up page, marking it
+followed up, and what residents see on the public pledge page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from followup.models import FollowUp, PledgeFollowUp
+from followup.selectors import public_follow_up
+from pledges import selectors as pledge_selectors
+from pledges.models import Activity, Pledge
+from tests import factories as f
+from tests.queries import assert_constant_queries
+
+S = Pledge.Status
+A = Activity.Status
+
+
+@pytest.fixture
+def pledge(home):
+    return f.PledgeFactory(
+        municipality=home,
+        title="Medborgarlöfte Hemby 2026",
+        status=S.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def walk(pledge):
+    return f.ActivityFactory(
+        pledge=pledge,
+        title="Trygghetsvandring",
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=Activity.Cadence.QUARTERLY,
+        next_follow_up=dt.date(2026, 3, 31),
+        order=1,
+    )
+
+
+@pytest.fixture
+def patrol(pledge):
+    return f.ActivityFactory(
+        pledge=pledge,
+        title="Polisens fotpatrull",
+        responsible_party=Activity.Party.POLICE,
+        next_follow_up=dt.date(2026, 6, 30),
+        order=2,
+    )
+
+
+def create_url(activity) -> str:
+    return reverse("follow-up-create", args=[activity.pk])
+
+
+def page_url(pledge) -> str:
+    return reverse("pledge-follow-up", args=[pledge.pk])
+
+
+def mark_url(pledge) -> str:
+    return reverse("pledge-mark-followed-up", args=[pledge.pk])
+
+
+FORM = {
+    "period_start": "2026-01-01",
+    "period_end": "2026-03-31",
+    "status": A.ONGOING,
+    "progress": "60",
+    "done": "Fyra vandringar.",
+    "effect": "Bättre belysning.",
+    "obstacles": "",
+}
+
+
+# --- recording ---------------------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2026, 4, 2, 10, tzinfo=dt.UTC), tick=False)
+def test_the_form_proposes_the_period_up_to_the_due_date(client_of, owner, walk):
+    response = client_of(owner).get(create_url(walk))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["period_end"] == dt.date(2026, 3, 31)
+    assert form.initial["period_start"] == dt.date(2026, 1, 1)
+    assert form.initial["status"] == A.PLANNED
+
+
+def test_the_next_form_starts_after_the_last_entry(client_of, owner, walk):
+    f.FollowUpFactory(
+        activity=walk,
+        period_start=dt.date(2025, 10, 1),
+        period_end=dt.date(2025, 12, 31),
+        progress=30,
+    )
+    form = client_of(owner).get(create_url(walk)).context["form"]
+    assert form.initial["period_start"] == dt.date(2026, 1, 1)
+    assert form.initial["progress"] == 30
+
+
+def test_recording_saves_and_moves_the_next_date(client_of, owner, walk):
+    response = client_of(owner).post(create_url(walk), FORM, follow=True)
+    assert response.redirect_chain[-1][0] == page_url(walk.pledge) + f"#activity-{walk.pk}"
+    entry = FollowUp.objects.get()
+    assert entry.progress == 60 and entry.reported_by == owner and not entry.published
+    walk.refresh_from_db()
+    assert walk.next_follow_up == dt.date(2026, 6, 30)
+    assert walk.status == A.ONGOING
+    assert "30 juni 2026" in response.content.decode()  # the message, in Swedish
+
+
+def test_errors_come_back_with_a_summary(client_of, owner, walk):
+    bad = {**FORM, "period_end": "2025-12-01", "progress": "140"}
+    response = client_of(owner).post(create_url(walk), bad)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "data-error-summary" in body
+    assert 'href="#id_period_end"' in body and 'href="#id_progress"' in body
+    assert not FollowUp.objects.exists()
+
+
+def test_the_service_refusal_shows_in_the_summary_for_a_draft(client_of, owner, home):
+    draft_activity = f.ActivityFactory(pledge=f.PledgeFactory(municipality=home))
+    client = client_of(owner)
+    assert client.get(create_url(draft_activity)).status_code == 200
+    response = client.post(create_url(draft_activity), FORM)
+    assert response.status_code == 400
+    assert not FollowUp.objects.exists()
+
+
+def test_who_may_open_the_form(client_of, colleague, liaison, outsider, walk, patrol):
+    assert client_of(colleague).get(create_url(walk)).status_code == 404
+    assert client_of(outsider).get(create_url(walk)).status_code == 404
+    assert client_of(liaison).get(create_url(walk)).status_code == 404  # the municipality's
+    assert client_of(liaison).get(create_url(patrol)).status_code == 200  # the police's
+    assert client_of(liaison).post(create_url(patrol), FORM).status_code == 302
+
+
+def test_404s(client_of, owner, walk):
+    client = client_of(owner)
+    assert client.get(reverse("follow-up-create", args=[999_999])).status_code == 404
+    assert client.get(reverse("pledge-follow-up", args=[999_999])).status_code == 404
+    assert client.post(reverse("pledge-mark-followed-up", args=[999_999])).status_code == 404
+    walk.deleted_at = timezone.now()
+    walk.save()
+    assert client.get(create_url(walk)).status_code == 404
+    assert client.put(create_url(f.ActivityFactory(pledge=walk.pledge))).status_code == 405
+
+
+# --- the pledge's follow-up page ------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2026, 4, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_the_page_shows_latest_entries_overdue_and_roll_ups(client_of, owner, pledge, walk, patrol):
+    third = f.ActivityFactory(pledge=pledge, title="Föräldravandring", status=A.NOT_DONE, order=3)
+    f.FollowUpFactory(
+        activity=walk,
+        period_start=dt.date(2025, 10, 1),
+        period_end=dt.date(2025, 12, 31),
+        progress=20,
+        done="Gammal",
+    )
+    latest = f.FollowUpFactory(
+        activity=walk, period_end=dt.date(2026, 3, 31), progress=80, done="Ny rapport"
+    )
+    f.FollowUpFactory(activity=patrol, progress=40, status=A.DONE)
+    Activity.objects.filter(pk=walk.pk).update(status=A.DONE)
+    Activity.objects.filter(pk=patrol.pk).update(status=A.ONGOING)
+    response = client_of(owner).get(page_url(pledge))
+    assert response.status_code == 200
+    rows = {row.activity.pk: row for row in response.context["rows"]}
+    assert rows[walk.pk].latest == latest
+    assert rows[walk.pk].overdue  # due 31 March, today 15 April
+    assert not rows[patrol.pk].overdue
+    assert rows[third.pk].latest is None
+    roll_up = response.context["roll_up"]
+    assert roll_up.total == 3
+    assert roll_up.share_of(A.DONE).share == 33
+    assert roll_up.share_of(A.ONGOING).share == 33
+    assert roll_up.share_of(A.NOT_DONE).count == 1
+    assert roll_up.progress == 40  # (80 + 40 + 0) / 3
+    assert roll_up.overdue == 1
+    body = response.content.decode()
+    assert "Ny rapport" in body
+    assert reverse("record-history", args=["followup.followup", latest.pk]) in body
+    assert create_url(walk) in body
+    assert f'action="{mark_url(pledge)}"' in body
+
+
+def test_readers_see_the_page_without_forms(
+    client_of, colleague, liaison, outsider, pledge, walk, patrol
+):
+    body = client_of(colleague).get(page_url(pledge)).content.decode()
+    assert create_url(walk) not in body
+    assert mark_url(pledge) not in body
+    body = client_of(liaison).get(page_url(pledge)).content.decode()
+    assert create_url(patrol) in body and create_url(walk) not in body
+    assert client_of(outsider).get(page_url(pledge)).status_code == 404
+
+
+def test_the_editor_links_to_the_follow_up_of_a_published_pledge(client_of, owner, pledge, home):
+    client = client_of(owner)
+    assert (
+        page_url(pledge) in client.get(reverse("pledge-detail", args=[pledge.pk])).content.decode()
+    )
+    draft = f.PledgeFactory(municipality=home)
+    assert (
+        page_url(draft)
+        not in client.get(reverse("pledge-detail", args=[draft.pk])).content.decode()
+    )
+
+
+def test_page_queries_do_not_grow(client_of, owner, liaison, pledge, walk):
+    f.FollowUpFactory(activity=walk)
+
+    def grow():
+        for n in range(15):
+            activity = f.ActivityFactory(
+                pledge=pledge,
+                responsible_party=Activity.Party.POLICE if n % 2 else Activity.Party.JOINT,
+            )
+            for _ in range(3):
+                f.FollowUpFactory(activity=activity, reported_by=owner)
+        for n in range(3):
+            f.PledgeFollowUpFactory(
+                pledge=pledge, period_start=dt.date(2025, n + 1, 1), marked_by=owner
+            )
+
+    assert_constant_queries(client_of(owner), page_url(pledge), grow)
+    assert_constant_queries(client_of(liaison), page_url(pledge), lambda: None)
+
+
+# --- marking the pledge followed up ---------------------------------------------------
+
+
+def test_mark_followed_up(client_of, owner, pledge, walk, patrol):
+    f.FollowUpFactory(activity=walk)
+    f.FollowUpFactory(activity=patrol)
+    response = client_of(owner).post(
+        mark_url(pledge),
+        {
+            "period_start": "2026-01-01",
+            "period_end": "2026-04-30",
+            "summary": "Klart.",
+            "publish": "on",
+        },
+    )
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.status == S.FOLLOWED_UP
+    assert PledgeFollowUp.objects.get().published_at is not None
+
+
+def test_mark_refused_when_an_activity_lacks_an_entry(client_of, owner, pledge, walk, patrol):
+    f.FollowUpFactory(activity=walk)
+    response = client_of(owner).post(
+        mark_url(pledge), {"period_start": "2026-01-01", "period_end": "2026-04-30"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "data-error-summary" in body and "Polisens fotpatrull" in body
+    pledge.refresh_from_db()
+    assert pledge.status == S.PUBLISHED
+
+
+def test_mark_is_for_editors(client_of, colleague, liaison, pledge, walk):
+    f.FollowUpFactory(activity=walk)
+    data = {"period_start": "2026-01-01", "period_end": "2026-04-30"}
+    assert client_of(colleague).post(mark_url(pledge), data).status_code == 404
+    assert client_of(liaison).post(mark_url(pledge), data).status_code == 404
+    assert not PledgeFollowUp.objects.exists()
+
+
+# --- the public pledge page -------------------------------------------------------------
+
+
+@pytest.fixture
+def provider():
+    """The provider as the app registers it (another test may have unregistered it)."""
+    pledge_selectors.register_follow_up(public_follow_up)
+    yield
+    pledge_selectors.register_follow_up(public_follow_up)
+
+
+def test_public_page_shows_only_published_follow_ups(client, provider, pledge, walk, patrol):
+    f.FollowUpFactory(
+        activity=walk, published=True, done="Offentlig rapport", period_end=dt.date(2026, 3, 31)
+    )
+    f.FollowUpFactory(
+        activity=walk, published=False, done="Intern anteckning", obstacles="Hemligt hinder"
+    )
+    f.FollowUpFactory(activity=patrol, published=False, done="Polisens interna")
+    f.PledgeFollowUpFactory(
+        pledge=pledge,
+        summary="Publicerad sammanfattning",
+        published_at=timezone.now(),
+        period_end=dt.date(2026, 3, 31),
+    )
+    f.PledgeFollowUpFactory(
+        pledge=pledge, summary="Ej publicerad sammanfattning", period_end=dt.date(2026, 6, 30)
+    )
+    body = client.get(reverse("public-pledge", args=[pledge.pk])).content.decode()
+    block = body.split('id="follow-up"')[1].split("</section>")[0]
+    assert "Offentlig rapport" in block
+    assert "Publicerad sammanfattning" in block
+    for secret in ("Intern anteckning", "Hemligt hinder", "Polisens interna", "Ej publicerad"):
+        assert secret not in body
+    assert "Polisens fotpatrull" not in block  # no published entry: not listed
+
+
+def test_public_page_without_published_follow_up_keeps_the_placeholder(
+    client, provider, pledge, walk
+):
+    f.FollowUpFactory(activity=walk, published=False, done="Intern anteckning")
+    f.PledgeFollowUpFactory(pledge=pledge, summary="Ej publicerad")
+    body = client.get(reverse("public-pledge", args=[pledge.pk])).content.decode()
+    block = body.split('id="follow-up"')[1].split("</section>")[0]
+    assert "public-follow-up__summary" not in block and "<h3" not in block
+    assert "Intern anteckning" not in body and "Ej publicerad" not in body
+
+
+def test_public_follow_up_is_a_fixed_number_of_queries(
+    provider, pledge, walk, django_assert_num_queries
+):
+    activities = pledge_selectors.public_pledge(pledge.pk).activities
+    with django_assert_num_queries(2):
+        assert public_follow_up(pledge.pk, activities) is None
+    for _ in range(5):
+        f.FollowUpFactory(activity=walk, published=True)
+    f.PledgeFollowUpFactory(pledge=pledge, published_at=timezone.now())
+    with django_assert_num_queries(2):
+        result = public_follow_up(pledge.pk, activities)
+    assert len(result.activities[0].entries) == 5

@@ -1,0 +1,163 @@
+"""Reminders with a real Celery worker and Redis, and two runs at once.
+
+With REDIS_URL set (CI) the worker test starts ``celery -A config worker`` against
+the test database and Redis, with e-mails written to files; without REDIS_URL it
+checks the eager path (the embedded default) instead. It is never skipped.
+Locally: REDIS_URL=redis://127.0.0.1:6379/14 DATABASE_URL=postgres://…/samverkan_rem.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection, connections
+
+from config.celery import app as celery_app
+from followup import reminders as job
+from followup.models import DigestEmail, Reminder
+from tests.followup import test_reminders as base
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REDIS_URL = os.environ.get("REDIS_URL", "")
+LOCMEM, MONDAY = base.LOCMEM, base.MONDAY
+world, responsible = base.world, base.responsible  # the fixtures, shared
+WAIT = 60  # seconds
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    assert db["NAME"] == django_settings.DATABASES["default"]["NAME"]
+    assert connection.vendor == "postgresql", "the worker test needs a PostgreSQL DATABASE_URL"
+    host = db.get("HOST") or "127.0.0.1"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def _wait(condition, seconds: float = WAIT, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"gave up waiting after {seconds} s: {what}")
+
+
+def _recipients(directory: Path) -> list[str]:
+    found = []
+    for path in directory.iterdir():
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                found += [email.message_from_string(chunk.strip())["To"]]
+    return sorted(found)
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker on the test database, writing e-mails to tmp_path/mail."""
+    outbox = tmp_path / "mail"
+    outbox.mkdir()
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+    }
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "config", "worker"),
+        *("--pool=solo", "-Q", "celery", "--concurrency=1", "--purge", "--loglevel=INFO"),
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=django_settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait(lambda: "ready." in log.read_text(), what=f"the worker to start:\n{log.read_text()}")
+        yield outbox, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _all_sent() -> bool:
+    return not DigestEmail.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_real_worker_sends_one_digest_per_user(
+    transactional_db, world, owner, liaison, responsible, settings, request
+):
+    expected = sorted(u.email for u in (owner, liaison, responsible))
+    if not REDIS_URL:
+        # the embedded default: the same job, the task runs in-process
+        assert celery_app.conf.task_always_eager
+        settings.MAILERS = LOCMEM
+        assert job.run_daily(MONDAY).digests == 3  # autocommit: on_commit runs at once
+        assert sorted(m.to[0] for m in mail.outbox) == expected
+        assert job.run_daily(MONDAY).digests == 0
+        assert len(mail.outbox) == 3
+        return
+    outbox, log = request.getfixturevalue("worker")
+    assert not celery_app.conf.task_always_eager
+    assert job.run_daily(MONDAY).digests == 3
+    _wait(_all_sent, what=f"the digests to be sent:\n{log.read_text()}")
+    assert _recipients(outbox) == expected
+    assert DigestEmail.objects.count() == 3
+    # a second run the same day and the next: nothing more
+    assert job.run_daily(MONDAY).digests == 0
+    assert job.run_daily(MONDAY.replace(day=3)).digests == 0
+    time.sleep(2)
+    assert _recipients(outbox) == expected
+    assert not Reminder.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_two_runs_at_once_send_each_reminder_once(
+    transactional_db, world, owner, liaison, responsible, settings
+):
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.MAILERS = LOCMEM
+    reports, errors = [], []
+
+    def run():
+        try:
+            reports.append(job.run_daily(MONDAY))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    try:
+        if connection.vendor == "postgresql":
+            threads = [threading.Thread(target=run) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(WAIT)
+        else:  # SQLite serialises writers: the runs follow each other
+            run()
+            run()
+    finally:
+        celery_app.conf.task_always_eager = saved
+    assert errors == []
+    assert max(r.created for r in reports) == 6  # the counts of two runs may overlap
+    assert sorted(r.digests for r in reports) == [0, 3]
+    assert Reminder.objects.count() == 6
+    assert DigestEmail.objects.count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        u.email for u in (owner, liaison, responsible)
+    )
