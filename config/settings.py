@@ -227,6 +227,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+#: seconds before the first retry of a failed e-mail send; each retry waits twice as long
+REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
 
 # --- Cache ----------------------------------------------------------------------
 CACHES = {

@@ -66,7 +66,7 @@ def render(digest: DigestEmail, reminders: list[Reminder]) -> EmailMultiAlternat
     bind=True,
     acks_late=True,
     autoretry_for=TRANSIENT,
-    retry_backoff=30,
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
     retry_backoff_max=3600,
     retry_jitter=True,
     max_retries=MAX_RETRIES,

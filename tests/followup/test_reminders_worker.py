@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import email
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from django.db import connection, connections
 
 from config.celery import app as celery_app
 from followup import reminders as job
+from followup import tasks
 from followup.models import DigestEmail, Reminder
 from tests.followup import test_reminders as base
 
@@ -60,12 +63,13 @@ def _recipients(directory: Path) -> list[str]:
     return sorted(found)
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A Celery worker on the test database, writing e-mails to tmp_path/mail."""
+@contextmanager
+def _running_worker(tmp_path: Path, name: str, **environment: str):
+    """A Celery worker on the test database; e-mails go to tmp_path/mail unless the
+    environment says otherwise."""
     outbox = tmp_path / "mail"
-    outbox.mkdir()
-    log = tmp_path / "worker.log"
+    outbox.mkdir(exist_ok=True)
+    log = tmp_path / f"{name}.log"
     env = {
         **os.environ,
         "DEBUG": "true",
@@ -73,9 +77,10 @@ def worker(tmp_path):
         "REDIS_URL": REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
+        **environment,
     }
     command = [
-        *(sys.executable, "-m", "celery", "-A", "config", "worker"),
+        *(sys.executable, "-m", "celery", "-A", "config", "worker", "-n", f"{name}@%h"),
         *("--pool=solo", "-Q", "celery", "--concurrency=1", "--purge", "--loglevel=INFO"),
     ]
     with log.open("w") as output:
@@ -92,6 +97,20 @@ def worker(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker on the test database, writing e-mails to tmp_path/mail."""
+    with _running_worker(tmp_path, "worker") as running:
+        yield running
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on: an SMTP server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _all_sent() -> bool:
@@ -161,3 +180,55 @@ def test_two_runs_at_once_send_each_reminder_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         u.email for u in (owner, liaison, responsible)
     )
+
+
+def test_an_smtp_failure_is_retried_then_marked_failed_and_an_admin_retry_sends_once(
+    transactional_db, world, owner, liaison, responsible, settings, tmp_path
+):
+    """The SMTP server is down: the worker retries with backoff, gives up after
+    max_retries and marks the reminders failed; the admin's retry sends them once."""
+    expected = sorted(u.email for u in (owner, liaison, responsible))
+    smtp_down = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 2},
+    }
+    if not REDIS_URL:
+        # the embedded default: the send runs in-process, fails once, and waits for
+        # the next run (eager tasks do not retry); the admin's retry sends it once
+        settings.MAILERS = {"default": smtp_down}
+        assert job.run_daily(MONDAY).digests == 3
+        assert not DigestEmail.objects.filter(sent_at__isnull=False).exists()
+        assert Reminder.objects.exclude(send_error="").count() == Reminder.objects.count()
+        settings.MAILERS = LOCMEM
+        Reminder.objects.update(failed=True)
+        job.retry_failed(Reminder.objects.values_list("pk", flat=True))
+        assert sorted(m.to[0] for m in mail.outbox) == expected
+        job.retry_failed(Reminder.objects.values_list("pk", flat=True))
+        assert len(mail.outbox) == 3
+        return
+    down = {
+        "EMAIL_BACKEND": smtp_down["BACKEND"],
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_down["OPTIONS"]["port"]),
+        "EMAIL_TIMEOUT": "2",
+        "REMINDER_RETRY_BACKOFF": "1",
+    }
+    with _running_worker(tmp_path, "smtp-down", **down) as (_outbox, log):
+        assert job.run_daily(MONDAY).digests == 3
+        _wait(
+            lambda: Reminder.objects.filter(failed=True).count() == Reminder.objects.count(),
+            seconds=120,
+            what=f"the sends to fail for good:\n{log.read_text()}",
+        )
+    attempts = set(DigestEmail.objects.values_list("attempts", flat=True))
+    assert attempts == {tasks.MAX_RETRIES + 1}, log.read_text()
+    assert not DigestEmail.objects.filter(sent_at__isnull=False).exists()
+    assert "Retry in" in log.read_text()
+
+    with _running_worker(tmp_path, "smtp-up") as (outbox, log):
+        job.retry_failed(Reminder.objects.values_list("pk", flat=True))
+        _wait(_all_sent, what=f"the retried digests to be sent:\n{log.read_text()}")
+        job.retry_failed(Reminder.objects.values_list("pk", flat=True))  # nothing failed now
+        time.sleep(2)
+        assert _recipients(outbox) == expected
+    assert not Reminder.objects.filter(failed=True).exists()
