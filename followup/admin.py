@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from followup import reminders as job
-from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
+from followup.models import (
+    DigestEmail,
+    Indicator,
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+)
 
 
 @admin.register(Reminder)
@@ -77,3 +83,12 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "frequency"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """Indicator definitions; their values come in through the imports."""
+
+    list_display = ("name", "source", "code", "unit", "lower_is_better")
+    list_filter = ("source", "lower_is_better")
+    search_fields = ("name", "code")
