@@ -12,6 +12,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from councils.models import Municipality
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not Municipality.objects.exists():
             raise CommandError("Load the reference data first: manage.py load_reference_data")
-        with transaction.atomic():
+        # The demo's own notices (submitted, approved …) are kept in memory, not
+        # printed: the console would bury the list of demo users.
+        quiet = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=quiet), transaction.atomic():
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 if find_spec(module_name) is not None:
