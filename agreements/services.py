@@ -31,6 +31,7 @@ from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
 from councils.models import Municipality, User
+from councils.signing import PARTIES, record_signature
 
 
 def _require(user: User, capability: Capability, municipality_id: int) -> None:
@@ -355,9 +356,6 @@ def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     return agreement
 
 
-PARTIES = ("municipality", "police")
-
-
 def may_sign(user: User, agreement: Agreement, party: str) -> bool:
     if party == "municipality":
         return access.can(user, Capability.EDIT, agreement.municipality_id)
@@ -378,15 +376,9 @@ def agreement_sign(
     agreement = _locked(agreement)
     if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
         raise ValidationError(_("The agreement must be sent for signature before it is signed."))
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
-    if getattr(agreement, f"{party}_signed_on"):
-        raise ValidationError(_("This party has already signed."))
-    setattr(agreement, f"{party}_signatory_name", name)
-    setattr(agreement, f"{party}_signatory_title", title)
-    setattr(agreement, f"{party}_signed_on", signed_on)
+    both = record_signature(agreement, party=party, name=name, title=title, signed_on=signed_on)
     setattr(agreement, f"{party}_signed_by", user)
-    if agreement.municipality_signed_on and agreement.police_signed_on:
+    if both:
         agreement.status = Agreement.Status.SIGNED
         agreement.signed_at = timezone.now()
         agreement.signed_snapshot = agreement_snapshot(agreement)

@@ -19,6 +19,7 @@ from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
 from councils.models import Membership, Municipality, Organisation, Role, User
+from councils.signing import PARTIES, record_signature
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
 S = Pledge.Status
@@ -411,9 +412,6 @@ def pledge_approve(*, user: User, pledge: Pledge, message: str = "") -> Pledge:
     return pledge
 
 
-PARTIES = ("municipality", "police")
-
-
 def may_sign(user: User, pledge: Pledge, party: str) -> bool:
     if party == "municipality":
         return access.can(user, Capability.EDIT, pledge.municipality_id)
@@ -430,14 +428,7 @@ def pledge_sign(
     pledge = _locked(pledge)
     if pledge.status != S.APPROVED:
         raise ValidationError(_("The pledge must be approved by the police before it is signed."))
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
-    if getattr(pledge, f"{party}_signed_on"):
-        raise ValidationError(_("This party has already signed."))
-    setattr(pledge, f"{party}_signatory_name", name)
-    setattr(pledge, f"{party}_signatory_title", title)
-    setattr(pledge, f"{party}_signed_on", signed_on)
-    if pledge.municipality_signed_on and pledge.police_signed_on:
+    if record_signature(pledge, party=party, name=name, title=title, signed_on=signed_on):
         pledge.status = S.PUBLISHED
         pledge.published_at = timezone.now()
     _bump(pledge, user)
