@@ -1,3 +1,8 @@
-from followup.views import entries, indicators, reminders
+from followup.views import dashboard, entries, indicators, reminders
 
-urlpatterns = [*entries.urlpatterns, *indicators.urlpatterns, *reminders.urlpatterns]
+urlpatterns = [
+    *entries.urlpatterns,
+    *indicators.urlpatterns,
+    *reminders.urlpatterns,
+    *dashboard.urlpatterns,
+]

@@ -1,0 +1,348 @@
+"""The county dashboard: one row per municipality of a county, in a fixed number of queries.
+
+``county_rows(county, today)`` reads every column for all municipalities of the county
+with one query per kind of data (filtered by the county, never by a list of ids, so
+the count does not change with the data) and groups the results in Python: the
+agreement phase and days to expiry, the current lägesbild's age, whether a
+coordination function is named, this year's pledge status, its activities by status,
+overdue follow-ups and the latest safety indicator value against its target.
+
+The derivations follow ``agreements.selectors.compliance`` (agreement in force, age of
+the current lägesbild in months of 30 days, coordination function named).
+
+``sort_rows`` and ``filter_rows`` serve the page and the export alike;
+``bar_svg`` draws a distribution as an inline SVG bar chart on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture
+from councils import access
+from councils.models import CoordinationFunction, County, Membership, Municipality, Organisation
+from followup.models import GoalIndicator, IndicatorValue
+from pledges.models import Activity, Pledge
+
+#: phases in the order they are preferred when a municipality has several agreements
+#: (the most relevant first) and sorted on the page
+PHASES = ["in_force", "signed", "awaiting_signature", "draft", "expired"]
+NONE = "none"
+PHASE_CHOICES = [*[(p, PHASE_LABELS[p]) for p in PHASES], (NONE, gettext_lazy("none"))]
+PLEDGE_CHOICES = [*Pledge.Status.choices, (NONE, gettext_lazy("none"))]
+ACTIVITY_STATUSES = [value for value, _label in Activity.Status.choices]
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    goal: str
+    indicator: str
+    unit: str
+    value: Decimal | None
+    year: int | None
+    target: Decimal | None
+    lower_is_better: bool
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.value is None or self.target is None:
+            return None
+        if self.lower_is_better:
+            return self.value <= self.target
+        return self.value >= self.target
+
+
+@dataclass
+class Row:
+    municipality: Municipality
+    phase: str = NONE
+    days_to_expiry: int | None = None
+    picture_months: int | None = None
+    coordination: bool = False
+    pledge_status: str = NONE
+    activities: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    indicator: IndicatorResult | None = None
+
+    @property
+    def phase_label(self) -> str:
+        return str(dict(PHASE_CHOICES).get(self.phase, self.phase))
+
+    @property
+    def pledge_label(self) -> str:
+        return str(dict(PLEDGE_CHOICES).get(self.pledge_status, self.pledge_status))
+
+    @property
+    def activities_total(self) -> int:
+        return sum(self.activities.values())
+
+    @property
+    def activity_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) for every activity status, in the model's order."""
+        return [
+            (status, str(label), self.activities.get(status, 0))
+            for status, label in Activity.Status.choices
+        ]
+
+
+# --- access --------------------------------------------------------------------------
+
+
+def _county_roles() -> list[str]:
+    return [
+        role
+        for (kind, role), caps in access.GRANTS.items()
+        if kind == Organisation.Kind.COUNTY_BOARD and access.Capability.READ in caps
+    ]
+
+
+def counties_for(user) -> list[County]:
+    """The counties whose dashboard ``user`` may open: every county for national readers
+    and superusers, the county of their county board for county officers and readers."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if access.reads_everywhere(user):
+        return list(County.objects.order_by("name"))
+    ids = Membership.objects.filter(
+        user=user,
+        organisation__kind=Organisation.Kind.COUNTY_BOARD,
+        role__in=_county_roles(),
+    ).values("organisation__county")
+    return list(County.objects.filter(pk__in=ids).order_by("name"))
+
+
+def may_open(user, county: County) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if access.reads_everywhere(user):
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organisation__kind=Organisation.Kind.COUNTY_BOARD,
+        organisation__county=county,
+        role__in=_county_roles(),
+    ).exists()
+
+
+# --- the rows ------------------------------------------------------------------------
+
+
+def _agreement_rank(agreement: Agreement, today: dt.date) -> tuple:
+    phase = agreement.phase(today)
+    # in force: the one that runs longest (as compliance()); otherwise the newest
+    return (PHASES.index(phase), -agreement.end_date.toordinal(), -agreement.pk)
+
+
+def county_rows(county: County, today: dt.date) -> list[Row]:
+    """Every column for all municipalities of ``county``: nine queries, whatever the size."""
+    municipalities = list(Municipality.objects.filter(county=county).order_by("name", "code"))
+    rows = {m.pk: Row(municipality=m) for m in municipalities}
+
+    # 1. agreements: the most relevant per municipality (replaced ones do not count)
+    chosen: dict[int, Agreement] = {}
+    for agreement in Agreement.objects.filter(municipality__county=county).exclude(
+        status=Agreement.Status.REPLACED
+    ):
+        current = chosen.get(agreement.municipality_id)
+        if current is None or _agreement_rank(agreement, today) < _agreement_rank(current, today):
+            chosen[agreement.municipality_id] = agreement
+    for municipality_id, agreement in chosen.items():
+        row = rows[municipality_id]
+        row.phase = agreement.phase(today)
+        if row.phase in {"in_force", "signed", "expired"}:
+            row.days_to_expiry = agreement.days_to_expiry(today)
+
+    # 2. the current lägesbild
+    for picture in SituationalPicture.objects.filter(
+        municipality__county=county, is_current=True
+    ).only("municipality_id", "decided_on", "period_end"):
+        rows[picture.municipality_id].picture_months = max(picture.age_in_days(today), 0) // 30
+
+    # 3. the coordination function
+    for municipality_id, name in CoordinationFunction.objects.filter(
+        municipality__county=county
+    ).values_list("municipality_id", "name"):
+        rows[municipality_id].coordination = bool(name)
+
+    # 4. this year's pledge: the newest whose period overlaps the calendar year
+    this_year = Pledge.objects.filter(
+        municipality__county=county,
+        period_start__lte=dt.date(today.year, 12, 31),
+        period_end__gte=dt.date(today.year, 1, 1),
+    )
+    pledge_of: dict[int, int] = {}
+    for pk, municipality_id, status in this_year.order_by(
+        "municipality_id", "-period_start", "-pk"
+    ).values_list("pk", "municipality_id", "status"):
+        if municipality_id not in pledge_of:
+            pledge_of[municipality_id] = pk
+            rows[municipality_id].pledge_status = status
+
+    # 5. its activities by status
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for pledge_id, status, n in (
+        Activity.objects.filter(pledge__in=this_year, deleted_at__isnull=True)
+        .values_list("pledge_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[pledge_id][status] = n
+    for municipality_id, pledge_id in pledge_of.items():
+        rows[municipality_id].activities = counts.get(pledge_id, {})
+
+    # 6. overdue follow-ups: activities of published pledges whose follow-up date has passed
+    for municipality_id, n in (
+        Activity.objects.filter(
+            pledge__municipality__county=county,
+            pledge__status=Pledge.Status.PUBLISHED,
+            deleted_at__isnull=True,
+            next_follow_up__lt=today,
+        )
+        .values_list("pledge__municipality_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[municipality_id].overdue = n
+
+    # 7. the first measured goal of the agreement in force, 8. the values of its indicator
+    goals = (
+        Goal.objects.filter(
+            agreement__municipality__county=county,
+            agreement__status=Agreement.Status.SIGNED,
+            agreement__start_date__lte=today,
+            agreement__end_date__gte=today,
+            measured_by__isnull=False,
+        )
+        .select_related("agreement", "measured_by__indicator")
+        .order_by("agreement_id", "order", "pk")
+    )
+    first_goal: dict[int, Goal] = {}
+    for goal in goals:
+        agreement = chosen.get(goal.agreement.municipality_id)
+        if agreement is not None and agreement.pk == goal.agreement_id:
+            first_goal.setdefault(goal.agreement.municipality_id, goal)
+    latest: dict[tuple, tuple[int, Decimal]] = {}
+    for indicator_id, municipality_id, area, gender, year, value in (
+        IndicatorValue.objects.filter(
+            municipality__county=county,
+            indicator__in=GoalIndicator.objects.filter(
+                goal__agreement__municipality__county=county
+            ).values("indicator_id"),
+        )
+        .order_by("year")
+        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
+    ):
+        latest[(indicator_id, municipality_id, area, gender)] = (year, value)
+    for municipality_id, goal in first_goal.items():
+        link = goal.measured_by
+        year, value = latest.get(
+            (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
+        )
+        rows[municipality_id].indicator = IndicatorResult(
+            goal=goal.text,
+            indicator=link.indicator.name,
+            unit=link.indicator.unit,
+            value=value,
+            year=year,
+            target=goal.target_value,
+            lower_is_better=link.indicator.lower_is_better,
+        )
+    return list(rows.values())
+
+
+# --- sorting and filtering -------------------------------------------------------------
+
+
+def _indicator_key(row: Row):
+    if row.indicator is None or row.indicator.on_track is None:
+        return None
+    return int(row.indicator.on_track)
+
+
+SORT_KEYS: dict[str, Callable[[Row], object]] = {
+    "name": lambda row: row.municipality.name.casefold(),
+    "phase": lambda row: PHASES.index(row.phase) if row.phase in PHASES else None,
+    "days": lambda row: row.days_to_expiry,
+    "picture": lambda row: row.picture_months,
+    "coordination": lambda row: int(row.coordination),
+    "pledge": lambda row: row.pledge_label.casefold() if row.pledge_status != NONE else None,
+    "activities": lambda row: row.activities_total,
+    "overdue": lambda row: row.overdue,
+    "indicator": _indicator_key,
+}
+
+
+def sort_rows(rows: Sequence[Row], column: str, descending: bool = False) -> list[Row]:
+    """Rows sorted by ``column`` (ties by name); rows without a value always come last."""
+    key = SORT_KEYS.get(column, SORT_KEYS["name"])
+    by_name = sorted(rows, key=SORT_KEYS["name"])
+    present = [row for row in by_name if key(row) is not None]
+    missing = [row for row in by_name if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def filter_rows(
+    rows: Sequence[Row], *, phase: str = "", pledge: str = "", overdue_only: bool = False
+) -> list[Row]:
+    return [
+        row
+        for row in rows
+        if (not phase or row.phase == phase)
+        and (not pledge or row.pledge_status == pledge)
+        and (not overdue_only or row.overdue > 0)
+    ]
+
+
+def distribution(rows: Sequence[Row], attribute: str, choices) -> list[tuple[str, str, int]]:
+    """(value, label, count) for every choice, in the choices' order."""
+    counter = Counter(getattr(row, attribute) for row in rows)
+    return [(value, str(label), counter.get(value, 0)) for value, label in choices]
+
+
+# --- the chart -------------------------------------------------------------------------
+
+_ids = itertools.count(1)
+BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 8, 190, 220
+
+
+def bar_svg(bars: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
+    """A horizontal bar chart: ``<svg role="img">`` labelled by its title, with a
+    description that lists every number in words. All text is escaped."""
+    uid = next(_ids)
+    biggest = max((n for _v, _l, n in bars), default=0) or 1
+    width = LABEL_WIDTH + BAR_WIDTH + 48
+    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
+    desc = "; ".join(
+        _("%(label)s: %(count)s") % {"label": label, "count": n} for _v, label, n in bars
+    )
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="bar-title-{uid} bar-desc-{uid}">',
+        f'<title id="bar-title-{uid}">{escape(title)}</title>',
+        f'<desc id="bar-desc-{uid}">{escape(desc)}</desc>',
+    ]
+    for i, (value, label, n) in enumerate(bars):
+        y = GAP + i * (BAR_HEIGHT + GAP)
+        length = round(BAR_WIDTH * n / biggest)
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
+            f'font-size="13" fill="#0b0c0c">{escape(label)}</text>'
+            f'<rect class="bar bar--{escape(value)}" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
+            f'height="{BAR_HEIGHT}" fill="#1d4f91"></rect>'
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR_HEIGHT - 6}" font-size="13" '
+            f'fill="#0b0c0c">{n}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -1,0 +1,270 @@
+"""The county dashboard: one row per municipality, sortable and filterable with plain GET
+links and forms (no JavaScript needed), bar charts drawn on the server, and the same
+table as CSV or XLSX.
+
+County officers and readers of the county's county board, national readers and
+superusers open it; everyone else gets 404 (``_county``), whatever the method.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from councils.exports import neutralise
+from councils.http import only
+from councils.models import County
+from followup import dashboard
+from followup.dashboard import ACTIVITY_STATUSES, PHASE_CHOICES, PLEDGE_CHOICES, Row
+from pledges.models import Activity
+
+PAGE = "followup/dashboard.html"
+
+COLUMNS = [
+    ("name", gettext_lazy("Municipality")),
+    ("phase", gettext_lazy("Agreement")),
+    ("days", gettext_lazy("Days to expiry")),
+    ("picture", gettext_lazy("Lägesbild age (months)")),
+    ("coordination", gettext_lazy("Coordination function")),
+    ("pledge", gettext_lazy("Pledge this year")),
+    ("activities", gettext_lazy("Activities by status")),
+    ("overdue", gettext_lazy("Overdue follow-ups")),
+    ("indicator", gettext_lazy("Safety indicator against target")),
+]
+
+
+def _county(user, code: str) -> County:
+    county = County.objects.filter(code=code).first()
+    if county is None or not dashboard.may_open(user, county):
+        raise Http404
+    return county
+
+
+@dataclass(frozen=True)
+class Query:
+    sort: str
+    descending: bool
+    phase: str
+    pledge: str
+    overdue_only: bool
+
+    @classmethod
+    def parse(cls, params) -> Query:
+        sort = params.get("sort", "name")
+        phase = params.get("phase", "")
+        pledge = params.get("pledge", "")
+        return cls(
+            sort=sort if sort in dashboard.SORT_KEYS else "name",
+            descending=params.get("dir") == "desc",
+            phase=phase if phase in dict(PHASE_CHOICES) else "",
+            pledge=pledge if pledge in dict(PLEDGE_CHOICES) else "",
+            overdue_only=params.get("overdue") == "1",
+        )
+
+    def filters(self) -> dict[str, str]:
+        values = {"phase": self.phase, "pledge": self.pledge}
+        if self.overdue_only:
+            values["overdue"] = "1"
+        return {k: v for k, v in values.items() if v}
+
+    def params(self, **changes) -> str:
+        values = {**self.filters(), "sort": self.sort, "dir": "desc" if self.descending else "asc"}
+        values.update(changes)
+        return urlencode(values)
+
+
+def _table(county: County, query: Query, today: dt.date) -> tuple[list[Row], list[Row]]:
+    """All rows of the county and the filtered, sorted ones."""
+    rows = dashboard.county_rows(county, today)
+    shown = dashboard.filter_rows(
+        rows, phase=query.phase, pledge=query.pledge, overdue_only=query.overdue_only
+    )
+    return rows, dashboard.sort_rows(shown, query.sort, query.descending)
+
+
+@login_required
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request, "followup/dashboard_index.html", {"counties": dashboard.counties_for(request.user)}
+    )
+
+
+@login_required
+def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    county = _county(request.user, code)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    query = Query.parse(request.GET)
+    rows, shown = _table(county, query, timezone.localdate())
+    headers = []
+    for key, label in COLUMNS:
+        sorted_here = query.sort == key
+        next_dir = "asc" if sorted_here and query.descending else "desc" if sorted_here else "asc"
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "sorted": sorted_here,
+                "aria_sort": ("descending" if query.descending else "ascending")
+                if sorted_here
+                else "",
+                "href": "?" + query.params(sort=key, dir=next_dir),
+            }
+        )
+    phase_chart = dashboard.bar_svg(
+        dashboard.distribution(rows, "phase", PHASE_CHOICES),
+        title=_("Agreements in %(county)s by phase") % {"county": county.name},
+    )
+    pledge_chart = dashboard.bar_svg(
+        dashboard.distribution(rows, "pledge_status", PLEDGE_CHOICES),
+        title=_("This year's pledges in %(county)s by status") % {"county": county.name},
+    )
+    export = query.params()
+    return render(
+        request,
+        PAGE,
+        {
+            "county": county,
+            "rows": shown,
+            "total": len(rows),
+            "headers": headers,
+            "query": query,
+            "phase_choices": PHASE_CHOICES,
+            "pledge_choices": PLEDGE_CHOICES,
+            "phase_chart": phase_chart,
+            "pledge_chart": pledge_chart,
+            "export_query": export,
+        },
+    )
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Municipality"),
+        _("Code"),
+        _("Agreement"),
+        _("Days to expiry"),
+        _("Lägesbild age (months)"),
+        _("Coordination function named"),
+        _("Pledge this year"),
+        *[str(label) for _value, label in Activity.Status.choices],
+        _("Overdue follow-ups"),
+        _("Indicator"),
+        _("Latest value"),
+        _("Year"),
+        _("Target"),
+        _("On track"),
+    ]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else _("yes") if value else _("no")
+
+
+def export_row(row: Row) -> list:
+    indicator = row.indicator
+    return [
+        row.municipality.name,
+        row.municipality.code,
+        row.phase_label,
+        row.days_to_expiry,
+        row.picture_months,
+        _yes_no(row.coordination),
+        row.pledge_label,
+        *[row.activities.get(status, 0) for status in ACTIVITY_STATUSES],
+        row.overdue,
+        indicator.indicator if indicator else None,
+        indicator.value if indicator else None,
+        indicator.year if indicator else None,
+        indicator.target if indicator else None,
+        _yes_no(indicator.on_track) if indicator else None,
+    ]
+
+
+def _csv(rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in export_headers()])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in export_row(row)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(rows: list[Row]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Dashboard")[:31]
+    sheet.append([neutralise(h) for h in export_headers()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(
+            [
+                neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
+                for v in export_row(row)
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["A"].width = 30
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", _csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx),
+}
+
+
+@login_required
+def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    county = _county(request.user, code)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    if fmt not in FORMATS:
+        raise Http404
+    today = timezone.localdate()
+    _rows, shown = _table(county, Query.parse(request.GET), today)
+    content_type, write = FORMATS[fmt]
+    name = f"dashboard-{county.code}-{today.isoformat()}.{fmt}"
+    return HttpResponse(
+        write(shown),
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+urlpatterns = [
+    path("dashboard/", dashboard_index, name="dashboard-index"),
+    path("counties/<str:code>/dashboard/", county_dashboard, name="county-dashboard"),
+    path(
+        "counties/<str:code>/dashboard.<str:fmt>",
+        county_dashboard_export,
+        name="county-dashboard-export",
+    ),
+]

@@ -1,0 +1,357 @@
+"""The county dashboard (issue 6): who may open it, every column on a small county,
+sorting, filters, the CSV and XLSX exports, and a query count that does not grow with
+the number of municipalities."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agreements.models import PHASE_LABELS, Agreement
+from followup import dashboard
+from followup.views.dashboard import export_headers
+from pledges.models import Activity, Pledge
+from tests import factories as f
+from tests.queries import assert_constant_queries
+
+TODAY = timezone.localdate()
+#: positions in the export: name, code, phase, days, picture, coordination, pledge,
+#: five activity statuses, overdue, indicator, value, year, target, on track
+COLUMN = {"phase": 2, "days": 3, "picture": 4, "coordination": 5, "pledge": 6}
+COLUMN.update({"overdue": 12, "indicator": 13, "value": 14, "on_track": 17})
+
+
+def _url(county, **params) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse("county-dashboard", args=[county.code])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _fill(municipality, *, overdue: int = 1, indicator=None):
+    """An agreement in force with a measured goal, a current lägesbild, a coordination
+    function and a published pledge with ``overdue`` overdue activities."""
+    agreement = f.AgreementFactory(
+        municipality=municipality,
+        status=Agreement.Status.SIGNED,
+        signed_snapshot={"goals": []},
+        start_date=TODAY - dt.timedelta(days=100),
+        end_date=TODAY + dt.timedelta(days=200),
+    )
+    goal = f.GoalFactory(agreement=agreement, target_value=Decimal("2.00"))
+    link = f.GoalIndicatorFactory(goal=goal, **({"indicator": indicator} if indicator else {}))
+    f.IndicatorValueFactory(
+        indicator=link.indicator, municipality=municipality, year=2024, value=Decimal("2.5")
+    )
+    f.IndicatorValueFactory(
+        indicator=link.indicator, municipality=municipality, year=2025, value=Decimal("1.8")
+    )
+    f.SituationalPictureFactory(
+        municipality=municipality, is_current=True, decided_on=TODAY - dt.timedelta(days=95)
+    )
+    f.CoordinationFunctionFactory(municipality=municipality)
+    pledge = f.PledgeFactory(
+        municipality=municipality,
+        status=Pledge.Status.PUBLISHED,
+        published_at=timezone.now(),
+        period_start=dt.date(TODAY.year, 1, 1),
+        period_end=dt.date(TODAY.year, 12, 31),
+    )
+    for _ in range(overdue):
+        f.ActivityFactory(
+            pledge=pledge,
+            status=Activity.Status.ONGOING,
+            next_follow_up=TODAY - dt.timedelta(days=3),
+        )
+    f.ActivityFactory(
+        pledge=pledge, status=Activity.Status.DONE, next_follow_up=TODAY + dt.timedelta(days=30)
+    )
+    return agreement
+
+
+@pytest.fixture
+def county(home, neighbour, home_county):
+    """Hemby: everything, two overdue. Grannby: an expired agreement, a draft pledge."""
+    _fill(home, overdue=2)
+    f.AgreementFactory(
+        municipality=neighbour,
+        status=Agreement.Status.SIGNED,
+        signed_snapshot={"goals": []},
+        start_date=TODAY - dt.timedelta(days=800),
+        end_date=TODAY - dt.timedelta(days=10),
+    )
+    draft = f.PledgeFactory(
+        municipality=neighbour,
+        status=Pledge.Status.DRAFT,
+        period_start=dt.date(TODAY.year, 1, 1),
+        period_end=dt.date(TODAY.year, 12, 31),
+    )
+    # a draft's activities count by status, but are never overdue
+    f.ActivityFactory(pledge=draft, next_follow_up=TODAY - dt.timedelta(days=3))
+    return home_county
+
+
+# --- access ----------------------------------------------------------------------------
+
+
+def test_county_officer_of_the_county_opens_it(client_of, county_officer, county):
+    assert client_of(county_officer).get(_url(county)).status_code == 200
+
+
+def test_county_officer_of_another_county_gets_404(client_of, county, other_county):
+    board = f.OrganisationFactory(
+        name="Länsstyrelsen i Bortlän",
+        kind="county_board",
+        municipality=None,
+        county=other_county,
+    )
+    officer = f.UserFactory(username="other_officer")
+    f.MembershipFactory(user=officer, organisation=board, role="county_officer")
+    client = client_of(officer)
+    assert client.get(_url(county)).status_code == 404
+    assert client.get(_url(other_county)).status_code == 200
+    export = reverse("county-dashboard-export", args=[county.code, "xlsx"])
+    assert client.get(export).status_code == 404
+
+
+def test_national_reader_and_superuser_open_any_county(
+    client_of, national_reader, superuser, county
+):
+    assert client_of(national_reader).get(_url(county)).status_code == 200
+    assert client_of(superuser).get(_url(county)).status_code == 200
+
+
+def test_a_coordinator_gets_404(client_of, owner, county):
+    client = client_of(owner)
+    assert client.get(_url(county)).status_code == 404
+    assert (
+        client.get(reverse("county-dashboard-export", args=[county.code, "csv"])).status_code == 404
+    )
+
+
+def test_anonymous_users_are_sent_to_login(client, county):
+    response = client.get(_url(county))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_unknown_county_and_format_answer_404(client_of, superuser, county):
+    client = client_of(superuser)
+    assert client.get(reverse("county-dashboard", args=["99"])).status_code == 404
+    assert (
+        client.get(reverse("county-dashboard-export", args=[county.code, "pdf"])).status_code == 404
+    )
+
+
+def test_the_index_lists_the_counties_the_user_may_open(
+    client_of, county_officer, owner, county, other_county
+):
+    body = client_of(county_officer).get(reverse("dashboard-index")).content.decode()
+    assert reverse("county-dashboard", args=[county.code]) in body
+    assert reverse("county-dashboard", args=[other_county.code]) not in body
+    body = client_of(owner).get(reverse("dashboard-index")).content.decode()
+    assert reverse("county-dashboard", args=[county.code]) not in body
+
+
+# --- the columns -------------------------------------------------------------------------
+
+
+def test_every_column_on_a_small_county(county, home, neighbour):
+    rows = {row.municipality.code: row for row in dashboard.county_rows(county, TODAY)}
+    hemby, grannby = rows[home.code], rows[neighbour.code]
+
+    assert hemby.phase == "in_force"
+    assert hemby.days_to_expiry == 200
+    assert hemby.picture_months == 3
+    assert hemby.coordination is True
+    assert hemby.pledge_status == Pledge.Status.PUBLISHED
+    assert hemby.activities == {"ongoing": 2, "done": 1}
+    assert hemby.overdue == 2
+    assert hemby.indicator.value == Decimal("1.8")
+    assert hemby.indicator.year == 2025
+    assert hemby.indicator.target == Decimal("2.00")
+    assert hemby.indicator.on_track is True  # lower is better
+
+    assert grannby.phase == "expired"
+    assert grannby.days_to_expiry == -10
+    assert grannby.picture_months is None
+    assert grannby.coordination is False
+    assert grannby.pledge_status == Pledge.Status.DRAFT
+    assert grannby.activities == {"planned": 1}
+    assert grannby.overdue == 0
+    assert grannby.indicator is None
+
+
+def test_a_municipality_without_anything_shows_none(home_county):
+    empty = f.MunicipalityFactory(code="9109", name="Tomby", county=home_county)
+    (row,) = dashboard.county_rows(home_county, TODAY)
+    assert row.municipality == empty
+    assert (row.phase, row.pledge_status, row.picture_months, row.overdue) == (
+        "none",
+        "none",
+        None,
+        0,
+    )
+
+
+def test_an_agreement_in_force_wins_over_a_newer_draft(home, home_county):
+    _fill(home)
+    f.AgreementFactory(municipality=home, status=Agreement.Status.DRAFT)
+    (row,) = dashboard.county_rows(home_county, TODAY)
+    assert row.phase == "in_force"
+
+
+def test_higher_is_better_indicator_is_off_track_below_target(home, home_county):
+    _fill(home, indicator=f.IndicatorFactory(lower_is_better=False))
+    (row,) = dashboard.county_rows(home_county, TODAY)
+    assert row.indicator.on_track is False
+
+
+def test_the_page_shows_the_rows_charts_and_drill_down(client_of, county_officer, county, home):
+    body = client_of(county_officer).get(_url(county)).content.decode()
+    assert reverse("municipality-detail", args=[home.code]) in body
+    assert 'role="img"' in body
+    assert "<title" in body and "<desc" in body
+    assert 'aria-sort="ascending"' in body
+
+
+# --- sorting and filters -------------------------------------------------------------------
+
+
+def _order(client, county, **params) -> list[str]:
+    rows = client.get(_url(county, **params)).context["rows"]
+    return [row.municipality.name for row in rows]
+
+
+def test_sorting_by_any_column(client_of, county_officer, county):
+    client = client_of(county_officer)
+    assert _order(client, county) == ["Grannby", "Hemby"]
+    assert _order(client, county, sort="name", dir="desc") == ["Hemby", "Grannby"]
+    assert _order(client, county, sort="overdue", dir="desc") == ["Hemby", "Grannby"]
+    assert _order(client, county, sort="days") == ["Grannby", "Hemby"]
+    assert _order(client, county, sort="days", dir="desc") == ["Hemby", "Grannby"]
+    for column in dashboard.SORT_KEYS:
+        for direction in ("asc", "desc"):
+            assert len(_order(client, county, sort=column, dir=direction)) == 2
+    body = client.get(_url(county, sort="overdue", dir="desc")).content.decode()
+    assert 'data-column="overdue" aria-sort="descending"' in body
+    # the next click on the sorted column turns the direction
+    assert "sort=overdue&amp;dir=asc" in body
+
+
+def test_filters(client_of, county_officer, county):
+    client = client_of(county_officer)
+    assert _order(client, county, phase="expired") == ["Grannby"]
+    assert _order(client, county, phase="in_force") == ["Hemby"]
+    assert _order(client, county, phase="none") == []
+    assert _order(client, county, pledge="draft") == ["Grannby"]
+    assert _order(client, county, overdue="1") == ["Hemby"]
+    assert _order(client, county, phase="nonsense") == ["Grannby", "Hemby"]
+
+
+# --- exports -----------------------------------------------------------------------------
+
+
+def _export(client, county, fmt, **params):
+    from urllib.parse import urlencode
+
+    url = reverse("county-dashboard-export", args=[county.code, fmt])
+    response = client.get(f"{url}?{urlencode(params)}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    return response
+
+
+def test_csv_export_is_the_filtered_sorted_table(client_of, county_officer, county):
+    response = _export(client_of(county_officer), county, "csv", sort="name", dir="desc")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    with translation.override(settings.LANGUAGE_CODE):
+        assert rows[0] == export_headers()
+        yes = str(translation.gettext("yes"))
+    assert [r[0] for r in rows[1:]] == ["Hemby", "Grannby"]
+    hemby = rows[1]
+    assert hemby[1] == "9101"
+    assert hemby[COLUMN["days"]] == "200"
+    assert hemby[COLUMN["picture"]] == "3"
+    assert hemby[COLUMN["coordination"]] == yes
+    assert hemby[COLUMN["overdue"]] == "2"
+    assert hemby[COLUMN["value"]] == "1.8000"
+    assert hemby[COLUMN["on_track"]] == yes
+
+    response = _export(client_of(county_officer), county, "csv", overdue="1")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["Hemby"]
+
+
+def test_xlsx_export_reads_back(client_of, county_officer, county):
+    from openpyxl import load_workbook
+
+    response = _export(client_of(county_officer), county, "xlsx", phase="expired")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert list(values[0]) == export_headers()
+        expired = str(PHASE_LABELS["expired"])
+    assert [v[0] for v in values[1:]] == ["Grannby"]
+    grannby = values[1]
+    assert grannby[COLUMN["days"]] == -10
+    assert grannby[COLUMN["phase"]] == expired
+    assert grannby[COLUMN["overdue"]] == 0
+
+
+def test_exports_neutralise_formulas(client_of, county_officer, home_county):
+    f.MunicipalityFactory(code="9108", name="=HYPERLINK(1)", county=home_county)
+    client = client_of(county_officer)
+    rows = list(
+        csv.reader(io.StringIO(_export(client, home_county, "csv").content.decode("utf-8-sig")))
+    )
+    assert rows[1][0] == "'=HYPERLINK(1)"
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(_export(client, home_county, "xlsx").content)).active
+    cell = sheet["A2"]
+    assert cell.value == "'=HYPERLINK(1)"
+    assert cell.data_type == "s"
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def test_queries_do_not_grow_with_the_number_of_municipalities(
+    client_of, county_officer, home, neighbour, home_county
+):
+    indicator = f.IndicatorFactory()
+    _fill(home, indicator=indicator)
+    _fill(neighbour, indicator=indicator)
+    url = _url(home_county)
+    client = client_of(county_officer)
+
+    def grow():
+        for n in range(10):
+            municipality = f.MunicipalityFactory(
+                code=f"91{n + 10}", name=f"Växby {n}", county=home_county
+            )
+            _fill(municipality, indicator=indicator, overdue=n % 3)
+
+    assert_constant_queries(client, url, grow)
+    response = client.get(url)
+    assert len(response.context["rows"]) == 12
+
+
+def test_selector_queries_do_not_grow(django_assert_num_queries, home, neighbour, home_county):
+    _fill(home)
+    _fill(neighbour)
+    with django_assert_num_queries(9):
+        dashboard.county_rows(home_county, TODAY)
+    for n in range(10):
+        _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county))
+    with django_assert_num_queries(9):
+        assert len(dashboard.county_rows(home_county, TODAY)) == 12
