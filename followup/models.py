@@ -319,3 +319,65 @@ class DigestEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+# --- PDF reports -----------------------------------------------------------------
+
+
+class Report(models.Model):
+    """One rendering of a PDF report, rendered by a Celery task (``render_report``).
+
+    At most one queued or running report exists per (kind, object): a second request
+    while one renders reuses it.
+    """
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("agreement")
+        PLEDGE_PUBLIC = "pledge_public", _("pledge, public version")
+        PLEDGE_INTERNAL = "pledge_internal", _("pledge, internal version")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    object_id = models.PositiveIntegerField(_("object id"))
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_one_active_per_object",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE

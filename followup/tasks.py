@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import tempfile
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from followup import reminders as job
-from followup.models import DigestEmail, Reminder
+from followup.models import DigestEmail, Reminder, Report
 
 log = logging.getLogger(__name__)
 
@@ -111,4 +113,59 @@ def send_digest(self, digest_id: int) -> bool:
                 send_attempts=F("send_attempts") + 1, send_error=text, failed=final
             )
         raise
+    return True
+
+
+# --- PDF reports -------------------------------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, max_retries=2)
+def render_report(self, report_id: int) -> bool:
+    """Render one report, at most once at a time.
+
+    The report is claimed with a conditional UPDATE (queued → running); a second
+    worker or a redelivered task finds nothing to claim. The PDF is rendered to a
+    temporary name first, then saved and the report marked done in one transaction;
+    any failure marks it failed with the error (the page offers a retry).
+    """
+    from followup import reports
+
+    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        status=Report.Status.RUNNING, started_at=timezone.now(), progress=10, error=""
+    )
+    if not claimed:
+        return False
+    report = Report.objects.get(pk=report_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            pdf = reports.render(report)
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=90)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as temporary:
+            temporary.write(pdf)
+            temporary.flush()
+            temporary.seek(0)
+            with transaction.atomic():
+                report = Report.objects.select_for_update().get(pk=report_id)
+                if report.status != Report.Status.RUNNING:
+                    return False
+                report.file.save(reports.filename(report), File(temporary), save=False)
+                report.status = Report.Status.DONE
+                report.progress = 100
+                report.finished_at = timezone.now()
+                report.save(update_fields=["file", "status", "progress", "finished_at"])
+    except Exception as error:
+        log.warning("report %s: rendering failed: %s", report_id, error)
+        with translation.override(settings.LANGUAGE_CODE):
+            if isinstance(error, LookupError):
+                text = str(error)
+            else:
+                text = _("The PDF could not be rendered (%(error)s).") % {
+                    "error": error.__class__.__name__
+                }
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            status=Report.Status.FAILED,
+            error=text[:1000],
+            finished_at=timezone.now(),
+        )
+        return False
     return True

@@ -100,6 +100,7 @@ from tests import (  # noqa: E402, F401
     isolation_followup_entries,
     isolation_followup_indicators,
     isolation_followup_reminders,
+    isolation_followup_reports,
     isolation_pictures,
     isolation_pledges_editor,
     isolation_pledges_public,

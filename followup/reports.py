@@ -1,0 +1,169 @@
+"""PDF reports: HTML from templates, printed by WeasyPrint with a fetcher that
+reaches nothing but our own static fonts and stylesheets.
+
+WeasyPrint must never touch the network or the file system outside our static
+files, whatever user text contains: every template escapes user text (Django
+autoescape), and ``StaticOnlyFetcher`` refuses every URL that is not one of our
+static fonts or stylesheets (http, https, file, data, ftp, 127.0.0.1 ...).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from agreements.models import Agreement
+from followup.models import Report
+from pledges import selectors
+from pledges.models import Comment, Pledge
+
+#: the base URL of every report: relative URLs ("/static/fonts/...") resolve here
+BASE_URL = "https://static.samverkan.invalid/"
+_ORIGIN = urlsplit(BASE_URL).netloc
+#: what the fetcher serves: static files under these directories, of these types
+ALLOWED_DIRS = ("fonts/", "css/")
+CONTENT_TYPES = {
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".css": "text/css",
+}
+
+
+def _static_path(url: str) -> str:
+    """The static file path ("fonts/DejaVuSans.ttf") a URL names, or ValueError."""
+    parts = urlsplit(url)
+    if (parts.scheme or parts.netloc) and (parts.scheme != "https" or parts.netloc != _ORIGIN):
+        raise ValueError(f"Refused URL: {url!r}")
+    if parts.query:
+        raise ValueError(f"Refused URL: {url!r}")
+    path = unquote(parts.path)
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if not path.startswith(prefix):
+        raise ValueError(f"Refused URL (not a static file): {url!r}")
+    relative = path.removeprefix(prefix)
+    if (
+        "\\" in relative
+        or "\x00" in relative
+        or posixpath.normpath(relative) != relative
+        or relative.startswith(("/", "."))
+        or ".." in relative.split("/")
+        or not relative.startswith(ALLOWED_DIRS)
+        or posixpath.splitext(relative)[1].lower() not in CONTENT_TYPES
+    ):
+        raise ValueError(f"Refused URL (not an allowed static file): {url!r}")
+    return relative
+
+
+def _static_file(relative: str) -> Path:
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    root = Path(settings.STATIC_ROOT).resolve()
+    candidate = (root / relative).resolve()
+    if candidate.is_relative_to(root) and candidate.is_file():
+        return candidate
+    raise ValueError(f"No such static file: {relative!r}")
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves our static fonts and stylesheets by their /static/ URL; refuses the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
+        #: every URL WeasyPrint asked for, in order (tests read it)
+        self.requested: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        relative = _static_path(url)
+        path = _static_file(relative)
+        content_type = CONTENT_TYPES[posixpath.splitext(relative)[1].lower()]
+        return URLFetcherResponse(
+            BASE_URL + settings.STATIC_URL.strip("/") + "/" + relative,
+            body=path.read_bytes(),
+            headers={"Content-Type": content_type},
+        )
+
+    # urllib's OpenerDirector.open is the other way in; it must not bypass ``fetch``
+    def open(self, url, data=None, timeout=None):
+        return self.fetch(url if isinstance(url, str) else url.full_url)
+
+
+def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    fetcher = fetcher or StaticOnlyFetcher()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+# --- the reports -------------------------------------------------------------------
+
+
+def agreement_html(agreement_id: int) -> str:
+    """From the signed snapshot only: never from the agreement's live data."""
+    agreement = (
+        Agreement.objects.filter(
+            pk=agreement_id,
+            status__in=(Agreement.Status.SIGNED, Agreement.Status.REPLACED),
+            signed_snapshot__isnull=False,
+        )
+        .values("signed_snapshot")
+        .first()
+    )
+    if agreement is None:
+        raise LookupError(_("The agreement no longer exists or is not signed."))
+    snapshot = agreement["signed_snapshot"]
+    return _render(
+        "followup/pdf/agreement.html",
+        {"snapshot": snapshot, "title": snapshot.get("title", "")},
+    )
+
+
+def pledge_html(pledge_id: int, *, internal: bool) -> str:
+    try:
+        pledge = selectors.public_pledge(pledge_id)
+    except Http404 as missing:
+        raise LookupError(_("The pledge no longer exists or is not published.")) from missing
+    context = {"pledge": pledge, "title": pledge.title, "internal": internal}
+    if internal:
+        context["comments"] = list(
+            Comment.objects.filter(pledge_id=pledge_id)
+            .select_related("activity")
+            .order_by("created_at", "pk")
+        )
+        context["history"] = list(
+            Pledge.history.filter(id=pledge_id)
+            .order_by("-history_date")
+            .values("history_date", "history_type", "status")[:15]
+        )
+    return _render("followup/pdf/pledge.html", context)
+
+
+def _render(template: str, context: dict) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, {**context, "printed": timezone.localtime()})
+
+
+def render(report: Report, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """The PDF of one report."""
+    if report.kind == Report.Kind.AGREEMENT:
+        html = agreement_html(report.object_id)
+    elif report.kind in (Report.Kind.PLEDGE_PUBLIC, Report.Kind.PLEDGE_INTERNAL):
+        html = pledge_html(report.object_id, internal=report.kind == Report.Kind.PLEDGE_INTERNAL)
+    else:  # pragma: no cover
+        raise LookupError(f"Unknown report kind {report.kind!r}")
+    return html_to_pdf(html, fetcher)
+
+
+def filename(report: Report) -> str:
+    return f"{report.kind.replace('_', '-')}-{report.object_id}-{report.pk}.pdf"

@@ -1,0 +1,161 @@
+"""PDF reports: request one (agreement, pledge public/internal), watch it render,
+download it.
+
+Every view checks access against the report's object, not against who asked for it:
+whoever may read the object may see its reports, everyone else gets 404. Files are
+served only here, as attachments.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from agreements.models import Agreement
+from councils import access
+from councils.access import Capability
+from councils.http import only
+from followup import reports, tasks
+from followup.models import Report
+from pledges.models import Pledge
+from pledges.selectors import PUBLIC_STATUSES
+from pledges.services import _queue
+
+SIGNED = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
+PLEDGE_KINDS = {
+    "public": Report.Kind.PLEDGE_PUBLIC,
+    "internal": Report.Kind.PLEDGE_INTERNAL,
+}
+
+
+# --- access: the object behind a report, or 404 --------------------------------------
+
+
+def _municipality_of(kind: str, object_id: int, user) -> int:
+    """The municipality id of the report's object when ``user`` may read that report."""
+    if kind == Report.Kind.AGREEMENT:
+        row = (
+            Agreement.objects.filter(pk=object_id, status__in=SIGNED)
+            .values("municipality_id")
+            .first()
+        )
+        capability = Capability.READ
+    else:
+        row = (
+            Pledge.objects.filter(pk=object_id, status__in=PUBLIC_STATUSES)
+            .values("municipality_id")
+            .first()
+        )
+        capability = Capability.INTERNAL if kind == Report.Kind.PLEDGE_INTERNAL else Capability.READ
+    if row is None or not access.can(user, capability, row["municipality_id"]):
+        raise Http404
+    return row["municipality_id"]
+
+
+def _report(user, pk: int) -> Report:
+    report = Report.objects.filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    _municipality_of(report.kind, report.object_id, user)
+    return report
+
+
+def request_report(user, kind: str, object_id: int, parameters: dict | None = None) -> Report:
+    """The queued or running report of (kind, object), or a new one queued on commit."""
+    with transaction.atomic():
+        active = Report.objects.filter(
+            kind=kind, object_id=object_id, status__in=Report.ACTIVE
+        ).first()
+        if active is not None:
+            return active
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    kind=kind,
+                    object_id=object_id,
+                    parameters=parameters or {},
+                    requested_by=user,
+                )
+        except IntegrityError:  # another request created it in the meantime
+            return Report.objects.get(kind=kind, object_id=object_id, status__in=Report.ACTIVE)
+        transaction.on_commit(lambda pk=report.pk: _queue(tasks.render_report, pk))
+    return report
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+@login_required
+def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _municipality_of(Report.Kind.AGREEMENT, pk, request.user)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    report = request_report(request.user, Report.Kind.AGREEMENT, pk)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def pledge_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in PLEDGE_KINDS:
+        raise Http404
+    _municipality_of(PLEDGE_KINDS[kind], pk, request.user)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    report = request_report(request.user, PLEDGE_KINDS[kind], pk, {"version": kind})
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's state; an htmx request gets only the status part (polled)."""
+    report = _report(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    template = "followup/report_status.html" if request.htmx else "followup/report.html"
+    return render(request, template, {"report": report})
+
+
+@login_required
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A failed report is rendered again, as a new report (the failed one stays)."""
+    report = _report(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    if report.status != Report.Status.FAILED:
+        return redirect("report-detail", pk=report.pk)
+    again = request_report(request.user, report.kind, report.object_id, report.parameters)
+    return redirect("report-detail", pk=again.pk)
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=reports.filename(report),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("agreements/<int:pk>/report/", agreement_report, name="agreement-report"),
+    path("pledges/<int:pk>/report/<slug:kind>/", pledge_report, name="pledge-report"),
+    path("reports/<int:pk>/", report_detail, name="report-detail"),
+    path("reports/<int:pk>/retry/", report_retry, name="report-retry"),
+    path("reports/<int:pk>/download/", report_download, name="report-download"),
+]
