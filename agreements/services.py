@@ -33,12 +33,6 @@ from councils.history import acting_organisation
 from councils.models import Municipality, User
 from councils.signing import PARTIES, record_signature
 
-
-def _require(user: User, capability: Capability, municipality_id: int) -> None:
-    if not access.can(user, capability, municipality_id):
-        raise PermissionDenied
-
-
 # --- Situational picture -----------------------------------------------------------
 
 
@@ -67,7 +61,7 @@ def situational_picture_save(
     *, user: User, picture: SituationalPicture, expected_version: int | None = None
 ) -> SituationalPicture:
     """Create or update a lägesbild (the form has set its fields)."""
-    _require(user, Capability.EDIT, picture.municipality_id)
+    access.require(user, Capability.EDIT, picture.municipality_id)
     check_single_current(picture)
     save_versioned(picture, expected_version=expected_version, user=user)
     return picture
@@ -75,7 +69,7 @@ def situational_picture_save(
 
 @transaction.atomic
 def situational_picture_make_current(*, user: User, picture: SituationalPicture) -> None:
-    _require(user, Capability.EDIT, picture.municipality_id)
+    access.require(user, Capability.EDIT, picture.municipality_id)
     for other in (
         SituationalPicture.objects.select_for_update()
         .filter(municipality_id=picture.municipality_id, is_current=True)
@@ -94,7 +88,7 @@ def situational_picture_make_current(*, user: User, picture: SituationalPicture)
 
 @transaction.atomic
 def source_save(*, user: User, source: Source) -> Source:
-    _require(user, Capability.EDIT, source.picture.municipality_id)
+    access.require(user, Capability.EDIT, source.picture.municipality_id)
     source._history_user = user
     source.save()
     return source
@@ -102,7 +96,7 @@ def source_save(*, user: User, source: Source) -> Source:
 
 @transaction.atomic
 def source_delete(*, user: User, source: Source) -> None:
-    _require(user, Capability.EDIT, source.picture.municipality_id)
+    access.require(user, Capability.EDIT, source.picture.municipality_id)
     source._history_user = user
     source.delete()
 
@@ -122,7 +116,7 @@ def _check_problem_area(problem: PriorityProblem) -> None:
 def problem_save(
     *, user: User, problem: PriorityProblem, expected_version: int | None = None
 ) -> PriorityProblem:
-    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    access.require(user, Capability.EDIT, problem.picture.municipality_id)
     _check_problem_area(problem)
     if problem.pk is None:
         highest = problem.picture.problems.aggregate(top=Max("rank"))["top"] or 0
@@ -150,7 +144,7 @@ def _ranked(picture: SituationalPicture, user: User) -> list[PriorityProblem]:
 
 @transaction.atomic
 def problem_delete(*, user: User, problem: PriorityProblem) -> None:
-    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    access.require(user, Capability.EDIT, problem.picture.municipality_id)
     if problem.agreements.exclude(status=Agreement.Status.DRAFT).exists():
         raise ValidationError(
             _("The problem is part of a signed agreement or one awaiting signature: it stays.")
@@ -164,7 +158,7 @@ def problem_delete(*, user: User, problem: PriorityProblem) -> None:
 @transaction.atomic
 def problem_move(*, user: User, problem: PriorityProblem, direction: str) -> None:
     """Move a problem one place up or down in the ranking."""
-    _require(user, Capability.EDIT, problem.picture.municipality_id)
+    access.require(user, Capability.EDIT, problem.picture.municipality_id)
     ranked = _ranked(problem.picture, user)
     index = next(i for i, p in enumerate(ranked) if p.pk == problem.pk)
     other_index = index - 1 if direction == "up" else index + 1
@@ -181,7 +175,7 @@ def problem_move(*, user: User, problem: PriorityProblem, direction: str) -> Non
 def action_plan_save(
     *, user: User, plan: ActionPlan, problems=None, expected_version: int | None = None
 ) -> ActionPlan:
-    _require(user, Capability.EDIT, plan.municipality_id)
+    access.require(user, Capability.EDIT, plan.municipality_id)
     if plan.picture_id and plan.picture.municipality_id != plan.municipality_id:
         raise ValidationError({"picture": _("Choose a lägesbild of the same municipality.")})
     save_versioned(plan, expected_version=expected_version, user=user)
@@ -209,7 +203,7 @@ def _require_draft(agreement: Agreement) -> None:
 def agreement_create(
     *, user: User, municipality: Municipality, title: str, start_date: date, end_date: date
 ) -> Agreement:
-    _require(user, Capability.EDIT, municipality.pk)
+    access.require(user, Capability.EDIT, municipality.pk)
     agreement = Agreement(
         municipality=municipality, title=title, start_date=start_date, end_date=end_date
     )
@@ -226,7 +220,7 @@ def agreement_save(
     *, user: User, agreement: Agreement, expected_version: int | None, m2m: dict | None = None
 ) -> Agreement:
     """Save one edited section of a draft agreement (the form has set its fields)."""
-    _require(user, Capability.EDIT, agreement.municipality_id)
+    access.require(user, Capability.EDIT, agreement.municipality_id)
     stored = Agreement.objects.get(pk=agreement.pk)
     _require_draft(stored)
     save_versioned(agreement, expected_version=expected_version, user=user)
@@ -253,7 +247,7 @@ def _check_goal(goal: Goal) -> None:
 
 @transaction.atomic
 def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) -> Goal:
-    _require(user, Capability.EDIT, goal.agreement.municipality_id)
+    access.require(user, Capability.EDIT, goal.agreement.municipality_id)
     _require_draft(goal.agreement)
     _check_goal(goal)
     if goal.pk is None:
@@ -264,7 +258,7 @@ def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) ->
 
 @transaction.atomic
 def goal_delete(*, user: User, goal: Goal) -> None:
-    _require(user, Capability.EDIT, goal.agreement.municipality_id)
+    access.require(user, Capability.EDIT, goal.agreement.municipality_id)
     _require_draft(goal.agreement)
     goal._history_user = user
     goal.delete()
@@ -274,7 +268,7 @@ def goal_delete(*, user: User, goal: Goal) -> None:
 def focus_area_save(
     *, user: User, focus_area: FocusArea, expected_version: int | None = None
 ) -> FocusArea:
-    _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
+    access.require(user, Capability.EDIT, focus_area.agreement.municipality_id)
     _require_draft(focus_area.agreement)
     if focus_area.pk is None:
         top = focus_area.agreement.focus_areas.aggregate(top=Max("order"))["top"] or 0
@@ -285,7 +279,7 @@ def focus_area_save(
 
 @transaction.atomic
 def focus_area_delete(*, user: User, focus_area: FocusArea) -> None:
-    _require(user, Capability.EDIT, focus_area.agreement.municipality_id)
+    access.require(user, Capability.EDIT, focus_area.agreement.municipality_id)
     _require_draft(focus_area.agreement)
     focus_area._history_user = user
     focus_area.delete()
@@ -326,7 +320,7 @@ def _locked(agreement: Agreement) -> Agreement:
 
 @transaction.atomic
 def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agreement:
-    _require(user, Capability.EDIT, agreement.municipality_id)
+    access.require(user, Capability.EDIT, agreement.municipality_id)
     agreement = _locked(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise ValidationError(_("Only a draft can be sent for signature."))
@@ -343,7 +337,7 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
 @transaction.atomic
 def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     """Take an agreement awaiting signature back to draft; signatures given are void."""
-    _require(user, Capability.EDIT, agreement.municipality_id)
+    access.require(user, Capability.EDIT, agreement.municipality_id)
     agreement = _locked(agreement)
     if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
         raise ValidationError(_("Only an agreement awaiting signature can be taken back."))
@@ -449,7 +443,7 @@ def agreement_snapshot(agreement: Agreement) -> dict:
 
 
 def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
-    _require(user, Capability.EDIT, agreement.municipality_id)
+    access.require(user, Capability.EDIT, agreement.municipality_id)
     agreement = _locked(agreement)
     if agreement.status not in (Agreement.Status.SIGNED,):
         raise ValidationError(_("Only a signed agreement in its latest version can be followed."))

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,15 @@ def capabilities(user, municipality: Municipality | int) -> frozenset[Capability
         return frozenset()
     municipality_id = getattr(municipality, "pk", municipality)
     return _grants(user).on(municipality_id)
+
+
+def require(user, capability: Capability, municipality: Municipality | int) -> None:
+    """For services: raise PermissionDenied unless ``user`` holds ``capability`` there.
+
+    (Views answer 404 before a service is called; this is the second line.)
+    """
+    if not can(user, capability, municipality):
+        raise PermissionDenied
 
 
 def reads_everywhere(user) -> bool:

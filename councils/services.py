@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -87,11 +87,6 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
 # through save_versioned and raise concurrency.Conflict on a stale version.
 
 
-def _require_edit(user: User, municipality_id: int) -> None:
-    if not access.can(user, Capability.EDIT, municipality_id):
-        raise PermissionDenied
-
-
 def _apply(instance: models.Model, changes: dict[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -163,7 +158,7 @@ def council_create(
     kind: str = Council.Kind.CRIME_PREVENTION,
     mandate: str = "",
 ) -> Council:
-    _require_edit(user, municipality.pk)
+    access.require(user, Capability.EDIT, municipality.pk)
     council = Council(municipality=municipality, name=name, kind=kind, mandate=mandate)
     _check_council_name(council)
     _save(council, user=user, expected_version=None)
@@ -175,7 +170,7 @@ def council_update(
     *, user: User, council: Council, expected_version: int | None, **changes: Any
 ) -> Council:
     """Save ``council`` (with ``changes``, or the values a form has set on it)."""
-    _require_edit(user, council.municipality_id)
+    access.require(user, Capability.EDIT, council.municipality_id)
     _apply(council, changes, COUNCIL_FIELDS)
     _check_council_name(council)
     _save(council, user=user, expected_version=expected_version)
@@ -186,7 +181,7 @@ def council_update(
 def council_delete(*, user: User, council: Council, expected_version: int | None = None) -> None:
     """Delete a council and its members. A council that has met keeps its record:
     its meetings must be deleted first."""
-    _require_edit(user, council.municipality_id)
+    access.require(user, Capability.EDIT, council.municipality_id)
     if council.meetings.exists():
         raise ValidationError(
             _("The council has meetings on record. Delete its meetings first, if they are wrong.")
@@ -210,7 +205,7 @@ def council_member_create(
     email: str = "",
     to_date: date | None = None,
 ) -> CouncilMember:
-    _require_edit(user, council.municipality_id)
+    access.require(user, Capability.EDIT, council.municipality_id)
     member = CouncilMember(
         council=council,
         person_name=person_name,
@@ -230,7 +225,7 @@ def council_member_create(
 def council_member_update(
     *, user: User, member: CouncilMember, expected_version: int | None, **changes: Any
 ) -> CouncilMember:
-    _require_edit(user, member.council.municipality_id)
+    access.require(user, Capability.EDIT, member.council.municipality_id)
     _apply(member, changes, MEMBER_FIELDS)
     _check_member_organisation(member)
     _save(member, user=user, expected_version=expected_version)
@@ -241,7 +236,7 @@ def council_member_update(
 def council_member_delete(
     *, user: User, member: CouncilMember, expected_version: int | None = None
 ) -> None:
-    _require_edit(user, member.council.municipality_id)
+    access.require(user, Capability.EDIT, member.council.municipality_id)
     _delete(member, user=user, expected_version=expected_version)
 
 
@@ -249,7 +244,7 @@ def council_member_delete(
 def meeting_create(
     *, user: User, council: Council, held_on: date, agenda: str = "", minutes: str = ""
 ) -> Meeting:
-    _require_edit(user, council.municipality_id)
+    access.require(user, Capability.EDIT, council.municipality_id)
     meeting = Meeting(council=council, held_on=held_on, agenda=agenda, minutes=minutes)
     _save(meeting, user=user, expected_version=None)
     return meeting
@@ -259,7 +254,7 @@ def meeting_create(
 def meeting_update(
     *, user: User, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:
-    _require_edit(user, meeting.council.municipality_id)
+    access.require(user, Capability.EDIT, meeting.council.municipality_id)
     _apply(meeting, changes, MEETING_FIELDS)
     _save(meeting, user=user, expected_version=expected_version)
     return meeting
@@ -268,7 +263,7 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, user: User, meeting: Meeting, expected_version: int | None = None) -> None:
     """Delete a meeting and its decisions (each keeps its history)."""
-    _require_edit(user, meeting.council.municipality_id)
+    access.require(user, Capability.EDIT, meeting.council.municipality_id)
     _check_version(meeting, expected_version)
     for decision in meeting.decisions.all():
         _delete(decision, user=user, expected_version=None)
@@ -278,7 +273,7 @@ def meeting_delete(*, user: User, meeting: Meeting, expected_version: int | None
 @transaction.atomic
 def decision_create(*, user: User, meeting: Meeting, text: str) -> Decision:
     """Record a decision of ``meeting``; it is numbered after the meeting's last one."""
-    _require_edit(user, meeting.council.municipality_id)
+    access.require(user, Capability.EDIT, meeting.council.municipality_id)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # numbers one at a time
     last = meeting.decisions.aggregate(last=Max("order"))["last"] or 0
     decision = Decision(meeting=meeting, text=text, order=last + 1)
@@ -290,7 +285,7 @@ def decision_create(*, user: User, meeting: Meeting, text: str) -> Decision:
 def decision_update(
     *, user: User, decision: Decision, expected_version: int | None, **changes: Any
 ) -> Decision:
-    _require_edit(user, decision.meeting.council.municipality_id)
+    access.require(user, Capability.EDIT, decision.meeting.council.municipality_id)
     _apply(decision, changes, DECISION_FIELDS)
     _save(decision, user=user, expected_version=expected_version)
     return decision
@@ -298,7 +293,7 @@ def decision_update(
 
 @transaction.atomic
 def decision_delete(*, user: User, decision: Decision, expected_version: int | None = None) -> None:
-    _require_edit(user, decision.meeting.council.municipality_id)
+    access.require(user, Capability.EDIT, decision.meeting.council.municipality_id)
     _delete(decision, user=user, expected_version=expected_version)
 
 
@@ -318,7 +313,7 @@ def coordination_function_set(
     ``expected_version`` is None when the user saw none named; if someone named one in
     the meantime, that is a Conflict like any other stale save.
     """
-    _require_edit(user, municipality.pk)
+    access.require(user, Capability.EDIT, municipality.pk)
     function = CoordinationFunction.objects.filter(
         municipality=municipality
     ).first() or CoordinationFunction(municipality=municipality)

@@ -26,11 +26,6 @@ S = Pledge.Status
 log = logging.getLogger(__name__)
 
 
-def _require(user: User, capability: Capability, municipality_id: int) -> None:
-    if not access.can(user, capability, municipality_id):
-        raise PermissionDenied
-
-
 def _require_editable(pledge: Pledge) -> None:
     if not pledge.editable:
         raise ValidationError(
@@ -83,7 +78,7 @@ def pledge_create(
     period_end: dt.date,
     agreement=None,
 ) -> Pledge:
-    _require(user, Capability.EDIT, municipality.pk)
+    access.require(user, Capability.EDIT, municipality.pk)
     pledge = Pledge(
         municipality=municipality,
         title=title,
@@ -101,7 +96,7 @@ def pledge_save(
     *, user: User, pledge: Pledge, expected_version: int | None, problems=None
 ) -> Pledge:
     """Save the pledge's own fields (a form has set them)."""
-    _require(user, Capability.EDIT, pledge.municipality_id)
+    access.require(user, Capability.EDIT, pledge.municipality_id)
     _require_editable(_locked(pledge))
     _check_links(pledge)
     if problems is not None:
@@ -116,7 +111,7 @@ def pledge_save(
 
 @transaction.atomic
 def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
-    _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
+    access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
     _require_editable(_locked(dialogue.pledge))
     dialogue._history_user = user
     dialogue.save()
@@ -125,7 +120,7 @@ def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
 
 @transaction.atomic
 def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
-    _require(user, Capability.EDIT, dialogue.pledge.municipality_id)
+    access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
     _require_editable(_locked(dialogue.pledge))
     dialogue._history_user = user
     dialogue.delete()
@@ -167,7 +162,7 @@ def themes_for(pledge: Pledge):
 def activity_save(
     *, user: User, activity: Activity, expected_version: int | None = None, themes=None
 ) -> Activity:
-    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
     _require_editable(_locked(activity.pledge))
     _check_activity(activity)
     if themes is not None:
@@ -186,7 +181,7 @@ def activity_save(
 @transaction.atomic
 def activity_delete(*, user: User, activity: Activity) -> Activity:
     """Delete an activity; it can be restored until the pledge is submitted."""
-    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
     _require_editable(_locked(activity.pledge))
     activity.deleted_at = timezone.now()
     _bump(activity, user)
@@ -195,7 +190,7 @@ def activity_delete(*, user: User, activity: Activity) -> Activity:
 
 @transaction.atomic
 def activity_restore(*, user: User, activity: Activity) -> Activity:
-    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
     _require_editable(_locked(activity.pledge))
     if activity.deleted_at is None:
         return activity
@@ -207,7 +202,7 @@ def activity_restore(*, user: User, activity: Activity) -> Activity:
 @transaction.atomic
 def activity_move(*, user: User, activity: Activity, direction: str) -> None:
     """Move an activity one place up or down; each changed order is a saved version."""
-    _require(user, Capability.EDIT, activity.pledge.municipality_id)
+    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
     _require_editable(_locked(activity.pledge))
     ordered = list(
         activity.pledge.activities.select_for_update()
@@ -351,7 +346,7 @@ def last_review(pledge: Pledge) -> Review | None:
 
 @transaction.atomic
 def pledge_submit(*, user: User, pledge: Pledge) -> Pledge:
-    _require(user, Capability.EDIT, pledge.municipality_id)
+    access.require(user, Capability.EDIT, pledge.municipality_id)
     pledge = _locked(pledge)
     _require_editable(pledge)
     if missing := missing_for_submit(pledge):
@@ -485,7 +480,7 @@ def _copy_activity(activity: Activity, pledge: Pledge, **changes) -> Activity:
 @transaction.atomic
 def pledge_new_version(*, user: User, pledge: Pledge) -> Pledge:
     """A published pledge is changed through a new draft version that is reviewed again."""
-    _require(user, Capability.EDIT, pledge.municipality_id)
+    access.require(user, Capability.EDIT, pledge.municipality_id)
     pledge = _locked(pledge)
     if not pledge.is_public:
         raise ValidationError(_("Only a published pledge gets a new version."))
@@ -507,7 +502,7 @@ def _next_year(day: dt.date) -> dt.date:
 @transaction.atomic
 def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
     """Next year's pledge: a draft with the activities that were not carried out."""
-    _require(user, Capability.EDIT, pledge.municipality_id)
+    access.require(user, Capability.EDIT, pledge.municipality_id)
     pledge = _locked(pledge)
     start, end = _next_year(pledge.period_start), _next_year(pledge.period_end)
     if Pledge.objects.filter(predecessor=pledge).exists():
