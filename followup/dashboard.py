@@ -73,7 +73,13 @@ class Row:
     pledge_status: str = NONE
     activities: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
-    indicator: IndicatorResult | None = None
+    #: every measured goal of the agreement in force, in the agreement's order
+    goals: list[IndicatorResult] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> IndicatorResult | None:
+        """The first measured goal: the dashboard's safety indicator column."""
+        return self.goals[0] if self.goals else None
 
     @property
     def phase_label(self) -> str:
@@ -215,7 +221,7 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     ):
         rows[municipality_id].overdue = n
 
-    # 7. the first measured goal of the agreement in force, 8. the values of its indicator
+    # 7. the measured goals of the agreement in force, 8. the values of their indicators
     goals = (
         Goal.objects.filter(
             agreement__municipality__county=county,
@@ -227,11 +233,11 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
         .select_related("agreement", "measured_by__indicator")
         .order_by("agreement_id", "order", "pk")
     )
-    first_goal: dict[int, Goal] = {}
+    measured: dict[int, list[Goal]] = defaultdict(list)
     for goal in goals:
         agreement = chosen.get(goal.agreement.municipality_id)
         if agreement is not None and agreement.pk == goal.agreement_id:
-            first_goal.setdefault(goal.agreement.municipality_id, goal)
+            measured[goal.agreement.municipality_id].append(goal)
     latest: dict[tuple, tuple[int, Decimal]] = {}
     for indicator_id, municipality_id, area, gender, year, value in (
         IndicatorValue.objects.filter(
@@ -244,20 +250,23 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
         .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
     ):
         latest[(indicator_id, municipality_id, area, gender)] = (year, value)
-    for municipality_id, goal in first_goal.items():
-        link = goal.measured_by
-        year, value = latest.get(
-            (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
-        )
-        rows[municipality_id].indicator = IndicatorResult(
-            goal=goal.text,
-            indicator=link.indicator.name,
-            unit=link.indicator.unit,
-            value=value,
-            year=year,
-            target=goal.target_value,
-            lower_is_better=link.indicator.lower_is_better,
-        )
+    for municipality_id, municipality_goals in measured.items():
+        for goal in municipality_goals:
+            link = goal.measured_by
+            year, value = latest.get(
+                (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
+            )
+            rows[municipality_id].goals.append(
+                IndicatorResult(
+                    goal=goal.text,
+                    indicator=link.indicator.name,
+                    unit=link.indicator.unit,
+                    value=value,
+                    year=year,
+                    target=goal.target_value,
+                    lower_is_better=link.indicator.lower_is_better,
+                )
+            )
     return list(rows.values())
 
 
@@ -316,12 +325,14 @@ _ids = itertools.count(1)
 BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 8, 190, 220
 
 
-def bar_svg(bars: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
+def bar_svg(
+    bars: Sequence[tuple[str, str, int]], *, title: str, label_width: int = LABEL_WIDTH
+) -> SafeString:
     """A horizontal bar chart: ``<svg role="img">`` labelled by its title, with a
     description that lists every number in words. All text is escaped."""
     uid = next(_ids)
     biggest = max((n for _v, _l, n in bars), default=0) or 1
-    width = LABEL_WIDTH + BAR_WIDTH + 48
+    width = label_width + BAR_WIDTH + 48
     height = len(bars) * (BAR_HEIGHT + GAP) + GAP
     desc = "; ".join(
         _("%(label)s: %(count)s") % {"label": label, "count": n} for _v, label, n in bars
@@ -337,11 +348,11 @@ def bar_svg(bars: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
         y = GAP + i * (BAR_HEIGHT + GAP)
         length = round(BAR_WIDTH * n / biggest)
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
+            f'<text x="{label_width - 6}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
             f'font-size="13" fill="#0b0c0c">{escape(label)}</text>'
-            f'<rect class="bar bar--{escape(value)}" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
+            f'<rect class="bar bar--{escape(value)}" x="{label_width}" y="{y}" width="{length}" '
             f'height="{BAR_HEIGHT}" fill="#1d4f91"></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR_HEIGHT - 6}" font-size="13" '
+            f'<text x="{label_width + length + 6}" y="{y + BAR_HEIGHT - 6}" font-size="13" '
             f'fill="#0b0c0c">{n}</text>'
         )
     parts.append("</svg>")

@@ -327,14 +327,16 @@ class DigestEmail(models.Model):
 class Report(models.Model):
     """One rendering of a PDF report, rendered by a Celery task (``render_report``).
 
-    At most one queued or running report exists per (kind, object): a second request
-    while one renders reuses it.
+    At most one queued or running report exists per (kind, object, parameters): a
+    second request while one renders reuses it. A county summary's object is the
+    county and its parameters name the year.
     """
 
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", _("agreement")
         PLEDGE_PUBLIC = "pledge_public", _("pledge, public version")
         PLEDGE_INTERNAL = "pledge_internal", _("pledge, internal version")
+        COUNTY_SUMMARY = "county_summary", _("county summary")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -366,7 +368,7 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_id"],
+                fields=["kind", "object_id", "parameters"],
                 condition=Q(status__in=["queued", "running"]),
                 name="report_one_active_per_object",
             ),

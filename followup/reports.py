@@ -10,6 +10,7 @@ static fonts or stylesheets (http, https, file, data, ftp, 127.0.0.1 ...).
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +24,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from agreements.models import Agreement
+from councils.models import County
+from followup import county_summary
 from followup.models import Report
 from pledges import selectors
 from pledges.models import Comment, Pledge
@@ -101,9 +104,22 @@ class StaticOnlyFetcher(URLFetcher):
         return self.fetch(url if isinstance(url, str) else url.full_url)
 
 
-def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+#: called with a percentage as the rendering moves on
+Progress = Callable[[int], None]
+
+
+def _ignore(_percent: int) -> None:
+    pass
+
+
+def html_to_pdf(
+    html: str, fetcher: StaticOnlyFetcher | None = None, progress: Progress = _ignore
+) -> bytes:
+    """Lay the HTML out (most of the time), then write the PDF."""
     fetcher = fetcher or StaticOnlyFetcher()
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    progress(80)
+    return document.write_pdf()
 
 
 # --- the reports -------------------------------------------------------------------
@@ -149,21 +165,51 @@ def pledge_html(pledge_id: int, *, internal: bool) -> str:
     return _render("followup/pdf/pledge.html", context)
 
 
+def county_summary_html(county_id: int, year: int, progress: Progress = _ignore) -> str:
+    county = County.objects.filter(pk=county_id).first()
+    if county is None:
+        raise LookupError(_("The county no longer exists."))
+    summary = county_summary.county_summary(county, year, timezone.localdate())
+    progress(30)
+    return _render(
+        "followup/pdf/county_summary.html",
+        {
+            "summary": summary,
+            "totals": summary.totals,
+            "charts": summary.charts(),
+            "title": _("County summary %(year)s: %(county)s")
+            % {"year": year, "county": county.name},
+        },
+    )
+
+
 def _render(template: str, context: dict) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(template, {**context, "printed": timezone.localtime()})
 
 
-def render(report: Report, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """The PDF of one report."""
+def report_html(report: Report, progress: Progress = _ignore) -> str:
+    """The HTML of one report, escaped and ready for WeasyPrint."""
     if report.kind == Report.Kind.AGREEMENT:
-        html = agreement_html(report.object_id)
-    elif report.kind in (Report.Kind.PLEDGE_PUBLIC, Report.Kind.PLEDGE_INTERNAL):
-        html = pledge_html(report.object_id, internal=report.kind == Report.Kind.PLEDGE_INTERNAL)
-    else:  # pragma: no cover
-        raise LookupError(f"Unknown report kind {report.kind!r}")
-    return html_to_pdf(html, fetcher)
+        return agreement_html(report.object_id)
+    if report.kind in (Report.Kind.PLEDGE_PUBLIC, Report.Kind.PLEDGE_INTERNAL):
+        return pledge_html(report.object_id, internal=report.kind == Report.Kind.PLEDGE_INTERNAL)
+    if report.kind == Report.Kind.COUNTY_SUMMARY:
+        return county_summary_html(report.object_id, int(report.parameters["year"]), progress)
+    raise LookupError(f"Unknown report kind {report.kind!r}")  # pragma: no cover
+
+
+def render(
+    report: Report, fetcher: StaticOnlyFetcher | None = None, progress: Progress = _ignore
+) -> bytes:
+    """The PDF of one report; ``progress`` hears how far it has come (percent)."""
+    html = report_html(report, progress)
+    progress(50)
+    return html_to_pdf(html, fetcher, progress)
 
 
 def filename(report: Report) -> str:
+    if report.kind == Report.Kind.COUNTY_SUMMARY:
+        year = report.parameters.get("year", "")
+        return f"county-summary-{report.object_id}-{year}-{report.pk}.pdf"
     return f"{report.kind.replace('_', '-')}-{report.object_id}-{report.pk}.pdf"

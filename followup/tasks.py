@@ -136,10 +136,14 @@ def render_report(self, report_id: int) -> bool:
     if not claimed:
         return False
     report = Report.objects.get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=percent)
+
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            pdf = reports.render(report)
-        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=90)
+            pdf = reports.render(report, progress=progress)
+        progress(90)
         with tempfile.NamedTemporaryFile(suffix=".pdf") as temporary:
             temporary.write(pdf)
             temporary.flush()

@@ -65,3 +65,7 @@ register(
 )
 register("report-detail", Case(Kind.OBJECT, build=lambda cast: {"pk": _report(cast).pk}))
 register("report-download", Case(Kind.OBJECT, build=lambda cast: {"pk": _report(cast).pk}))
+register(
+    "county-report",
+    Case(Kind.OBJECT, build=lambda cast: {"code": cast.home.county.code}, viewer="county_officer"),
+)

@@ -28,6 +28,7 @@ from councils.http import only
 from councils.models import County
 from followup import dashboard
 from followup.dashboard import ACTIVITY_STATUSES, PHASE_CHOICES, PLEDGE_CHOICES, Row
+from followup.views.reports import CountySummaryForm
 from pledges.models import Activity
 
 PAGE = "followup/dashboard.html"
@@ -148,6 +149,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "phase_chart": phase_chart,
             "pledge_chart": pledge_chart,
             "export_query": export,
+            "report_form": CountySummaryForm(today=timezone.localdate()),
         },
     )
 

@@ -1,5 +1,5 @@
-"""PDF reports: request one (agreement, pledge public/internal), watch it render,
-download it.
+"""PDF reports: request one (agreement, pledge public/internal, county summary), watch
+it render, download it.
 
 Every view checks access against the report's object, not against who asked for it:
 whoever may read the object may see its reports, everyone else gets 404. Files are
@@ -8,17 +8,21 @@ served only here, as attachments.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from councils import access
 from councils.access import Capability
 from councils.http import only
-from followup import reports, tasks
+from councils.models import County
+from followup import county_summary, dashboard, reports, tasks
 from followup.models import Report
 from pledges.models import Pledge
 from pledges.selectors import PUBLIC_STATUSES
@@ -34,8 +38,13 @@ PLEDGE_KINDS = {
 # --- access: the object behind a report, or 404 --------------------------------------
 
 
-def _municipality_of(kind: str, object_id: int, user) -> int:
-    """The municipality id of the report's object when ``user`` may read that report."""
+def _check_access(kind: str, object_id: int, user) -> None:
+    """Nothing when ``user`` may read reports of (kind, object); 404 otherwise."""
+    if kind == Report.Kind.COUNTY_SUMMARY:
+        county = County.objects.filter(pk=object_id).first()
+        if county is None or not dashboard.may_open(user, county):
+            raise Http404
+        return
     if kind == Report.Kind.AGREEMENT:
         row = (
             Agreement.objects.filter(pk=object_id, status__in=SIGNED)
@@ -52,23 +61,23 @@ def _municipality_of(kind: str, object_id: int, user) -> int:
         capability = Capability.INTERNAL if kind == Report.Kind.PLEDGE_INTERNAL else Capability.READ
     if row is None or not access.can(user, capability, row["municipality_id"]):
         raise Http404
-    return row["municipality_id"]
 
 
 def _report(user, pk: int) -> Report:
     report = Report.objects.filter(pk=pk).first()
     if report is None:
         raise Http404
-    _municipality_of(report.kind, report.object_id, user)
+    _check_access(report.kind, report.object_id, user)
     return report
 
 
 def request_report(user, kind: str, object_id: int, parameters: dict | None = None) -> Report:
-    """The queued or running report of (kind, object), or a new one queued on commit."""
+    """The queued or running report of (kind, object, parameters), or a new one queued
+    on commit."""
+    parameters = parameters or {}
+    same = {"kind": kind, "object_id": object_id, "parameters": parameters}
     with transaction.atomic():
-        active = Report.objects.filter(
-            kind=kind, object_id=object_id, status__in=Report.ACTIVE
-        ).first()
+        active = Report.objects.filter(**same, status__in=Report.ACTIVE).first()
         if active is not None:
             return active
         try:
@@ -76,11 +85,11 @@ def request_report(user, kind: str, object_id: int, parameters: dict | None = No
                 report = Report.objects.create(
                     kind=kind,
                     object_id=object_id,
-                    parameters=parameters or {},
+                    parameters=parameters,
                     requested_by=user,
                 )
         except IntegrityError:  # another request created it in the meantime
-            return Report.objects.get(kind=kind, object_id=object_id, status__in=Report.ACTIVE)
+            return Report.objects.get(**same, status__in=Report.ACTIVE)
         transaction.on_commit(lambda pk=report.pk: _queue(tasks.render_report, pk))
     return report
 
@@ -90,7 +99,7 @@ def request_report(user, kind: str, object_id: int, parameters: dict | None = No
 
 @login_required
 def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _municipality_of(Report.Kind.AGREEMENT, pk, request.user)
+    _check_access(Report.Kind.AGREEMENT, pk, request.user)
     if not_allowed := only(request, "POST"):
         return not_allowed
     report = request_report(request.user, Report.Kind.AGREEMENT, pk)
@@ -101,11 +110,47 @@ def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in PLEDGE_KINDS:
         raise Http404
-    _municipality_of(PLEDGE_KINDS[kind], pk, request.user)
+    _check_access(PLEDGE_KINDS[kind], pk, request.user)
     if not_allowed := only(request, "POST"):
         return not_allowed
     report = request_report(request.user, PLEDGE_KINDS[kind], pk, {"version": kind})
     return redirect("report-detail", pk=report.pk)
+
+
+class CountySummaryForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in county_summary.years(today)]
+        self.fields["year"].initial = today.year
+
+
+@login_required
+def county_report(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask for the county summary PDF of a year (GET: the form; POST: queue it)."""
+    county = County.objects.filter(code=code).first()
+    if county is None:
+        raise Http404
+    _check_access(Report.Kind.COUNTY_SUMMARY, county.pk, request.user)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    today = timezone.localdate()
+    form = CountySummaryForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        report = request_report(
+            request.user,
+            Report.Kind.COUNTY_SUMMARY,
+            county.pk,
+            {"year": form.cleaned_data["year"]},
+        )
+        return redirect("report-detail", pk=report.pk)
+    return render(
+        request,
+        "followup/county_report.html",
+        {"county": county, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -155,6 +200,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("agreements/<int:pk>/report/", agreement_report, name="agreement-report"),
     path("pledges/<int:pk>/report/<slug:kind>/", pledge_report, name="pledge-report"),
+    path("counties/<str:code>/report/", county_report, name="county-report"),
     path("reports/<int:pk>/", report_detail, name="report-detail"),
     path("reports/<int:pk>/retry/", report_retry, name="report-retry"),
     path("reports/<int:pk>/download/", report_download, name="report-download"),

@@ -1,6 +1,7 @@
-"""The county officer's dashboard journey (issue 6): open the county dashboard, sort by
+"""The county officer's dashboard journeys (issue 6): open the county dashboard, sort by
 a column, filter to the municipalities with overdue follow-ups, and drill down to one
-municipality. axe checks every state.
+municipality; filter, start the county summary PDF, watch its progress and download it.
+axe checks every state.
 
 Selectors lean on ids, names and hrefs, never on translated text.
 """
@@ -8,11 +9,16 @@ Selectors lean on ids, names and hrefs, never on translated text.
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
+from followup import tasks
+from followup.models import Report
 from pledges.models import Activity, Pledge
 from tests import factories as f
 from tests.e2e.a11y import assert_accessible
@@ -63,3 +69,45 @@ def test_county_officer_sorts_filters_and_drills_down(
     rows.first.locator(f"a[href='{detail}']").click()
     expect(page).to_have_url(live_server.url + detail)
     assert_accessible(page)
+
+
+def test_county_officer_filters_starts_the_county_pdf_watches_it_and_downloads_it(
+    page: Page, log_in, county_officer, colleague, home, neighbour, live_server, settings, tmp_path
+):
+    """A colleague at the county board already asked for this year's summary: the
+    officer's request reuses it, the page shows its progress bar and polls; when the
+    render has run (as a worker would), the download link replaces the bar."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    year = timezone.localdate().year
+    running = Report.objects.create(
+        kind=Report.Kind.COUNTY_SUMMARY,
+        object_id=home.county.pk,
+        parameters={"year": year},
+        requested_by=county_officer,
+    )
+    log_in(county_officer)
+    page.goto(live_server.url + reverse("county-dashboard", args=[home.county.code]))
+    page.locator("#id_pledge").select_option("none")
+    page.locator("#apply-filter").click()
+    expect(page.locator("#dashboard-table tbody tr")).to_have_count(2)
+    assert_accessible(page)
+
+    page.locator("#id_year").select_option(str(year))
+    page.locator("#start-county-report").click()
+    page.wait_for_url(f"**{reverse('report-detail', args=[running.pk])}")
+    progress = page.locator("#report-progress")
+    expect(progress).to_have_attribute("value", "0")
+    assert_accessible(page)
+
+    assert tasks.render_report(running.pk) is True
+    download_link = page.locator(f"a[href='{reverse('report-download', args=[running.pk])}']")
+    expect(download_link).to_be_visible(timeout=10_000)  # the page polls every 2 s
+    expect(progress).to_have_count(0)
+    assert_accessible(page)
+    with page.expect_download() as info:
+        download_link.click()
+    pdf = Path(info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert home.county.name in first_page
+    assert info.value.suggested_filename.startswith(f"county-summary-{home.county.pk}-{year}")

@@ -1,0 +1,201 @@
+"""The county summary: everything a county board follows, for one county and year, as
+the data of a PDF report (``followup/pdf/county_summary.html``).
+
+It is the county dashboard's rows (``dashboard.county_rows``) plus, per municipality,
+the year's pledge with its activities and their status, the overdue follow-ups and
+every measured goal of the agreement in force against its target. Twelve queries,
+whatever the number of municipalities.
+
+The summary of a past year describes the situation on its last day (31 December);
+the current year's, today. Activities are listed only for published pledges: a draft
+is internal to the municipality and the police, so the county sees only its status
+and counts (as on the dashboard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from councils.models import County
+from followup import dashboard
+from followup.dashboard import PHASE_CHOICES, PLEDGE_CHOICES, Row
+from pledges.models import Activity, Pledge
+from pledges.selectors import PUBLIC_STATUSES
+
+#: room for the longest Swedish label ("undertecknad, ännu inte gällande") on paper
+CHART_LABEL_WIDTH = 260
+#: the years a county summary can be asked for
+FIRST_YEAR = 2015
+
+
+def years(today: dt.date) -> list[int]:
+    """The years offered, newest first: from ``FIRST_YEAR`` to next year."""
+    return list(range(today.year + 1, FIRST_YEAR - 1, -1))
+
+
+def reference_day(year: int, today: dt.date) -> dt.date:
+    """The day the summary describes: today for this year (and later), else 31 December."""
+    return min(today, dt.date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    title: str
+    party: str
+    status: str
+    status_label: str
+    next_follow_up: dt.date | None
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    title: str
+    pledge: str
+    due: dt.date
+    days: int
+
+
+@dataclass
+class Section:
+    row: Row
+    pledge_title: str = ""
+    pledge_period: tuple[dt.date, dt.date] | None = None
+    published: bool = False
+    activities: list[ActivityLine] = field(default_factory=list)
+    overdue: list[OverdueLine] = field(default_factory=list)
+
+    @property
+    def municipality(self):
+        return self.row.municipality
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(label, count) of the statuses the year's activities have."""
+        return [(label, n) for _status, label, n in self.row.activity_counts if n]
+
+
+@dataclass
+class Summary:
+    county: County
+    year: int
+    day: dt.date
+    sections: list[Section]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [section.row for section in self.sections]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        rows = self.rows
+        return {
+            "municipalities": len(rows),
+            "in_force": sum(row.phase == "in_force" for row in rows),
+            "published": sum(row.pledge_status in PUBLIC_STATUSES for row in rows),
+            "activities": sum(row.activities_total for row in rows),
+            "overdue": sum(row.overdue for row in rows),
+            "without_coordination": sum(not row.coordination for row in rows),
+        }
+
+    def activity_distribution(self) -> list[tuple[str, str, int]]:
+        counter: Counter[str] = Counter()
+        for row in self.rows:
+            counter.update(row.activities)
+        return [
+            (status, str(label), counter.get(status, 0))
+            for status, label in Activity.Status.choices
+        ]
+
+    def charts(self) -> list[tuple[str, str]]:
+        """(title, inline SVG) of the overview's three charts."""
+        rows, county, year = self.rows, self.county.name, self.year
+        bars = [
+            (
+                _("Agreements by phase"),
+                dashboard.distribution(rows, "phase", PHASE_CHOICES),
+            ),
+            (
+                _("Pledges of %(year)s by status") % {"year": year},
+                dashboard.distribution(rows, "pledge_status", PLEDGE_CHOICES),
+            ),
+            (
+                _("Activities of %(year)s by status") % {"year": year},
+                self.activity_distribution(),
+            ),
+        ]
+        return [
+            (
+                title,
+                dashboard.bar_svg(data, title=f"{title} – {county}", label_width=CHART_LABEL_WIDTH),
+            )
+            for title, data in bars
+        ]
+
+
+def county_summary(county: County, year: int, today: dt.date) -> Summary:
+    day = reference_day(year, today)
+    rows = dashboard.county_rows(county, day)  # nine queries
+    sections = {row.municipality.pk: Section(row=row) for row in rows}
+
+    # 10. the year's pledge of each municipality (the one the dashboard counted)
+    chosen: dict[int, int] = {}
+    for pk, municipality_id, title, status, start, end in (
+        Pledge.objects.filter(
+            municipality__county=county,
+            period_start__lte=dt.date(day.year, 12, 31),
+            period_end__gte=dt.date(day.year, 1, 1),
+        )
+        .order_by("municipality_id", "-period_start", "-pk")
+        .values_list("pk", "municipality_id", "title", "status", "period_start", "period_end")
+    ):
+        if municipality_id in chosen:
+            continue
+        chosen[municipality_id] = pk
+        section = sections[municipality_id]
+        section.pledge_title = title
+        section.pledge_period = (start, end)
+        section.published = status in PUBLIC_STATUSES
+
+    # 11. the activities of the published ones
+    published = {pk: m for m, pk in chosen.items() if sections[m].published}
+    labels = dict(Activity.Status.choices)
+    parties = dict(Activity.Party.choices)
+    for pledge_id, title, party, partner, status, next_follow_up in (
+        Activity.objects.filter(pledge__in=list(published), deleted_at__isnull=True)
+        .order_by("pledge_id", "order", "pk")
+        .values_list(
+            "pledge_id", "title", "responsible_party", "partner_name", "status", "next_follow_up"
+        )
+    ):
+        party_label = str(parties.get(party, party))
+        sections[published[pledge_id]].activities.append(
+            ActivityLine(
+                title=title,
+                party=f"{party_label} ({partner})" if partner else party_label,
+                status=status,
+                status_label=str(labels.get(status, status)),
+                next_follow_up=next_follow_up,
+            )
+        )
+
+    # 12. overdue follow-ups: as the dashboard counts them
+    for municipality_id, title, pledge, due in (
+        Activity.objects.filter(
+            pledge__municipality__county=county,
+            pledge__status=Pledge.Status.PUBLISHED,
+            deleted_at__isnull=True,
+            next_follow_up__lt=day,
+        )
+        .order_by("pledge__municipality_id", "next_follow_up", "pk")
+        .values_list("pledge__municipality_id", "title", "pledge__title", "next_follow_up")
+    ):
+        sections[municipality_id].overdue.append(
+            OverdueLine(title=title, pledge=pledge, due=due, days=(day - due).days)
+        )
+
+    ordered = sorted(sections.values(), key=lambda s: dashboard.SORT_KEYS["name"](s.row))
+    return Summary(county=county, year=year, day=day, sections=ordered)
