@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "councils.middleware.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "councils.middleware.NoStoreForAuthenticatedMiddleware",
     # django-axes must be last: it turns a lockout into the lockout page.
@@ -136,6 +137,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token is sent in hx-headers.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
+#: seconds without a request after which a signed-in session ends (SessionTimeoutMiddleware);
+#: SESSION_COOKIE_AGE is the absolute lifetime of a login however busy
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)

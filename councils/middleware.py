@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -46,3 +53,63 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+#: session keys: when the signed-in session began and when it was last used (epoch seconds)
+SESSION_STARTED = "session_started_at"
+SESSION_LAST_SEEN = "session_last_seen_at"
+#: how stale the "last used" mark may get before it is written again, so that a busy user's
+#: session is not saved on every request
+LAST_SEEN_RESOLUTION = 60
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+class SessionTimeoutMiddleware:
+    """A signed-in session ends after ``SESSION_IDLE_TIMEOUT`` seconds without a request,
+    and ``SESSION_COOKIE_AGE`` seconds after it began, however busy.
+
+    The cookie's own expiry cannot do the second: it moves on with every save. The user is
+    logged out (the session is flushed server-side) and sent to the login page, which says
+    why; an htmx request is told to load the login page instead of swapping it in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        now = time.time()
+        if _signed_in(request) and (expired := self._expired(request.session, now)):
+            return self._log_out(request, expired)
+        response = self.get_response(request)
+        if _signed_in(request):  # also a login that happened just now
+            request.session.setdefault(SESSION_STARTED, now)
+            request.session.setdefault(SESSION_LAST_SEEN, now)
+        return response
+
+    @staticmethod
+    def _expired(session, now: float) -> str | None:
+        if now - session.get(SESSION_STARTED, now) > settings.SESSION_COOKIE_AGE:
+            return _("Your login has lasted as long as a login may. Log in again.")
+        last_seen = session.get(SESSION_LAST_SEEN, now)
+        if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            return _(
+                "You were logged out after %(minutes)d minutes without activity. Log in again."
+            ) % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60}
+        if now - last_seen >= LAST_SEEN_RESOLUTION:
+            session[SESSION_LAST_SEEN] = now
+        return None
+
+    @staticmethod
+    def _log_out(request, reason: str):
+        logout(request)
+        messages.info(request, reason)
+        htmx = getattr(request, "htmx", None)
+        if htmx:
+            return HttpResponseClientRedirect(
+                redirect_to_login(htmx.current_url_abs_path or "/")["Location"]
+            )
+        return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")

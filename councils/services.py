@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils import access
@@ -30,6 +32,32 @@ from councils.models import (
     User,
 )
 from councils.selectors import member_organisations
+
+# --- Users and their sessions ---------------------------------------------------------
+
+
+def sessions_end(*, user: User) -> int:
+    """Delete every unexpired session in which ``user`` is signed in; the number ended.
+
+    Django already refuses a session of an inactive user (ModelBackend.get_user); deleting
+    the rows also ends them for a user who is active again later. Reads the live sessions
+    once: an administrator's action, not a page.
+    """
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    return Session.objects.filter(session_key__in=keys).delete()[0]
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """The user can no longer log in, and every session they have ends now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions_end(user=user)
+    return user
 
 
 @transaction.atomic
