@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "councils",
     "agreements",
     "pledges",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "councils.middleware.SessionTimeoutMiddleware",
+    "councils.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "councils.middleware.NoStoreForAuthenticatedMiddleware",
     # django-axes must be last: it turns a lockout into the lockout page.
@@ -129,6 +132,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Two-factor authentication (django-otp): the name authenticator apps show for the codes.
+OTP_TOTP_ISSUER = "Samverkan"
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)

@@ -197,6 +197,13 @@ class Organisation(models.Model):
         blank=True,
         related_name="county_board",
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor authentication required"),
+        default=False,
+        help_text=_(
+            "Members must log in with a code from an authenticator app as well as their password."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
