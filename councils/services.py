@@ -103,6 +103,7 @@ def organisation_set_two_factor_required(
     if not access.can_manage_members(user, organisation):
         raise PermissionDenied
     organisation.two_factor_required = required
+    organisation._history_user = user
     organisation.save(update_fields=["two_factor_required"])
     return organisation
 
