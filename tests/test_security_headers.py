@@ -9,13 +9,17 @@ settings send HSTS for at least a year, subdomains included.
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import subprocess
+import sys
 
 import pytest
 from django.urls import reverse
 
 from tests.isolation import CASES, Kind
-from tests.test_settings import _settings_in_subprocess
+from tests.test_settings import ROOT, _settings_in_subprocess
 
 NONCE = re.compile(r"'nonce-([^']+)'")
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
@@ -118,3 +122,29 @@ def test_hsts_header_is_sent_over_https(client, settings):
     hsts = response.headers["Strict-Transport-Security"]
     assert f"max-age={ONE_YEAR}" in hsts
     assert "includeSubDomains" in hsts
+
+
+def test_the_deployment_check_is_clean_with_production_settings():
+    """What .ci/run checks, also in the test suite: no warning from `check --deploy`.
+
+    Without the test run's own settings (tests/conftest.py allows async-unsafe calls).
+    """
+    test_only = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in test_only}
+    environment |= {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "samverkan.example.se",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
