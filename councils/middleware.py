@@ -139,11 +139,6 @@ class TwoFactorMiddleware:
         owed = request.session.get(two_factor.PENDING)
         if owed and _signed_in(request) and self._url_name(request) not in self.OPEN:
             page = "two-factor-verify" if owed == two_factor.VERIFY else "two-factor-enrol"
-            if owed == two_factor.ENROL:
-                messages.info(
-                    request,
-                    _("Your organisation requires two-factor authentication. Set it up to go on."),
-                )
             return _send_to(request, reverse(page))
         return self.get_response(request)
 

@@ -633,6 +633,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             "uri": device.config_url,
             "qr": two_factor.qr_svg(device.config_url),
             "secret": base64.b32encode(device.bin_key).decode(),
+            "required": two_factor.required_for(request.user),
             "next": _next_page(request, default=""),
         },
         status=status,
