@@ -76,7 +76,7 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 @transaction.atomic
 def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
     """The user proves their app shows the codes; the device then guards their login."""
-    device = two_factor.pending_device(user)
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
         raise ValidationError({"token": _("The code is wrong or too old. Try the newest one.")})
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()

@@ -7,6 +7,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -670,7 +671,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             status=400 if form.errors else 200,
         )
     allowed, _details = device.verify_is_allowed()
-    if allowed and device.verify_token(form.cleaned_data["token"]):
+    token = form.cleaned_data["token"]
+    # django_otp.verify_token locks the device row: parallel guesses wait for each other.
+    if allowed and django_otp.verify_token(request.user, device.persistent_id, token):
         request.session.pop(two_factor.PENDING)
         request.session.cycle_key()
         return redirect(_next_page(request, default=reverse(settings.LOGIN_REDIRECT_URL)))
