@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from councils import services
 from councils.models import (
     County,
     LocalPoliceArea,
@@ -34,6 +35,11 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.sessions_end(user=obj)
 
 
 @admin.register(PoliceRegion)

@@ -156,3 +156,31 @@ class CoordinationFunctionForm(CouncilsForm):
         model = CoordinationFunction
         fields = ["name", "contact_email", "contact_phone", "since"]
         widgets = {"since": DATE}
+
+
+# --- Two-factor authentication ------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    """The six-digit code an authenticator app shows."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not (token.isascii() and token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Enter the six digits the app shows, e.g. 123456."))
+        return token
+
+
+class TwoFactorRequiredForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Members must use two-factor authentication"), required=False
+    )

@@ -197,6 +197,14 @@ class Organisation(models.Model):
         blank=True,
         related_name="county_board",
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor authentication required"),
+        default=False,
+        help_text=_(
+            "Members must log in with a code from an authenticator app as well as their password."
+        ),
+    )
+    history = history_log.tracked()
 
     class Meta:
         ordering = ["name"]
@@ -241,6 +249,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scope_municipality_id(self) -> int | None:
+        return self.municipality_id
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("crime-prevention coordinator")
@@ -274,6 +286,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = history_log.tracked()
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -287,6 +300,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def scope_municipality_id(self) -> int | None:
+        return self.organisation.municipality_id
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

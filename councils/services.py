@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from councils import access
+from councils import access, two_factor
 from councils.access import Capability
 from councils.concurrency import Conflict, Versioned, lock_at_version, save_versioned
 from councils.models import (
@@ -30,6 +33,79 @@ from councils.models import (
     User,
 )
 from councils.selectors import member_organisations
+
+# --- Users and their sessions ---------------------------------------------------------
+
+
+def sessions_end(*, user: User) -> int:
+    """Delete every unexpired session in which ``user`` is signed in; the number ended.
+
+    Django already refuses a session of an inactive user (ModelBackend.get_user); deleting
+    the rows also ends them for a user who is active again later. Reads the live sessions
+    once: an administrator's action, not a page.
+    """
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    return Session.objects.filter(session_key__in=keys).delete()[0]
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """The user can no longer log in, and every session they have ends now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions_end(user=user)
+    return user
+
+
+# --- Two-factor authentication -----------------------------------------------------
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The device the user is setting up: the one begun earlier, or a new one."""
+    device = two_factor.pending_device(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Samverkan", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
+    """The user proves their app shows the codes; the device then guards their login."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        raise ValidationError({"token": _("The code is wrong or too old. Try the newest one.")})
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def totp_device_remove(*, user: User) -> None:
+    if two_factor.required_for(user):
+        raise ValidationError(
+            _("Your organisation requires two-factor authentication: it cannot be turned off.")
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def organisation_set_two_factor_required(
+    *, user: User, organisation: Organisation, required: bool
+) -> Organisation:
+    """An organisation administrator (or a superuser) decides for every member; members
+    without a device are asked to set one up at their next login."""
+    if not access.can_manage_members(user, organisation):
+        raise PermissionDenied
+    organisation.two_factor_required = required
+    organisation._history_user = user
+    organisation.save(update_fields=["two_factor_required"])
+    return organisation
 
 
 @transaction.atomic

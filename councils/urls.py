@@ -8,6 +8,15 @@ urlpatterns = [
     path("municipalities/<str:code>/", views.municipality_detail, name="municipality-detail"),
     path("accounts/organisations/", views.my_organisations, name="my-organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path(
+        "organisations/<int:pk>/two-factor/",
+        views.organisation_two_factor,
+        name="organisation-two-factor",
+    ),
+    path("accounts/two-factor/", views.two_factor_status, name="two-factor"),
+    path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+    path("accounts/two-factor/remove/", views.two_factor_remove, name="two-factor-remove"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="record-history"),
     # councils, their members, meetings and decisions; the coordination function
     path("municipalities/<str:code>/councils/", views.council_list, name="council-list"),

@@ -620,12 +620,17 @@ def goal_indicator_set(
     """Point ``goal`` at ``indicator`` (or at none), and take the latest value from it."""
     if not access.can(user, Capability.EDIT, goal.agreement.municipality_id):
         raise PermissionDenied
+    link = GoalIndicator.objects.filter(goal=goal).first()
+    if link is not None:
+        link._history_user = user
     if indicator is None:
-        GoalIndicator.objects.filter(goal=goal).delete()
+        if link is not None:
+            link.delete()
         return None
-    link, _created = GoalIndicator.objects.update_or_create(
-        goal=goal, defaults={"indicator": indicator, "area": area.strip(), "gender": gender}
-    )
+    link = link or GoalIndicator(goal=goal)
+    link.indicator, link.area, link.gender = indicator, area.strip(), gender
+    link._history_user = user
+    link.save()
     goals_refresh_latest(
         user=user, indicator_ids=[indicator.pk], municipality_ids=[goal.agreement.municipality_id]
     )

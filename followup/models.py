@@ -189,6 +189,7 @@ class GoalIndicator(models.Model):
         choices=IndicatorValue.Gender,
         default=IndicatorValue.Gender.TOTAL,
     )
+    history = tracked()
 
     class Meta:
         verbose_name = _("goal indicator")
@@ -196,6 +197,10 @@ class GoalIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} → {self.indicator}"
+
+    @property
+    def scope_municipality_id(self) -> int:
+        return self.goal.agreement.municipality_id
 
 
 # --- Reminders -------------------------------------------------------------------
@@ -221,6 +226,7 @@ class ReminderSettings(models.Model):
     pledge_deadline_day = models.PositiveSmallIntegerField(
         _("day of that month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
+    history = tracked()
 
     class Meta:
         verbose_name = _("reminder settings")
@@ -228,6 +234,10 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    @property
+    def scope_municipality_id(self) -> int | None:
+        return self.organisation.municipality_id
 
 
 class ReminderPreference(models.Model):
@@ -244,6 +254,7 @@ class ReminderPreference(models.Model):
     )
     #: kinds the user opted out of (only kinds that are not mandatory)
     muted_kinds = models.JSONField(_("kinds not e-mailed"), default=list, blank=True)
+    history = tracked()
 
     class Meta:
         verbose_name = _("reminder preference")
@@ -251,6 +262,10 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_frequency_display()}"
+
+    @property
+    def scope_municipality_id(self) -> None:
+        return None  # the person's own: no municipality's
 
 
 class Reminder(models.Model):

@@ -105,4 +105,5 @@ from tests import (  # noqa: E402, F401
     isolation_pledges_editor,
     isolation_pledges_public,
     isolation_pledges_review,
+    isolation_two_factor,
 )
