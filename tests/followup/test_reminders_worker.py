@@ -57,7 +57,7 @@ def _recipients(directory: Path) -> list[str]:
 @contextmanager
 def _running_worker(tmp_path: Path, name: str, **environment: str):
     """A Celery worker on the test database; e-mails go to tmp_path/mail unless the
-    environment says otherwise."""
+    environment says otherwise. Its pid is in tmp_path/<name>.pid."""
     outbox = tmp_path / "mail"
     outbox.mkdir(exist_ok=True)
     log = tmp_path / f"{name}.log"
@@ -73,6 +73,7 @@ def _running_worker(tmp_path: Path, name: str, **environment: str):
     command = [
         *(sys.executable, "-m", "celery", "-A", "config", "worker", "-n", f"{name}@%h"),
         *("--pool=solo", "-Q", "celery", "--concurrency=1", "--purge", "--loglevel=INFO"),
+        f"--pidfile={tmp_path / f'{name}.pid'}",
     ]
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603
