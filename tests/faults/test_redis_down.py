@@ -20,9 +20,12 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from config.celery import app as celery_app
+from pledges import services, tasks
 from pledges.models import Notification, Pledge
+from tests import factories as f
 from tests.broker import celery_on, wait_for
 from tests.pledges.conftest import activities, pledge, themes  # noqa: F401
 
@@ -108,3 +111,34 @@ def test_a_request_with_the_queue_working_says_nothing_about_a_notice(
     assert response.status_code == 200
     assert SAVED_NOTICE not in response.content.decode()
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.IN_REVIEW
+
+
+@pytest.fixture
+def eager(settings):
+    """Tasks run in-process, as without REDIS_URL: the sweep's own effect, alone."""
+    settings.MAILERS = LOCMEM
+    saved, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_only_recent_unsent_e_mails_of_users_with_an_address(
+    eager,
+    owner,
+    liaison,
+    pledge,  # noqa: F811
+):
+    unsent = f.NotificationFactory(user=liaison, pledge=pledge)
+    f.NotificationFactory(user=liaison, pledge=pledge, emailed_at=timezone.now())
+    f.NotificationFactory(user=f.UserFactory(email=""), pledge=pledge)
+    old = f.NotificationFactory(user=owner, pledge=pledge)
+    Notification.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=services.RESEND_DAYS + 1)
+    )
+    assert tasks.resend_notifications.apply().get() == 1
+    assert [m.to for m in mail.outbox] == [[liaison.email]]
+    unsent.refresh_from_db()
+    assert unsent.emailed_at is not None
+    assert tasks.resend_notifications.apply().get() == 0
+    assert len(mail.outbox) == 1
