@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,6 @@ from councils.signing import PARTIES, record_signature
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
 S = Pledge.Status
-log = logging.getLogger(__name__)
 #: how far back ``notifications_resend`` looks for unsent e-mails
 RESEND_DAYS = 7
 
@@ -631,7 +629,7 @@ def _queue(task, *args) -> None:
 
 def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
     """Queue the e-mail again for every notification of the last ``days`` days that
-    has not been e-mailed (Redis was down, or the worker died before sending). The
+    has not been e-mailed (Redis was down, or every retry of the send failed). The
     task's claim on ``emailed_at`` makes a notification already in the queue cost
     nothing twice. Returns the ids queued."""
     from pledges import tasks  # the tasks module imports this one
