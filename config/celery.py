@@ -23,4 +23,14 @@ app.conf.beat_schedule = {
         "task": "followup.daily_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # notification e-mails that could not be queued (Redis was down) are queued again
+    "resend-notifications": {
+        "task": "pledges.resend_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    # PDF renders whose worker died are queued again or marked failed
+    "sweep-reports": {
+        "task": "followup.sweep_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after MessageMiddleware: says "saved, the notice will follow" when Redis is down
+    "councils.background.QueueFailureMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "councils.middleware.SessionTimeoutMiddleware",
@@ -237,6 +239,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+#: a report queued or rendering for longer than this (seconds) has stalled (its worker
+#: died): it is queued again once, then marked failed. Longer than the task time limit.
+REPORT_STALE_AFTER = env_int("REPORT_STALE_AFTER", CELERY_TASK_TIME_LIMIT + 60)
 #: seconds before the first retry of a failed e-mail send; each retry waits twice as long
 REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
 

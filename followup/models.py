@@ -376,6 +376,10 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: renders started (claims by a worker); a stalled render is retried up to a limit
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: the last sign of life: claimed by a worker, or queued again by the sweep
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import tempfile
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -18,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from followup import reminders as job
+from followup import report_jobs
 from followup.models import DigestEmail, Reminder, Report
 
 log = logging.getLogger(__name__)
@@ -123,40 +122,48 @@ def send_digest(self, digest_id: int) -> bool:
 def render_report(self, report_id: int) -> bool:
     """Render one report, at most once at a time.
 
-    The report is claimed with a conditional UPDATE (queued → running); a second
-    worker or a redelivered task finds nothing to claim. The PDF is rendered to a
-    temporary name first, then saved and the report marked done in one transaction;
-    any failure marks it failed with the error (the page offers a retry).
+    The report is claimed with a conditional UPDATE (queued → running, one more
+    attempt); a second worker or a redelivered task finds nothing to claim. The PDF
+    is rendered in memory, stored under a temporary name and linked to its final
+    name only when complete (``report_jobs.save_complete``), and the report marked
+    done in the same transaction; any failure marks it failed with the error (the
+    page offers a retry). A worker killed meanwhile leaves it running:
+    ``report_jobs.recover_stale`` finds it.
     """
     from followup import reports
 
+    now = timezone.now()
     claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-        status=Report.Status.RUNNING, started_at=timezone.now(), progress=10, error=""
+        status=Report.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=10,
+        error="",
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return False
     report = Report.objects.get(pk=report_id)
 
     def progress(percent: int) -> None:
-        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=percent)
+        """Progress is also a sign of life for ``report_jobs.recover_stale``."""
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            progress=percent, heartbeat_at=timezone.now()
+        )
 
     try:
         with translation.override(settings.LANGUAGE_CODE):
             pdf = reports.render(report, progress=progress)
         progress(90)
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as temporary:
-            temporary.write(pdf)
-            temporary.flush()
-            temporary.seek(0)
-            with transaction.atomic():
-                report = Report.objects.select_for_update().get(pk=report_id)
-                if report.status != Report.Status.RUNNING:
-                    return False
-                report.file.save(reports.filename(report), File(temporary), save=False)
-                report.status = Report.Status.DONE
-                report.progress = 100
-                report.finished_at = timezone.now()
-                report.save(update_fields=["file", "status", "progress", "finished_at"])
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if report.status != Report.Status.RUNNING:
+                return False
+            report_jobs.save_complete(report.file, reports.filename(report), pdf)
+            report.status = Report.Status.DONE
+            report.progress = 100
+            report.finished_at = timezone.now()
+            report.save(update_fields=["file", "status", "progress", "finished_at"])
     except Exception as error:
         log.warning("report %s: rendering failed: %s", report_id, error)
         with translation.override(settings.LANGUAGE_CODE):
@@ -173,3 +180,12 @@ def render_report(self, report_id: int) -> bool:
         )
         return False
     return True
+
+
+@shared_task(name="followup.sweep_reports")
+def sweep_reports() -> str:
+    """The beat entry "sweep-reports": stalled renders are queued again or failed."""
+    recovered = report_jobs.recover_stale()
+    if recovered.requeued or recovered.failed:
+        log.info("reports: queued again %s, failed %s", recovered.requeued, recovered.failed)
+    return f"queued again {len(recovered.requeued)}, failed {len(recovered.failed)}"

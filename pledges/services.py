@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import Goal, PriorityProblem
-from councils import access
+from councils import access, background
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -23,7 +22,8 @@ from councils.signing import PARTIES, record_signature
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
 S = Pledge.Status
-log = logging.getLogger(__name__)
+#: how far back ``notifications_resend`` looks for unsent e-mails
+RESEND_DAYS = 7
 
 
 def _require_editable(pledge: Pledge) -> None:
@@ -622,12 +622,27 @@ def notify(
 
 def _queue(task, *args) -> None:
     """Queue a task after the commit; a failure to queue (or, run eagerly, to send)
-    never breaks the request that caused it. The row stays unsent and can be sent
-    again (its ``emailed_at`` is still empty)."""
-    try:
-        task.delay(*args)
-    except Exception:
-        log.exception("could not run %s%s; it can be sent again later", task.name, args)
+    never breaks the request that caused it. The row stays unsent (its ``emailed_at``
+    is still empty) and ``notifications_resend`` sends it again later."""
+    background.queue(task, *args)
+
+
+def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
+    """Queue the e-mail again for every notification of the last ``days`` days that
+    has not been e-mailed (Redis was down, or every retry of the send failed). The
+    task's claim on ``emailed_at`` makes a notification already in the queue cost
+    nothing twice. Returns the ids queued."""
+    from pledges import tasks  # the tasks module imports this one
+
+    since = timezone.now() - dt.timedelta(days=days)
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True, user__email__gt="", created_at__gte=since
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in ids if background.queue(tasks.send_notification_email, pk)]
 
 
 def notifications_for(user: User):

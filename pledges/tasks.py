@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pledges import services
 from pledges.models import Notification
 
 log = logging.getLogger(__name__)
@@ -65,3 +66,13 @@ def send_notification_email(self, notification_id: int) -> bool:
             )
         raise
     return True
+
+
+@shared_task(name="pledges.resend_notifications")
+def resend_notifications() -> int:
+    """The beat entry "resend-notifications": e-mails that could not be queued (Redis
+    was down) are queued again. Returns how many."""
+    queued = services.notifications_resend()
+    if queued:
+        log.info("notifications: %s unsent e-mails queued again", len(queued))
+    return len(queued)

@@ -22,7 +22,7 @@ from councils import access
 from councils.access import Capability
 from councils.http import only
 from councils.models import County
-from followup import county_summary, dashboard, reports, tasks
+from followup import county_summary, dashboard, report_jobs, reports, tasks
 from followup.models import Report
 from pledges.models import Pledge
 from pledges.selectors import PUBLIC_STATUSES
@@ -155,10 +155,16 @@ def county_report(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report's state; an htmx request gets only the status part (polled)."""
+    """The report's state; an htmx request gets only the status part (polled). A
+    render without a sign of life for too long (its worker died) is queued again or
+    marked failed here too, not only by the periodic sweep."""
     report = _report(request.user, pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
+    if report.active:
+        recovered = report_jobs.recover_stale([report.pk])
+        if recovered.requeued or recovered.failed:
+            report.refresh_from_db()
     template = "followup/report_status.html" if request.htmx else "followup/report.html"
     return render(request, template, {"report": report})
 

@@ -28,6 +28,7 @@ from followup.models import DigestEmail, Reminder
 from followup.tasks import MAX_RETRIES, groups, send_digest
 from pledges.models import Activity, Pledge
 from tests import factories as f
+from tests.broker import celery_on
 
 pytestmark = pytest.mark.django_db
 K = Reminder.Kind
@@ -56,26 +57,8 @@ def eager(settings):
 @contextlib.contextmanager
 def broker_closed():
     """The broker is a closed port: queueing really fails (no mock)."""
-    conf = celery_app.conf
-    names = (
-        "broker_url",
-        "task_always_eager",
-        "broker_connection_timeout",
-        "task_publish_retry_policy",
-    )
-    saved = {name: conf[name] for name in names}
-    conf.update(
-        broker_url="redis://127.0.0.1:1/0",
-        task_always_eager=False,
-        broker_connection_timeout=1,
-        task_publish_retry_policy={"max_retries": 0},
-    )
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    try:
+    with celery_on("redis://127.0.0.1:1/0"):
         yield
-    finally:
-        conf.update(saved)
-        celery_app._pool = celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -27,13 +27,13 @@ from config.celery import app as celery_app
 from followup import reminders as job
 from followup import tasks
 from followup.models import DigestEmail, Reminder
+from tests.broker import WAIT, wait_for
 from tests.followup import test_reminders as base
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 LOCMEM, MONDAY = base.LOCMEM, base.MONDAY
 world, responsible = base.world, base.responsible  # the fixtures, shared
-WAIT = 60  # seconds
 
 
 def _database_url() -> str:
@@ -43,15 +43,6 @@ def _database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-def _wait(condition, seconds: float = WAIT, what: str = "") -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"gave up waiting after {seconds} s: {what}")
 
 
 def _recipients(directory: Path) -> list[str]:
@@ -66,7 +57,7 @@ def _recipients(directory: Path) -> list[str]:
 @contextmanager
 def _running_worker(tmp_path: Path, name: str, **environment: str):
     """A Celery worker on the test database; e-mails go to tmp_path/mail unless the
-    environment says otherwise."""
+    environment says otherwise. Its pid is in tmp_path/<name>.pid."""
     outbox = tmp_path / "mail"
     outbox.mkdir(exist_ok=True)
     log = tmp_path / f"{name}.log"
@@ -82,13 +73,16 @@ def _running_worker(tmp_path: Path, name: str, **environment: str):
     command = [
         *(sys.executable, "-m", "celery", "-A", "config", "worker", "-n", f"{name}@%h"),
         *("--pool=solo", "-Q", "celery", "--concurrency=1", "--purge", "--loglevel=INFO"),
+        f"--pidfile={tmp_path / f'{name}.pid'}",
     ]
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603
             command, cwd=django_settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        _wait(lambda: "ready." in log.read_text(), what=f"the worker to start:\n{log.read_text()}")
+        wait_for(
+            lambda: "ready." in log.read_text(), what=f"the worker to start:\n{log.read_text()}"
+        )
         yield outbox, log
     finally:
         process.terminate()
@@ -133,7 +127,7 @@ def test_a_real_worker_sends_one_digest_per_user(
     outbox, log = request.getfixturevalue("worker")
     assert not celery_app.conf.task_always_eager
     assert job.run_daily(MONDAY).digests == 3
-    _wait(_all_sent, what=f"the digests to be sent:\n{log.read_text()}")
+    wait_for(_all_sent, what=f"the digests to be sent:\n{log.read_text()}")
     assert _recipients(outbox) == expected
     assert DigestEmail.objects.count() == 3
     # a second run the same day and the next: nothing more
@@ -215,7 +209,7 @@ def test_an_smtp_failure_is_retried_then_marked_failed_and_an_admin_retry_sends_
     }
     with _running_worker(tmp_path, "smtp-down", **down) as (_outbox, log):
         assert job.run_daily(MONDAY).digests == 3
-        _wait(
+        wait_for(
             lambda: Reminder.objects.filter(failed=True).count() == Reminder.objects.count(),
             seconds=120,
             what=f"the sends to fail for good:\n{log.read_text()}",
@@ -227,7 +221,7 @@ def test_an_smtp_failure_is_retried_then_marked_failed_and_an_admin_retry_sends_
 
     with _running_worker(tmp_path, "smtp-up") as (outbox, log):
         job.retry_failed(Reminder.objects.values_list("pk", flat=True))
-        _wait(_all_sent, what=f"the retried digests to be sent:\n{log.read_text()}")
+        wait_for(_all_sent, what=f"the retried digests to be sent:\n{log.read_text()}")
         job.retry_failed(Reminder.objects.values_list("pk", flat=True))  # nothing failed now
         time.sleep(2)
         assert _recipients(outbox) == expected

@@ -32,3 +32,8 @@ class Command(BaseCommand):
                 if find_spec(module_name) is not None:
                     import_module(module_name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready: http://127.0.0.1:8000/"))
+        self.stdout.write(
+            "Without Celery beat, the periodic jobs run by hand: manage.py send_reminders "
+            "(daily), send_unsent_notifications and sweep_reports (after Redis or a worker "
+            "was down)."
+        )
