@@ -13,6 +13,7 @@ The cast (after healthchecks' alice, bob and charlie):
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -155,3 +156,21 @@ def client_of(client):
 def _fast_password_hashing(settings):
     """Tests hash many passwords; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(
+    owner, colleague, outsider, liaison, county_officer, national_reader, home, home_org, away
+):
+    """The whole cast in one object, for the registries of URL cases (tests/isolation.py)."""
+    return SimpleNamespace(
+        owner=owner,
+        colleague=colleague,
+        outsider=outsider,
+        liaison=liaison,
+        county_officer=county_officer,
+        national_reader=national_reader,
+        home=home,
+        home_org=home_org,
+        away=away,
+    )

@@ -6,8 +6,6 @@ POST), anonymous users are sent to the login page, lists show only what is their
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -46,23 +44,6 @@ def test_every_isolation_case_names_a_url():
     names = {name for _ns, name, _route in _walk(get_resolver().url_patterns)}
     stale = [n for n in CASES if not n.endswith(":*") and n not in names]
     assert not stale, f"Isolation cases for URLs that no longer exist: {stale}"
-
-
-@pytest.fixture
-def cast(
-    owner, colleague, outsider, liaison, county_officer, national_reader, home, home_org, away
-):
-    return SimpleNamespace(
-        owner=owner,
-        colleague=colleague,
-        outsider=outsider,
-        liaison=liaison,
-        county_officer=county_officer,
-        national_reader=national_reader,
-        home=home,
-        home_org=home_org,
-        away=away,
-    )
 
 
 def _login_redirect(response) -> bool:
