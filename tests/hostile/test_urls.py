@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from tests.hostile.nasty import NASTY
@@ -239,3 +240,88 @@ def test_nul_in_the_path_or_the_query_is_a_bad_request_in_swedish(client_of, own
         assert response.status_code == 400
         assert "Felaktig förfrågan" in response.content.decode()
     assert client.get(reverse("municipality-detail", args=[home.code])).status_code == 200
+
+
+# --- hostile files to the imports -------------------------------------------------------
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _activity_files() -> list[tuple[str, bytes]]:
+    from pledges import importexport
+
+    header = importexport.headers()
+    cells = ["_x0000_titel", "a_x0000_b", *NASTY[5:20]][: len(header)]
+    csv_rows = ";".join(header) + "\n" + ";".join(v.replace(";", ",") for v in cells) + "\n"
+    return [
+        ("aktiviteter.xlsx", _xlsx([header, cells])),
+        ("aktiviteter.csv", csv_rows.encode()),
+        ("aktiviteter.csv", b"titel\n\x00\n"),
+        ("aktiviteter.csv", "titel\n" + '"' * 3 + "x" * 200_000 + "\n"),
+        ("aktiviteter.xlsx", b"PK\x03\x04 not a zip"),
+    ]
+
+
+def _indicator_files() -> list[tuple[str, str, bytes]]:
+    kolada = (
+        b'{"values": [{"kpi": "N\\u00000", "municipality": "9101", "period": 2024,'
+        b' "values": [{"gender": "T", "value": 1}]}]}',
+        b'{"values": [{"kpi": "N1", "municipality": "9101", "period": 1e999,'
+        b' "values": [{"gender": "T", "value": 1e999}]}]}',
+        b'{"values": [{"kpi": "N1", "municipality": "9101", "period": 2024,'
+        b' "values": [{"gender": "\\u0000", "value": "NaN"}, {"gender": "T", "value": -1e999}]}]}',
+        b'{"values": [[], null, 1, {"kpi": {"a": 1}, "period": [2024], "values": {}}]}',
+        b'{"values": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    )
+    csv = (
+        b"Trygghetsindex;9101;Hemby\x00centrum;2024;T;2,4\n",
+        b"Trygghetsindex;9101;<script>alert(1)</script>;2024;T;1e999\n",
+        b"Trygghetsindex;9101;;99999999999999999999;T;NaN\n",
+    )
+    return [("kolada", "kolada.json", body) for body in kolada] + [
+        ("csv", "värden.csv", body) for body in csv
+    ]
+
+
+def test_hostile_files_to_the_imports_are_answered_without_5xx(client, cast, home):
+    from followup.models import Indicator, IndicatorValue
+    from pledges.models import Activity
+    from tests import factories as f
+    from tests.isolation import CASES
+
+    f.IndicatorFactory(name="Trygghetsindex", code="TI")
+    pledge = f.PledgeFactory(municipality=home)
+    client.force_login(cast.owner)
+    url = reverse("pledge-import", args=[pledge.pk])
+    for name, content in _activity_files():
+        upload = SimpleUploadedFile(
+            name, content if isinstance(content, bytes) else content.encode()
+        )
+        response = client.post(url, {"file": upload})
+        assert response.status_code == 400, (name, content[:40], response.status_code)
+    assert not Activity.objects.filter(pledge=pledge).exists()
+
+    url = reverse("indicator-import", kwargs=CASES["indicator-import"].build(cast))
+    client.force_login(cast.staff)
+    for kind, name, content in _indicator_files():
+        response = client.post(url, {"kind": kind, "file": SimpleUploadedFile(name, content)})
+        assert response.status_code < 500, (name, content[:60])
+    # (in Python: neither database can be asked about NUL in SQL)
+    stored = [
+        *Indicator.objects.values_list("code", "name"),
+        *IndicatorValue.objects.values_list("area"),
+    ]
+    assert not [text for row in stored for text in row if "\x00" in text]
+    # its value 1e999 is too large: the whole file is refused
+    assert not IndicatorValue.objects.filter(area__contains="<script>").exists()
