@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
@@ -23,33 +21,6 @@ class LoginForm(AuthenticationForm):
     )
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A choice of many objects where an id the database cannot hold is an invalid choice.
-
-    Django checks each posted id's type but then asks the database for all of them at
-    once (``pk__in``); an id beyond the integer range raises OverflowError (SQLite) or
-    DataError (PostgreSQL) there instead of a message on the form.
-    """
-
-    def _check_values(self, value):
-        model = self.queryset.model
-        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
-        ranges = connections[self.queryset.db].ops.integer_field_ranges
-        low, high = ranges.get(key.get_internal_type(), (None, None))
-        for pk in value if low is not None and isinstance(value, list | tuple) else ():
-            try:
-                number = int(str(pk).strip())
-            except ValueError:
-                continue  # not a number: Django's own check answers it
-            if not low <= number <= high:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
 class VersionedModelForm(forms.ModelForm):
     """A model form that carries the version it was filled in against.
 
@@ -65,9 +36,6 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        for field in self.fields.values():
-            if type(field) is forms.ModelMultipleChoiceField:
-                field.__class__ = ModelMultipleChoiceField  # the same field, ids bounded
 
     @property
     def expected_version(self) -> int | None:

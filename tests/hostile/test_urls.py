@@ -130,6 +130,47 @@ def test_every_url_answers_hostile_requests_without_5xx(client, cast):
     assert not failures, "\n".join(failures)
 
 
+def _admin_urls() -> list[str]:
+    """The list, add and a change page of every model in the Django admin."""
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
+        if (first := model._default_manager.order_by("pk").first()) is not None:
+            urls.append(reverse(f"{prefix}_change", args=[first.pk]))
+    return urls
+
+
+def _admin_field_names() -> list[str]:
+    from django.contrib import admin
+
+    names = {field.name for model in admin.site._registry for field in model._meta.get_fields()}
+    return sorted(names | {"action", "_selected_action", "index", "select_across"})
+
+
+def test_the_admin_answers_hostile_requests_without_5xx(client, cast, superuser):
+    hostile, failures, names = Hostile(), [], _admin_field_names()
+    admin_keys = ("q", "o", "p", "e", "_changelist_filters", "id__in", "name__exact", "all")
+    urls = _admin_urls()
+    for user in (None, cast.owner, superuser):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            query = urlencode({key: hostile.next() for key in admin_keys})
+            for response in (
+                client.get(f"{url}?{query}"),
+                client.get(url, QUERY_STRING=RAW_QUERIES[len(url) % len(RAW_QUERIES)]),
+                client.post(url, hostile.body(names)),
+                client.post(url, {**hostile.body(names), "_selected_action": "9" * 30}),
+            ):
+                if response.status_code >= 500:
+                    failures.append(f"{url}?{query[:80]}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
 def _garbage_kwargs(route: str, kwargs: dict, turn: int) -> list[dict]:
     """The URL's kwargs with each parameter in turn replaced by hostile values."""
     variants = []
