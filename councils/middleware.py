@@ -76,9 +76,8 @@ class RequestLimitsMiddleware:
             length = 0  # Django reads nothing from a malformed length either
         if length > settings.MAX_REQUEST_BYTES:
             megabytes = settings.MAX_REQUEST_BYTES / (1024 * 1024)
-            response = render(request, "413.html", {"megabytes": f"{megabytes:.0f}"}, status=413)
-            response["Connection"] = "close"  # the unread body must not be taken as a request
-            return response
+            # (no "Connection: close": a WSGI application may not set hop-by-hop headers)
+            return render(request, "413.html", {"megabytes": f"{megabytes:.0f}"}, status=413)
         query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
         if "\x00" in request.path_info or "\x00" in query:
             return render(request, "400.html", status=400)
