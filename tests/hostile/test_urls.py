@@ -366,3 +366,10 @@ def test_hostile_files_to_the_imports_are_answered_without_5xx(client, cast, hom
     assert not [text for row in stored for text in row if "\x00" in text]
     # its value 1e999 is too large: the whole file is refused
     assert not IndicatorValue.objects.filter(area__contains="<script>").exists()
+
+
+def test_djangos_own_bad_requests_get_the_swedish_page(client):
+    too_many = {f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("login"), too_many)
+    assert response.status_code == 400
+    assert "Felaktig förfrågan" in response.content.decode()
