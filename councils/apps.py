@@ -8,4 +8,6 @@ class CouncilsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the login receivers: the session's clocks, what a login still owes.
-        from councils import middleware, two_factor  # noqa: F401
+        from councils import lookups, middleware, two_factor  # noqa: F401
+
+        lookups.register()

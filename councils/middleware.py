@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -159,3 +161,36 @@ def _send_to(request, page: str):
             redirect_to_login(htmx.current_url_abs_path or "/", page)["Location"]
         )
     return redirect_to_login(request.get_full_path() if request.method == "GET" else "/", page)
+
+
+class RequestLimitsMiddleware:
+    """Requests that no page can answer are refused before anything reads them.
+
+    - A body over ``MAX_REQUEST_BYTES`` (by its Content-Length) gets 413 and is never
+      read. Django keeps only the non-file part of a body under
+      DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file of any size would be streamed to a
+      temporary file first and only then refused by its form.
+    - A NUL character in the path or the query string gets 400. PostgreSQL cannot hold
+      NUL in text, so a path parameter or a filter with one would fail in the database
+      (the forms refuse NUL in what they clean; the URL reaches lookups directly).
+
+    Placed after LanguageMiddleware (the page is in the user's language) and before
+    anything that reads the body (CSRF, the views).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads nothing from a malformed length either
+        if length > settings.MAX_REQUEST_BYTES:
+            megabytes = settings.MAX_REQUEST_BYTES / (1024 * 1024)
+            # (no "Connection: close": a WSGI application may not set hop-by-hop headers)
+            return render(request, "413.html", {"megabytes": f"{megabytes:.0f}"}, status=413)
+        query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
+        if "\x00" in request.path_info or "\x00" in query:
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

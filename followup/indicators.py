@@ -154,7 +154,8 @@ GENDERS = {
 
 
 def _clean(text) -> str:
-    text = "" if text is None else str(text).strip()
+    # NUL means nothing in text and PostgreSQL cannot store it (JSON can carry \u0000)
+    text = "" if text is None else str(text).replace("\x00", "").strip()
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         text = text[1:]
     return text
@@ -421,7 +422,7 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
             error(_("there is no municipality with the SCB code “%(value)s”.") % {"value": code})
         try:
             year = int(period)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # JSON's 1e999 is infinity
             year = None
         if year is None or not 1990 <= year <= 2100:
             error(

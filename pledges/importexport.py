@@ -224,7 +224,9 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    # NUL means nothing in text and PostgreSQL cannot store it (an XLSX cell can hold
+    # one as _x0000_); the CSV reader refuses a file with NUL bytes outright
+    text = str(value).replace("\x00", "").strip()
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         text = text[1:]
     return text

@@ -72,9 +72,13 @@ def may_comment(user, pledge: Pledge) -> bool:
 
 
 def _back(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
-    """Where to return after a comment: a page of this site the form came from, else review."""
+    """Where to return after a comment: a page of this site the form came from, else review.
+
+    Only a path of this site counts ("/…"): anything else, such as a bare word, would be
+    taken by ``redirect`` for the name of a URL pattern.
+    """
     target = (target or "").split("#", 1)[0]
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
