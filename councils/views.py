@@ -699,8 +699,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _next_page(request: HttpRequest, *, default: str) -> str:
+    """The ``next`` path of this site, or ``default``; never a URL name (redirect()
+    would try to reverse "-1") nor another host."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

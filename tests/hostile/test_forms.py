@@ -160,6 +160,8 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.MeetingForm": lambda w: {"instance": w.new.meeting()},
     "councils.forms.DecisionForm": lambda w: {"instance": w.new.decision()},
     "councils.forms.CoordinationFunctionForm": lambda w: {"instance": w.new.coordination()},
+    "councils.forms.TokenForm": lambda w: {},
+    "councils.forms.TwoFactorRequiredForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},
@@ -198,6 +200,7 @@ FORMS: dict[str, Kwargs] = {
     "followup.forms.MarkFollowedUpForm": lambda w: {"pledge": w.published},
     "followup.forms_indicators.IndicatorImportForm": lambda w: {},
     "followup.forms_indicators.GoalIndicatorForm": lambda w: {},
+    "followup.views.reports.CountySummaryForm": lambda w: {"today": timezone.localdate()},
     "followup.views.reminders.PreferenceForm": lambda w: {
         "instance": f.ReminderPreferenceFactory.build(user=w.owner)
     },
