@@ -40,4 +40,5 @@ urlpatterns = [
         name="coordination-function-edit",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/hello", views.bench_hello, name="bench-hello"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -119,6 +120,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_GET
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: the whole middleware stack and no database work.
+
+    Answers only when ``BENCH_HELLO`` is on (``make bench`` turns it on for its own
+    gunicorn); everywhere else the address does not exist.
+    """
+    if not settings.BENCH_HELLO:
+        raise Http404
+    return HttpResponse("hello", content_type="text/plain; charset=utf-8")
 
 
 @login_required
