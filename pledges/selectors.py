@@ -442,8 +442,9 @@ def _fingerprint(rows: QuerySet, **more: Any) -> str:
     return "-".join(str(value) for value in figures.values())
 
 
-def open_data_pledges_fingerprint() -> str:
-    """Changes whenever ``open_data_pledges()`` would answer differently."""
+def current_pledges_fingerprint() -> str:
+    """Changes whenever ``open_data_pledges()`` or ``public_index()`` would answer
+    differently."""
     return _fingerprint(current_published_pledges(), published=Max("published_at"))
 
 

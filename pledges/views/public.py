@@ -10,6 +10,7 @@ data sets no cookie and may be kept by shared caches too.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -48,7 +49,11 @@ def public_index(request: HttpRequest) -> HttpResponse:
         {
             "counties": counties,
             "county_code": county_code,
-            "groups": selectors.public_index(county_code=county_code or None),
+            # the list is rendered from the template cache while this is unchanged;
+            # the template calls ``groups`` only when it is not
+            "fingerprint": selectors.current_pledges_fingerprint(),
+            "cache_seconds": PAGE_MAX_AGE,
+            "groups": functools.partial(selectors.public_index, county_code=county_code or None),
         },
     )
 
@@ -224,7 +229,7 @@ def open_data_pledges(request: HttpRequest, fmt: str) -> HttpResponse:
         "citizen-pledges",
         PLEDGE_COLUMNS,
         lambda: (pledge_record(p, f"{prefix}{p.pk}/") for p in selectors.open_data_pledges()),
-        fingerprint=selectors.open_data_pledges_fingerprint,
+        fingerprint=selectors.current_pledges_fingerprint,
         prefix=prefix,
     )
 
