@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -118,6 +119,25 @@ def _wrk_row(label: str, figures: dict, note: str = "") -> Row:
     return Row(label, figures["rps"], figures["p50_ms"], figures["p95_ms"], note=note)
 
 
+def _settle(bench: Bench, *, quick: float = 0.25, limit: float = 120) -> None:
+    """Wait until every worker is free: wrk stops sending at its deadline, but requests
+    it left queued are still served, and would slow the next page's figures."""
+    hello = reverse("bench-hello")
+    probes = 2 * server.WORKERS
+    deadline = time.monotonic() + limit
+
+    def probe(_n: int) -> float:
+        start = time.perf_counter()
+        bench.get(hello)
+        return time.perf_counter() - start
+
+    with ThreadPoolExecutor(probes) as pool:
+        while time.monotonic() < deadline:
+            if max(pool.map(probe, range(probes))) < quick:
+                return
+            time.sleep(0.5)
+
+
 def _hello(bench: Bench) -> dict:
     return load.run_wrk(
         bench.url + reverse("bench-hello"), seconds=PAGE_SECONDS, connections=PAGE_CONNECTIONS
@@ -139,6 +159,7 @@ def section_pages(bench: Bench) -> list[Row]:
             connections=PAGE_CONNECTIONS,
             headers={"Cookie": cookie} if cookie else None,
         )
+        _settle(bench)
         row = _wrk_row(page.label, figures)
         row.queries_demo = bench.queries_demo.get(page.key)
         row.queries_national = bench.queries_national.get(page.key)
@@ -234,6 +255,7 @@ def _check_edit(bench: Bench, edit: dict) -> None:
 def section_mixed(bench: Bench) -> list[Row]:
     """Coordinators saving rows, liaisons reviewing, county officers on the dashboard,
     residents on the public pages: MIXED_USERS connections for MIXED_SECONDS."""
+    _settle(bench)
     edits = _coordinator_edits(bench)
     _check_edit(bench, edits[0])
     stockholm_liaisons = User.objects.filter(
@@ -282,6 +304,7 @@ def section_mixed(bench: Bench) -> list[Row]:
         connections=MIXED_USERS,
         env={"BENCH_MIXED_DATA": str(data_file)},
     )
+    _settle(bench)
     errors = figures["errors"] + figures["socket_errors"]
     note = (
         f"p99 {figures['p99_ms']:.0f} ms; {figures['conflicts']} version conflicts (409); "
