@@ -492,6 +492,7 @@ def main() -> None:
     _step("collectstatic and gunicorn (production settings)")
     server.collectstatic(env)
     rows: list[Row] = []
+    load_before = os.getloadavg()[0]
     with server.gunicorn(env) as url:
         bench = Bench(url, pages, queries_demo, queries_national)
         for section in SECTIONS:
@@ -507,7 +508,8 @@ def main() -> None:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()}: {_machine()}. "
         f"{_versions()}. wrk ran {PAGE_SECONDS:.0f} s with {PAGE_CONNECTIONS} connections per "
         "page, from a second process on 127.0.0.1; × hello is a page's req/s over the hello "
-        "view's in the same run."
+        "view's in the same run. One-minute load average when the load began "
+        f"{load_before:.1f}, when it ended {os.getloadavg()[0]:.1f}."
     )
     parts = [render_table(rows), *bench.summaries, volume]
     parts.append(
