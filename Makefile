@@ -61,13 +61,18 @@ check: install
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
 
-# The benchmarks run on their own database (national-scale data), never the demo one.
-BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+# The benchmarks run on their own database (national-scale data, created if missing, seeded
+# once) and Redis database, never the demo ones; the app is served by gunicorn with production
+# settings and loaded with wrk (see bench/run.py).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samverkan_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 bench: install
 	mkdir -p var
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --noinput --verbosity 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) load_reference_data
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run
+	$(BENCH_ENV) $(PY) -m bench.database
+	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(MANAGE) load_reference_data
+	$(BENCH_ENV) $(PY) -m bench.run
 
 messages: install
 	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'staticfiles/*'

@@ -136,6 +136,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             held_on__gt=today - timedelta(days=365),
             held_on__lte=today,
         )
+        .select_related("council")
         .order_by("-held_on")
         .first()
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COUNTY_CODE = "14"  # Västra Götalands län
-CHROMIUM = os.environ.get("BENCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("BENCH_CHROMIUM", "chromium")
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 
@@ -97,7 +97,7 @@ def chromium(html: str, folder: Path) -> Print:
     pdf = folder / "county-summary-chromium.pdf"
     profile = folder / "chromium-profile"
     command = [
-        CHROMIUM,
+        shutil.which(CHROMIUM) or CHROMIUM,
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -129,7 +129,7 @@ def measure(year: int) -> dict:
     html, html_seconds, municipalities = build_html(year)
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as name:
         folder = Path(name)
-        chrome = chromium(html, folder) if Path(CHROMIUM).exists() else None
+        chrome = chromium(html, folder) if shutil.which(CHROMIUM) else None
         html_path = folder / "county-summary.html"
         html_path.write_text(html, "utf-8")
         weasy = weasyprint(html_path, folder / "county-summary.pdf")
@@ -140,6 +140,18 @@ def measure(year: int) -> dict:
         "prints": [p for p in (weasy, chrome) if p is not None],
         "ratio": weasy.seconds / chrome.seconds if chrome else None,
     }
+
+
+def rows(result: dict) -> list[tuple[str, str]]:
+    """(label, note) of each printer, for the bench's table."""
+    label = f"county summary PDF, Västra Götaland ({result['municipalities']} municipalities)"
+    out = []
+    for p in result["prints"]:
+        note = f"{p.seconds:.2f} s, peak {p.peak_mb:.0f} MB, {p.pages} pages, {p.size_kb:.0f} kB"
+        if p.printer == "WeasyPrint" and result["ratio"] is not None:
+            note += f"; {result['ratio']:.1f} × Chromium's time"
+        out.append((f"{label}: {p.printer}", note))
+    return out
 
 
 def table(result: dict) -> list[str]:

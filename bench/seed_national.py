@@ -140,10 +140,10 @@ REVIEW_ACTIVITIES = 60
 BENCH_PLEDGE = "Bench: "
 
 
-def _activities(pledge: Pledge, count: int) -> list[Activity]:
+def _activities(pledge: Pledge, count: int, year: int = PLEDGE_YEAR) -> list[Activity]:
     parties = list(Activity.Party)
     statuses = list(Activity.Status)
-    start = date(PLEDGE_YEAR, 1, 15)
+    start = date(year, 1, 15)
     activities = []
     for n in range(count):
         party = parties[n % len(parties)]
@@ -305,6 +305,45 @@ def seed_followups(stdout=print) -> None:
 
 
 seed_layers.append(seed_followups)
+
+
+# --- drafts that the mixed workload's coordinators edit -------------------------------
+
+DRAFT_YEAR = PLEDGE_YEAR + 1
+#: municipalities (by code order, Stockholm left out: its pledge is in review) whose
+#: coordinator has a draft for next year with ACTIVITIES_PER_PLEDGE activities
+DRAFT_MUNICIPALITIES = 24
+
+
+def draft_pledges():
+    return Pledge.objects.filter(
+        title__startswith=BENCH_PLEDGE, status=Pledge.Status.DRAFT, period_start__year=DRAFT_YEAR
+    )
+
+
+@transaction.atomic
+def seed_drafts(stdout=print) -> None:
+    if draft_pledges().exists():
+        stdout("draft pledges already seeded")
+        return
+    municipalities = Municipality.objects.exclude(code=REVIEW_MUNICIPALITY).order_by("code")
+    drafts = Pledge.objects.bulk_create(
+        Pledge(
+            municipality=m,
+            title=f"{BENCH_PLEDGE}Medborgarlöfte {m.name} {DRAFT_YEAR}, utkast",
+            period_start=date(DRAFT_YEAR, 1, 1),
+            period_end=date(DRAFT_YEAR, 12, 31),
+            public_text="Utkast till nästa års löfte.",
+        )
+        for m in municipalities[:DRAFT_MUNICIPALITIES]
+    )
+    Activity.objects.bulk_create(
+        a for p in drafts for a in _activities(p, ACTIVITIES_PER_PLEDGE, DRAFT_YEAR)
+    )
+    stdout(f"seeded {len(drafts)} draft pledges for {DRAFT_YEAR} (the mixed workload edits them)")
+
+
+seed_layers.append(seed_drafts)
 
 
 def seed(stdout=print) -> None:

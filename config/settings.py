@@ -275,3 +275,7 @@ FORM_RENDERER = "config.forms.FormRenderer"
 # --- Open data sources ----------------------------------------------------------
 #: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).
 KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", default="https://api.kolada.se/v2")
+
+# --- Benchmarks -----------------------------------------------------------------
+#: Serve /bench/hello, the benchmark's no-database baseline (only `make bench` sets it).
+BENCH_HELLO = env_bool("BENCH_HELLO", default=False)

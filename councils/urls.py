@@ -49,4 +49,5 @@ urlpatterns = [
         name="coordination-function-edit",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/hello", views.bench_hello, name="bench-hello"),
 ]

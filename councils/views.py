@@ -132,6 +132,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@require_GET
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: the whole middleware stack and no database work.
+
+    Answers only when ``BENCH_HELLO`` is on (``make bench`` turns it on for its own
+    gunicorn); everywhere else the address does not exist.
+    """
+    if not settings.BENCH_HELLO:
+        raise Http404
+    return HttpResponse("hello", content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     """Every saved version of one record: who, for which organisation, when, which fields."""

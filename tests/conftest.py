@@ -12,7 +12,9 @@ The cast (after healthchecks' alice, bob and charlie):
 
 from __future__ import annotations
 
+import copy
 import os
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +25,15 @@ from tests import factories as f
 # Playwright's sync API runs an event loop in the test thread; the tests touch
 # the database from that same thread only between browser calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test caches under its own key prefix: nothing one test caches reaches another
+    (Redis outlives the test database, and ids repeat after a rollback on SQLite)."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
+    settings.CACHES = caches
 
 
 @pytest.fixture

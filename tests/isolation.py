@@ -76,6 +76,7 @@ register("admin:*", Case(Kind.ADMIN))
 
 # --- councils ------------------------------------------------------------------
 register("healthz", Case(Kind.PUBLIC))
+register("bench-hello", Case(Kind.PUBLIC))  # 404 unless BENCH_HELLO is on
 register("home", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
 register("municipality-list", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
 register("my-organisations", Case(Kind.LOGIN, hidden=lambda cast: [cast.home_org.name]))

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement
@@ -258,6 +259,16 @@ def test_compliance_panel_on_the_municipality_page(client_of, owner, signed, hom
     body = client_of(owner).get(reverse("municipality-detail", args=[home.code])).content.decode()
     assert "lag 2023:196" in body
     assert detail(signed) in body or reverse("agreement-list", args=[home.code]) in body
+
+
+def test_compliance_panel_queries_are_the_same_with_a_council_meeting(client_of, owner, home):
+    def grow():  # found by make bench: the demo data has a meeting, the national data none
+        council = f.CouncilFactory(municipality=home, name="Hemby trygghetsråd")
+        f.MeetingFactory(council=council, held_on=timezone.localdate() - dt.timedelta(days=30))
+
+    url = reverse("municipality-detail", args=[home.code])
+    assert_constant_queries(client_of(owner), url, grow)
+    assert "Hemby trygghetsråd" in client_of(owner).get(url).content.decode()
 
 
 def test_detail_page_queries_do_not_grow_with_goals(client_of, owner, draft):

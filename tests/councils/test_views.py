@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -85,6 +87,20 @@ def test_health_check_reports_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_bench_hello_does_not_exist_unless_the_bench_turns_it_on(client, db):
+    assert client.get(reverse("bench-hello")).status_code == 404
+
+
+def test_bench_hello_answers_without_touching_the_database(client, db, settings):
+    settings.BENCH_HELLO = True
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("bench-hello"))
+    assert response.status_code == 200
+    assert response.content == b"hello"
+    assert len(captured) == 0
+    assert client.post(reverse("bench-hello")).status_code == 405
 
 
 def test_object_views_answer_405_to_other_methods_after_the_access_check(client_of, owner, home):

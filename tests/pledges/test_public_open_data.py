@@ -188,3 +188,46 @@ def test_labels_are_swedish_whatever_the_language_cookie(client, plan, settings)
     swedish = rows_of(response)[0]["status_label"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     assert rows_of(client.get(url("open-data-pledges", "csv")))[0]["status_label"] == swedish
+
+
+def test_files_are_made_once_and_made_again_when_a_row_changes(
+    client, plan, django_assert_num_queries
+):
+    hemby, _bortby = plan
+    first = client.get(url("open-data-activities", "csv")).content
+    with django_assert_num_queries(1):  # the fingerprint; the file comes from the cache
+        assert client.get(url("open-data-activities", "csv")).content == first
+
+    activity = hemby.activities.get(title="Nattvandring")
+    activity.title = "Nattvandring med föräldrar"
+    activity.version += 1  # as every service does (councils.concurrency)
+    activity.save()
+    titles = [r["activity_title"] for r in rows_of(client.get(url("open-data-activities", "csv")))]
+    assert "Nattvandring med föräldrar" in titles
+
+    hemby.title = "Tryggare Hemby, ny titel"
+    hemby.version += 1
+    hemby.save()
+    pledges = rows_of(client.get(url("open-data-pledges", "csv")))
+    assert "Tryggare Hemby, ny titel" in [r["pledge_title"] for r in pledges]
+    activities = rows_of(client.get(url("open-data-activities", "csv")))
+    assert {r["pledge_title"] for r in activities} >= {"Tryggare Hemby, ny titel"}
+
+
+def test_a_pledge_that_leaves_the_open_data_leaves_the_cached_file(client, plan):
+    hemby, bortby = plan
+    assert len(rows_of(client.get(url("open-data-pledges", "csv")))) == 2
+    bortby.status = S.DRAFT
+    bortby.version += 1
+    bortby.save()
+    codes = [r["municipality_code"] for r in rows_of(client.get(url("open-data-pledges", "csv")))]
+    assert codes == [hemby.municipality.code]
+    activities = rows_of(client.get(url("open-data-activities", "csv")))
+    assert {r["municipality_code"] for r in activities} == {hemby.municipality.code}
+
+
+def test_the_cached_file_names_the_host_it_was_asked_on(client, plan):
+    first = rows_of(client.get(url("open-data-pledges", "csv")))[0]["pledge_url"]
+    other = rows_of(client.get(url("open-data-pledges", "csv"), HTTP_HOST="localhost"))[0]
+    assert first.startswith("http://testserver/")
+    assert other["pledge_url"].startswith("http://localhost/")

@@ -114,6 +114,26 @@ def test_a_county_without_pledges_says_so(client, home, away):
     assert "<table" not in body.split("</header>")[1]
 
 
+def test_index_is_rendered_again_when_a_pledge_changes(client, home, django_assert_num_queries):
+    pledge = published(home, title="Tryggare Hemby 2026")
+    assert "Tryggare Hemby 2026" in body_of(client, INDEX)
+    with django_assert_num_queries(2):  # counties and the fingerprint; the list is cached
+        assert "Tryggare Hemby 2026" in body_of(client, INDEX)
+    pledge.title = "Tryggare Hemby 2026, reviderat"
+    pledge.version += 1  # as every service does (councils.concurrency)
+    pledge.save()
+    assert "Tryggare Hemby 2026, reviderat" in body_of(client, INDEX)
+    assert "Tryggare Hemby 2026" in body_of(client, f"{INDEX}?county={home.county.code}")
+
+
+def test_index_list_is_cached_per_language(client, home, settings):
+    published(home, title="Tryggare Hemby 2026")
+    caption = "Published citizen pledges in Hemlän, by municipality"
+    assert caption not in body_of(client, INDEX)  # Swedish, and now cached
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert caption in body_of(client, INDEX)
+
+
 def test_index_links_to_the_open_data(client, db):
     body = body_of(client, INDEX)
     for name in ("open-data-pledges", "open-data-activities"):
@@ -423,7 +443,7 @@ def _grow_country(counties: int = 3, municipalities: int = 3, activities: int = 
 def test_index_queries_do_not_grow_with_pledges(client, home):
     published(home)
     count = assert_constant_queries(client, INDEX, _grow_country())
-    assert count <= 2
+    assert count <= 3  # counties, the fingerprint, the pledges (from the cache: not these)
 
 
 def test_municipality_page_queries_do_not_grow_with_pledges(client, home):
@@ -466,4 +486,4 @@ def test_pledge_page_queries_do_not_grow_with_activities(client, home):
 def test_open_data_queries_do_not_grow(client, home, name, fmt):
     f.ActivityFactory(pledge=published(home))
     count = assert_constant_queries(client, reverse(name, args=[fmt]), _grow_country())
-    assert count == 1
+    assert count == 2  # the fingerprint and the rows; from the cache, the fingerprint alone
