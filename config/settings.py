@@ -252,7 +252,7 @@ REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
 # --- Cache ----------------------------------------------------------------------
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "councils.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -40,7 +40,7 @@ def on_own_redis(own_redis, settings):
     settings.MAILERS = LOCMEM
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "councils.cache.ResilientRedisCache",
             "LOCATION": own_redis.url,
         }
     }

@@ -1,0 +1,46 @@
+"""The cache is a speed-up, never a dependency: while Redis is down, a read is a miss
+and a write does nothing, and the page is made from the database as if uncached."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+
+def _tolerant(method, fallback):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNAVAILABLE as error:
+            log.warning("cache unavailable (%s): %s answered without it", error, method.__name__)
+            return fallback(*args, **kwargs)
+
+    return call
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache, answering as an empty cache while Redis cannot be reached."""
+
+    get = _tolerant(RedisCache.get, _default)
+    get_many = _tolerant(RedisCache.get_many, lambda *a, **k: {})
+    has_key = _tolerant(RedisCache.has_key, lambda *a, **k: False)
+    add = _tolerant(RedisCache.add, lambda *a, **k: False)
+    set = _tolerant(RedisCache.set, lambda *a, **k: None)
+    set_many = _tolerant(RedisCache.set_many, lambda *a, **k: [])
+    touch = _tolerant(RedisCache.touch, lambda *a, **k: False)
+    delete = _tolerant(RedisCache.delete, lambda *a, **k: False)
+    delete_many = _tolerant(RedisCache.delete_many, lambda *a, **k: None)
+    clear = _tolerant(RedisCache.clear, lambda *a, **k: None)

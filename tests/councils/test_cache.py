@@ -1,0 +1,44 @@
+"""The cache while Redis cannot be reached: a miss on every read, nothing on a write,
+and what is asked for is made without it (``councils.cache.ResilientRedisCache``)."""
+
+from __future__ import annotations
+
+import socket
+
+from django.template import engines
+
+from councils.cache import ResilientRedisCache
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once it is closed
+
+
+def _cache() -> ResilientRedisCache:
+    return ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {})
+
+
+def test_reads_miss_and_writes_do_nothing_while_redis_is_down(caplog):
+    cache = _cache()
+    assert cache.get("key", "fallback") == "fallback"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.has_key("key") is False
+    assert cache.add("key", 1) is False
+    assert cache.set("key", 1) is None
+    assert cache.delete("key") is False
+    assert cache.get_or_set("key", lambda: "made without the cache") == "made without the cache"
+    assert "cache unavailable" in caplog.text
+
+
+def test_a_template_fragment_is_rendered_without_the_cache(settings, caplog):
+    location = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "councils.cache.ResilientRedisCache", "LOCATION": location}
+    }
+    template = engines["django"].from_string(
+        "{% load cache %}{% cache 60 fragment %}inside {{ n }}{% endcache %}"
+    )
+    assert template.render({"n": 7}) == "inside 7"
+    assert "cache unavailable" in caplog.text  # it did try the (unreachable) Redis
