@@ -14,7 +14,7 @@ PORT ?= 8000
 # The embedded default is a development set-up: DEBUG on unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: help install setup run test e2e lint format check bench messages lock clean
+.PHONY: help install system setup run test e2e lint format check bench messages lock clean
 
 help:
 	@echo "make run    set up (virtualenv, migrations, reference and demo data) and serve http://$(HOST):$(PORT)"
@@ -31,7 +31,12 @@ $(STAMP): requirements-dev.lock
 
 install: $(STAMP)
 
-setup: install
+# Debian packages beside Python (WeasyPrint's Pango; Chromium for the browser tests),
+# installed when missing if we may (root with apt-get), otherwise named.
+system:
+	scripts/system-packages.sh run
+
+setup: install system
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
@@ -42,11 +47,13 @@ run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
+	scripts/system-packages.sh test
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 
 e2e: install
+	scripts/system-packages.sh test
 	$(BIN)/pytest -m e2e
 
 lint: install
