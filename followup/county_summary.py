@@ -3,7 +3,7 @@ the data of a PDF report (``followup/pdf/county_summary.html``).
 
 It is the county dashboard's rows (``dashboard.county_rows``) plus, per municipality,
 the year's pledge with its activities and their status, the overdue follow-ups and
-every measured goal of the agreement in force against its target. Twelve queries,
+every measured goal of the agreement in force against its target. Eleven queries,
 whatever the number of municipalities.
 
 The summary of a past year describes the situation on its last day (31 December);
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from councils.models import County
 from followup import dashboard
 from followup.dashboard import PHASE_CHOICES, PLEDGE_CHOICES, Row
-from pledges.models import Activity, Pledge
+from pledges.models import Activity
 from pledges.selectors import PUBLIC_STATUSES
 
 #: room for the longest Swedish label ("undertecknad, ännu inte gällande") on paper
@@ -62,15 +62,25 @@ class OverdueLine:
 @dataclass
 class Section:
     row: Row
-    pledge_title: str = ""
-    pledge_period: tuple[dt.date, dt.date] | None = None
-    published: bool = False
     activities: list[ActivityLine] = field(default_factory=list)
     overdue: list[OverdueLine] = field(default_factory=list)
 
     @property
     def municipality(self):
         return self.row.municipality
+
+    @property
+    def pledge_title(self) -> str:
+        return self.row.pledge_title
+
+    @property
+    def pledge_period(self) -> tuple[dt.date, dt.date] | None:
+        return self.row.pledge_period
+
+    @property
+    def published(self) -> bool:
+        """Whether the year's pledge is public (its activities may be listed)."""
+        return self.row.pledge_status in PUBLIC_STATUSES
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:
@@ -138,30 +148,12 @@ class Summary:
 
 def county_summary(county: County, year: int, today: dt.date) -> Summary:
     day = reference_day(year, today)
-    rows = dashboard.county_rows(county, day)  # nine queries
+    rows = dashboard.county_rows(county, day)  # nine queries, the year's pledge included
     sections = {row.municipality.pk: Section(row=row) for row in rows}
 
-    # 10. the year's pledge of each municipality (the one the dashboard counted)
-    chosen: dict[int, int] = {}
-    for pk, municipality_id, title, status, start, end in (
-        Pledge.objects.filter(
-            municipality__county=county,
-            period_start__lte=dt.date(day.year, 12, 31),
-            period_end__gte=dt.date(day.year, 1, 1),
-        )
-        .order_by("municipality_id", "-period_start", "-pk")
-        .values_list("pk", "municipality_id", "title", "status", "period_start", "period_end")
-    ):
-        if municipality_id in chosen:
-            continue
-        chosen[municipality_id] = pk
-        section = sections[municipality_id]
-        section.pledge_title = title
-        section.pledge_period = (start, end)
-        section.published = status in PUBLIC_STATUSES
-
-    # 11. the activities of the published ones
-    published = {pk: m for m, pk in chosen.items() if sections[m].published}
+    # 10. the activities of the year's pledges that are published (the dashboard's rows
+    # name each municipality's pledge of the year)
+    published = {s.row.pledge_id: m for m, s in sections.items() if s.published}
     labels = dict(Activity.Status.choices)
     parties = dict(Activity.Party.choices)
     for pledge_id, title, party, partner, status, next_follow_up in (
@@ -182,14 +174,9 @@ def county_summary(county: County, year: int, today: dt.date) -> Summary:
             )
         )
 
-    # 12. overdue follow-ups: as the dashboard counts them
+    # 11. overdue follow-ups: the ones the dashboard counts
     for municipality_id, title, pledge, due in (
-        Activity.objects.filter(
-            pledge__municipality__county=county,
-            pledge__status=Pledge.Status.PUBLISHED,
-            deleted_at__isnull=True,
-            next_follow_up__lt=day,
-        )
+        dashboard.overdue_activities(county, day)
         .order_by("pledge__municipality_id", "next_follow_up", "pk")
         .values_list("pledge__municipality_id", "title", "pledge__title", "next_follow_up")
     ):

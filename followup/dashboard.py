@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
+from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -71,6 +72,10 @@ class Row:
     picture_months: int | None = None
     coordination: bool = False
     pledge_status: str = NONE
+    #: the year's pledge (the newest whose period overlaps the year), when there is one
+    pledge_id: int | None = None
+    pledge_title: str = ""
+    pledge_period: tuple[dt.date, dt.date] | None = None
     activities: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
     #: every measured goal of the agreement in force, in the agreement's order
@@ -128,6 +133,15 @@ def counties_for(user) -> list[County]:
     return list(County.objects.filter(pk__in=ids).order_by("name"))
 
 
+def county_or_404(user, code: str) -> County:
+    """The county with ``code`` when ``user`` may follow it (its dashboard, its summary);
+    404 otherwise, whether the county exists or not."""
+    county = County.objects.filter(code=code).first()
+    if county is None or not may_open(user, county):
+        raise Http404
+    return county
+
+
 def may_open(user, county: County) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
@@ -148,6 +162,17 @@ def _agreement_rank(agreement: Agreement, today: dt.date) -> tuple:
     phase = agreement.phase(today)
     # in force: the one that runs longest (as compliance()); otherwise the newest
     return (PHASES.index(phase), -agreement.end_date.toordinal(), -agreement.pk)
+
+
+def overdue_activities(county: County, today: dt.date):
+    """The county's overdue follow-ups: activities of published pledges whose follow-up
+    date has passed."""
+    return Activity.objects.filter(
+        pledge__municipality__county=county,
+        pledge__status=Pledge.Status.PUBLISHED,
+        deleted_at__isnull=True,
+        next_follow_up__lt=today,
+    )
 
 
 def county_rows(county: County, today: dt.date) -> list[Row]:
@@ -188,12 +213,14 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
         period_end__gte=dt.date(today.year, 1, 1),
     )
     pledge_of: dict[int, int] = {}
-    for pk, municipality_id, status in this_year.order_by(
+    for pk, municipality_id, status, title, start, end in this_year.order_by(
         "municipality_id", "-period_start", "-pk"
-    ).values_list("pk", "municipality_id", "status"):
+    ).values_list("pk", "municipality_id", "status", "title", "period_start", "period_end"):
         if municipality_id not in pledge_of:
             pledge_of[municipality_id] = pk
-            rows[municipality_id].pledge_status = status
+            row = rows[municipality_id]
+            row.pledge_status, row.pledge_id = status, pk
+            row.pledge_title, row.pledge_period = title, (start, end)
 
     # 5. its activities by status
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -207,14 +234,9 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     for municipality_id, pledge_id in pledge_of.items():
         rows[municipality_id].activities = counts.get(pledge_id, {})
 
-    # 6. overdue follow-ups: activities of published pledges whose follow-up date has passed
+    # 6. overdue follow-ups
     for municipality_id, n in (
-        Activity.objects.filter(
-            pledge__municipality__county=county,
-            pledge__status=Pledge.Status.PUBLISHED,
-            deleted_at__isnull=True,
-            next_follow_up__lt=today,
-        )
+        overdue_activities(county, today)
         .values_list("pledge__municipality_id")
         .annotate(n=Count("pk"))
         .order_by()

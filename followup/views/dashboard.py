@@ -3,7 +3,7 @@ links and forms (no JavaScript needed), bar charts drawn on the server, and the 
 table as CSV or XLSX.
 
 County officers and readers of the county's county board, national readers and
-superusers open it; everyone else gets 404 (``_county``), whatever the method.
+superusers open it; everyone else gets 404 (``dashboard.county_or_404``), whatever the method.
 """
 
 from __future__ import annotations
@@ -44,13 +44,6 @@ COLUMNS = [
     ("overdue", gettext_lazy("Overdue follow-ups")),
     ("indicator", gettext_lazy("Safety indicator against target")),
 ]
-
-
-def _county(user, code: str) -> County:
-    county = County.objects.filter(code=code).first()
-    if county is None or not dashboard.may_open(user, county):
-        raise Http404
-    return county
 
 
 @dataclass(frozen=True)
@@ -106,7 +99,7 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    county = _county(request.user, code)
+    county = dashboard.county_or_404(request.user, code)
     if not_allowed := only(request, "GET"):
         return not_allowed
     query = Query.parse(request.GET)
@@ -245,7 +238,7 @@ FORMATS = {
 
 @login_required
 def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    county = _county(request.user, code)
+    county = dashboard.county_or_404(request.user, code)
     if not_allowed := only(request, "GET"):
         return not_allowed
     if fmt not in FORMATS:

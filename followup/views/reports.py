@@ -129,10 +129,7 @@ class CountySummaryForm(forms.Form):
 @login_required
 def county_report(request: HttpRequest, code: str) -> HttpResponse:
     """Ask for the county summary PDF of a year (GET: the form; POST: queue it)."""
-    county = County.objects.filter(code=code).first()
-    if county is None:
-        raise Http404
-    _check_access(Report.Kind.COUNTY_SUMMARY, county.pk, request.user)
+    county = dashboard.county_or_404(request.user, code)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     today = timezone.localdate()
