@@ -11,13 +11,14 @@ closed between the requests instead.
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.client import RequestFactory
 from django.urls import reverse
+
+from tests.faults.postgres import second_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,15 +51,7 @@ def _backend_pid() -> int:
 
 def _terminate(pid: int) -> None:
     """From a second connection, as a database restart or failover would."""
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    ) as other:
+    with second_connection() as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0] is True
 
 

@@ -24,24 +24,13 @@ from django.db import connection
 from followup import reminders as job
 from followup.models import DigestEmail, Reminder
 from tests.broker import wait_for
+from tests.faults.postgres import second_connection
 from tests.followup import test_reminders as base
 from tests.followup.test_reminders_worker import _database_url, _recipients
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONDAY = base.MONDAY
 world, responsible = base.world, base.responsible  # the fixtures, shared
-
-
-def _second_connection() -> psycopg.Connection:
-    db = connection.settings_dict
-    return psycopg.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    )
 
 
 def _waiting_for_the_lock(lock_holder: psycopg.Connection) -> int:
@@ -78,7 +67,7 @@ def test_two_jobs_at_once_send_each_e_mail_once(
         "EMAIL_FILE_PATH": str(outbox),
     }
     env.pop("REDIS_URL", None)  # each job sends in-process (the embedded default)
-    with _second_connection() as lock_holder:
+    with second_connection() as lock_holder:
         lock_holder.execute("SELECT pg_advisory_lock(%s)", [job.CLAIM_LOCK])
         runs = [
             subprocess.Popen(  # noqa: S603
