@@ -192,17 +192,13 @@ def table(result: dict) -> list[str]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "render":
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
 
-        django.setup()
+    django.setup()
+    if len(sys.argv) == 4 and sys.argv[1] == "render":
         _render_child(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
         from django.utils import timezone
 
         print("\n".join(table(measure(timezone.localdate().year))))
