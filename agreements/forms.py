@@ -16,6 +16,7 @@ from agreements.models import (
     SituationalPicture,
     Source,
 )
+from councils.dates import DateField
 from councils.forms import VersionedModelForm
 from councils.models import VulnerableArea
 
@@ -147,8 +148,8 @@ class ActionPlanForm(VersionedModelForm):
 
 class AgreementCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    start_date = DateField(label=_("Start date"), widget=DATE)
+    end_date = DateField(label=_("End date"), widget=DATE)
 
     def clean(self):
         cleaned = super().clean()
@@ -274,7 +275,7 @@ class GoalForm(VersionedModelForm):
 class SignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200)
-    signed_on = forms.DateField(label=_("Signing date"), widget=DATE)
+    signed_on = DateField(label=_("Signing date"), widget=DATE)
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data["signed_on"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
 
@@ -49,8 +50,8 @@ class SituationalPicture(Versioned, Timestamped):
     )
     owner = models.CharField(_("owner"), max_length=20, choices=Owner, default=Owner.JOINT)
     title = models.CharField(_("title"), max_length=200)
-    period_start = models.DateField(_("period covered, from"))
-    period_end = models.DateField(_("period covered, to"))
+    period_start = models.DateField(_("period covered, from"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period covered, to"), validators=PLAUSIBLE_DATE)
     mapping = models.TextField(
         _("mapping"),
         blank=True,
@@ -61,8 +62,12 @@ class SituationalPicture(Versioned, Timestamped):
         _("analysis"), blank=True, help_text=_("Including the probable causes.")
     )
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
-    decided_on = models.DateField(_("decision date"), null=True, blank=True)
-    next_review = models.DateField(_("next review"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("decision date"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
+    next_review = models.DateField(
+        _("next review"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     is_current = models.BooleanField(
         _("current"),
         default=False,
@@ -123,7 +128,7 @@ class Source(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    dated = models.DateField(_("date"), null=True, blank=True)
+    dated = models.DateField(_("date"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     history = tracked()
 
     class Meta:
@@ -204,9 +209,9 @@ class ActionPlan(Versioned, Timestamped):
     )
     title = models.CharField(_("title"), max_length=200)
     decided_by = models.CharField(_("decided by"), max_length=200)
-    decided_on = models.DateField(_("decision date"))
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    decided_on = models.DateField(_("decision date"), validators=PLAUSIBLE_DATE)
+    valid_from = models.DateField(_("valid from"), validators=PLAUSIBLE_DATE)
+    valid_until = models.DateField(_("valid until"), validators=PLAUSIBLE_DATE)
     problems = models.ManyToManyField(
         PriorityProblem, verbose_name=_("problems it answers"), blank=True, related_name="+"
     )
@@ -260,8 +265,8 @@ class Agreement(Versioned, Timestamped):
         LocalPoliceArea, verbose_name=_("local police areas"), related_name="agreements"
     )
     title = models.CharField(_("title"), max_length=200)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=PLAUSIBLE_DATE)
+    end_date = models.DateField(_("end date"), validators=PLAUSIBLE_DATE)
     problems = models.ManyToManyField(
         PriorityProblem, verbose_name=_("problems in focus"), blank=True, related_name="agreements"
     )
@@ -280,7 +285,7 @@ class Agreement(Versioned, Timestamped):
         help_text=_("For example: chair of the municipal executive board (KSO)."),
     )
     municipality_signed_on = models.DateField(
-        _("signed by the municipality on"), null=True, blank=True
+        _("signed by the municipality on"), null=True, blank=True, validators=PLAUSIBLE_DATE
     )
     municipality_signed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -294,7 +299,9 @@ class Agreement(Versioned, Timestamped):
         blank=True,
         help_text=_("For example: head of the local police area (LPO chief)."),
     )
-    police_signed_on = models.DateField(_("signed by the police on"), null=True, blank=True)
+    police_signed_on = models.DateField(
+        _("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     police_signed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )

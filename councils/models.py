@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.dates import PLAUSIBLE_DATE
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
@@ -323,9 +324,6 @@ class Membership(models.Model):
 
 
 # --- Councils, meetings and the coordination function ------------------------------
-
-#: Dates before 1990 or after 2100 are typing mistakes.
-PLAUSIBLE_DATE = [MinValueValidator(date(1990, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-]{5,30}$",

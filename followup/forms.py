@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from councils.dates import DateField
 from followup import cadence
 from followup.models import FollowUp
 from pledges.models import Activity, Pledge
@@ -77,8 +78,8 @@ def default_period(activity: Activity, latest: FollowUp | None, today: dt.date |
 
 
 class MarkFollowedUpForm(forms.Form):
-    period_start = forms.DateField(label=_("Period from"), widget=DATE)
-    period_end = forms.DateField(
+    period_start = DateField(label=_("Period from"), widget=DATE)
+    period_end = DateField(
         label=_("Period to"),
         widget=DATE,
         help_text=_("Every activity needs a follow-up whose period includes this day."),

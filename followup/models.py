@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Goal
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import Municipality, Organisation, User
 from pledges.models import Activity, Pledge
@@ -32,8 +33,8 @@ class FollowUp(Versioned):
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="follow_ups"
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     status = models.CharField(_("status at the time"), max_length=20, choices=Activity.Status)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -78,8 +79,8 @@ class PledgeFollowUp(models.Model):
     pledge = models.ForeignKey(
         Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="period_follow_ups"
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     summary = models.TextField(_("summary for residents"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     marked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -288,7 +289,7 @@ class Reminder(models.Model):
     )
     #: what the reminder is about, e.g. "activity:123", "agreement:4", "municipality:0180:2027"
     subject = models.CharField(_("about"), max_length=100)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=PLAUSIBLE_DATE)
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
     )
@@ -321,7 +322,7 @@ class DigestEmail(models.Model):
     """At most one digest e-mail per user and day: the claim of the day's send."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=PLAUSIBLE_DATE)
     reminders = models.ManyToManyField(Reminder, related_name="digests")
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils.dates import DateField
 from councils.forms import VersionedModelForm
 from councils.models import Decision, User, VulnerableArea
 from pledges.models import Activity, Dialogue, Pledge, RegionalTheme
@@ -47,8 +48,8 @@ class PledgeCreateForm(forms.Form):
     """A new draft: what is needed to start; the rest is edited on the pledge page."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = forms.DateField(label=_("Period from"), widget=DATE)
-    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    period_start = DateField(label=_("Period from"), widget=DATE)
+    period_end = DateField(label=_("Period to"), widget=DATE)
     agreement = forms.ModelChoiceField(
         label=_("Cooperation agreement"),
         queryset=Agreement.objects.none(),

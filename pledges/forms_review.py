@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils.dates import DateField
 from pledges.models import Activity, Comment, Pledge
 
 #: The longest comment or review message accepted: generous, bounded.
@@ -77,7 +78,7 @@ class RequestChangesForm(forms.Form):
 class SignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200)
-    signed_on = forms.DateField(label=_("Signing date"), widget=DATE)
+    signed_on = DateField(label=_("Signing date"), widget=DATE)
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data["signed_on"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import Decision, Municipality, PoliceRegion, User, VulnerableArea
 
@@ -85,8 +86,8 @@ class Pledge(Versioned):
         related_name="pledges",
     )
     title = models.CharField(_("title"), max_length=200)
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     public_text = models.TextField(
         _("public text"),
         blank=True,
@@ -110,13 +111,15 @@ class Pledge(Versioned):
     )
     municipality_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
     municipality_signed_on = models.DateField(
-        _("signed by the municipality on"), null=True, blank=True
+        _("signed by the municipality on"), null=True, blank=True, validators=PLAUSIBLE_DATE
     )
     police_signatory_name = models.CharField(
         _("signatory for the police"), max_length=200, blank=True
     )
     police_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
-    police_signed_on = models.DateField(_("signed by the police on"), null=True, blank=True)
+    police_signed_on = models.DateField(
+        _("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     predecessor = models.ForeignKey(
         "self",
@@ -178,7 +181,7 @@ class Dialogue(models.Model):
         Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="dialogues"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=PLAUSIBLE_DATE)
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     history = tracked()
@@ -243,8 +246,8 @@ class Activity(Versioned):
     )
     responsible_name = models.CharField(_("responsible person"), max_length=200, blank=True)
     responsible_email = models.EmailField(_("responsible person's e-mail"), blank=True)
-    start_date = models.DateField(_("from"), null=True, blank=True)
-    end_date = models.DateField(_("to"), null=True, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True, validators=PLAUSIBLE_DATE)
+    end_date = models.DateField(_("to"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     recurrence = models.CharField(
         _("recurrence"),
         max_length=200,
@@ -291,7 +294,9 @@ class Activity(Versioned):
     cadence = models.CharField(
         _("follow-up cadence"), max_length=20, choices=Cadence, default=Cadence.TERTIAL
     )
-    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    next_follow_up = models.DateField(
+        _("next follow-up"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     #: deleted activities are kept until the pledge is submitted, so they can be restored
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)

@@ -368,3 +368,35 @@ def test_edit_pages_answer_generated_bodies_without_5xx(world, client_of, htmx):
     headers = {"HX-Request": "true"} if htmx else {}
     for url, form_class, kwargs, prefix in _edit_pages(world):
         _fuzz_page(client, headers, url, form_class, kwargs, prefix)
+
+
+# --- dates outside the plausible range ------------------------------------------------
+
+#: typing mistakes and dates that break date arithmetic
+BAD_DATES = ("0001-01-05", "1989-12-31", "2101-01-01", "9999-12-31")
+
+
+def _date_fields(form: forms.BaseForm) -> list[str]:
+    return [name for name, field in form.fields.items() if isinstance(field, forms.DateField)]
+
+
+def test_the_date_gate_sees_the_date_forms(world):
+    with_dates = [
+        name for name in FORMS if _date_fields(project_forms()[name](**FORMS[name](world)))
+    ]
+    assert len(with_dates) >= 12, with_dates
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+@pytest.mark.parametrize("value", BAD_DATES)
+def test_every_date_field_refuses_implausible_dates_in_swedish(world, name, value):
+    """Every date field of every form answers a date outside 1990–2100 with a Swedish
+    message at the field (never an exception, never a silent save)."""
+    form_class = project_forms()[name]
+    kwargs = FORMS[name](world)
+    for field in _date_fields(form_class(**kwargs)):
+        form = form_class(data={field: value}, **FORMS[name](world))
+        assert not form.is_valid()
+        assert form.errors.get(field) == ["Ange ett datum mellan 1990-01-01 och 2100-12-31."], (
+            f"{name}.{field}={value}: {form.errors.get(field)}"
+        )

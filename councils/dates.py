@@ -1,0 +1,104 @@
+"""Dates for the whole project: the one clock, the range a date may take, safe arithmetic.
+
+- ``today()`` / ``now()``: the only clock. "Today" is the date in Stockholm
+  (``TIME_ZONE``), never the UTC date; nothing reads it at import time.
+- ``PLAUSIBLE_DATE``: the validators every model date field carries (1990–2100: a date
+  outside is a typing mistake), and ``DateField``, the form field with the same rule.
+- ``add_months`` / ``add_years`` / ``shift``: date arithmetic that answers a Swedish
+  ``ValidationError`` instead of an ``OverflowError`` when a result has no date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+#: the first and last day any date in the product may take
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def today() -> dt.date:
+    """Today in Stockholm: the date due dates, periods and defaults are compared with."""
+    return timezone.localdate()
+
+
+def now() -> dt.datetime:
+    """This moment (aware)."""
+    return timezone.now()
+
+
+def _out_of_range() -> ValidationError:
+    return ValidationError(
+        _("Enter a date between %(earliest)s and %(latest)s."),
+        code="date_out_of_range",
+        params={"earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"},
+    )
+
+
+@deconstructible(path="councils.dates.PlausibleDate")
+class PlausibleDate:
+    """A date between EARLIEST and LATEST."""
+
+    def __call__(self, value: dt.date | None) -> None:
+        if value is None:
+            return
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not EARLIEST <= value <= LATEST:
+            raise _out_of_range()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlausibleDate)
+
+    def __hash__(self) -> int:
+        return hash(PlausibleDate)
+
+
+#: the validators of every model date field
+PLAUSIBLE_DATE = [PlausibleDate()]
+
+#: the widget of every date input: the browser's date picker, ISO value
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A form date field: the date picker, ISO input, and the plausible range."""
+
+    widget = DATE_INPUT
+    default_validators = PLAUSIBLE_DATE
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months, clamped to the month's end
+    (31 January + 1 month = 28 or 29 February). A result without a date (before year 1
+    or after 9999) is a ValidationError."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise _out_of_range()
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years (29 February becomes 28 February in a common year)."""
+    return add_months(day, 12 * years)
+
+
+def shift(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """``day + delta``, a ValidationError where that has no date."""
+    try:
+        return day + delta
+    except OverflowError as error:
+        raise _out_of_range() from error
