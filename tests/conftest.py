@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 import uuid
 from types import SimpleNamespace
 
@@ -25,6 +26,16 @@ from tests import factories as f
 # Playwright's sync API runs an event loop in the test thread; the tests touch
 # the database from that same thread only between browser calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    """A run with a moved clock (scripts/test-at.sh) proves the clock really moved."""
+    moment = os.environ.get("TEST_CLOCK_MOMENT")
+    if moment and abs(time.time() - int(moment)) > 15 * 60:
+        raise pytest.UsageError(
+            f"TEST_CLOCK_MOMENT={moment}, but this process's clock reads {time.time():.0f}: "
+            "the clock was not moved (tests/clock/sitecustomize.py)."
+        )
 
 
 @pytest.fixture(autouse=True)
