@@ -89,7 +89,9 @@ def default_period(
     return {"period_start": period[0], "period_end": period[1]} if period else {}
 
 
-def _period_due(activity: Activity, latest: FollowUp | None, today: dt.date):
+def _period_due(
+    activity: Activity, latest: FollowUp | None, today: dt.date
+) -> cadence.Period | None:
     pledge, kind = activity.pledge, activity.cadence
     within = (pledge.period_start, pledge.period_end)
     if within[1] < within[0]:

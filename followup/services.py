@@ -135,9 +135,9 @@ def follow_up_record(
     entry._history_user = user
     entry.save()
     activity.status = status
-    latest_end = FollowUp.objects.filter(activity=activity).aggregate(latest=Max("period_end"))[
-        "latest"
-    ]  # this entry's end, unless an entry of a later period came first
+    # this entry's end, unless an entry of a later period was recorded before it
+    entries = FollowUp.objects.filter(activity=activity)
+    latest_end = entries.aggregate(latest=Max("period_end"))["latest"]
     activity.next_follow_up = next_follow_up_after(activity, latest_end)
     activity.version += 1
     activity._history_user = user
