@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from councils.dates import DateField
+from councils.dates import DateField, shift
 from followup import cadence
 from followup.models import FollowUp
 from pledges.models import Activity, Pledge
 
 MAX_TEXT = 20_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _bound_text_areas(form: forms.BaseForm) -> None:
@@ -45,6 +48,7 @@ class FollowUpForm(forms.ModelForm):
             "published",
         ]
         widgets = {"period_start": DATE, "period_end": DATE}
+        field_classes = {"period_start": DateField, "period_end": DateField}
 
     def __init__(self, *args, activity: Activity, latest: FollowUp | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,15 +69,78 @@ class FollowUpForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-def default_period(activity: Activity, latest: FollowUp | None, today: dt.date | None = None):
-    """The period a new entry most likely covers: from the day after the last entry
-    (or the start of the activity's cadence period) to the due date or today."""
-    today = today or cadence.today()
-    end = activity.next_follow_up or today
-    if latest and latest.period_end < end:
-        start = latest.period_end + dt.timedelta(days=1)
+def default_period(
+    activity: Activity, latest: FollowUp | None, today: dt.date | None = None
+) -> dict[str, dt.date]:
+    """The period a new entry most likely covers: the period due (or overdue), that is the
+    calendar period of the activity's cadence that contains its next follow-up date.
+
+    Without a next date: the period after the latest entry; without an entry either, the
+    latest period that has ended by today, or the current one while none of the pledge's
+    periods has ended. The period is cut to the pledge's period (a next date outside it
+    counts as its first or last day) and starts after the latest entry; where the latest
+    entry already covers it, the period after the entry is proposed. Nothing (empty
+    fields) where no period is left, or where a stored date has no neighbour.
+    """
+    try:
+        period = _period_due(activity, latest, today or cadence.today())
+    except ValidationError:  # a stored date at the end of the calendar
+        period = None
+    return {"period_start": period[0], "period_end": period[1]} if period else {}
+
+
+def _period_due(
+    activity: Activity, latest: FollowUp | None, today: dt.date
+) -> cadence.Period | None:
+    pledge, kind = activity.pledge, activity.cadence
+    within = (pledge.period_start, pledge.period_end)
+    if within[1] < within[0]:
+        return None
+    if activity.next_follow_up:
+        anchor = activity.next_follow_up
+    elif latest:
+        anchor = shift(latest.period_end, ONE_DAY)
     else:
-        start = cadence.previous_follow_up(end, activity.cadence)
+        anchor = cadence.previous_period(today, kind)[1]
+        if anchor < pledge.period_start:  # none has ended yet: the current one
+            anchor = today
+    anchor = min(max(anchor, within[0]), within[1])
+    period = cadence.clip(cadence.period_containing(anchor, kind), within)
+    if period and latest and latest.period_end >= period[0]:
+        start = shift(latest.period_end, ONE_DAY)
+        if start <= period[1]:
+            period = (start, period[1])
+        elif start <= within[1]:  # the latest entry covers it: the period after the entry
+            period = cadence.clip(cadence.period_containing(start, kind), within)
+        else:  # the latest entry reaches the pledge's end: nothing is due
+            period = None
+    return period
+
+
+def mark_default_period(
+    pledge: Pledge,
+    latest_ends: list[dt.date],
+    marked_until: dt.date | None = None,
+    due: list[dt.date | None] | None = None,
+) -> dict[str, dt.date]:
+    """The period a pledge is most likely marked followed up for: from the day after the
+    last marked period (or the pledge's start) to the period end most of the activities'
+    latest entries after it share, that is the period whose entries are being recorded
+    (a tie goes to the earlier end: periods are marked in order). Without such an entry,
+    the earliest of the activities' next follow-ups (``due``), else the pledge's period
+    end. Empty where every period is marked."""
+    try:
+        start = shift(marked_until, ONE_DAY) if marked_until else pledge.period_start
+    except ValidationError:
+        return {}
+    ends = Counter(end for end in latest_ends if start <= end <= pledge.period_end)
+    due_dates = [day for day in due or [] if day and start <= day <= pledge.period_end]
+    if ends:
+        end = min(ends, key=lambda day: (-ends[day], day))
+    else:
+        end = min(due_dates, default=pledge.period_end)
+    if end < start:
+        return {}
     return {"period_start": start, "period_end": end}
 
 
@@ -91,15 +158,22 @@ class MarkFollowedUpForm(forms.Form):
         label=_("Publish the summary and mark it on the public pledge page"), required=False
     )
 
-    def __init__(self, *args, pledge: Pledge, latest_ends: list[dt.date] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        pledge: Pledge,
+        latest_ends: list[dt.date] | None = None,
+        marked_until: dt.date | None = None,
+        due: list[dt.date | None] | None = None,
+        **kwargs,
+    ):
+        """``latest_ends``: the period end of each activity's latest entry;
+        ``marked_until``: the end of the latest period marked followed up; ``due``: the
+        activities' next follow-ups (see ``mark_default_period``)."""
         super().__init__(*args, **kwargs)
         _bound_text_areas(self)
         if not self.is_bound:
-            ends = latest_ends or []
-            self.initial.update(
-                period_start=pledge.period_start,
-                period_end=min(ends) if ends else pledge.period_end,
-            )
+            self.initial.update(mark_default_period(pledge, latest_ends or [], marked_until, due))
 
     def clean(self):
         cleaned = super().clean()

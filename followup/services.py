@@ -12,10 +12,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.models import User
 from followup import cadence
@@ -49,9 +50,37 @@ def _require_followed_up(pledge: Pledge) -> None:
         )
 
 
-def _check_period(period_start: dt.date, period_end: dt.date) -> None:
+def _check_period(period_start: dt.date, period_end: dt.date, pledge: Pledge) -> None:
+    """Plausible dates, in order, within the pledge's period: each a Swedish error at its
+    field."""
+    errors = {}
+    for name, day in (("period_start", period_start), ("period_end", period_end)):
+        try:
+            dates.PlausibleDate()(day)
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period must end after it starts.")})
+    if period_start < pledge.period_start or period_end > pledge.period_end:
+        message = _("The period must lie within the pledge's period %(start)s–%(end)s.") % {
+            "start": f"{pledge.period_start:%Y-%m-%d}",
+            "end": f"{pledge.period_end:%Y-%m-%d}",
+        }
+        field = "period_start" if period_start < pledge.period_start else "period_end"
+        raise ValidationError({field: message})
+
+
+def next_follow_up_after(activity: Activity, period_end: dt.date) -> dt.date | None:
+    """The activity's next follow-up once it has entries up to ``period_end``: the end of
+    the next period of its cadence, and never after the pledge's period. The last
+    follow-up is the pledge's period end; once an entry reaches it nothing more is due
+    (None), so a finished pledge never shows as overdue."""
+    pledge_end = activity.pledge.period_end
+    if period_end >= pledge_end:
+        return None
+    return min(cadence.next_follow_up(period_end, activity.cadence), pledge_end)
 
 
 @transaction.atomic
@@ -70,8 +99,11 @@ def follow_up_record(
 ) -> FollowUp:
     """Record what happened with ``activity`` in a period.
 
-    The activity takes the entry's status, and its next follow-up moves on by its
-    cadence: from the date it was due, or from the end of the period when none was set.
+    The period lies within the pledge's period (dates outside 1990–2100 are refused).
+    The activity takes the entry's status, and its next follow-up becomes the end of the
+    cadence period after its latest entry (this one, unless an entry of a later period
+    was recorded before: recording an earlier period never moves the date back), capped
+    at the pledge's period end (``next_follow_up_after``).
     """
     if not may_record(user, activity):
         raise PermissionDenied
@@ -83,7 +115,7 @@ def follow_up_record(
     if activity.deleted_at is not None:
         raise ValidationError(_("The activity has been removed from the plan."))
     _require_followed_up(activity.pledge)
-    _check_period(period_start, period_end)
+    _check_period(period_start, period_end, activity.pledge)
     if status not in Activity.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
     if not 0 <= int(progress) <= 100:
@@ -103,9 +135,10 @@ def follow_up_record(
     entry._history_user = user
     entry.save()
     activity.status = status
-    activity.next_follow_up = cadence.next_follow_up(
-        activity.next_follow_up or period_end, activity.cadence
-    )
+    # this entry's end, unless an entry of a later period was recorded before it
+    entries = FollowUp.objects.filter(activity=activity)
+    latest_end = entries.aggregate(latest=Max("period_end"))["latest"]
+    activity.next_follow_up = next_follow_up_after(activity, latest_end)
     activity.version += 1
     activity._history_user = user
     activity.save()
@@ -140,7 +173,7 @@ def pledge_mark_followed_up(
         raise PermissionDenied
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     _require_followed_up(pledge)
-    _check_period(period_start, period_end)
+    _check_period(period_start, period_end, pledge)
     if missing := activities_without_entry(pledge, period_end):
         raise ValidationError(
             _(

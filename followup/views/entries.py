@@ -72,14 +72,17 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not outcome.ok:
         return render(request, "followup/entry_form.html", context, status=outcome.status)
     activity.refresh_from_db(fields=["next_follow_up"])
-    messages.success(
-        request,
-        _("The follow-up of “%(title)s” has been saved. Next follow-up: %(day)s.")
-        % {
+    if activity.next_follow_up:
+        message = _("The follow-up of “%(title)s” has been saved. Next follow-up: %(day)s.") % {
             "title": activity.title,
             "day": formats.date_format(activity.next_follow_up, "j F Y"),
-        },
-    )
+        }
+    else:
+        message = _(
+            "The follow-up of “%(title)s” has been saved. It reaches the end of the "
+            "pledge's period: no further follow-up is due."
+        ) % {"title": activity.title}
+    messages.success(request, message)
     return redirect(reverse("pledge-follow-up", args=[activity.pledge_id]) + f"#activity-{pk}")
 
 
@@ -90,9 +93,12 @@ def _page_context(request: HttpRequest, pledge: Pledge, form: MarkFollowedUpForm
     page = selectors.pledge_follow_up(request.user, pledge)
     may_mark = pledge.is_public and services.may_mark(request.user, pledge)
     if may_mark and form is None:
-        ends = [row.latest.period_end for row in page.rows if row.latest]
-        complete = len(ends) == len(page.rows) and ends
-        form = MarkFollowedUpForm(pledge=pledge, latest_ends=ends if complete else None)
+        form = MarkFollowedUpForm(
+            pledge=pledge,
+            latest_ends=[row.latest.period_end for row in page.rows if row.latest],
+            marked_until=max((m.period_end for m in page.marked), default=None),
+            due=[row.activity.next_follow_up for row in page.rows],
+        )
     return {
         "pledge": pledge,
         "municipality": pledge.municipality,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from councils.models import Role
 from followup import services
@@ -61,7 +61,7 @@ def test_the_owner_records_a_follow_up_and_the_activity_moves_on(owner, activity
     assert entry.reported_by == owner
     assert entry.activity == activity
     assert activity.status == A.DONE
-    assert activity.next_follow_up == dt.date(2026, 8, 30)  # tertial: four months on
+    assert activity.next_follow_up == dt.date(2026, 8, 31)  # the next tertial's end
     assert activity.version == 2
     assert activity.history.first().history_user == owner
     assert entry.history.first().history_user == owner
@@ -74,6 +74,119 @@ def test_without_a_next_date_the_cadence_counts_from_the_period_end(owner, activ
     record(owner, activity, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31))
     activity.refresh_from_db()
     assert activity.next_follow_up == dt.date(2026, 2, 28)
+
+
+def test_an_entry_that_stops_within_a_period_leaves_the_rest_of_it_due(owner, activity):
+    record(owner, activity, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 15))
+    activity.refresh_from_db()
+    assert activity.next_follow_up == dt.date(2026, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("kind", "period_end", "expected"),
+    [
+        (Activity.Cadence.MONTHLY, dt.date(2026, 12, 31), dt.date(2027, 1, 31)),
+        (Activity.Cadence.QUARTERLY, dt.date(2026, 12, 31), dt.date(2027, 3, 31)),
+        (Activity.Cadence.TERTIAL, dt.date(2026, 12, 31), dt.date(2027, 4, 30)),
+        (Activity.Cadence.MONTHLY, dt.date(2028, 1, 31), dt.date(2028, 2, 29)),
+    ],
+)
+def test_the_next_follow_up_crosses_the_year_end_and_leap_days(
+    owner, home, kind, period_end, expected
+):
+    pledge = published_pledge(
+        home, period_start=dt.date(2026, 1, 1), period_end=dt.date(2028, 12, 31)
+    )
+    activity = f.ActivityFactory(pledge=pledge, cadence=kind, next_follow_up=period_end)
+    start = dt.date(period_end.year, period_end.month, 1)
+    record(owner, activity, period_start=start, period_end=period_end)
+    activity.refresh_from_db()
+    assert activity.next_follow_up == expected
+
+
+def test_the_next_follow_up_is_never_after_the_pledges_end(owner, home):
+    """A pledge from July to June: the tertial May–August is cut at 30 June, and once an
+    entry reaches the pledge's end nothing more is due."""
+    pledge = published_pledge(
+        home, period_start=dt.date(2026, 7, 1), period_end=dt.date(2027, 6, 30)
+    )
+    activity = f.ActivityFactory(
+        pledge=pledge, cadence=Activity.Cadence.TERTIAL, next_follow_up=dt.date(2027, 4, 30)
+    )
+    record(owner, activity, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 4, 30))
+    activity.refresh_from_db()
+    assert activity.next_follow_up == dt.date(2027, 6, 30)  # not 31 August
+    record(owner, activity, period_start=dt.date(2027, 5, 1), period_end=dt.date(2027, 6, 30))
+    activity.refresh_from_db()
+    assert activity.next_follow_up is None
+
+
+def test_yearly_follow_up_of_a_one_year_pledge_ends_with_it(owner, home):
+    pledge = published_pledge(
+        home, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 12, 31)
+    )
+    activity = f.ActivityFactory(
+        pledge=pledge, cadence=Activity.Cadence.YEARLY, next_follow_up=dt.date(2027, 12, 31)
+    )
+    record(owner, activity, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 12, 31))
+    activity.refresh_from_db()
+    assert activity.next_follow_up is None  # before: 31 December 2028, after the pledge
+
+
+def test_recording_an_earlier_period_does_not_move_the_date_back(owner, activity):
+    record(owner, activity, period_start=dt.date(2026, 5, 1), period_end=dt.date(2026, 8, 31))
+    record(owner, activity, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 4, 30))
+    activity.refresh_from_db()
+    assert activity.next_follow_up == dt.date(2026, 12, 31)
+
+
+def test_a_stored_next_date_from_year_one_does_not_break_recording(owner, activity):
+    Activity.objects.filter(pk=activity.pk).update(next_follow_up=dt.date(1, 1, 5))
+    record(owner, activity)
+    activity.refresh_from_db()
+    assert activity.next_follow_up == dt.date(2026, 8, 31)
+
+
+PLAUSIBLE = "Ange ett datum mellan 1990-01-01 och 2100-12-31."
+
+
+@pytest.mark.parametrize(
+    ("field", "day"),
+    [
+        ("period_end", dt.date(9999, 12, 31)),
+        ("period_start", dt.date(1, 1, 5)),
+        ("period_end", dt.date(2101, 1, 1)),
+        ("period_start", dt.date(1989, 12, 31)),
+    ],
+)
+def test_implausible_dates_are_refused_in_swedish_at_the_field(owner, activity, field, day):
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        record(owner, activity, **{field: day})
+    assert error.value.message_dict == {field: [PLAUSIBLE]}
+    assert not FollowUp.objects.exists()
+    activity.refresh_from_db()
+    assert activity.next_follow_up == dt.date(2026, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (dt.date(2026, 12, 1), dt.date(2027, 1, 31), "period_start"),
+        (dt.date(2027, 9, 1), dt.date(2028, 1, 31), "period_end"),
+        (dt.date(2028, 1, 1), dt.date(2028, 4, 30), "period_end"),
+    ],
+)
+def test_the_period_lies_within_the_pledges_period(owner, home, start, end, field):
+    pledge = published_pledge(
+        home, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 12, 31)
+    )
+    activity = f.ActivityFactory(pledge=pledge)
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        record(owner, activity, period_start=start, period_end=end)
+    assert error.value.message_dict == {
+        field: ["Perioden måste ligga inom löftets period 2027-01-01–2027-12-31."]
+    }
+    assert not FollowUp.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["colleague", "outsider", "county_officer", "national_reader"])
@@ -203,6 +316,19 @@ def test_mark_refused_when_one_activity_lacks_an_entry(owner, pledge, activity):
     assert "Trygghetsvandring" not in str(error.value)
     pledge.refresh_from_db()
     assert pledge.status == S.PUBLISHED
+    assert not PledgeFollowUp.objects.exists()
+
+
+def test_mark_refuses_implausible_dates_and_periods_outside_the_pledge(owner, pledge, activity):
+    f.FollowUpFactory(activity=activity)
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        mark(owner, pledge, period_end=dt.date(9999, 12, 31))
+    assert error.value.message_dict == {"period_end": [PLAUSIBLE]}
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        mark(owner, pledge, period_start=dt.date(2025, 9, 1))
+    assert error.value.message_dict == {
+        "period_start": ["Perioden måste ligga inom löftets period 2026-01-01–2026-12-31."]
+    }
     assert not PledgeFollowUp.objects.exists()
 
 

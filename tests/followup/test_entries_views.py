@@ -4,12 +4,14 @@ followed up, and what residents see on the public pledge page."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from followup import cadence
 from followup.models import FollowUp, PledgeFollowUp
 from followup.selectors import public_follow_up
 from pledges import selectors as pledge_selectors
@@ -151,6 +153,205 @@ def test_404s(client_of, owner, walk):
     assert client.put(create_url(f.ActivityFactory(pledge=walk.pledge))).status_code == 405
 
 
+# --- the period due, with a frozen clock -----------------------------------------------
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+C = Activity.Cadence
+
+
+@pytest.fixture
+def frozen():
+    """15 August 2027, 10:00 in Stockholm; every test date below is built from this day."""
+    with time_machine.travel(dt.datetime(2027, 8, 15, 10, tzinfo=STOCKHOLM), tick=False):
+        yield cadence.today()
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def year_pledge(municipality, today: dt.date, **kwargs) -> Pledge:
+    """A published pledge for the frozen day's calendar year (or the given period)."""
+    kwargs.setdefault("period_start", dt.date(today.year, 1, 1))
+    kwargs.setdefault("period_end", dt.date(today.year, 12, 31))
+    return f.PledgeFactory(
+        municipality=municipality, status=S.PUBLISHED, published_at=timezone.now(), **kwargs
+    )
+
+
+def test_the_frozen_day(frozen):
+    assert frozen == day("2027-08-15")
+
+
+@pytest.mark.parametrize(
+    ("kind", "next_date", "latest", "expected"),
+    [
+        # the calendar period that contains the next follow-up (before: 2027-04-01–07-31)
+        (C.TERTIAL, "2027-07-31", None, ("2027-05-01", "2027-08-31")),
+        (C.TERTIAL, "2027-04-30", None, ("2027-01-01", "2027-04-30")),  # overdue
+        (C.QUARTERLY, "2027-06-30", None, ("2027-04-01", "2027-06-30")),
+        (C.QUARTERLY, "2027-05-15", None, ("2027-04-01", "2027-06-30")),
+        (C.MONTHLY, "2027-02-28", None, ("2027-02-01", "2027-02-28")),
+        (C.YEARLY, "2027-12-31", None, ("2027-01-01", "2027-12-31")),
+        # without a next date: the latest period ended by today …
+        (C.TERTIAL, None, None, ("2027-01-01", "2027-04-30")),
+        (C.QUARTERLY, None, None, ("2027-04-01", "2027-06-30")),
+        (C.MONTHLY, None, None, ("2027-07-01", "2027-07-31")),
+        # … or, after an entry, the period after it
+        (C.TERTIAL, None, ("2027-01-01", "2027-04-30"), ("2027-05-01", "2027-08-31")),
+        # never overlapping the latest entry
+        (C.TERTIAL, "2027-04-30", ("2027-01-01", "2027-02-28"), ("2027-03-01", "2027-04-30")),
+        (C.TERTIAL, "2027-04-30", ("2027-01-01", "2027-04-30"), ("2027-05-01", "2027-08-31")),
+        # a next date after the pledge's end counts as its last day
+        (C.TERTIAL, "2028-04-30", None, ("2027-09-01", "2027-12-31")),
+        # a stored next date from year 1 (before: a 500) counts as the pledge's first day
+        (C.TERTIAL, "0001-01-05", None, ("2027-01-01", "2027-04-30")),
+        (C.MONTHLY, "0001-01-05", None, ("2027-01-01", "2027-01-31")),
+    ],
+)
+def test_the_form_proposes_the_calendar_period_due(
+    client_of, owner, home, frozen, kind, next_date, latest, expected
+):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=kind,
+    )
+    Activity.objects.filter(pk=activity.pk).update(  # bypassing the forms
+        next_follow_up=day(next_date) if next_date else None
+    )
+    if latest:
+        f.FollowUpFactory(activity=activity, period_start=day(latest[0]), period_end=day(latest[1]))
+    response = client_of(owner).get(create_url(activity))
+    assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert (initial["period_start"], initial["period_end"]) == (day(expected[0]), day(expected[1]))
+
+
+@pytest.mark.parametrize(
+    ("next_date", "expected"),
+    [
+        ("2027-08-31", ("2027-07-01", "2027-08-31")),  # the tertial cut at the pledge's start
+        (None, ("2027-07-01", "2027-08-31")),  # no period has ended yet: the current one
+        ("2028-08-31", ("2028-05-01", "2028-06-30")),  # cut at the pledge's end
+    ],
+)
+def test_the_proposed_period_lies_within_the_pledge(
+    client_of, owner, home, frozen, next_date, expected
+):
+    pledge = year_pledge(home, frozen, period_start=day("2027-07-01"), period_end=day("2028-06-30"))
+    activity = f.ActivityFactory(
+        pledge=pledge,
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+        next_follow_up=day(next_date) if next_date else None,
+    )
+    initial = client_of(owner).get(create_url(activity)).context["form"].initial
+    assert (initial["period_start"], initial["period_end"]) == (day(expected[0]), day(expected[1]))
+
+
+def test_nothing_is_proposed_once_the_pledge_is_followed_up_to_its_end(
+    client_of, owner, home, frozen
+):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+    )
+    f.FollowUpFactory(
+        activity=activity, period_start=day("2027-09-01"), period_end=day("2027-12-31")
+    )
+    response = client_of(owner).get(create_url(activity))
+    assert response.status_code == 200
+    assert "period_start" not in response.context["form"].initial
+
+
+def test_a_stored_entry_at_the_end_of_the_calendar_does_not_break_the_form(
+    client_of, owner, home, frozen
+):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+    )
+    entry = f.FollowUpFactory(activity=activity)
+    FollowUp.objects.filter(pk=entry.pk).update(period_end=day("9999-12-31"))
+    assert client_of(owner).get(create_url(activity)).status_code == 200
+
+
+PLAUSIBLE = "Ange ett datum mellan 1990-01-01 och 2100-12-31."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "next_date"),
+    [
+        ("period_end", "9999-12-31", None),  # before: a 500 in cadence.add_months
+        ("period_start", "0001-01-05", "0001-01-05"),
+        ("period_end", "0001-01-05", "0001-01-05"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_answer_400_in_swedish(
+    client_of, owner, home, frozen, field, value, next_date
+):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+    )
+    Activity.objects.filter(pk=activity.pk).update(
+        next_follow_up=day(next_date) if next_date else None
+    )
+    client = client_of(owner)
+    assert client.get(create_url(activity)).status_code == 200
+    data = {**FORM, "period_start": "2027-05-01", "period_end": "2027-08-31", field: value}
+    response = client.post(create_url(activity), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [PLAUSIBLE]
+    assert 'href="#id_' + field + '"' in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_a_period_outside_the_pledge_answers_400_in_swedish(client_of, owner, home, frozen):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+    )
+    data = {**FORM, "period_start": "2027-09-01", "period_end": "2028-04-30"}
+    response = client_of(owner).post(create_url(activity), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["period_end"] == [
+        "Perioden måste ligga inom löftets period 2027-01-01–2027-12-31."
+    ]
+    assert not FollowUp.objects.exists()
+
+
+def test_recording_the_last_period_ends_the_follow_ups(client_of, owner, home, frozen):
+    activity = f.ActivityFactory(
+        pledge=year_pledge(home, frozen),
+        responsible_party=Activity.Party.MUNICIPALITY,
+        cadence=C.TERTIAL,
+        next_follow_up=day("2027-08-31"),
+    )
+    client = client_of(owner)
+    response = client.post(
+        create_url(activity),
+        {**FORM, "period_start": "2027-05-01", "period_end": "2027-08-31"},
+        follow=True,
+    )
+    activity.refresh_from_db()
+    assert activity.next_follow_up == day("2027-12-31")
+    assert "31 december 2027" in response.content.decode()
+    response = client.post(
+        create_url(activity),
+        {**FORM, "period_start": "2027-09-01", "period_end": "2027-12-31"},
+        follow=True,
+    )
+    activity.refresh_from_db()
+    assert activity.next_follow_up is None  # before: 30 April 2028, after the pledge
+    assert "ingen ytterligare uppföljning" in response.content.decode()
+
+
 # --- the pledge's follow-up page ------------------------------------------------------
 
 
@@ -265,6 +466,69 @@ def test_mark_refused_when_an_activity_lacks_an_entry(client_of, owner, pledge, 
     assert "data-error-summary" in body and "Polisens fotpatrull" in body
     pledge.refresh_from_db()
     assert pledge.status == S.PUBLISHED
+
+
+def proposed(client, activity) -> dict:
+    """FORM with the period the entry form proposes."""
+    initial = client.get(create_url(activity)).context["form"].initial
+    return {**FORM, "period_start": initial["period_start"], "period_end": initial["period_end"]}
+
+
+def test_mark_proposes_the_period_being_recorded_and_names_only_the_missing(client_of, owner, home):
+    """Four of five activities recorded for January–April: the form proposes that
+    period, and marking names the fifth alone (before: the pledge's end, and all five)."""
+    with time_machine.travel(dt.datetime(2027, 5, 10, 10, tzinfo=STOCKHOLM), tick=False):
+        pledge = year_pledge(home, cadence.today())
+        activities = [
+            f.ActivityFactory(
+                pledge=pledge,
+                title=f"Aktivitet nummer {n}",
+                responsible_party=Activity.Party.MUNICIPALITY,
+                cadence=C.TERTIAL,
+                next_follow_up=day("2027-04-30"),
+                order=n,
+            )
+            for n in range(1, 6)
+        ]
+        client = client_of(owner)
+        for activity in activities[:4]:
+            initial = client.get(create_url(activity)).context["form"].initial
+            data = {
+                **FORM,
+                "period_start": initial["period_start"],
+                "period_end": initial["period_end"],
+            }
+            assert client.post(create_url(activity), data).status_code == 302
+        form = client.get(page_url(pledge)).context["form"]
+        assert form.initial["period_start"] == day("2027-01-01")
+        assert form.initial["period_end"] == day("2027-04-30")
+        data = {"period_start": "2027-01-01", "period_end": "2027-04-30"}
+        response = client.post(mark_url(pledge), data)
+        assert response.status_code == 400
+        errors = " ".join(response.context["form"].non_field_errors())
+        assert "Aktivitet nummer 5" in errors
+        for activity in activities[:4]:
+            assert activity.title not in errors
+        initial = client.get(create_url(activities[4])).context["form"].initial
+        data = {
+            **FORM,
+            "period_start": initial["period_start"],
+            "period_end": initial["period_end"],
+        }
+        assert client.post(create_url(activities[4]), data).status_code == 302
+        assert client.post(mark_url(pledge), data | {"summary": ""}).status_code == 302
+        # the next period: after the one marked, up to the period now due
+        form = client.get(page_url(pledge)).context["form"]
+        assert form.initial["period_start"] == day("2027-05-01")
+        assert form.initial["period_end"] == day("2027-08-31")
+
+
+def test_mark_refuses_a_date_at_the_end_of_the_calendar_in_swedish(client_of, owner, pledge, walk):
+    f.FollowUpFactory(activity=walk)
+    data = {"period_start": "2026-01-01", "period_end": "9999-12-31"}
+    response = client_of(owner).post(mark_url(pledge), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["period_end"] == [PLAUSIBLE]
 
 
 def test_mark_is_for_editors(client_of, colleague, liaison, pledge, walk):
