@@ -98,6 +98,18 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def official_name(self) -> str:
+        """The name the municipality signs with: "Uppsala kommun", "Region Gotland"
+        (Gotland is a municipality with a region's tasks and name); a name that already
+        says "kommun" is left as it is."""
+        name = self.name.strip()
+        if name == "Gotland" or name.startswith("Region "):
+            return name if name.startswith("Region ") else f"Region {name}"
+        if name.lower().endswith(" kommun"):
+            return name
+        return f"{name} kommun"
+
 
 class LocalPoliceArea(models.Model):
     """Lokalpolisområde. One can cover several municipalities; a big city holds several."""
