@@ -224,8 +224,11 @@ def _detail_context(request, pledge: Pledge) -> dict:
         "successor": None,
         "new_version": None,
         "last_review": None,
+        "renewal_notices": [],
     }
     if flags["internal"]:
+        if flags["editable"]:
+            context["renewal_notices"] = services.renewal_notices(pledge)
         context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
         context["new_version"] = Pledge.objects.filter(replaces=pledge).first()
         if pledge.status == Pledge.Status.CHANGES_REQUESTED:
