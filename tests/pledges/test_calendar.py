@@ -445,3 +445,50 @@ def test_an_unchanged_period_does_not_block_other_edits(owner, next_years_pledge
     services.pledge_save(user=owner, pledge=pledge, expected_version=pledge.version)
     pledge.refresh_from_db()
     assert pledge.public_text == "Ny text."
+
+
+def test_the_editor_refuses_a_period_that_leaves_an_activity_outside(
+    client_of, owner, next_years_pledge
+):
+    pledge = next_years_pledge
+    year = pledge.period_start.year
+    f.ActivityFactory(
+        pledge=pledge, title="Vårvandring", start_date=dt.date(year, 3, 1), end_date=None
+    )
+    response = client_of(owner).post(
+        reverse("pledge-section", args=[pledge.pk, "basics"]),
+        {
+            "title": pledge.title,
+            "period_start": dt.date(year, 6, 1).isoformat(),
+            "period_end": pledge.period_end.isoformat(),
+            "area": "",
+            "vulnerable_area": "",
+            "agreement": "",
+            "version": pledge.version,
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "De här aktiviteterna skulle hamna utanför perioden" in body
+    assert "Vårvandring" in body
+    pledge.refresh_from_db()
+    assert pledge.period_start == dt.date(year, 1, 1)
+
+
+def test_the_activity_row_form_shows_the_period_at_the_field(client_of, owner, next_years_pledge):
+    pledge = next_years_pledge
+    year = pledge.period_start.year
+    response = client_of(owner).post(
+        reverse("activity-create", args=[pledge.pk]),
+        {
+            f"activity-new-{name}": value
+            for name, value in activity_data(
+                start_date=dt.date(year + 1, 6, 15).isoformat()
+            ).items()
+        },
+    )
+    assert response.status_code == 400
+    assert f"Datumet måste ligga inom löftets period {year}-01-01–{year}-12-31." in (
+        response.content.decode()
+    )
+    assert not pledge.activities.exists()
