@@ -76,6 +76,10 @@ class County(models.Model):
         return self.name
 
 
+#: municipalities whose official name is not "<name> kommun"
+IRREGULAR_OFFICIAL_NAMES = {"Falun": "Falu kommun"}
+
+
 class Municipality(models.Model):
     code = models.CharField(
         _("SCB code"), max_length=4, unique=True, validators=[municipality_code_validator]
@@ -108,7 +112,7 @@ class Municipality(models.Model):
             return name if name.startswith("Region ") else f"Region {name}"
         if name.lower().endswith(" kommun"):
             return name
-        return f"{name} kommun"
+        return IRREGULAR_OFFICIAL_NAMES.get(name, f"{name} kommun")
 
 
 class LocalPoliceArea(models.Model):

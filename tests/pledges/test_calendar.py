@@ -144,6 +144,7 @@ def test_the_default_configured_day_is_1_september(settings, home):
     [
         ("Uppsala", "Uppsala kommun"),
         ("Gotland", "Region Gotland"),
+        ("Falun", "Falu kommun"),
         ("Region Gotland", "Region Gotland"),
         ("Hemby kommun", "Hemby kommun"),
     ],
