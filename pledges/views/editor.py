@@ -227,7 +227,8 @@ def _detail_context(request, pledge: Pledge) -> dict:
         "renewal_notices": [],
     }
     if flags["internal"]:
-        if flags["editable"]:
+        if flags["editable"] and pledge.status == Pledge.Status.DRAFT:
+            # what the renewal could not map, until the draft is first sent for review
             context["renewal_notices"] = services.renewal_notices(pledge)
         context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
         context["new_version"] = Pledge.objects.filter(replaces=pledge).first()

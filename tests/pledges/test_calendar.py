@@ -493,3 +493,10 @@ def test_the_activity_row_form_shows_the_period_at_the_field(client_of, owner, n
         response.content.decode()
     )
     assert not pledge.activities.exists()
+
+
+def test_the_renewal_notice_is_gone_once_the_draft_is_sent_for_review(client_of, owner, year_plan):
+    renewed = services.pledge_renew(user=owner, pledge=year_plan["pledge"])
+    Pledge.objects.filter(pk=renewed.pk).update(status=Pledge.Status.CHANGES_REQUESTED)
+    page = client_of(owner).get(reverse("pledge-detail", args=[renewed.pk])).content.decode()
+    assert 'id="renewal-notes"' not in page
