@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -153,3 +153,18 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
     return items
+
+
+def agreement_in_force(municipality_id: int, start: date, end: date) -> Agreement | None:
+    """The signed agreement (not replaced) whose period covers ``start``–``end``: the
+    one a pledge for that period is the public part of. The latest one if several do."""
+    return (
+        Agreement.objects.filter(
+            municipality_id=municipality_id,
+            status=Agreement.Status.SIGNED,
+            start_date__lte=start,
+            end_date__gte=end,
+        )
+        .order_by("-start_date", "-pk")
+        .first()
+    )

@@ -26,7 +26,7 @@ from agreements.models import (
     SituationalPicture,
     Source,
 )
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -442,6 +442,39 @@ def agreement_snapshot(agreement: Agreement) -> dict:
     }
 
 
+def next_period(agreement: Agreement) -> tuple[date, date]:
+    """The period after the agreement's: from the day after it ends, as long as it.
+    A period of whole years stays whole years (2026–2029 → 2030–2033, leap days or
+    not); any other length is kept in days. A period that would fall outside the
+    dates the service accepts is a ValidationError, never an OverflowError."""
+    refused = ValidationError(
+        _(
+            "The agreement runs %(start)s–%(end)s: the next period would fall outside "
+            "the dates the service accepts (%(earliest)s–%(latest)s). Correct the "
+            "agreement's dates in a new version first."
+        )
+        % {
+            "start": f"{agreement.start_date:%Y-%m-%d}",
+            "end": f"{agreement.end_date:%Y-%m-%d}",
+            "earliest": f"{dates.EARLIEST:%Y-%m-%d}",
+            "latest": f"{dates.LATEST:%Y-%m-%d}",
+        },
+        code="period_out_of_range",
+    )
+    try:
+        start = dates.shift(agreement.end_date, timedelta(days=1))
+        years = dates.whole_years(agreement.start_date, agreement.end_date)
+        if years is not None:
+            end = dates.shift(dates.add_years(start, years), timedelta(days=-1))
+        else:
+            end = dates.shift(start, agreement.end_date - agreement.start_date)
+    except ValidationError as error:
+        raise refused from error
+    if not (dates.in_range(start) and dates.in_range(end)):
+        raise refused
+    return start, end
+
+
 def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
     access.require(user, Capability.EDIT, agreement.municipality_id)
     agreement = _locked(agreement)
@@ -450,12 +483,17 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
     if Agreement.objects.filter(predecessor=agreement).exists():
         raise ValidationError(_("This agreement already has a successor."))
     if renewal:
-        length = agreement.end_date - agreement.start_date
-        start = agreement.end_date + timedelta(days=1)
-        end = start + length
-        title = agreement.title
+        start, end = next_period(agreement)
+        years = start.year - agreement.start_date.year
+        title = dates.shift_years_in(
+            agreement.title,
+            first=agreement.start_date.year,
+            last=agreement.end_date.year,
+            years=years,
+        )
     else:
         start, end, title = agreement.start_date, agreement.end_date, agreement.title
+        years = 0
     copy = Agreement.objects.create(
         municipality=agreement.municipality,
         title=title,
@@ -489,7 +527,7 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
             baseline_value=goal.latest_value if known else goal.baseline_value,
             baseline_year=goal.latest_year if known else goal.baseline_year,
             target_value=goal.target_value,
-            target_year=goal.target_year,
+            target_year=None if goal.target_year is None else goal.target_year + years,
             latest_value=None if renewal else goal.latest_value,
             latest_year=None if renewal else goal.latest_year,
             order=goal.order,

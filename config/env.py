@@ -6,6 +6,7 @@ value (for Docker or systemd secrets). ``NAME`` wins when both are set.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -61,3 +62,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_month_day(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A day of the year as ``MM-DD`` (``09-01``), read as ``(month, day)``."""
+    value = env_str(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        month, day = (int(part) for part in value.strip().split("-"))
+        # 2000 is a leap year: 02-29 is a day of the year too
+        dt.date(2000, month, day)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be a day of the year as MM-DD (e.g. 09-01), not {value!r}"
+        ) from exc
+    return month, day

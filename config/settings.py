@@ -13,7 +13,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_month_day, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -276,6 +276,10 @@ LOGGING = {
 
 # --- Forms ----------------------------------------------------------------------
 FORM_RENDERER = "config.forms.FormRenderer"
+
+# --- Pledges -------------------------------------------------------------------
+#: from this day of the year (month, day) a new pledge is proposed for next year
+PLEDGE_NEXT_YEAR_FROM = env_month_day("PLEDGE_NEXT_YEAR_FROM", (9, 1))
 
 # --- Open data sources ----------------------------------------------------------
 #: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).

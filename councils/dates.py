@@ -6,12 +6,15 @@
   outside is a typing mistake), and ``DateField``, the form field with the same rule.
 - ``add_months`` / ``add_years`` / ``shift``: date arithmetic that answers a Swedish
   ``ValidationError`` instead of an ``OverflowError`` when a result has no date.
+- ``whole_years`` / ``shift_years_in``: how many whole years a period spans, and a
+  text's years moved with a renewed period ("Medborgarlöfte 2026" → "… 2027").
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -102,3 +105,31 @@ def shift(day: dt.date, delta: dt.timedelta) -> dt.date:
         return day + delta
     except OverflowError as error:
         raise _out_of_range() from error
+
+
+def whole_years(start: dt.date, end: dt.date) -> int | None:
+    """The number of whole years from ``start`` to ``end`` (inclusive): 2026-01-01 to
+    2029-12-31 is 4; None when the period is not a whole number of years."""
+    try:
+        after = end + dt.timedelta(days=1)
+    except OverflowError:
+        return None
+    years = after.year - start.year
+    if years >= 1 and add_years(start, years) == after:
+        return years
+    return None
+
+
+_YEAR = re.compile(r"(?<!\d)(19|20|21)(\d\d)(?!\d)")
+
+
+def shift_years_in(text: str, *, first: int, last: int, years: int) -> str:
+    """``text`` with each year from ``first`` to ``last`` written as a number moved by
+    ``years`` (in one pass: 2026 → 2027 and 2027 → 2028 do not run into each other).
+    Other numbers, and other years ("sedan 2019"), stay as they are."""
+
+    def moved(match: re.Match) -> str:
+        year = int(match.group(0))
+        return str(year + years) if first <= year <= last else match.group(0)
+
+    return _YEAR.sub(moved, text)

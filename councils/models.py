@@ -76,6 +76,10 @@ class County(models.Model):
         return self.name
 
 
+#: municipalities whose official name is not "<name> kommun"
+IRREGULAR_OFFICIAL_NAMES = {"Falun": "Falu kommun"}
+
+
 class Municipality(models.Model):
     code = models.CharField(
         _("SCB code"), max_length=4, unique=True, validators=[municipality_code_validator]
@@ -97,6 +101,18 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def official_name(self) -> str:
+        """The name the municipality signs with: "Uppsala kommun", "Region Gotland"
+        (Gotland is a municipality with a region's tasks and name); a name that already
+        says "kommun" is left as it is."""
+        name = self.name.strip()
+        if name == "Gotland" or name.startswith("Region "):
+            return name if name.startswith("Region ") else f"Region {name}"
+        if name.lower().endswith(" kommun"):
+            return name
+        return IRREGULAR_OFFICIAL_NAMES.get(name, f"{name} kommun")
 
 
 class LocalPoliceArea(models.Model):

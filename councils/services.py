@@ -113,7 +113,7 @@ def organisation_ensure_for_municipality(*, municipality: Municipality) -> Organ
     """The municipality's own organisation ("Uppsala kommun"), created when missing."""
     organisation, _created = Organisation.objects.get_or_create(
         municipality=municipality,
-        defaults={"name": f"{municipality.name} kommun", "kind": Organisation.Kind.MUNICIPALITY},
+        defaults={"name": municipality.official_name, "kind": Organisation.Kind.MUNICIPALITY},
     )
     return organisation
 

@@ -52,7 +52,7 @@ def _pledge(municipality: Municipality, coordinator: User, title: str):
         agreement=municipality.agreements.filter(status="signed").first(),
     )
     pledge.public_text = (
-        f"Polisen och {municipality.name} kommun lovar att under 2026 arbeta för att fler ska "
+        f"Polisen och {municipality.official_name} lovar att under 2026 arbeta för att fler ska "
         "känna sig trygga i centrum kvällstid och att färre unga dras in i kriminalitet."
     )
     services.pledge_save(user=coordinator, pledge=pledge, expected_version=pledge.version)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
-from councils.dates import DateField
+from councils.dates import DateField, in_range
 from councils.forms import VersionedModelForm
 from councils.models import Decision, User, VulnerableArea
+from pledges import services
 from pledges.models import Activity, Dialogue, Pledge, RegionalTheme
 
 #: The longest text any text area accepts: generous, bounded.
@@ -58,16 +58,7 @@ class PledgeCreateForm(forms.Form):
     )
 
     def __init__(self, *args, municipality, **kwargs):
-        year = timezone.localdate().year
-        kwargs.setdefault(
-            "initial",
-            {
-                "title": _("Citizen pledge %(name)s %(year)s")
-                % {"name": municipality.name, "year": year},
-                "period_start": f"{year}-01-01",
-                "period_end": f"{year}-12-31",
-            },
-        )
+        kwargs.setdefault("initial", services.new_pledge_defaults(municipality))
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = Agreement.objects.filter(municipality=municipality)
 
@@ -246,6 +237,14 @@ class ActivityForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         _order(self, "start_date", "end_date", _("The activity must end after it starts."))
+        # a date outside 1990–2100 gets the plausible-date message (model validation)
+        plausible = {
+            name: cleaned[name] if cleaned.get(name) and in_range(cleaned[name]) else None
+            for name in ("start_date", "end_date", "next_follow_up")
+        }
+        for name, message in services.activity_date_errors(self.pledge, **plausible).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         if (
             cleaned.get("responsible_party") == Activity.Party.PARTNER
             and not cleaned.get("partner_name", "").strip()

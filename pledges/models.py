@@ -140,7 +140,11 @@ class Pledge(Versioned):
         related_name="replaced_by",
         editable=False,
     )
-    history = tracked()
+    #: what the renewal that made this draft could not carry over by itself, for the
+    #: coordinator to check: [{"kind": …, "activity": …, "name": …}, …] (see
+    #: ``pledges.services.renewal_notices``)
+    renewal_notes = models.JSONField(default=list, blank=True, editable=False)
+    history = tracked(excluded_fields=["renewal_notes"])
 
     class Meta:
         ordering = ["-period_start", "-pk"]

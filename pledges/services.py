@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -12,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import Goal, PriorityProblem
-from councils import access, background
+from agreements.models import Agreement, Goal, PriorityProblem, SituationalPicture
+from agreements.selectors import agreement_in_force
+from councils import access, background, dates
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -68,6 +71,89 @@ def _check_links(pledge: Pledge) -> None:
         raise ValidationError(errors)
 
 
+def period_label(pledge: Pledge) -> str:
+    return f"{pledge.period_start:%Y-%m-%d}–{pledge.period_end:%Y-%m-%d}"
+
+
+def _next_year_from(year: int) -> dt.date:
+    """The day of ``year`` from which a new pledge is for next year (a setting)."""
+    month, day = settings.PLEDGE_NEXT_YEAR_FROM
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def new_pledge_defaults(municipality: Municipality, today: dt.date | None = None) -> dict:
+    """What the new-pledge form proposes: this year's pledge, or next year's once the
+    year is far gone (``PLEDGE_NEXT_YEAR_FROM``) or this year's pledge already exists;
+    the whole calendar year, titled with the municipality's official name, and the
+    signed agreement in force for that year (if one covers it)."""
+    today = today or dates.today()
+    this_years = (
+        Pledge.objects.filter(
+            municipality=municipality, period_start__lte=today, period_end__gte=today
+        )
+        .exclude(replaced_by__status__in=[S.PUBLISHED, S.FOLLOWED_UP])
+        .exists()
+    )
+    year = today.year + 1 if this_years or today >= _next_year_from(today.year) else today.year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    agreement = agreement_in_force(municipality.pk, start, end)
+    return {
+        "title": _("Citizen pledge %(name)s %(year)s")
+        % {"name": municipality.official_name, "year": year},
+        "period_start": start,
+        "period_end": end,
+        "agreement": agreement.pk if agreement else None,
+    }
+
+
+def activity_date_errors(
+    pledge: Pledge,
+    *,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    next_follow_up: dt.date | None,
+) -> dict[str, str]:
+    """An activity's dates lie within its pledge's period; its next follow-up does not
+    fall after the pledge's end."""
+    if not (pledge.period_start and pledge.period_end):
+        return {}
+    errors = {}
+    for name, day in (("start_date", start_date), ("end_date", end_date)):
+        if day and not pledge.period_start <= day <= pledge.period_end:
+            errors[name] = _("The date must lie within the pledge's period %(period)s.") % {
+                "period": period_label(pledge)
+            }
+    if next_follow_up and next_follow_up > pledge.period_end:
+        errors["next_follow_up"] = _(
+            "The next follow-up must not fall after the pledge's end, %(end)s."
+        ) % {"end": f"{pledge.period_end:%Y-%m-%d}"}
+    return errors
+
+
+def _check_period_keeps_activities(pledge: Pledge) -> None:
+    """A new period must still hold every activity's dates: refused with the list of
+    the activities to move first (nothing is moved silently)."""
+    outside = [
+        activity.title
+        for activity in pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk")
+        if activity_date_errors(
+            pledge,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+            next_follow_up=activity.next_follow_up,
+        )
+    ]
+    if outside:
+        raise ValidationError(
+            _(
+                "These activities would be dated outside the period %(period)s: "
+                "%(activities)s. Change their dates first, or choose a period that holds them."
+            )
+            % {"period": period_label(pledge), "activities": "; ".join(outside)},
+            code="activities_outside_period",
+        )
+
+
 @transaction.atomic
 def pledge_create(
     *,
@@ -97,8 +183,11 @@ def pledge_save(
 ) -> Pledge:
     """Save the pledge's own fields (a form has set them)."""
     access.require(user, Capability.EDIT, pledge.municipality_id)
-    _require_editable(_locked(pledge))
+    stored = _locked(pledge)
+    _require_editable(stored)
     _check_links(pledge)
+    if (stored.period_start, stored.period_end) != (pledge.period_start, pledge.period_end):
+        _check_period_keeps_activities(pledge)
     if problems is not None:
         foreign = [p for p in problems if p.picture.municipality_id != pledge.municipality_id]
         if foreign:
@@ -130,7 +219,8 @@ def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
 
 
 def _check_activity(activity: Activity) -> None:
-    """Links must stay inside the pledge's municipality (hidden fields can be tampered)."""
+    """Links must stay inside the pledge's municipality (hidden fields can be tampered);
+    dates inside the pledge's period."""
     municipality_id = activity.pledge.municipality_id
     errors = {}
     if activity.problem_id and activity.problem.picture.municipality_id != municipality_id:
@@ -150,6 +240,13 @@ def _check_activity(activity: Activity) -> None:
         errors["partner_name"] = _("Name the partner organisation that is responsible.")
     if not (activity.start_date or activity.recurrence.strip()):
         errors["start_date"] = _("Give a start date or describe how often the activity recurs.")
+    for name, message in activity_date_errors(
+        activity.pledge,
+        start_date=activity.start_date,
+        end_date=activity.end_date,
+        next_follow_up=activity.next_follow_up,
+    ).items():
+        errors.setdefault(name, message)
     if errors:
         raise ValidationError(errors)
 
@@ -442,11 +539,11 @@ def _copy(pledge: Pledge, *, user: User, **changes) -> Pledge:
         municipality=pledge.municipality,
         area=pledge.area,
         vulnerable_area=pledge.vulnerable_area,
-        agreement=pledge.agreement,
+        agreement=changes.pop("agreement", pledge.agreement),
         title=changes.pop("title", pledge.title),
         period_start=changes.pop("period_start", pledge.period_start),
         period_end=changes.pop("period_end", pledge.period_end),
-        public_text=pledge.public_text,
+        public_text=changes.pop("public_text", pledge.public_text),
         municipality_signatory_name=pledge.municipality_signatory_name,
         municipality_signatory_title=pledge.municipality_signatory_title,
         police_signatory_name=pledge.police_signatory_name,
@@ -492,38 +589,220 @@ def pledge_new_version(*, user: User, pledge: Pledge) -> Pledge:
     return copy
 
 
-def _next_year(day: dt.date) -> dt.date:
+def _next_period(pledge: Pledge) -> tuple[dt.date, dt.date]:
+    """Next year's period: moved by the period's length in whole years (one year for a
+    period that is not a whole number of years). Outside the dates the service
+    accepts, a ValidationError that says so."""
+    years = dates.whole_years(pledge.period_start, pledge.period_end) or 1
+    refused = ValidationError(
+        _(
+            "The pledge runs %(period)s: next year's period would fall outside the dates "
+            "the service accepts (%(earliest)s–%(latest)s). Correct the pledge's period "
+            "first."
+        )
+        % {
+            "period": period_label(pledge),
+            "earliest": f"{dates.EARLIEST:%Y-%m-%d}",
+            "latest": f"{dates.LATEST:%Y-%m-%d}",
+        },
+        code="period_out_of_range",
+    )
     try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+        start = dates.add_years(pledge.period_start, years)
+        end = dates.add_years(pledge.period_end, years)
+    except ValidationError as error:
+        raise refused from error
+    if not (dates.in_range(start) and dates.in_range(end)):
+        raise refused
+    return start, end
+
+
+class _ProblemMap:
+    """A problem of an older lägesbild → the same problem in the current one: itself
+    if it is in the current lägesbild, else the current one's problem with the same
+    title (a problem carried into a new lägesbild keeps its title); None if none."""
+
+    def __init__(self, municipality_id: int):
+        self.picture = SituationalPicture.objects.filter(
+            municipality_id=municipality_id, is_current=True
+        ).first()
+        self.by_title: dict[str, PriorityProblem] = {}
+        if self.picture is not None:
+            for problem in self.picture.problems.order_by("-rank", "-pk"):
+                self.by_title[_key(problem.title)] = problem  # the highest ranked wins
+
+    def __call__(self, problem: PriorityProblem) -> PriorityProblem | None:
+        if self.picture is None or problem.picture_id == self.picture.pk:
+            return problem
+        return self.by_title.get(_key(problem.title))
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _goal_in(agreement: Agreement | None, goal: Goal) -> Goal | None:
+    """The goal of ``agreement`` that ``goal`` (of another agreement) became: the
+    same text (a renewed agreement copies its goals)."""
+    if agreement is None or goal.agreement_id == agreement.pk:
+        return goal
+    return next((g for g in agreement.goals.all() if _key(g.text) == _key(goal.text)), None)
 
 
 @transaction.atomic
 def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
-    """Next year's pledge: a draft with the activities that were not carried out."""
+    """Next year's pledge: a draft with the activities that were not carried out.
+
+    Everything dated moves with the period (the activities' dates and next
+    follow-ups, by the same whole years); the years of the old period written in the
+    title and the public text become the new ones; problems are relinked to the
+    current lägesbild, goals to the agreement in force for the new period. What could
+    not be carried over by itself is kept as it was and listed in ``renewal_notes``
+    for the coordinator to check.
+    """
     access.require(user, Capability.EDIT, pledge.municipality_id)
     pledge = _locked(pledge)
-    start, end = _next_year(pledge.period_start), _next_year(pledge.period_end)
     if Pledge.objects.filter(predecessor=pledge).exists():
         raise ValidationError(_("Next year's pledge has already been created."))
-    title = pledge.title.replace(str(pledge.period_start.year), str(start.year))
+    start, end = _next_period(pledge)
+    years = start.year - pledge.period_start.year
+    first, last = pledge.period_start.year, pledge.period_end.year
+
+    def moved_years(text: str) -> str:
+        return dates.shift_years_in(text, first=first, last=last, years=years)
+
+    def moved(day: dt.date | None) -> dt.date | None:
+        return None if day is None else dates.add_years(day, years)
+
+    notes: list[dict[str, str]] = []
+    agreement = agreement_in_force(pledge.municipality_id, start, end)
+    if agreement is None and pledge.agreement_id:
+        agreement = pledge.agreement
+        notes.append({"kind": "agreement", "name": agreement.title})
+    public_text = moved_years(pledge.public_text)
+    if public_text != pledge.public_text:
+        notes.append({"kind": "public_text"})
     copy = _copy(
-        pledge, user=user, title=title, period_start=start, period_end=end, predecessor=pledge
+        pledge,
+        user=user,
+        title=moved_years(pledge.title),
+        period_start=start,
+        period_end=end,
+        public_text=public_text,
+        agreement=agreement,
+        predecessor=pledge,
     )
-    carried = pledge.activities.filter(deleted_at__isnull=True).exclude(
-        status__in=[Activity.Status.DONE, Activity.Status.CANCELLED]
+    to_current = _ProblemMap(pledge.municipality_id)
+    problems = list(pledge.problems.select_related("picture").order_by("rank", "pk"))
+    if problems and to_current.picture is None:
+        notes.append({"kind": "no_picture"})
+    relinked = []
+    for problem in problems:
+        mapped = to_current(problem)
+        if mapped is None:
+            notes.append({"kind": "problem", "name": problem.title})
+        relinked.append(mapped or problem)
+    copy.problems.set(relinked)
+
+    carried = (
+        pledge.activities.filter(deleted_at__isnull=True)
+        .exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
+        .select_related("problem", "goal", "action_plan")
+        .order_by("order", "pk")
     )
     for activity in carried:
-        _copy_activity(
-            activity,
-            copy,
-            status=Activity.Status.PLANNED
+        changes: dict[str, Any] = {
+            "status": Activity.Status.PLANNED
             if activity.status == Activity.Status.NOT_DONE
             else activity.status,
-            next_follow_up=None,
-        )
+            "start_date": moved(activity.start_date),
+            "end_date": moved(activity.end_date),
+            "next_follow_up": moved(activity.next_follow_up),
+        }
+        if activity.problem_id:
+            mapped = to_current(activity.problem)
+            if mapped is None:
+                notes.append(
+                    {
+                        "kind": "activity_problem",
+                        "activity": activity.title,
+                        "name": activity.problem.title,
+                    }
+                )
+            changes["problem"] = mapped or activity.problem
+        if activity.goal_id and agreement is not None:
+            goal = _goal_in(agreement, activity.goal)
+            if goal is None:
+                notes.append(
+                    {
+                        "kind": "activity_goal",
+                        "activity": activity.title,
+                        "name": activity.goal.text,
+                    }
+                )
+            changes["goal"] = goal or activity.goal
+        plan = activity.action_plan
+        if plan is not None and not (plan.valid_from <= end and plan.valid_until >= start):
+            notes.append(
+                {"kind": "activity_action_plan", "activity": activity.title, "name": plan.title}
+            )
+        if activity_date_errors(
+            copy,
+            start_date=changes["start_date"],
+            end_date=changes["end_date"],
+            next_follow_up=changes["next_follow_up"],
+        ):
+            notes.append({"kind": "activity_dates", "activity": activity.title})
+        _copy_activity(activity, copy, **changes)
+    if notes:
+        copy.renewal_notes = notes
+        copy.save(update_fields=["renewal_notes"])
     return copy
+
+
+def renewal_notices(pledge: Pledge) -> list[str]:
+    """The renewal's notes, as sentences in the reader's language."""
+    messages = {
+        "agreement": _(
+            "No signed agreement covers %(period)s: the pledge still points at “%(name)s”."
+        ),
+        "public_text": _(
+            "The years in the public text have been moved to the new period: read it through."
+        ),
+        "no_picture": _(
+            "The municipality has no current lägesbild: the problems are those of last "
+            "year's pledge."
+        ),
+        "problem": _("The problem “%(name)s” is not in the current lägesbild."),
+        "activity_problem": _(
+            "The activity “%(activity)s” serves the problem “%(name)s”, which is not in "
+            "the current lägesbild."
+        ),
+        "activity_goal": _(
+            "The activity “%(activity)s” serves the goal “%(name)s”, which the agreement "
+            "in force has no match for."
+        ),
+        "activity_action_plan": _(
+            "The activity “%(activity)s” belongs to the action plan “%(name)s”, which is "
+            "not valid in %(period)s."
+        ),
+        "activity_dates": _(
+            "The activity “%(activity)s” is dated outside %(period)s: correct its dates."
+        ),
+    }
+    notices = []
+    for note in pledge.renewal_notes or []:
+        message = messages.get(note.get("kind"))
+        if message is not None:
+            notices.append(
+                message
+                % {
+                    "period": period_label(pledge),
+                    "name": note.get("name", ""),
+                    "activity": note.get("activity", ""),
+                }
+            )
+    return notices
 
 
 # --- comments ----------------------------------------------------------------------

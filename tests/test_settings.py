@@ -126,3 +126,15 @@ def test_seed_demo_is_idempotent_and_prints_the_users():
         assert username in first.getvalue()
         assert User.objects.get(username=username).check_password("samverkan-demo")
     assert first.getvalue() == second.getvalue()
+
+
+def test_a_day_of_the_year_is_read_as_month_and_day(monkeypatch):
+    monkeypatch.setenv("X_DAY", "10-15")
+    assert env.env_month_day("X_DAY", (9, 1)) == (10, 15)
+    monkeypatch.setenv("X_DAY", "02-29")
+    assert env.env_month_day("X_DAY", (9, 1)) == (2, 29)
+    assert env.env_month_day("X_MISSING", (9, 1)) == (9, 1)
+    for wrong in ("13-01", "09-31", "1 september", "09"):
+        monkeypatch.setenv("X_DAY", wrong)
+        with pytest.raises(ImproperlyConfigured, match="X_DAY"):
+            env.env_month_day("X_DAY", (9, 1))

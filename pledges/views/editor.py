@@ -224,8 +224,12 @@ def _detail_context(request, pledge: Pledge) -> dict:
         "successor": None,
         "new_version": None,
         "last_review": None,
+        "renewal_notices": [],
     }
     if flags["internal"]:
+        if flags["editable"] and pledge.status == Pledge.Status.DRAFT:
+            # what the renewal could not map, until the draft is first sent for review
+            context["renewal_notices"] = services.renewal_notices(pledge)
         context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
         context["new_version"] = Pledge.objects.filter(replaces=pledge).first()
         if pledge.status == Pledge.Status.CHANGES_REQUESTED:
