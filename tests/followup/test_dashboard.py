@@ -1,6 +1,9 @@
 """The county dashboard (issue 6): who may open it, every column on a small county,
 sorting, filters, the CSV and XLSX exports, and a query count that does not grow with
-the number of municipalities."""
+the number of municipalities.
+
+The clock is frozen for every test and all data is built from the frozen day
+(``councils.dates.today()`` when it is built), never from the real calendar."""
 
 from __future__ import annotations
 
@@ -10,22 +13,37 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.models import PHASE_LABELS, Agreement
+from councils import dates
 from followup import dashboard
 from followup.views.dashboard import export_headers
 from pledges.models import Activity, Pledge
 from tests import factories as f
 from tests.queries import assert_constant_queries
 
-TODAY = timezone.localdate()
+#: the frozen moment: 15 June 2026, 12:00 in Stockholm
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
 #: positions in the export: name, code, phase, days, picture, coordination, pledge,
 #: five activity statuses, overdue, indicator, value, year, target, on track
 COLUMN = {"phase": 2, "days": 3, "picture": 4, "coordination": 5, "pledge": 6}
 COLUMN.update({"overdue": 12, "indicator": 13, "value": 14, "on_track": 17})
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The frozen day."""
+    return dates.today()
 
 
 def _url(county, **params) -> str:
@@ -37,13 +55,17 @@ def _url(county, **params) -> str:
 
 def _fill(municipality, *, overdue: int = 1, indicator=None):
     """An agreement in force with a measured goal, a current lägesbild, a coordination
-    function and a published pledge with ``overdue`` overdue activities."""
+    function and a published pledge with ``overdue`` overdue activities.
+
+    Dates count from ``councils.dates.today()`` when it is called: call it inside a
+    frozen clock."""
+    today = dates.today()
     agreement = f.AgreementFactory(
         municipality=municipality,
         status=Agreement.Status.SIGNED,
         signed_snapshot={"goals": []},
-        start_date=TODAY - dt.timedelta(days=100),
-        end_date=TODAY + dt.timedelta(days=200),
+        start_date=today - dt.timedelta(days=100),
+        end_date=today + dt.timedelta(days=200),
     )
     goal = f.GoalFactory(agreement=agreement, target_value=Decimal("2.00"))
     link = f.GoalIndicatorFactory(goal=goal, **({"indicator": indicator} if indicator else {}))
@@ -54,47 +76,47 @@ def _fill(municipality, *, overdue: int = 1, indicator=None):
         indicator=link.indicator, municipality=municipality, year=2025, value=Decimal("1.8")
     )
     f.SituationalPictureFactory(
-        municipality=municipality, is_current=True, decided_on=TODAY - dt.timedelta(days=95)
+        municipality=municipality, is_current=True, decided_on=today - dt.timedelta(days=95)
     )
     f.CoordinationFunctionFactory(municipality=municipality)
     pledge = f.PledgeFactory(
         municipality=municipality,
         status=Pledge.Status.PUBLISHED,
         published_at=timezone.now(),
-        period_start=dt.date(TODAY.year, 1, 1),
-        period_end=dt.date(TODAY.year, 12, 31),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
     )
     for _ in range(overdue):
         f.ActivityFactory(
             pledge=pledge,
             status=Activity.Status.ONGOING,
-            next_follow_up=TODAY - dt.timedelta(days=3),
+            next_follow_up=today - dt.timedelta(days=3),
         )
     f.ActivityFactory(
-        pledge=pledge, status=Activity.Status.DONE, next_follow_up=TODAY + dt.timedelta(days=30)
+        pledge=pledge, status=Activity.Status.DONE, next_follow_up=today + dt.timedelta(days=30)
     )
     return agreement
 
 
 @pytest.fixture
-def county(home, neighbour, home_county):
+def county(home, neighbour, home_county, today):
     """Hemby: everything, two overdue. Grannby: an expired agreement, a draft pledge."""
     _fill(home, overdue=2)
     f.AgreementFactory(
         municipality=neighbour,
         status=Agreement.Status.SIGNED,
         signed_snapshot={"goals": []},
-        start_date=TODAY - dt.timedelta(days=800),
-        end_date=TODAY - dt.timedelta(days=10),
+        start_date=today - dt.timedelta(days=800),
+        end_date=today - dt.timedelta(days=10),
     )
     draft = f.PledgeFactory(
         municipality=neighbour,
         status=Pledge.Status.DRAFT,
-        period_start=dt.date(TODAY.year, 1, 1),
-        period_end=dt.date(TODAY.year, 12, 31),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
     )
     # a draft's activities count by status, but are never overdue
-    f.ActivityFactory(pledge=draft, next_follow_up=TODAY - dt.timedelta(days=3))
+    f.ActivityFactory(pledge=draft, next_follow_up=today - dt.timedelta(days=3))
     return home_county
 
 
@@ -163,8 +185,8 @@ def test_the_index_lists_the_counties_the_user_may_open(
 # --- the columns -------------------------------------------------------------------------
 
 
-def test_every_column_on_a_small_county(county, home, neighbour):
-    rows = {row.municipality.code: row for row in dashboard.county_rows(county, TODAY)}
+def test_every_column_on_a_small_county(county, home, neighbour, today):
+    rows = {row.municipality.code: row for row in dashboard.county_rows(county, today)}
     hemby, grannby = rows[home.code], rows[neighbour.code]
 
     assert hemby.phase == "in_force"
@@ -189,9 +211,9 @@ def test_every_column_on_a_small_county(county, home, neighbour):
     assert grannby.indicator is None
 
 
-def test_a_municipality_without_anything_shows_none(home_county):
+def test_a_municipality_without_anything_shows_none(home_county, today):
     empty = f.MunicipalityFactory(code="9109", name="Tomby", county=home_county)
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.municipality == empty
     assert (row.phase, row.pledge_status, row.picture_months, row.overdue) == (
         "none",
@@ -201,16 +223,16 @@ def test_a_municipality_without_anything_shows_none(home_county):
     )
 
 
-def test_an_agreement_in_force_wins_over_a_newer_draft(home, home_county):
+def test_an_agreement_in_force_wins_over_a_newer_draft(home, home_county, today):
     _fill(home)
     f.AgreementFactory(municipality=home, status=Agreement.Status.DRAFT)
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.phase == "in_force"
 
 
-def test_higher_is_better_indicator_is_off_track_below_target(home, home_county):
+def test_higher_is_better_indicator_is_off_track_below_target(home, home_county, today):
     _fill(home, indicator=f.IndicatorFactory(lower_is_better=False))
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.indicator.on_track is False
 
 
@@ -346,12 +368,14 @@ def test_queries_do_not_grow_with_the_number_of_municipalities(
     assert len(response.context["rows"]) == 12
 
 
-def test_selector_queries_do_not_grow(django_assert_num_queries, home, neighbour, home_county):
+def test_selector_queries_do_not_grow(
+    django_assert_num_queries, home, neighbour, home_county, today
+):
     _fill(home)
     _fill(neighbour)
     with django_assert_num_queries(9):
-        dashboard.county_rows(home_county, TODAY)
+        dashboard.county_rows(home_county, today)
     for n in range(10):
         _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county))
     with django_assert_num_queries(9):
-        assert len(dashboard.county_rows(home_county, TODAY)) == 12
+        assert len(dashboard.county_rows(home_county, today)) == 12
