@@ -15,10 +15,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agreements.models import PHASE_LABELS, Agreement
+from agreements.models import PHASE_LABELS, Agreement, Staleness
 from councils import dates
 from followup import dashboard
 from followup.views.dashboard import export_headers
@@ -30,8 +31,8 @@ from tests.queries import assert_constant_queries
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
 #: positions in the export: name, code, phase, days, picture, coordination, pledge,
 #: five activity statuses, overdue, indicator, value, year, target, on track
-COLUMN = {"phase": 2, "days": 3, "picture": 4, "coordination": 5, "pledge": 6}
-COLUMN.update({"overdue": 12, "indicator": 13, "value": 14, "on_track": 17})
+COLUMN = {"phase": 2, "days": 3, "picture": 4, "stale": 5, "coordination": 6, "pledge": 7}
+COLUMN.update({"overdue": 13, "indicator": 14, "value": 15, "on_track": 18})
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +54,10 @@ def _url(county, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _fill(municipality, *, overdue: int = 1, indicator=None):
-    """An agreement in force with a measured goal, a current lägesbild, a coordination
-    function and a published pledge with ``overdue`` overdue activities.
+def _fill(municipality, *, overdue: int = 1, indicator=None, picture=None):
+    """An agreement in force with a measured goal, a current lägesbild (decided 95 days
+    ago, no review date; ``picture`` overrides its fields), a coordination function and
+    a published pledge with ``overdue`` overdue activities.
 
     Dates count from ``councils.dates.today()`` when it is called: call it inside a
     frozen clock."""
@@ -75,9 +77,8 @@ def _fill(municipality, *, overdue: int = 1, indicator=None):
     f.IndicatorValueFactory(
         indicator=link.indicator, municipality=municipality, year=2025, value=Decimal("1.8")
     )
-    f.SituationalPictureFactory(
-        municipality=municipality, is_current=True, decided_on=today - dt.timedelta(days=95)
-    )
+    fields = {"decided_on": today - dt.timedelta(days=95), **(picture or {})}
+    f.SituationalPictureFactory(municipality=municipality, is_current=True, **fields)
     f.CoordinationFunctionFactory(municipality=municipality)
     pledge = f.PledgeFactory(
         municipality=municipality,
@@ -344,6 +345,96 @@ def test_exports_neutralise_formulas(client_of, county_officer, home_county):
     assert cell.data_type == "s"
 
 
+# --- the lägesbild: its age and whether it needs review ----------------------------------
+
+
+def _stale(n: int) -> dict | None:
+    """Lägesbild fields for the n-th municipality: stale by age, stale by review or fresh."""
+    today = dates.today()
+    return [
+        {"decided_on": dates.add_months(today, -21)},
+        {"next_review": today - dt.timedelta(days=1)},
+        None,
+    ][n % 3]
+
+
+@pytest.fixture
+def pictures(home, neighbour, home_county, today):
+    """Hemby: decided 21 months ago, no review date. Grannby: its review date was
+    yesterday. Färskby: decided 95 days ago. Tomby: no current lägesbild."""
+    _fill(home, picture={"decided_on": dates.add_months(today, -21)})
+    _fill(neighbour, picture={"next_review": today - dt.timedelta(days=1)})
+    _fill(f.MunicipalityFactory(code="9110", name="Färskby", county=home_county))
+    f.MunicipalityFactory(code="9111", name="Tomby", county=home_county)
+    return home_county
+
+
+def test_the_rows_say_which_lagesbild_needs_review(pictures, today):
+    rows = {row.municipality.name: row for row in dashboard.county_rows(pictures, today)}
+    hemby, grannby = rows["Hemby"], rows["Grannby"]
+    assert hemby.picture_months == 21
+    assert hemby.picture_stale == Staleness(
+        Staleness.TOO_OLD, dates.add_months(today, -21), limit=12, decided=True
+    )
+    assert grannby.picture_stale.reason == Staleness.REVIEW_PASSED
+    assert grannby.picture_stale.day == today - dt.timedelta(days=1)
+    assert rows["Färskby"].picture_months == 3
+    assert rows["Färskby"].picture_stale is None
+    assert rows["Tomby"].picture_months is None and rows["Tomby"].picture_stale is None
+    states = {name: row.picture_state for name, row in rows.items()}
+    assert states == {
+        "Hemby": "stale",
+        "Grannby": "stale",
+        "Färskby": "up_to_date",
+        "Tomby": "none",
+    }
+
+
+def test_the_setting_moves_the_dashboard_limit(pictures, today):
+    with override_settings(LAGESBILD_STALE_MONTHS=24):
+        rows = {row.municipality.name: row for row in dashboard.county_rows(pictures, today)}
+    assert rows["Hemby"].picture_stale is None  # 21 months is within 24
+    assert rows["Grannby"].picture_stale is not None  # a passed review date still counts
+
+
+def test_the_page_flags_a_stale_lagesbild_in_words(client_of, county_officer, pictures, today):
+    body = client_of(county_officer).get(_url(pictures)).content.decode()
+    decided = dates.add_months(today, -21).isoformat()
+    assert (
+        '<td data-column="picture" data-value="stale">21 <strong class="overdue">'
+        "behöver ses över</strong>"
+    ) in body
+    assert f"(äldre än 12 månader, beslutad {decided})" in body
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert f"(nästa översyn var {yesterday})" in body
+    assert '<td data-column="picture" data-value="up_to_date">3</td>' in body
+    summary = "2 av 4 kommuner har en lägesbild som behöver ses över; 1 saknar gällande lägesbild."
+    assert summary in body
+
+
+def test_the_lagesbild_filter(client_of, county_officer, pictures):
+    client = client_of(county_officer)
+    assert _order(client, pictures, picture="stale") == ["Grannby", "Hemby"]
+    assert _order(client, pictures, picture="up_to_date") == ["Färskby"]
+    assert _order(client, pictures, picture="none") == ["Tomby"]
+    assert len(_order(client, pictures, picture="nonsense")) == 4
+    body = client.get(_url(pictures, picture="stale")).content.decode()
+    assert '<option value="stale" selected>' in body
+    assert "picture=stale" in body  # kept in the sort links and the exports
+
+
+def test_the_export_has_the_lagesbild_flag(client_of, county_officer, pictures):
+    response = _export(client_of(county_officer), pictures, "csv")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+    with translation.override(settings.LANGUAGE_CODE):
+        yes, no = str(translation.gettext("yes")), str(translation.gettext("no"))
+        assert rows["Kommun"][COLUMN["stale"]] == translation.gettext("Lägesbild needs review")
+    assert rows["Hemby"][COLUMN["stale"]] == yes
+    assert rows["Grannby"][COLUMN["stale"]] == yes
+    assert rows["Färskby"][COLUMN["stale"]] == no
+    assert rows["Tomby"][COLUMN["stale"]] == ""
+
+
 # --- queries -------------------------------------------------------------------------------
 
 
@@ -361,7 +452,7 @@ def test_queries_do_not_grow_with_the_number_of_municipalities(
             municipality = f.MunicipalityFactory(
                 code=f"91{n + 10}", name=f"Växby {n}", county=home_county
             )
-            _fill(municipality, indicator=indicator, overdue=n % 3)
+            _fill(municipality, indicator=indicator, overdue=n % 3, picture=_stale(n))
 
     assert_constant_queries(client, url, grow)
     response = client.get(url)
@@ -376,6 +467,6 @@ def test_selector_queries_do_not_grow(
     with django_assert_num_queries(9):
         dashboard.county_rows(home_county, today)
     for n in range(10):
-        _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county))
+        _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county), picture=_stale(n))
     with django_assert_num_queries(9):
         assert len(dashboard.county_rows(home_county, today)) == 12
