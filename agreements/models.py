@@ -8,17 +8,20 @@ a lägesbild (kartläggning, övrig relevant information, analys) and the action
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from councils import history as history_log
 from councils.concurrency import Versioned
-from councils.dates import PLAUSIBLE_DATE
+from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
 from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
 
@@ -103,10 +106,89 @@ class SituationalPicture(Versioned, Timestamped):
     def decided(self) -> bool:
         return bool(self.decided_by and self.decided_on)
 
+    @property
+    def age_counted_from(self) -> date:
+        """The day its age counts from: its decision, or its period's end if undecided
+        (the last day its data describes)."""
+        return self.decided_on or self.period_end
+
     def age_in_days(self, today: date | None = None) -> int:
         """Days since it was decided (or since its period ended, if not decided)."""
         today = today or timezone.localdate()
-        return (today - (self.decided_on or self.period_end)).days
+        return (today - self.age_counted_from).days
+
+    def age_in_months(self, today: date) -> int:
+        """Whole calendar months since ``age_counted_from`` (0 when that is still to
+        come): the age shown, counted as the stale limit is."""
+        start = self.age_counted_from
+        months = (today.year - start.year) * 12 + today.month - start.month
+        if months > 0 and add_months(start, months) > today:
+            months -= 1
+        return max(months, 0)
+
+    def staleness(self, today: date) -> Staleness | None:
+        """Why this lägesbild needs review on ``today``, or None while it is up to date.
+
+        The one rule (panel, county dashboard, county summary): with a next review date,
+        it is stale once that date has passed (on the day itself it is not yet); without
+        one, once it is older than ``settings.LAGESBILD_STALE_MONTHS`` calendar months,
+        counted from ``age_counted_from`` (exactly that many months old is not yet stale).
+        """
+        if self.next_review is not None:
+            if today > self.next_review:
+                return Staleness(Staleness.REVIEW_PASSED, self.next_review)
+            return None
+        limit = settings.LAGESBILD_STALE_MONTHS
+        start = self.age_counted_from
+        if today > add_months(start, limit):
+            return Staleness(
+                Staleness.TOO_OLD, start, limit=limit, decided=self.decided_on is not None
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Why a current lägesbild needs review (``SituationalPicture.staleness``)."""
+
+    REVIEW_PASSED = "review_passed"
+    TOO_OLD = "too_old"
+
+    reason: str
+    #: the review date that has passed, or the day the age counts from
+    day: date
+    #: the limit in months (TOO_OLD only)
+    limit: int = 0
+    #: whether ``day`` is the decision date (TOO_OLD only); else the period's end
+    decided: bool = True
+
+    @property
+    def detail(self) -> str:
+        """Why, in a few words: "nästa översyn var 2026-03-31"."""
+        day = self.day.isoformat()
+        if self.reason == self.REVIEW_PASSED:
+            return gettext("the next review was due %(date)s") % {"date": day}
+        if self.decided:
+            text = ngettext(
+                "older than %(limit)d month, decided on %(date)s",
+                "older than %(limit)d months, decided on %(date)s",
+                self.limit,
+            )
+        else:
+            text = ngettext(
+                "older than %(limit)d month, its period ended %(date)s",
+                "older than %(limit)d months, its period ended %(date)s",
+                self.limit,
+            )
+        return text % {"limit": self.limit, "date": day}
+
+    @property
+    def message(self) -> str:
+        """The warning as a sentence: "Lägesbilden behöver ses över: nästa översyn var …"."""
+        return gettext("The lägesbild needs review: %(detail)s") % {"detail": self.detail}
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @history_log.register

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import ActionPlan, Agreement, SituationalPicture
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.models import CoordinationFunction, Meeting, Municipality
 
@@ -23,6 +22,8 @@ class ComplianceItem:
     detail: str
     url: str | None
     link_text: str
+    #: a warning shown in words beside the detail (not only as colour)
+    warning: str = ""
 
 
 def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
@@ -30,7 +31,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
 
     Links to internal pages are given only to users who may open them.
     """
-    today = timezone.localdate()
+    today = dates.today()
     internal = access.can(user, Capability.INTERNAL, municipality)
     pictures_url = reverse("picture-list", args=[municipality.code]) if internal else None
     items = []
@@ -47,22 +48,19 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             )
         )
     else:
-        months = max(picture.age_in_days(today), 0) // 30
-        overdue = picture.next_review is not None and picture.next_review < today
+        months = picture.age_in_months(today)
+        stale = picture.staleness(today)
         detail = ngettext("%(months)d month old", "%(months)d months old", months) % {
             "months": months
         }
-        if overdue:
-            detail += ", " + _("review was due %(date)s") % {
-                "date": picture.next_review.isoformat()
-            }
         items.append(
             ComplianceItem(
                 _("Current lägesbild"),
-                picture.decided and not overdue,
+                picture.decided and stale is None,
                 f"{picture.title}: {detail}" if internal else detail,
                 reverse("picture-detail", args=[picture.pk]) if internal else None,
                 _("Open the lägesbild"),
+                warning=stale.message if stale else "",
             )
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +24,6 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
@@ -248,6 +247,16 @@ CELERY_TIMEZONE = TIME_ZONE
 REPORT_STALE_AFTER = env_int("REPORT_STALE_AFTER", CELERY_TASK_TIME_LIMIT + 60)
 #: seconds before the first retry of a failed e-mail send; each retry waits twice as long
 REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
+
+# --- Follow-up rules ------------------------------------------------------------
+#: a current lägesbild without a next review date needs review once it is older than
+#: this many calendar months (counted from its decision, or its period's end if undecided)
+LAGESBILD_STALE_MONTHS = env_int("LAGESBILD_STALE_MONTHS", 12)
+if LAGESBILD_STALE_MONTHS < 1:
+    raise ImproperlyConfigured(
+        f"LAGESBILD_STALE_MONTHS must be a whole number of months, 1 or more, "
+        f"not {LAGESBILD_STALE_MONTHS}"
+    )
 
 # --- Cache ----------------------------------------------------------------------
 CACHES = {

@@ -109,6 +109,7 @@ class Summary:
             "activities": sum(row.activities_total for row in rows),
             "overdue": sum(row.overdue for row in rows),
             "without_coordination": sum(not row.coordination for row in rows),
+            "stale_pictures": sum(row.picture_state == dashboard.STALE for row in rows),
         }
 
     def activity_distribution(self) -> list[tuple[str, str, int]]:

@@ -3,12 +3,14 @@
 ``county_rows(county, today)`` reads every column for all municipalities of the county
 with one query per kind of data (filtered by the county, never by a list of ids, so
 the count does not change with the data) and groups the results in Python: the
-agreement phase and days to expiry, the current lägesbild's age, whether a
+agreement phase and days to expiry, the current lägesbild's age and whether it needs
+review (``SituationalPicture.staleness``, the rule the compliance panel uses), whether a
 coordination function is named, this year's pledge status, its activities by status,
 overdue follow-ups and the latest safety indicator value against its target.
 
 The derivations follow ``agreements.selectors.compliance`` (agreement in force, age of
-the current lägesbild in months of 30 days, coordination function named).
+the current lägesbild in calendar months and whether it needs review, coordination
+function named).
 
 ``sort_rows`` and ``filter_rows`` serve the page and the export alike;
 ``bar_svg`` draws a distribution as an inline SVG bar chart on the server.
@@ -30,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture
+from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
 from councils import access
 from councils.models import CoordinationFunction, County, Membership, Municipality, Organisation
 from followup.models import GoalIndicator, IndicatorValue
@@ -42,6 +44,13 @@ PHASES = ["in_force", "signed", "awaiting_signature", "draft", "expired"]
 NONE = "none"
 PHASE_CHOICES = [*[(p, PHASE_LABELS[p]) for p in PHASES], (NONE, gettext_lazy("none"))]
 PLEDGE_CHOICES = [*Pledge.Status.choices, (NONE, gettext_lazy("none"))]
+#: the current lägesbild: needs review, up to date, or none marked current
+STALE, UP_TO_DATE = "stale", "up_to_date"
+PICTURE_CHOICES = [
+    (STALE, gettext_lazy("needs review")),
+    (UP_TO_DATE, gettext_lazy("up to date")),
+    (NONE, gettext_lazy("none")),
+]
 ACTIVITY_STATUSES = [value for value, _label in Activity.Status.choices]
 
 
@@ -70,6 +79,8 @@ class Row:
     phase: str = NONE
     days_to_expiry: int | None = None
     picture_months: int | None = None
+    #: why the current lägesbild needs review, None while it is up to date (or absent)
+    picture_stale: Staleness | None = None
     coordination: bool = False
     pledge_status: str = NONE
     #: the year's pledge (the newest whose period overlaps the year), when there is one
@@ -89,6 +100,12 @@ class Row:
     @property
     def phase_label(self) -> str:
         return str(dict(PHASE_CHOICES).get(self.phase, self.phase))
+
+    @property
+    def picture_state(self) -> str:
+        if self.picture_months is None:
+            return NONE
+        return STALE if self.picture_stale else UP_TO_DATE
 
     @property
     def pledge_label(self) -> str:
@@ -194,11 +211,13 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
         if row.phase in {"in_force", "signed", "expired"}:
             row.days_to_expiry = agreement.days_to_expiry(today)
 
-    # 2. the current lägesbild
+    # 2. the current lägesbild, its age and whether it needs review
     for picture in SituationalPicture.objects.filter(
         municipality__county=county, is_current=True
-    ).only("municipality_id", "decided_on", "period_end"):
-        rows[picture.municipality_id].picture_months = max(picture.age_in_days(today), 0) // 30
+    ).only("municipality_id", "decided_on", "period_end", "next_review"):
+        row = rows[picture.municipality_id]
+        row.picture_months = picture.age_in_months(today)
+        row.picture_stale = picture.staleness(today)
 
     # 3. the coordination function
     for municipality_id, name in CoordinationFunction.objects.filter(
@@ -324,13 +343,19 @@ def sort_rows(rows: Sequence[Row], column: str, descending: bool = False) -> lis
 
 
 def filter_rows(
-    rows: Sequence[Row], *, phase: str = "", pledge: str = "", overdue_only: bool = False
+    rows: Sequence[Row],
+    *,
+    phase: str = "",
+    pledge: str = "",
+    picture: str = "",
+    overdue_only: bool = False,
 ) -> list[Row]:
     return [
         row
         for row in rows
         if (not phase or row.phase == phase)
         and (not pledge or row.pledge_status == pledge)
+        and (not picture or row.picture_state == picture)
         and (not overdue_only or row.overdue > 0)
     ]
 

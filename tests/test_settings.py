@@ -108,6 +108,22 @@ def test_production_values_come_from_the_environment():
     )
 
 
+def test_the_lagesbild_limit_comes_from_the_environment():
+    default = _settings_in_subprocess({"DEBUG": "true"}, "s.LAGESBILD_STALE_MONTHS")
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "12"
+    set_ = _settings_in_subprocess(
+        {"DEBUG": "true", "LAGESBILD_STALE_MONTHS": "18"}, "s.LAGESBILD_STALE_MONTHS"
+    )
+    assert set_.stdout.strip() == "18", set_.stderr
+    for wrong in ("0", "a year"):
+        refused = _settings_in_subprocess(
+            {"DEBUG": "true", "LAGESBILD_STALE_MONTHS": wrong}, "s.LAGESBILD_STALE_MONTHS"
+        )
+        assert refused.returncode != 0
+        assert "LAGESBILD_STALE_MONTHS" in refused.stderr
+
+
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_prints_the_users():
     call_command("load_reference_data", stdout=StringIO())

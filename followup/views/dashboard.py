@@ -27,7 +27,13 @@ from councils.exports import neutralise
 from councils.http import only
 from councils.models import County
 from followup import dashboard
-from followup.dashboard import ACTIVITY_STATUSES, PHASE_CHOICES, PLEDGE_CHOICES, Row
+from followup.dashboard import (
+    ACTIVITY_STATUSES,
+    PHASE_CHOICES,
+    PICTURE_CHOICES,
+    PLEDGE_CHOICES,
+    Row,
+)
 from followup.views.reports import CountySummaryForm
 from pledges.models import Activity
 
@@ -52,6 +58,7 @@ class Query:
     descending: bool
     phase: str
     pledge: str
+    picture: str
     overdue_only: bool
 
     @classmethod
@@ -59,16 +66,18 @@ class Query:
         sort = params.get("sort", "name")
         phase = params.get("phase", "")
         pledge = params.get("pledge", "")
+        picture = params.get("picture", "")
         return cls(
             sort=sort if sort in dashboard.SORT_KEYS else "name",
             descending=params.get("dir") == "desc",
             phase=phase if phase in dict(PHASE_CHOICES) else "",
             pledge=pledge if pledge in dict(PLEDGE_CHOICES) else "",
+            picture=picture if picture in dict(PICTURE_CHOICES) else "",
             overdue_only=params.get("overdue") == "1",
         )
 
     def filters(self) -> dict[str, str]:
-        values = {"phase": self.phase, "pledge": self.pledge}
+        values = {"phase": self.phase, "pledge": self.pledge, "picture": self.picture}
         if self.overdue_only:
             values["overdue"] = "1"
         return {k: v for k, v in values.items() if v}
@@ -83,7 +92,11 @@ def _table(county: County, query: Query, today: dt.date) -> tuple[list[Row], lis
     """All rows of the county and the filtered, sorted ones."""
     rows = dashboard.county_rows(county, today)
     shown = dashboard.filter_rows(
-        rows, phase=query.phase, pledge=query.pledge, overdue_only=query.overdue_only
+        rows,
+        phase=query.phase,
+        pledge=query.pledge,
+        picture=query.picture,
+        overdue_only=query.overdue_only,
     )
     return rows, dashboard.sort_rows(shown, query.sort, query.descending)
 
@@ -139,6 +152,9 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "query": query,
             "phase_choices": PHASE_CHOICES,
             "pledge_choices": PLEDGE_CHOICES,
+            "picture_choices": PICTURE_CHOICES,
+            "stale_pictures": sum(row.picture_state == dashboard.STALE for row in rows),
+            "no_picture": sum(row.picture_state == dashboard.NONE for row in rows),
             "phase_chart": phase_chart,
             "pledge_chart": pledge_chart,
             "export_query": export,
@@ -157,6 +173,7 @@ def export_headers() -> list[str]:
         _("Agreement"),
         _("Days to expiry"),
         _("Lägesbild age (months)"),
+        _("Lägesbild needs review"),
         _("Coordination function named"),
         _("Pledge this year"),
         *[str(label) for _value, label in Activity.Status.choices],
@@ -181,6 +198,7 @@ def export_row(row: Row) -> list:
         row.phase_label,
         row.days_to_expiry,
         row.picture_months,
+        _yes_no(row.picture_stale is not None) if row.picture_months is not None else None,
         _yes_no(row.coordination),
         row.pledge_label,
         *[row.activities.get(status, 0) for status in ACTIVITY_STATUSES],

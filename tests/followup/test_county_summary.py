@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from agreements.models import SituationalPicture
+from councils import dates
 from councils.models import Organisation, Role
 from followup import county_summary, reports, tasks
 from followup.models import Report
@@ -117,8 +119,9 @@ def test_the_summary_reads_a_fixed_number_of_queries(county, home_county):
         return len(captured)
 
     small = count()
+    old = {"decided_on": dates.add_months(dates.today(), -21)}  # a lägesbild to flag
     for code in ("9183", "9184", "9185"):
-        _fill(f.MunicipalityFactory(county=home_county, code=code), overdue=3)
+        _fill(f.MunicipalityFactory(county=home_county, code=code), overdue=3, picture=old)
     assert count() == small == 11
 
 
@@ -185,6 +188,56 @@ def test_every_page_turns_into_a_png_with_ink_on_it(county, tmp_path):
         assert darkest < 100 < lightest, f"page {index + 1} is blank"
         # the PNG's own text layer agrees with pypdf: the page number is printed
         assert f"{index + 1}" in page.get_textpage().get_text_range()
+
+
+def test_the_pdf_flags_a_lagesbild_that_needs_review(county, home, neighbour):
+    """Hemby's review date passed yesterday; Grannby's lägesbild was decided 21 months
+    ago and has no review date; Åby and Östra Kvarn have none."""
+    today = dates.today()
+    SituationalPicture.objects.filter(municipality=home).update(
+        next_review=today - dt.timedelta(days=1)
+    )
+    decided = dates.add_months(today, -21)
+    f.SituationalPictureFactory(
+        municipality=neighbour, is_current=True, decided_by="KS", decided_on=decided
+    )
+    summary = county_summary.county_summary(county, 2026, today)
+    assert summary.totals["stale_pictures"] == 2
+
+    pages = _pages(_render(county))
+    names = [s.municipality.name for s in summary.sections]
+
+    def section(name: str) -> str:
+        return _flat(next(p for p in pages[3:] if p.strip().splitlines()[0].endswith(name)))
+
+    # the overview: the pages after the contents, before the first municipality's
+    first = next(
+        n for n, p in enumerate(pages) if n > 2 and p.strip().splitlines()[0].endswith(names[0])
+    )
+    overview = _flat("".join(pages[2:first]))
+    assert _flat("2 lägesbilder som behöver ses över") in overview
+    # the municipality table: name, agreement, lägesbild, pledge, …
+    assert _flat("Kommun Överenskommelse Lägesbild Löfte") in overview
+    assert _flat("Grannby Ingen Behöver ses över Utkast") in overview
+    assert _flat("Hemby Gällande Behöver ses över") in overview
+    assert _flat("Åby Ingen Ingen Ingen") in overview
+
+    assert _flat(
+        f"Lägesbilden behöver ses över: nästa översyn var {today - dt.timedelta(days=1)}"
+    ) in section("Hemby")
+    assert _flat("21 månader gammal") in section("Grannby")
+    assert _flat(
+        f"Lägesbilden behöver ses över: äldre än 12 månader, beslutad {decided.isoformat()}"
+    ) in section("Grannby")
+    assert _flat("Ingen gällande lägesbild") in section("Åby")
+
+
+def test_a_fresh_lagesbild_is_not_flagged_in_the_pdf(county):
+    text = _flat("".join(_pages(_render(county))))
+    assert _flat("0 lägesbilder som behöver ses över") in text
+    assert _flat("Hemby Gällande Aktuell") in text
+    assert _flat("Behöver ses över") not in text
+    assert _flat("Lägesbilden behöver ses över") not in text
 
 
 # --- the task and the views ---------------------------------------------------------------

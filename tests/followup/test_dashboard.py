@@ -1,6 +1,9 @@
 """The county dashboard (issue 6): who may open it, every column on a small county,
 sorting, filters, the CSV and XLSX exports, and a query count that does not grow with
-the number of municipalities."""
+the number of municipalities.
+
+The clock is frozen for every test and all data is built from the frozen day
+(``councils.dates.today()`` when it is built), never from the real calendar."""
 
 from __future__ import annotations
 
@@ -10,22 +13,38 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agreements.models import PHASE_LABELS, Agreement
+from agreements.models import PHASE_LABELS, Agreement, Staleness
+from councils import dates
 from followup import dashboard
 from followup.views.dashboard import export_headers
 from pledges.models import Activity, Pledge
 from tests import factories as f
 from tests.queries import assert_constant_queries
 
-TODAY = timezone.localdate()
+#: the frozen moment: 15 June 2026, 12:00 in Stockholm
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
 #: positions in the export: name, code, phase, days, picture, coordination, pledge,
 #: five activity statuses, overdue, indicator, value, year, target, on track
-COLUMN = {"phase": 2, "days": 3, "picture": 4, "coordination": 5, "pledge": 6}
-COLUMN.update({"overdue": 12, "indicator": 13, "value": 14, "on_track": 17})
+COLUMN = {"phase": 2, "days": 3, "picture": 4, "stale": 5, "coordination": 6, "pledge": 7}
+COLUMN.update({"overdue": 13, "indicator": 14, "value": 15, "on_track": 18})
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The frozen day."""
+    return dates.today()
 
 
 def _url(county, **params) -> str:
@@ -35,15 +54,20 @@ def _url(county, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _fill(municipality, *, overdue: int = 1, indicator=None):
-    """An agreement in force with a measured goal, a current lägesbild, a coordination
-    function and a published pledge with ``overdue`` overdue activities."""
+def _fill(municipality, *, overdue: int = 1, indicator=None, picture=None):
+    """An agreement in force with a measured goal, a current lägesbild (decided 95 days
+    ago, no review date; ``picture`` overrides its fields), a coordination function and
+    a published pledge with ``overdue`` overdue activities.
+
+    Dates count from ``councils.dates.today()`` when it is called: call it inside a
+    frozen clock."""
+    today = dates.today()
     agreement = f.AgreementFactory(
         municipality=municipality,
         status=Agreement.Status.SIGNED,
         signed_snapshot={"goals": []},
-        start_date=TODAY - dt.timedelta(days=100),
-        end_date=TODAY + dt.timedelta(days=200),
+        start_date=today - dt.timedelta(days=100),
+        end_date=today + dt.timedelta(days=200),
     )
     goal = f.GoalFactory(agreement=agreement, target_value=Decimal("2.00"))
     link = f.GoalIndicatorFactory(goal=goal, **({"indicator": indicator} if indicator else {}))
@@ -53,48 +77,47 @@ def _fill(municipality, *, overdue: int = 1, indicator=None):
     f.IndicatorValueFactory(
         indicator=link.indicator, municipality=municipality, year=2025, value=Decimal("1.8")
     )
-    f.SituationalPictureFactory(
-        municipality=municipality, is_current=True, decided_on=TODAY - dt.timedelta(days=95)
-    )
+    fields = {"decided_on": today - dt.timedelta(days=95), **(picture or {})}
+    f.SituationalPictureFactory(municipality=municipality, is_current=True, **fields)
     f.CoordinationFunctionFactory(municipality=municipality)
     pledge = f.PledgeFactory(
         municipality=municipality,
         status=Pledge.Status.PUBLISHED,
         published_at=timezone.now(),
-        period_start=dt.date(TODAY.year, 1, 1),
-        period_end=dt.date(TODAY.year, 12, 31),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
     )
     for _ in range(overdue):
         f.ActivityFactory(
             pledge=pledge,
             status=Activity.Status.ONGOING,
-            next_follow_up=TODAY - dt.timedelta(days=3),
+            next_follow_up=today - dt.timedelta(days=3),
         )
     f.ActivityFactory(
-        pledge=pledge, status=Activity.Status.DONE, next_follow_up=TODAY + dt.timedelta(days=30)
+        pledge=pledge, status=Activity.Status.DONE, next_follow_up=today + dt.timedelta(days=30)
     )
     return agreement
 
 
 @pytest.fixture
-def county(home, neighbour, home_county):
+def county(home, neighbour, home_county, today):
     """Hemby: everything, two overdue. Grannby: an expired agreement, a draft pledge."""
     _fill(home, overdue=2)
     f.AgreementFactory(
         municipality=neighbour,
         status=Agreement.Status.SIGNED,
         signed_snapshot={"goals": []},
-        start_date=TODAY - dt.timedelta(days=800),
-        end_date=TODAY - dt.timedelta(days=10),
+        start_date=today - dt.timedelta(days=800),
+        end_date=today - dt.timedelta(days=10),
     )
     draft = f.PledgeFactory(
         municipality=neighbour,
         status=Pledge.Status.DRAFT,
-        period_start=dt.date(TODAY.year, 1, 1),
-        period_end=dt.date(TODAY.year, 12, 31),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
     )
     # a draft's activities count by status, but are never overdue
-    f.ActivityFactory(pledge=draft, next_follow_up=TODAY - dt.timedelta(days=3))
+    f.ActivityFactory(pledge=draft, next_follow_up=today - dt.timedelta(days=3))
     return home_county
 
 
@@ -163,8 +186,8 @@ def test_the_index_lists_the_counties_the_user_may_open(
 # --- the columns -------------------------------------------------------------------------
 
 
-def test_every_column_on_a_small_county(county, home, neighbour):
-    rows = {row.municipality.code: row for row in dashboard.county_rows(county, TODAY)}
+def test_every_column_on_a_small_county(county, home, neighbour, today):
+    rows = {row.municipality.code: row for row in dashboard.county_rows(county, today)}
     hemby, grannby = rows[home.code], rows[neighbour.code]
 
     assert hemby.phase == "in_force"
@@ -189,9 +212,9 @@ def test_every_column_on_a_small_county(county, home, neighbour):
     assert grannby.indicator is None
 
 
-def test_a_municipality_without_anything_shows_none(home_county):
+def test_a_municipality_without_anything_shows_none(home_county, today):
     empty = f.MunicipalityFactory(code="9109", name="Tomby", county=home_county)
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.municipality == empty
     assert (row.phase, row.pledge_status, row.picture_months, row.overdue) == (
         "none",
@@ -201,16 +224,16 @@ def test_a_municipality_without_anything_shows_none(home_county):
     )
 
 
-def test_an_agreement_in_force_wins_over_a_newer_draft(home, home_county):
+def test_an_agreement_in_force_wins_over_a_newer_draft(home, home_county, today):
     _fill(home)
     f.AgreementFactory(municipality=home, status=Agreement.Status.DRAFT)
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.phase == "in_force"
 
 
-def test_higher_is_better_indicator_is_off_track_below_target(home, home_county):
+def test_higher_is_better_indicator_is_off_track_below_target(home, home_county, today):
     _fill(home, indicator=f.IndicatorFactory(lower_is_better=False))
-    (row,) = dashboard.county_rows(home_county, TODAY)
+    (row,) = dashboard.county_rows(home_county, today)
     assert row.indicator.on_track is False
 
 
@@ -322,6 +345,96 @@ def test_exports_neutralise_formulas(client_of, county_officer, home_county):
     assert cell.data_type == "s"
 
 
+# --- the lägesbild: its age and whether it needs review ----------------------------------
+
+
+def _stale(n: int) -> dict | None:
+    """Lägesbild fields for the n-th municipality: stale by age, stale by review or fresh."""
+    today = dates.today()
+    return [
+        {"decided_on": dates.add_months(today, -21)},
+        {"next_review": today - dt.timedelta(days=1)},
+        None,
+    ][n % 3]
+
+
+@pytest.fixture
+def pictures(home, neighbour, home_county, today):
+    """Hemby: decided 21 months ago, no review date. Grannby: its review date was
+    yesterday. Färskby: decided 95 days ago. Tomby: no current lägesbild."""
+    _fill(home, picture={"decided_on": dates.add_months(today, -21)})
+    _fill(neighbour, picture={"next_review": today - dt.timedelta(days=1)})
+    _fill(f.MunicipalityFactory(code="9110", name="Färskby", county=home_county))
+    f.MunicipalityFactory(code="9111", name="Tomby", county=home_county)
+    return home_county
+
+
+def test_the_rows_say_which_lagesbild_needs_review(pictures, today):
+    rows = {row.municipality.name: row for row in dashboard.county_rows(pictures, today)}
+    hemby, grannby = rows["Hemby"], rows["Grannby"]
+    assert hemby.picture_months == 21
+    assert hemby.picture_stale == Staleness(
+        Staleness.TOO_OLD, dates.add_months(today, -21), limit=12, decided=True
+    )
+    assert grannby.picture_stale.reason == Staleness.REVIEW_PASSED
+    assert grannby.picture_stale.day == today - dt.timedelta(days=1)
+    assert rows["Färskby"].picture_months == 3
+    assert rows["Färskby"].picture_stale is None
+    assert rows["Tomby"].picture_months is None and rows["Tomby"].picture_stale is None
+    states = {name: row.picture_state for name, row in rows.items()}
+    assert states == {
+        "Hemby": "stale",
+        "Grannby": "stale",
+        "Färskby": "up_to_date",
+        "Tomby": "none",
+    }
+
+
+def test_the_setting_moves_the_dashboard_limit(pictures, today):
+    with override_settings(LAGESBILD_STALE_MONTHS=24):
+        rows = {row.municipality.name: row for row in dashboard.county_rows(pictures, today)}
+    assert rows["Hemby"].picture_stale is None  # 21 months is within 24
+    assert rows["Grannby"].picture_stale is not None  # a passed review date still counts
+
+
+def test_the_page_flags_a_stale_lagesbild_in_words(client_of, county_officer, pictures, today):
+    body = client_of(county_officer).get(_url(pictures)).content.decode()
+    decided = dates.add_months(today, -21).isoformat()
+    assert (
+        '<td data-column="picture" data-value="stale">21 <strong class="overdue">'
+        "behöver ses över</strong>"
+    ) in body
+    assert f"(äldre än 12 månader, beslutad {decided})" in body
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert f"(nästa översyn var {yesterday})" in body
+    assert '<td data-column="picture" data-value="up_to_date">3</td>' in body
+    summary = "2 av 4 kommuner har en lägesbild som behöver ses över; 1 saknar gällande lägesbild."
+    assert summary in body
+
+
+def test_the_lagesbild_filter(client_of, county_officer, pictures):
+    client = client_of(county_officer)
+    assert _order(client, pictures, picture="stale") == ["Grannby", "Hemby"]
+    assert _order(client, pictures, picture="up_to_date") == ["Färskby"]
+    assert _order(client, pictures, picture="none") == ["Tomby"]
+    assert len(_order(client, pictures, picture="nonsense")) == 4
+    body = client.get(_url(pictures, picture="stale")).content.decode()
+    assert '<option value="stale" selected>' in body
+    assert "picture=stale" in body  # kept in the sort links and the exports
+
+
+def test_the_export_has_the_lagesbild_flag(client_of, county_officer, pictures):
+    response = _export(client_of(county_officer), pictures, "csv")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+    with translation.override(settings.LANGUAGE_CODE):
+        yes, no = str(translation.gettext("yes")), str(translation.gettext("no"))
+        assert rows["Kommun"][COLUMN["stale"]] == translation.gettext("Lägesbild needs review")
+    assert rows["Hemby"][COLUMN["stale"]] == yes
+    assert rows["Grannby"][COLUMN["stale"]] == yes
+    assert rows["Färskby"][COLUMN["stale"]] == no
+    assert rows["Tomby"][COLUMN["stale"]] == ""
+
+
 # --- queries -------------------------------------------------------------------------------
 
 
@@ -339,19 +452,21 @@ def test_queries_do_not_grow_with_the_number_of_municipalities(
             municipality = f.MunicipalityFactory(
                 code=f"91{n + 10}", name=f"Växby {n}", county=home_county
             )
-            _fill(municipality, indicator=indicator, overdue=n % 3)
+            _fill(municipality, indicator=indicator, overdue=n % 3, picture=_stale(n))
 
     assert_constant_queries(client, url, grow)
     response = client.get(url)
     assert len(response.context["rows"]) == 12
 
 
-def test_selector_queries_do_not_grow(django_assert_num_queries, home, neighbour, home_county):
+def test_selector_queries_do_not_grow(
+    django_assert_num_queries, home, neighbour, home_county, today
+):
     _fill(home)
     _fill(neighbour)
     with django_assert_num_queries(9):
-        dashboard.county_rows(home_county, TODAY)
+        dashboard.county_rows(home_county, today)
     for n in range(10):
-        _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county))
+        _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county), picture=_stale(n))
     with django_assert_num_queries(9):
-        assert len(dashboard.county_rows(home_county, TODAY)) == 12
+        assert len(dashboard.county_rows(home_county, today)) == 12
