@@ -14,11 +14,12 @@ PORT ?= 8000
 # The embedded default is a development set-up: DEBUG on unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: help install system setup run test e2e lint format check bench messages lock clean
+.PHONY: help install system setup run test test-at e2e lint format check bench messages lock clean
 
 help:
 	@echo "make run    set up (virtualenv, migrations, reference and demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
+	@echo "make test-at AT='2026-12-31 23:45 Europe/Stockholm'  the suite (browser tests aside) with the clock moved"
 	@echo "make bench  seed the national-scale data set and print the benchmark table"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make messages  extract and compile the translation catalogues"
@@ -51,6 +52,15 @@ test: install
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
+
+# The suite (browser journeys aside) with the clock moved to AT (any `date -d` moment; a zone
+# name at the end reads it as that zone's wall clock); ARGS go to pytest.
+AT ?= $(shell python3 scripts/clock-moments.py | head -n 1)
+test-at: install
+	scripts/system-packages.sh test
+	mkdir -p var
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	scripts/test-at.sh "$(AT)" $(ARGS)
 
 e2e: install
 	scripts/system-packages.sh test
