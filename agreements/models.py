@@ -405,7 +405,9 @@ class Agreement(Versioned, Timestamped):
         related_name="successor",
         editable=False,
     )
-    history = tracked(excluded_fields=["signed_snapshot"])
+    #: what a renewal could not carry over by itself: [{"kind": ..., "name": ...}]
+    renewal_notes = models.JSONField(default=list, blank=True, editable=False)
+    history = tracked(excluded_fields=["signed_snapshot", "renewal_notes"])
 
     class Meta:
         ordering = ["-start_date", "-pk"]

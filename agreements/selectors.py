@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agreements.models import ActionPlan, Agreement, SituationalPicture
+from agreements.models import ActionPlan, Agreement, PriorityProblem, SituationalPicture
 from councils import access, dates
 from councils.access import Capability
 from councils.models import CoordinationFunction, Meeting, Municipality
@@ -166,3 +166,33 @@ def agreement_in_force(municipality_id: int, start: date, end: date) -> Agreemen
         .order_by("-start_date", "-pk")
         .first()
     )
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal but for case and spacing: how a carried-over problem or goal is recognised."""
+    return _title_key(a) == _title_key(b)
+
+
+class CurrentProblems:
+    """A problem of an older lägesbild → the same problem in the municipality's current
+    one: itself if it is in the current lägesbild, else the current one's problem with
+    the same title (a problem carried into a new lägesbild keeps its title); None if
+    there is none. Used by the renewals of agreements and pledges."""
+
+    def __init__(self, municipality_id: int):
+        self.picture = SituationalPicture.objects.filter(
+            municipality_id=municipality_id, is_current=True
+        ).first()
+        self.by_title: dict[str, PriorityProblem] = {}
+        if self.picture is not None:
+            for problem in self.picture.problems.order_by("-rank", "-pk"):
+                self.by_title[_title_key(problem.title)] = problem  # the highest ranked wins
+
+    def __call__(self, problem: PriorityProblem) -> PriorityProblem | None:
+        if self.picture is None or problem.picture_id == self.picture.pk:
+            return problem
+        return self.by_title.get(_title_key(problem.title))
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.split()).casefold()

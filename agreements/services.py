@@ -26,6 +26,7 @@ from agreements.models import (
     SituationalPicture,
     Source,
 )
+from agreements.selectors import CurrentProblems
 from councils import access, dates
 from councils.access import Capability
 from councils.concurrency import save_versioned
@@ -509,7 +510,10 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
         predecessor=agreement,
     )
     copy.police_areas.set(agreement.police_areas.all())
-    copy.problems.set(agreement.problems.all())
+    problems = list(agreement.problems.order_by("rank", "pk"))
+    if renewal:
+        problems = _relink_problems(copy, problems)
+    copy.problems.set(problems)
     areas = {}
     for area in agreement.focus_areas.order_by("order", "pk"):
         areas[area.pk] = FocusArea.objects.create(
@@ -533,6 +537,40 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
             order=goal.order,
         )
     return copy
+
+
+def _relink_problems(copy: Agreement, problems: list) -> list:
+    """The renewed agreement's problems, taken from the current lägesbild where it has
+    them; the rest are kept and noted on the draft for the coordinator to check."""
+    current = CurrentProblems(copy.municipality_id)
+    notes, relinked = [], []
+    if problems and current.picture is None:
+        notes.append({"kind": "no_picture"})
+    for problem in problems:
+        mapped = current(problem)
+        if mapped is None:
+            notes.append({"kind": "problem", "name": problem.title})
+        relinked.append(mapped or problem)
+    if notes:
+        copy.renewal_notes = notes
+        copy.save(update_fields=["renewal_notes"])
+    return relinked
+
+
+def renewal_notices(agreement: Agreement) -> list[str]:
+    """The renewal's notes, as sentences in the reader's language."""
+    messages = {
+        "no_picture": _(
+            "The municipality has no current lägesbild: the problems are those of the "
+            "previous agreement."
+        ),
+        "problem": _("The problem “%(name)s” is not in the current lägesbild."),
+    }
+    return [
+        messages[note["kind"]] % {"name": note.get("name", "")}
+        for note in agreement.renewal_notes or []
+        if note.get("kind") in messages
+    ]
 
 
 @transaction.atomic

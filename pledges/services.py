@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import Agreement, Goal, PriorityProblem, SituationalPicture
-from agreements.selectors import agreement_in_force
+from agreements.models import Agreement, Goal, PriorityProblem
+from agreements.selectors import CurrentProblems, agreement_in_force, same_text
 from councils import access, background, dates
 from councils.access import Capability
 from councils.concurrency import save_versioned
@@ -617,36 +617,12 @@ def _next_period(pledge: Pledge) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-class _ProblemMap:
-    """A problem of an older lägesbild → the same problem in the current one: itself
-    if it is in the current lägesbild, else the current one's problem with the same
-    title (a problem carried into a new lägesbild keeps its title); None if none."""
-
-    def __init__(self, municipality_id: int):
-        self.picture = SituationalPicture.objects.filter(
-            municipality_id=municipality_id, is_current=True
-        ).first()
-        self.by_title: dict[str, PriorityProblem] = {}
-        if self.picture is not None:
-            for problem in self.picture.problems.order_by("-rank", "-pk"):
-                self.by_title[_key(problem.title)] = problem  # the highest ranked wins
-
-    def __call__(self, problem: PriorityProblem) -> PriorityProblem | None:
-        if self.picture is None or problem.picture_id == self.picture.pk:
-            return problem
-        return self.by_title.get(_key(problem.title))
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _goal_in(agreement: Agreement | None, goal: Goal) -> Goal | None:
     """The goal of ``agreement`` that ``goal`` (of another agreement) became: the
     same text (a renewed agreement copies its goals)."""
     if agreement is None or goal.agreement_id == agreement.pk:
         return goal
-    return next((g for g in agreement.goals.all() if _key(g.text) == _key(goal.text)), None)
+    return next((g for g in agreement.goals.all() if same_text(g.text, goal.text)), None)
 
 
 @transaction.atomic
@@ -692,7 +668,7 @@ def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
         agreement=agreement,
         predecessor=pledge,
     )
-    to_current = _ProblemMap(pledge.municipality_id)
+    to_current = CurrentProblems(pledge.municipality_id)
     problems = list(pledge.problems.select_related("picture").order_by("rank", "pk"))
     if problems and to_current.picture is None:
         notes.append({"kind": "no_picture"})

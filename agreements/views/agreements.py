@@ -145,6 +145,9 @@ def _detail_context(request, agreement: Agreement) -> dict:
                 "missing": services.agreement_missing_for_signature(agreement)
                 if agreement.status == Agreement.Status.DRAFT
                 else [],
+                "renewal_notices": services.renewal_notices(agreement)
+                if internal and agreement.status == Agreement.Status.DRAFT
+                else [],
             }
         )
     if internal:

@@ -94,3 +94,41 @@ def test_renewing_into_the_years_after_2100_is_refused(owner, home, today):
     agreement = signed_agreement(home, dt.date(2097, 1, 1), dt.date(2100, 12, 31))
     with pytest.raises(ValidationError, match="2100-12-31"):
         services.agreement_renew(user=owner, agreement=agreement)
+
+
+def test_renewal_takes_the_problems_from_the_current_lagesbild_and_notes_the_rest(
+    owner, client_of, home, today
+):
+    old = f.SituationalPictureFactory(municipality=home, is_current=False)
+    carried = f.PriorityProblemFactory(picture=old, title="Narkotikahandel  i centrum", rank=1)
+    dropped = f.PriorityProblemFactory(picture=old, title="Klotter vid stationen", rank=2)
+    current = f.SituationalPictureFactory(municipality=home, is_current=True)
+    successor = f.PriorityProblemFactory(picture=current, title="narkotikahandel i centrum")
+    agreement = signed_agreement(home, dt.date(today.year - 3, 1, 1), dt.date(today.year, 12, 31))
+    agreement.problems.set([carried, dropped])
+
+    renewed = services.agreement_renew(user=owner, agreement=agreement)
+
+    assert set(renewed.problems.all()) == {successor, dropped}
+    assert renewed.renewal_notes == [{"kind": "problem", "name": "Klotter vid stationen"}]
+    page = client_of(owner).get(reverse("agreement-detail", args=[renewed.pk]))
+    notes = page.content.decode()
+    assert 'id="renewal-notes"' in notes
+    assert "Problemet ”Klotter vid stationen” finns inte i den gällande lägesbilden." in notes
+    # the signed original keeps what it was signed with
+    assert set(agreement.problems.all()) == {carried, dropped}
+
+
+def test_renewal_without_a_current_lagesbild_keeps_the_problems_and_says_so(owner, home, today):
+    old = f.SituationalPictureFactory(municipality=home, is_current=False)
+    problem = f.PriorityProblemFactory(picture=old)
+    agreement = signed_agreement(home, dt.date(today.year - 3, 1, 1), dt.date(today.year, 12, 31))
+    agreement.problems.set([problem])
+
+    renewed = services.agreement_renew(user=owner, agreement=agreement)
+
+    assert list(renewed.problems.all()) == [problem]
+    assert renewed.renewal_notes == [{"kind": "no_picture"}]
+    assert services.renewal_notices(renewed) == [
+        "Kommunen har ingen gällande lägesbild: problemen är den tidigare överenskommelsens."
+    ]
