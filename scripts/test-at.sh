@@ -36,6 +36,8 @@ echo "Clock moved to $(TZ=Europe/Stockholm date -d "@$target" '+%Y-%m-%d %H:%M:%
 
 # tests/clock/sitecustomize.py moves the clock of pytest and of every Python process it
 # starts (Celery workers, management commands) by the same shift.
+# The test settings as `make test` has them: the embedded default is a development set-up.
+export DEBUG="${DEBUG:-true}"
 export TEST_CLOCK_SHIFT="$offset"
 export TEST_CLOCK_MOMENT="$target"
 export PYTHONPATH="$PWD/tests/clock${PYTHONPATH:+:$PYTHONPATH}"
