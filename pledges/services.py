@@ -869,17 +869,10 @@ def notify(
     if email:
         for notification in created:
             if notification.user.email:
-                transaction.on_commit(
-                    lambda pk=notification.pk: _queue(tasks.send_notification_email, pk)
-                )
+                # a failure to queue leaves the row unsent (``emailed_at`` empty):
+                # ``notifications_resend`` sends it again later
+                background.enqueue(tasks.send_notification_email, notification.pk)
     return created
-
-
-def _queue(task, *args) -> None:
-    """Queue a task after the commit; a failure to queue (or, run eagerly, to send)
-    never breaks the request that caused it. The row stays unsent (its ``emailed_at``
-    is still empty) and ``notifications_resend`` sends it again later."""
-    background.queue(task, *args)
 
 
 def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
