@@ -1,21 +1,29 @@
 """Queueing background work (e-mails, PDF renders) without letting the broker break
 the request that asked for it.
 
-``queue`` hands a task to Celery; when Redis is down it logs, records the failure
-for the current request and returns False. The row the task would act on is
-already saved and still says "not done" (a notification without ``emailed_at``, a
-report still queued), so a periodic sweep picks it up when Redis is back.
-``QueueFailureMiddleware`` tells the user that the notice will follow.
+``enqueue`` is how app code starts background work: the task is handed to Celery
+when the surrounding transaction commits (at once outside one), so a worker never
+sees uncommitted rows and a rolled-back change queues nothing. ``queue`` hands a
+task to Celery now (a sweep, which needs to know what was queued); when Redis is
+down it logs, records the failure for the current request and returns False. The
+row the task would act on is already saved and still says "not done" (a
+notification without ``emailed_at``, a report still queued), so a periodic sweep
+picks it up when Redis is back. ``QueueFailureMiddleware`` tells the user that the
+notice will follow.
+
+Only this module calls ``transaction.on_commit``, ``.delay`` or ``.apply_async``
+(tests/test_kit_gates_background.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib import messages
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -36,6 +44,19 @@ def queue(task, *args) -> bool:
             failures.append(task.name)
         return False
     return True
+
+
+def enqueue(task, *args, on_failure: Callable[[], object] | None = None) -> None:
+    """``queue(task, *args)`` once the surrounding transaction commits (at once outside
+    one; never if it rolls back). Never raises into the request: a failure to queue is
+    logged and recorded as ``queue`` records it, and then ``on_failure()`` gives back
+    whatever claim the caller made for the task (its own failure is logged too)."""
+
+    def send() -> None:
+        if not queue(task, *args) and on_failure is not None:
+            on_failure()
+
+    transaction.on_commit(send, robust=True)
 
 
 @contextmanager

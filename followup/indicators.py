@@ -2,7 +2,6 @@
 
 Writes go through the keyword-only services here:
 
-- ``value_upsert``: one value (for scripts and tests);
 - ``import_csv`` and ``import_kolada``: a whole file, every row or none, with a
   row-by-row report (the same approach as ``pledges.importexport``);
 - ``goal_indicator_set``: point an agreement goal at an indicator.
@@ -636,33 +635,6 @@ def goal_indicator_set(
         user=user, indicator_ids=[indicator.pk], municipality_ids=[goal.agreement.municipality_id]
     )
     return link
-
-
-@transaction.atomic
-def value_upsert(
-    *,
-    user: User,
-    indicator: Indicator,
-    municipality: Municipality,
-    year: int,
-    value: Decimal,
-    area: str = "",
-    gender: str = Gender.TOTAL,
-) -> IndicatorValue:
-    """Create or update one value, and refresh the goals it measures."""
-    _require_importer(user)
-    stored, _created = IndicatorValue.objects.update_or_create(
-        indicator=indicator,
-        municipality=municipality,
-        area=area,
-        year=year,
-        gender=gender,
-        defaults={"value": value},
-    )
-    goals_refresh_latest(
-        user=user, indicator_ids=[indicator.pk], municipality_ids=[municipality.pk]
-    )
-    return stored
 
 
 def latest_value(

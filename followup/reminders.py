@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from councils import background
 from councils.models import Membership, Organisation, Role, User
 from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
 from pledges.models import Activity, Pledge
@@ -351,25 +353,20 @@ def send_due(today: dt.date | None = None, *, user_ids=None, force: bool = False
             emailed_at__isnull=True, digests__day=today, digests__sent_at__isnull=True
         ).update(emailed_at=now)
         ids = sorted(digests.values())
-        transaction.on_commit(lambda: queue(ids))
+        queue(ids)
     return ids
 
 
-def queue(digest_ids: list[int]) -> int:
-    """Queue ``send_digest`` for each digest. When queueing fails (Redis down), the
-    claim is given back: the reminders are unsent again and the digest row goes, so
-    the next run claims them again. Never raises. Returns how many were queued."""
+def queue(digest_ids: list[int]) -> None:
+    """Queue ``send_digest`` for each digest once the transaction commits. When
+    queueing fails (Redis down), the claim is given back: the reminders are unsent
+    again and the digest row goes, so the next run claims them again."""
     from followup import tasks  # the tasks module imports this one
 
-    queued = 0
     for digest_id in digest_ids:
-        try:
-            tasks.send_digest.delay(digest_id)
-            queued += 1
-        except Exception:
-            log.exception("could not queue digest %s; the next run queues it again", digest_id)
-            release(digest_id)
-    return queued
+        background.enqueue(
+            tasks.send_digest, digest_id, on_failure=functools.partial(release, digest_id)
+        )
 
 
 def release(digest_id: int) -> None:
@@ -432,7 +429,7 @@ def run_daily(today: dt.date | None = None, dry_run: bool = False) -> Report:
     report.created = create_reminders(candidates)
     stale = requeue_stale(today)
     if stale:
-        transaction.on_commit(lambda: queue(stale))
+        queue(stale)
     report.digests = len(send_due(today))
     return report
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
@@ -80,15 +79,11 @@ def recover_stale(report_ids=None, *, now: dt.datetime | None = None) -> Recover
             log.warning("report %s: the render stalled %s times; marked failed", pk, attempts)
             recovered.failed.append(pk)
     if recovered.requeued:
-        transaction.on_commit(lambda ids=recovered.requeued: _queue(ids))
+        from followup import tasks  # the tasks module imports this one
+
+        for pk in recovered.requeued:
+            background.enqueue(tasks.render_report, pk)
     return recovered
-
-
-def _queue(report_ids: list[int]) -> None:
-    from followup import tasks  # the tasks module imports this one
-
-    for pk in report_ids:
-        background.queue(tasks.render_report, pk)
 
 
 def save_complete(file: FieldFile, name: str, content: bytes) -> None:

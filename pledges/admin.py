@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from councils import background
 from pledges.models import Activity, Notification, Pledge, RegionalTheme
 
 
@@ -49,4 +50,4 @@ class NotificationAdmin(admin.ModelAdmin):
         from pledges import tasks
 
         for notification in queryset.filter(emailed_at__isnull=True):
-            tasks.send_notification_email.delay(notification.pk)
+            background.enqueue(tasks.send_notification_email, notification.pk)

@@ -74,7 +74,6 @@ CHOICES = {
 }
 DEFAULTS = {"status": Activity.Status.PLANNED, "cadence": Activity.Cadence.TERTIAL}
 DATES = ("start_date", "end_date", "next_follow_up")
-#: What a spreadsheet reads as the start of a formula.
 #: Themes are listed in one cell, separated by this.
 THEME_SEPARATOR = ";"
 

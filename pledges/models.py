@@ -172,6 +172,7 @@ class Pledge(Versioned):
         return self.status in (self.Status.PUBLISHED, self.Status.FOLLOWED_UP)
 
 
+@history_log.register
 class Dialogue(models.Model):
     """A dialogue the pledge rests on."""
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import Agreement, Goal, PriorityProblem
+from agreements.models import Agreement, Goal
 from agreements.selectors import CurrentProblems, agreement_in_force, same_text
 from councils import access, background, dates
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
-from councils.models import Membership, Municipality, Organisation, Role, User
+from councils.models import Municipality, Organisation, Role, User
 from councils.signing import PARTIES, record_signature
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
@@ -869,17 +869,10 @@ def notify(
     if email:
         for notification in created:
             if notification.user.email:
-                transaction.on_commit(
-                    lambda pk=notification.pk: _queue(tasks.send_notification_email, pk)
-                )
+                # a failure to queue leaves the row unsent (``emailed_at`` empty):
+                # ``notifications_resend`` sends it again later
+                background.enqueue(tasks.send_notification_email, notification.pk)
     return created
-
-
-def _queue(task, *args) -> None:
-    """Queue a task after the commit; a failure to queue (or, run eagerly, to send)
-    never breaks the request that caused it. The row stays unsent (its ``emailed_at``
-    is still empty) and ``notifications_resend`` sends it again later."""
-    background.queue(task, *args)
 
 
 def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
@@ -902,19 +895,3 @@ def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
 
 def notifications_for(user: User):
     return Notification.objects.filter(user=user).select_related("pledge", "pledge__municipality")
-
-
-def membership_roles(user: User) -> set[str]:
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
-
-
-def problems_and_goals(pledge: Pledge):
-    """What an activity of this pledge can serve: problems and goals of the municipality."""
-    return (
-        PriorityProblem.objects.filter(
-            picture__municipality_id=pledge.municipality_id
-        ).select_related("picture"),
-        Goal.objects.filter(agreement__municipality_id=pledge.municipality_id).select_related(
-            "agreement"
-        ),
-    )

@@ -27,8 +27,6 @@ from councils.models import Municipality
 
 INTERNAL, EDIT = Capability.INTERNAL, Capability.EDIT
 
-#: a form with errors answers 400, a stale form 409 (the same as the agreement pages)
-
 
 # --- lookups: the object or 404 ----------------------------------------------------
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from councils import access
+from councils import access, background
 from councils.access import Capability
 from councils.http import only
 from councils.models import County
@@ -26,7 +26,6 @@ from followup import county_summary, dashboard, report_jobs, reports, tasks
 from followup.models import Report
 from pledges.models import Pledge
 from pledges.selectors import PUBLIC_STATUSES
-from pledges.services import _queue
 
 SIGNED = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
 PLEDGE_KINDS = {
@@ -90,7 +89,7 @@ def request_report(user, kind: str, object_id: int, parameters: dict | None = No
                 )
         except IntegrityError:  # another request created it in the meantime
             return Report.objects.get(**same, status__in=Report.ACTIVE)
-        transaction.on_commit(lambda pk=report.pk: _queue(tasks.render_report, pk))
+        background.enqueue(tasks.render_report, report.pk)
     return report
 
 

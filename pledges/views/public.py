@@ -33,7 +33,6 @@ from pledges.selectors import PublicActivity, PublicPledge
 PAGE_MAX_AGE = 300
 OPEN_DATA_MAX_AGE = 900
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
-#: a cell that starts with one of these is a formula to a spreadsheet (OWASP: CSV injection)
 
 
 @require_safe
