@@ -162,6 +162,7 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.CoordinationFunctionForm": lambda w: {"instance": w.new.coordination()},
     "councils.forms.TokenForm": lambda w: {},
     "councils.forms.TwoFactorRequiredForm": lambda w: {},
+    "councils.forms.SignForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},
@@ -177,7 +178,6 @@ FORMS: dict[str, Kwargs] = {
     "agreements.forms.AgreementSignatoriesForm": lambda w: {"instance": w.agreement},
     "agreements.forms.FocusAreaForm": lambda w: {"instance": w.new.focus()},
     "agreements.forms.GoalForm": lambda w: {"instance": w.new.goal()},
-    "agreements.forms.SignForm": lambda w: {},
     "agreements.forms.CommentForm": lambda w: {},
     # pledges
     "pledges.forms.PledgeCreateForm": lambda w: {"municipality": w.home},
@@ -191,7 +191,6 @@ FORMS: dict[str, Kwargs] = {
     "pledges.forms_review.CommentForm": lambda w: {"pledge": w.pledge},
     "pledges.forms_review.ApproveForm": lambda w: {},
     "pledges.forms_review.RequestChangesForm": lambda w: {},
-    "pledges.forms_review.SignForm": lambda w: {},
     # followup
     "followup.forms.FollowUpForm": lambda w: {
         "instance": w.new.follow_up(),
