@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
@@ -16,27 +14,14 @@ from agreements.models import (
     SituationalPicture,
     Source,
 )
-from councils.dates import DateField
-from councils.forms import VersionedModelForm
+from councils.dates import DATE_INPUT, DateField
+from councils.forms import (
+    BoundedForm,
+    BoundedModelForm,
+    VersionedModelForm,
+    check_period_order,
+)
 from councils.models import VulnerableArea
-
-#: The longest text any text area accepts: generous for a real lägesbild, bounded.
-MAX_TEXT = 20_000
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _bound_text_areas(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.Textarea):
-            field.validators.append(MaxLengthValidator(MAX_TEXT))
-            field.widget.attrs.setdefault("rows", 6)
-
-
-def _order(form: forms.Form, start: str, end: str, message) -> None:
-    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
-    if first and last and last < first:
-        form.add_error(end, message)
 
 
 class SituationalPictureForm(VersionedModelForm):
@@ -56,20 +41,18 @@ class SituationalPictureForm(VersionedModelForm):
             "is_current",
         ]
         widgets = {
-            "period_start": DATE,
-            "period_end": DATE,
-            "decided_on": DATE,
-            "next_review": DATE,
+            "period_start": DATE_INPUT,
+            "period_end": DATE_INPUT,
+            "decided_on": DATE_INPUT,
+            "next_review": DATE_INPUT,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
 
     def clean(self):
         cleaned = super().clean()
-        _order(self, "period_start", "period_end", _("The period must end after it starts."))
-        _order(
+        check_period_order(
+            self, "period_start", "period_end", _("The period must end after it starts.")
+        )
+        check_period_order(
             self, "decided_on", "next_review", _("The next review must come after the decision.")
         )
         if bool(cleaned.get("decided_by")) != bool(cleaned.get("decided_on")):
@@ -80,11 +63,11 @@ class SituationalPictureForm(VersionedModelForm):
         return cleaned
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(BoundedModelForm):
     class Meta:
         model = Source
         fields = ["kind", "note", "dated"]
-        widgets = {"dated": DATE}
+        widgets = {"dated": DATE_INPUT}
 
 
 class PriorityProblemForm(VersionedModelForm):
@@ -101,7 +84,6 @@ class PriorityProblemForm(VersionedModelForm):
 
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
         self.fields["vulnerable_area"].queryset = VulnerableArea.objects.filter(
             municipality=municipality
         )
@@ -120,9 +102,9 @@ class ActionPlanForm(VersionedModelForm):
             "problems",
         ]
         widgets = {
-            "decided_on": DATE,
-            "valid_from": DATE,
-            "valid_until": DATE,
+            "decided_on": DATE_INPUT,
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
             "problems": forms.CheckboxSelectMultiple,
         }
 
@@ -137,7 +119,7 @@ class ActionPlanForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _order(
+        check_period_order(
             self, "valid_from", "valid_until", _("The plan must be valid until after it starts.")
         )
         return cleaned
@@ -146,16 +128,20 @@ class ActionPlanForm(VersionedModelForm):
 # --- Agreement -----------------------------------------------------------------------
 
 
-class AgreementCreateForm(forms.Form):
+class AgreementCreateForm(BoundedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = DateField(label=_("Start date"), widget=DATE)
-    end_date = DateField(label=_("End date"), widget=DATE)
+    start_date = DateField(label=_("Start date"))
+    end_date = DateField(label=_("End date"))
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end <= start:
-            self.add_error("end_date", _("The agreement must end after it starts."))
+        check_period_order(
+            self,
+            "start_date",
+            "end_date",
+            _("The agreement must end after it starts."),
+            same_day=False,
+        )
         return cleaned
 
 
@@ -164,8 +150,8 @@ class AgreementBasicsForm(VersionedModelForm):
         model = Agreement
         fields = ["title", "start_date", "end_date", "police_areas"]
         widgets = {
-            "start_date": DATE,
-            "end_date": DATE,
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
             "police_areas": forms.CheckboxSelectMultiple,
         }
 
@@ -178,9 +164,13 @@ class AgreementBasicsForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end <= start:
-            self.add_error("end_date", _("The agreement must end after it starts."))
+        check_period_order(
+            self,
+            "start_date",
+            "end_date",
+            _("The agreement must end after it starts."),
+            same_day=False,
+        )
         return cleaned
 
 
@@ -208,10 +198,6 @@ class AgreementFollowUpForm(VersionedModelForm):
         model = Agreement
         fields = ["documentation", "follow_up_by", "follow_up_frequency"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
-
 
 class AgreementSignatoriesForm(VersionedModelForm):
     class Meta:
@@ -228,10 +214,6 @@ class FocusAreaForm(VersionedModelForm):
     class Meta:
         model = FocusArea
         fields = ["title", "description"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
 
 
 class GoalForm(VersionedModelForm):
@@ -264,27 +246,16 @@ class GoalForm(VersionedModelForm):
                 year
             ):
                 self.add_error(year, _("Give both the value and its year, or neither."))
-        baseline, target = cleaned.get("baseline_year"), cleaned.get("target_year")
-        if baseline and target and target < baseline:
-            self.add_error(
-                "target_year", _("The target year cannot come before the baseline year.")
-            )
+        check_period_order(
+            self,
+            "baseline_year",
+            "target_year",
+            _("The target year cannot come before the baseline year."),
+        )
         return cleaned
 
 
-class SignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    signed_on = DateField(label=_("Signing date"), widget=DATE)
-
-    def clean_signed_on(self):
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise forms.ValidationError(_("The signing date cannot be in the future."))
-        return signed_on
-
-
-class CommentForm(forms.Form):
+class CommentForm(BoundedForm):
     text = forms.CharField(
         label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )

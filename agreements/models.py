@@ -24,6 +24,7 @@ from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
 from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
+from councils.signing import Signed
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -321,7 +322,7 @@ class ActionPlan(Versioned, Timestamped):
 
 
 @history_log.register
-class Agreement(Versioned, Timestamped):
+class Agreement(Signed, Versioned, Timestamped):
     """Samverkansöverenskommelse between the municipality and its local police area(s)."""
 
     class Status(models.TextChoices):
@@ -357,32 +358,8 @@ class Agreement(Versioned, Timestamped):
     follow_up_frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, blank=True
     )
-    municipality_signatory_name = models.CharField(
-        _("signatory for the municipality"), max_length=200, blank=True
-    )
-    municipality_signatory_title = models.CharField(
-        _("title of the municipality's signatory"),
-        max_length=200,
-        blank=True,
-        help_text=_("For example: chair of the municipal executive board (KSO)."),
-    )
-    municipality_signed_on = models.DateField(
-        _("signed by the municipality on"), null=True, blank=True, validators=PLAUSIBLE_DATE
-    )
     municipality_signed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
-    )
-    police_signatory_name = models.CharField(
-        _("signatory for the police"), max_length=200, blank=True
-    )
-    police_signatory_title = models.CharField(
-        _("title of the police signatory"),
-        max_length=200,
-        blank=True,
-        help_text=_("For example: head of the local police area (LPO chief)."),
-    )
-    police_signed_on = models.DateField(
-        _("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
     )
     police_signed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -433,6 +410,10 @@ class Agreement(Versioned, Timestamped):
     @property
     def editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def signing_police_area_ids(self):
+        """The police sign through a liaison of one of the areas the agreement names."""
+        return self.police_areas.values_list("pk", flat=True)
 
     def phase(self, today: date | None = None) -> str:
         """The lifecycle shown to people: draft, awaiting signature, signed (not yet

@@ -27,7 +27,7 @@ from agreements.models import (
     Source,
 )
 from agreements.selectors import CurrentProblems
-from councils import access, dates
+from councils import access, dates, signing
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -352,13 +352,7 @@ def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
 
 
 def may_sign(user: User, agreement: Agreement, party: str) -> bool:
-    if party == "municipality":
-        return access.can(user, Capability.EDIT, agreement.municipality_id)
-    if party == "police":
-        return access.reviews_for_police_areas(
-            user, agreement.police_areas.values_list("pk", flat=True)
-        )
-    return False
+    return signing.may_sign(user, agreement, party)
 
 
 @transaction.atomic

@@ -3,10 +3,73 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from councils import signing
+from councils.dates import DATE_INPUT, DateField
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
 
+# --- the kit every project form is built from ---------------------------------------
 
-class LoginForm(AuthenticationForm):
+#: The longest text any text area accepts: generous for a real lägesbild or minutes, bounded.
+MAX_TEXT = 20_000
+
+#: The height of a text area that does not ask for its own.
+TEXT_ROWS = 6
+
+
+def bound_text_areas(form: forms.BaseForm) -> None:
+    """Every text area of ``form``: at most MAX_TEXT characters (unless its field has a
+    length of its own), said to the browser with ``maxlength``, TEXT_ROWS rows high
+    (unless its widget asks for other rows)."""
+    for field in form.fields.values():
+        if not isinstance(field.widget, forms.Textarea):
+            continue
+        if getattr(field, "max_length", None) is None:
+            field.max_length = MAX_TEXT
+            field.validators.append(MaxLengthValidator(MAX_TEXT))
+        field.widget.attrs["maxlength"] = str(field.max_length)
+        field.widget.attrs.setdefault("rows", TEXT_ROWS)
+
+
+class BoundedTextAreas:
+    """Mixin of every project form: its text areas are bounded (``bound_text_areas``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_text_areas(self)
+
+
+class BoundedForm(BoundedTextAreas, forms.Form):
+    """The base of the project's plain forms."""
+
+
+class BoundedModelForm(BoundedTextAreas, forms.ModelForm):
+    """The base of the project's model forms without a version."""
+
+
+def check_period_order(
+    form: forms.BaseForm, start: str, end: str, message, *, same_day: bool = True
+) -> None:
+    """In ``clean()``: ``message`` at ``end`` when the period ends before it starts (or,
+    with ``same_day=False``, on the day it starts). Nothing while either is missing."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and (last < first or (last == first and not same_day)):
+        form.add_error(end, message)
+
+
+class SignForm(BoundedForm):
+    """One party's signature on a signed document (``councils.signing``)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    signed_on = DateField(label=_("Signing date"))
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        signing.check_signed_on(signed_on)
+        return signed_on
+
+
+class LoginForm(BoundedTextAreas, AuthenticationForm):
     """The login form, with the autocomplete hints that password managers need."""
 
     username = forms.CharField(
@@ -21,7 +84,7 @@ class LoginForm(AuthenticationForm):
     )
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(BoundedModelForm):
     """A model form that carries the version it was filled in against.
 
     After a ``councils.concurrency.Conflict``, ``rebase(current)`` moves the form onto
@@ -70,23 +133,8 @@ def _display(value) -> str:
 
 # --- Councils, meetings and the coordination function ------------------------------
 
-#: The longest text any text area accepts: generous for real minutes, bounded.
-MAX_TEXT = 20_000
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class CouncilsForm(VersionedModelForm):
-    """Text areas without a length of their own get MAX_TEXT."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea) and field.max_length is None:
-                field.max_length = MAX_TEXT
-                field.validators.append(MaxLengthValidator(MAX_TEXT))
-                field.widget.attrs.setdefault("rows", 6)
-
     def values(self) -> dict:
         """The cleaned values of the model's fields, for a service."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -110,7 +158,7 @@ class CouncilMemberForm(CouncilsForm):
             "from_date",
             "to_date",
         ]
-        widgets = {"from_date": DATE, "to_date": DATE}
+        widgets = {"from_date": DATE_INPUT, "to_date": DATE_INPUT}
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,9 +167,9 @@ class CouncilMemberForm(CouncilsForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("from_date"), cleaned.get("to_date")
-        if start and end and end < start:
-            self.add_error("to_date", _("The membership cannot end before it starts."))
+        check_period_order(
+            self, "from_date", "to_date", _("The membership cannot end before it starts.")
+        )
         organisation, name = cleaned.get("organisation"), cleaned.get("organisation_name")
         if "organisation" in cleaned and "organisation_name" in cleaned:
             if organisation is None and not name:
@@ -141,7 +189,7 @@ class MeetingForm(CouncilsForm):
     class Meta:
         model = Meeting
         fields = ["held_on", "agenda", "minutes"]
-        widgets = {"held_on": DATE}
+        widgets = {"held_on": DATE_INPUT}
 
 
 class DecisionForm(CouncilsForm):
@@ -155,13 +203,13 @@ class CoordinationFunctionForm(CouncilsForm):
     class Meta:
         model = CoordinationFunction
         fields = ["name", "contact_email", "contact_phone", "since"]
-        widgets = {"since": DATE}
+        widgets = {"since": DATE_INPUT}
 
 
 # --- Two-factor authentication ------------------------------------------------------
 
 
-class TokenForm(forms.Form):
+class TokenForm(BoundedForm):
     """The six-digit code an authenticator app shows."""
 
     token = forms.CharField(
@@ -180,7 +228,7 @@ class TokenForm(forms.Form):
         return token
 
 
-class TwoFactorRequiredForm(forms.Form):
+class TwoFactorRequiredForm(BoundedForm):
     required = forms.BooleanField(
         label=_("Members must use two-factor authentication"), required=False
     )

@@ -7,34 +7,18 @@ from collections import Counter
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from councils.dates import DateField, shift
+from councils.dates import DATE_INPUT, DateField, shift
+from councils.forms import BoundedForm, BoundedModelForm, check_period_order
 from followup import cadence
 from followup.models import FollowUp
 from pledges.models import Activity, Pledge
 
-MAX_TEXT = 20_000
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _bound_text_areas(form: forms.BaseForm) -> None:
-    for f in form.fields.values():
-        if isinstance(f.widget, forms.Textarea):
-            f.validators.append(MaxLengthValidator(MAX_TEXT))
-            f.widget.attrs["maxlength"] = MAX_TEXT
-            f.widget.attrs.setdefault("rows", 4)
-
-
-def _check_order(form: forms.BaseForm) -> None:
-    start, end = form.cleaned_data.get("period_start"), form.cleaned_data.get("period_end")
-    if start and end and end < start:
-        form.add_error("period_end", _("The period must end after it starts."))
-
-
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(BoundedModelForm):
     class Meta:
         model = FollowUp
         fields = [
@@ -47,14 +31,13 @@ class FollowUpForm(forms.ModelForm):
             "obstacles",
             "published",
         ]
-        widgets = {"period_start": DATE, "period_end": DATE}
+        widgets = {"period_start": DATE_INPUT, "period_end": DATE_INPUT}
         field_classes = {"period_start": DateField, "period_end": DateField}
 
     def __init__(self, *args, activity: Activity, latest: FollowUp | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
         self.fields["progress"].help_text = _("How far the activity has come, 0–100.")
-        _bound_text_areas(self)
         if not self.is_bound:
             self.initial.update(default_period(activity, latest))
             self.initial.setdefault("status", activity.status)
@@ -62,7 +45,9 @@ class FollowUpForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _check_order(self)
+        check_period_order(
+            self, "period_start", "period_end", _("The period must end after it starts.")
+        )
         return cleaned
 
     def values(self) -> dict:
@@ -144,11 +129,10 @@ def mark_default_period(
     return {"period_start": start, "period_end": end}
 
 
-class MarkFollowedUpForm(forms.Form):
-    period_start = DateField(label=_("Period from"), widget=DATE)
+class MarkFollowedUpForm(BoundedForm):
+    period_start = DateField(label=_("Period from"))
     period_end = DateField(
         label=_("Period to"),
-        widget=DATE,
         help_text=_("Every activity needs a follow-up whose period includes this day."),
     )
     summary = forms.CharField(
@@ -171,11 +155,12 @@ class MarkFollowedUpForm(forms.Form):
         ``marked_until``: the end of the latest period marked followed up; ``due``: the
         activities' next follow-ups (see ``mark_default_period``)."""
         super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
         if not self.is_bound:
             self.initial.update(mark_default_period(pledge, latest_ends or [], marked_until, due))
 
     def clean(self):
         cleaned = super().clean()
-        _check_order(self)
+        check_period_order(
+            self, "period_start", "period_end", _("The period must end after it starts.")
+        )
         return cleaned

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from councils.forms import BoundedForm
 from followup.indicators import MAX_BYTES
 from followup.models import Indicator, IndicatorValue
 
 
-class IndicatorImportForm(forms.Form):
+class IndicatorImportForm(BoundedForm):
     """The file to import. Its size and kind are checked before anything reads it."""
 
     class Kind:
@@ -58,7 +59,7 @@ class IndicatorImportForm(forms.Form):
         return cleaned
 
 
-class GoalIndicatorForm(forms.Form):
+class GoalIndicatorForm(BoundedForm):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.order_by("name"),

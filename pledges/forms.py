@@ -10,46 +10,25 @@ what does not belong to the pledge.
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
-from councils.dates import DateField, in_range
-from councils.forms import VersionedModelForm
+from councils.dates import DATE_INPUT, DateField, in_range
+from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
 from councils.models import Decision, User, VulnerableArea
 from pledges import services
 from pledges.models import Activity, Dialogue, Pledge, RegionalTheme
 
-#: The longest text any text area accepts: generous, bounded.
-MAX_TEXT = 20_000
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _bound_text_areas(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.Textarea):
-            field.validators.append(MaxLengthValidator(MAX_TEXT))
-            field.widget.attrs["maxlength"] = MAX_TEXT
-            field.widget.attrs.setdefault("rows", 4)
-
-
-def _order(form: forms.BaseForm, start: str, end: str, message) -> None:
-    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
-    if first and last and last < first:
-        form.add_error(end, message)
-
-
 # --- the pledge --------------------------------------------------------------------
 
 
-class PledgeCreateForm(forms.Form):
+class PledgeCreateForm(BoundedForm):
     """A new draft: what is needed to start; the rest is edited on the pledge page."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = DateField(label=_("Period from"), widget=DATE)
-    period_end = DateField(label=_("Period to"), widget=DATE)
+    period_start = DateField(label=_("Period from"))
+    period_end = DateField(label=_("Period to"))
     agreement = forms.ModelChoiceField(
         label=_("Cooperation agreement"),
         queryset=Agreement.objects.none(),
@@ -64,7 +43,9 @@ class PledgeCreateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _order(self, "period_start", "period_end", _("The period must end after it starts."))
+        check_period_order(
+            self, "period_start", "period_end", _("The period must end after it starts.")
+        )
         return cleaned
 
 
@@ -88,15 +69,14 @@ class PledgeForm(VersionedModelForm):
             "problems",
         ]
         widgets = {
-            "period_start": DATE,
-            "period_end": DATE,
+            "period_start": DATE_INPUT,
+            "period_end": DATE_INPUT,
             "problems": forms.CheckboxSelectMultiple,
             "public_text": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
         municipality_id = self.instance.municipality_id
         limits = {
             "vulnerable_area": VulnerableArea.objects.filter(municipality_id=municipality_id),
@@ -113,7 +93,9 @@ class PledgeForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _order(self, "period_start", "period_end", _("The period must end after it starts."))
+        check_period_order(
+            self, "period_start", "period_end", _("The period must end after it starts.")
+        )
         return cleaned
 
 
@@ -135,15 +117,11 @@ class PledgeProblemsForm(PledgeForm):
 # --- dialogues ---------------------------------------------------------------------
 
 
-class DialogueForm(forms.ModelForm):
+class DialogueForm(BoundedModelForm):
     class Meta:
         model = Dialogue
         fields = ["kind", "held_on", "participants", "summary"]
-        widgets = {"held_on": DATE}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
+        widgets = {"held_on": DATE_INPUT}
 
 
 # --- activities --------------------------------------------------------------------
@@ -201,16 +179,15 @@ class ActivityForm(VersionedModelForm):
             "next_follow_up",
         ]
         widgets = {
-            "start_date": DATE,
-            "end_date": DATE,
-            "next_follow_up": DATE,
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "next_follow_up": DATE_INPUT,
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, pledge: Pledge, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_text_areas(self)
         self.pledge = pledge
         municipality_id = pledge.municipality_id
         fields = self.fields
@@ -236,7 +213,9 @@ class ActivityForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _order(self, "start_date", "end_date", _("The activity must end after it starts."))
+        check_period_order(
+            self, "start_date", "end_date", _("The activity must end after it starts.")
+        )
         # a date outside 1990–2100 gets the plausible-date message (model validation)
         plausible = {
             name: cleaned[name] if cleaned.get(name) and in_range(cleaned[name]) else None
@@ -275,7 +254,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 
-class ActivityImportForm(forms.Form):
+class ActivityImportForm(BoundedForm):
     """The file to import. Its size and kind are checked before anything reads it."""
 
     file = forms.FileField(

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from councils.dates import DateField
+from councils.forms import BoundedForm
 from pledges.models import Activity, Comment, Pledge
 
 #: The longest comment or review message accepted: generous, bounded.
 MAX_MESSAGE = 5000
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class CommentForm(forms.Form):
+class CommentForm(BoundedForm):
     """A comment on the pledge, on one of its activities, or an answer to a comment.
 
     The hidden ids are looked up among *this* pledge's activities and comments only,
@@ -54,7 +51,7 @@ class CommentForm(forms.Form):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(BoundedForm):
     message = forms.CharField(
         label=_("Message to the coordinator"),
         required=False,
@@ -63,7 +60,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RequestChangesForm(forms.Form):
+class RequestChangesForm(BoundedForm):
     message = forms.CharField(
         label=_("What should be changed"),
         max_length=MAX_MESSAGE,
@@ -73,15 +70,3 @@ class RequestChangesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="id_changes_%s", **kwargs)
-
-
-class SignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    signed_on = DateField(label=_("Signing date"), widget=DATE)
-
-    def clean_signed_on(self):
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise forms.ValidationError(_("The signing date cannot be in the future."))
-        return signed_on

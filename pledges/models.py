@@ -18,6 +18,7 @@ from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import Decision, Municipality, PoliceRegion, User, VulnerableArea
+from councils.signing import Signed
 
 
 class RegionalTheme(models.Model):
@@ -48,7 +49,7 @@ class RegionalTheme(models.Model):
 
 
 @history_log.register
-class Pledge(Versioned):
+class Pledge(Signed, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -106,20 +107,6 @@ class Pledge(Versioned):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True, editable=False)
-    municipality_signatory_name = models.CharField(
-        _("signatory for the municipality"), max_length=200, blank=True
-    )
-    municipality_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
-    municipality_signed_on = models.DateField(
-        _("signed by the municipality on"), null=True, blank=True, validators=PLAUSIBLE_DATE
-    )
-    police_signatory_name = models.CharField(
-        _("signatory for the police"), max_length=200, blank=True
-    )
-    police_signatory_title = models.CharField(_("title"), max_length=200, blank=True)
-    police_signed_on = models.DateField(
-        _("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
-    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     predecessor = models.ForeignKey(
         "self",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements.models import Agreement, Goal
 from agreements.selectors import CurrentProblems, agreement_in_force, same_text
-from councils import access, background, dates
+from councils import access, background, dates, signing
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -505,9 +505,7 @@ def pledge_approve(*, user: User, pledge: Pledge, message: str = "") -> Pledge:
 
 
 def may_sign(user: User, pledge: Pledge, party: str) -> bool:
-    if party == "municipality":
-        return access.can(user, Capability.EDIT, pledge.municipality_id)
-    return party == "police" and may_review(user, pledge)
+    return signing.may_sign(user, pledge, party)
 
 
 @transaction.atomic

@@ -9,12 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agreements import extensions, forms, services
 from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
-from councils import access, editing
+from councils import access, editing, signing
 from councils.access import Capability
+from councils.forms import SignForm
 from councils.http import only
+from councils.sections import Section, section_view
 
 VISIBLE_TO_READERS = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
 
@@ -107,12 +110,12 @@ def agreement_create(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- the agreement page and its sections -------------------------------------------
 
-#: section -> (form class, many-to-many fields the service sets)
+#: the sections of the agreement edited in place
 SECTIONS = {
-    "basics": (forms.AgreementBasicsForm, ["police_areas"]),
-    "problems": (forms.AgreementProblemsForm, ["problems"]),
-    "follow-up": (forms.AgreementFollowUpForm, []),
-    "signatories": (forms.AgreementSignatoriesForm, []),
+    "basics": Section(_lazy("Parties and period"), forms.AgreementBasicsForm),
+    "problems": Section(_lazy("Problems in focus"), forms.AgreementProblemsForm),
+    "follow-up": Section(_lazy("Documentation and follow-up"), forms.AgreementFollowUpForm),
+    "signatories": Section(_lazy("Signatories"), forms.AgreementSignatoriesForm),
 }
 
 
@@ -120,6 +123,7 @@ def _detail_context(request, agreement: Agreement) -> dict:
     user = request.user
     internal = access.can(user, Capability.INTERNAL, agreement.municipality_id)
     can_edit = access.can(user, Capability.EDIT, agreement.municipality_id)
+    may_sign = {party: services.may_sign(user, agreement, party) for party in services.PARTIES}
     context = {
         "agreement": agreement,
         "municipality": agreement.municipality,
@@ -128,9 +132,8 @@ def _detail_context(request, agreement: Agreement) -> dict:
         "internal": internal,
         "can_edit": can_edit,
         "editable": can_edit and agreement.editable,
-        "may_sign": {
-            party: services.may_sign(user, agreement, party) for party in services.PARTIES
-        },
+        "may_sign": may_sign,
+        "signatures": signing.signatures(agreement, may_sign, "agreement-sign"),
         "successor": Agreement.objects.filter(predecessor=agreement).first(),
     }
     if agreement.signed_snapshot:
@@ -177,44 +180,33 @@ def agreement_section(request: HttpRequest, pk: int, section: str) -> HttpRespon
     agreement = _agreement(request.user, pk, Capability.EDIT)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    if section not in SECTIONS:
-        raise Http404
-    form_class, m2m_fields = SECTIONS[section]
-    detail = "agreements/agreement_detail.html"
-    context = {**_detail_context(request, agreement), "section": section}
-    if request.method == "GET" and request.GET.get("display") and request.htmx:
-        return render(request, f"{detail}#section-{section}", context)
-    if not agreement.editable:
+
+    def locked() -> HttpResponse:
         messages.error(request, _("Only a draft agreement can be changed."))
         return redirect("agreement-detail", pk=agreement.pk)
 
-    form = form_class(request.POST or None, instance=agreement)
-    status = 200
-    if request.method == "POST":
-        outcome = editing.submit(
-            form,
-            lambda: services.agreement_save(
-                user=request.user,
-                agreement=form.instance,
-                expected_version=form.expected_version,
-                m2m={name: form.cleaned_data[name] for name in m2m_fields},
-            ),
-        )
-        if outcome.ok and request.htmx:
-            fresh = _agreement(request.user, pk, Capability.EDIT)
-            return render(
-                request,
-                f"{detail}#section-{section}",
-                {**_detail_context(request, fresh), "saved": section},
-            )
-        if outcome.ok:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("agreement-detail", args=[pk]) + f"#section-{section}")
-        context.update(outcome.context)
-        status = outcome.status
-    context["form"] = form
-    template = f"{detail}#section-form" if request.htmx else "agreements/agreement_section.html"
-    return render(request, template, context, status=status)
+    return section_view(
+        request,
+        agreement,
+        section,
+        SECTIONS,
+        page="agreements/agreement_detail.html",
+        url_name="agreement-section",
+        detail_url=reverse("agreement-detail", args=[pk]),
+        context=lambda obj, saved=False: _detail_context(request, obj),
+        save=lambda form: services.agreement_save(
+            user=request.user,
+            agreement=form.instance,
+            expected_version=form.expected_version,
+            m2m={
+                field.name: form.cleaned_data[field.name]
+                for field in Agreement._meta.many_to_many
+                if field.name in form.fields
+            },
+        ),
+        fresh=lambda: _agreement(request.user, pk, Capability.EDIT),
+        locked=locked,
+    )
 
 
 # --- focus areas and goals ---------------------------------------------------------
@@ -386,7 +378,7 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
         "name": getattr(agreement, f"{party}_signatory_name"),
         "title": getattr(agreement, f"{party}_signatory_title"),
     }
-    form = forms.SignForm(request.POST or None, initial=initial)
+    form = SignForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from councils.forms import BoundedModelForm
 from councils.http import only
 from followup.models import Reminder, ReminderPreference
 
@@ -26,7 +27,7 @@ REMINDERS_PER_PAGE = 50
 OPTIONAL_KINDS = [(v, label) for v, label in Reminder.Kind.choices if v not in Reminder.MANDATORY]
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(BoundedModelForm):
     muted_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Do not e-mail me about"),
         choices=OPTIONAL_KINDS,

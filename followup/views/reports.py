@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement
 from councils import access, background
 from councils.access import Capability
+from councils.forms import BoundedForm
 from councils.http import only
 from councils.models import County
 from followup import county_summary, dashboard, report_jobs, reports, tasks
@@ -116,7 +117,7 @@ def pledge_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect("report-detail", pk=report.pk)
 
 
-class CountySummaryForm(forms.Form):
+class CountySummaryForm(BoundedForm):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, today, **kwargs):

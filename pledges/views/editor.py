@@ -21,12 +21,14 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from councils import access, editing
+from councils import access, editing, signing
 from councils.access import Capability
 from councils.http import only
+from councils.sections import Section, section_view
 from pledges import forms, importexport, services
 from pledges.models import Activity, Dialogue, Pledge
 from pledges.views.review import comment_context
@@ -242,6 +244,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
         comments = comment_context(request.user, pledge, next_url=_detail_url(pledge.pk))
         comments.pop("threads_by_activity", None)
         context.update(comments)
+    context["signatures"] = signing.signatures(pledge, context.get("may_sign", {}), "pledge-sign")
     return context
 
 
@@ -255,12 +258,21 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- sections of the pledge --------------------------------------------------------
 
-#: the sections of the pledge edited in place, and the form of each
+#: the sections of the pledge edited in place
 SECTIONS = {
-    "basics": forms.PledgeBasicsForm,
-    "text": forms.PledgeTextForm,
-    "problems": forms.PledgeProblemsForm,
+    "basics": Section(_lazy("Pledge and period"), forms.PledgeBasicsForm),
+    "text": Section(_lazy("What we promise residents"), forms.PledgeTextForm),
+    "problems": Section(_lazy("Problems it addresses"), forms.PledgeProblemsForm),
 }
+
+
+def _section_context(user, pledge: Pledge, saved: bool = False) -> dict:
+    """What a section's partial needs; after a save, the submit panel (out of band) too."""
+    flags = _flags(user, pledge)
+    context = {**flags, "problems": _problems(pledge)}
+    if saved:
+        context.update(_submit_context(pledge, flags), oob_submit=True)
+    return context
 
 
 @login_required
@@ -269,52 +281,24 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     pledge = _pledge(request.user, pk, EDIT)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    if section not in SECTIONS:
-        raise Http404
-    anchor = f"section-{section}"
-    if request.method == "GET" and request.GET.get("display") and request.htmx:
-        return render(
-            request,
-            f"{EDITOR}#section-{section}",
-            {**_flags(request.user, pledge), "problems": _problems(pledge)},
-        )
-    if not pledge.editable:
-        return _not_editable(request, pledge, anchor)
-    form = SECTIONS[section](request.POST or None, instance=pledge)
-    context = {**_flags(request.user, pledge), "section": section}
-    status = 200
-    if request.method == "POST":
-        outcome = editing.submit(
-            form,
-            lambda: services.pledge_save(
-                user=request.user,
-                pledge=form.instance,
-                expected_version=form.expected_version,
-                problems=form.cleaned_data["problems"] if "problems" in form.fields else None,
-            ),
-        )
-        if outcome.ok and request.htmx:
-            fresh = _pledge(request.user, pk, EDIT)
-            flags = _flags(request.user, fresh)
-            return render(
-                request,
-                f"{EDITOR}#section-{section}",
-                {
-                    **flags,
-                    **_submit_context(fresh, flags),
-                    "problems": _problems(fresh),
-                    "saved": section,
-                    "oob_submit": True,
-                },
-            )
-        if outcome.ok:
-            messages.success(request, _("Saved."))
-            return redirect(_detail_url(pk, anchor))
-        context.update(outcome.context)
-        status = outcome.status
-    context["form"] = form
-    template = f"{EDITOR}#section-form" if request.htmx else "pledges/pledge_form_section.html"
-    return render(request, template, context, status=status)
+    return section_view(
+        request,
+        pledge,
+        section,
+        SECTIONS,
+        page=EDITOR,
+        url_name="pledge-section",
+        detail_url=_detail_url(pk),
+        context=lambda obj, saved=False: _section_context(request.user, obj, saved),
+        save=lambda form: services.pledge_save(
+            user=request.user,
+            pledge=form.instance,
+            expected_version=form.expected_version,
+            problems=form.cleaned_data["problems"] if "problems" in form.fields else None,
+        ),
+        fresh=lambda: _pledge(request.user, pk, EDIT),
+        locked=lambda: _not_editable(request, pledge, f"section-{section}"),
+    )
 
 
 # --- dialogues ---------------------------------------------------------------------

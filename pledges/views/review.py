@@ -23,11 +23,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from councils import access, editing
+from councils import access, editing, signing
 from councils.access import Capability
+from councils.forms import SignForm
 from councils.http import only
 from pledges import services
-from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm, SignForm
+from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Activity, Comment, Notification, Pledge
 
 S = Pledge.Status
@@ -202,6 +203,7 @@ def _review_context(request: HttpRequest, pledge: Pledge, **forms) -> dict:
         .order_by("order", "pk")
     )
     review_url = reverse("pledge-review", args=[pledge.pk])
+    may_sign = {party: services.may_sign(user, pledge, party) for party in services.PARTIES}
     comments = comment_context(user, pledge, next_url=review_url)
     shown = {a.pk for a in activities}
     by_activity = comments.pop("threads_by_activity")
@@ -223,7 +225,8 @@ def _review_context(request: HttpRequest, pledge: Pledge, **forms) -> dict:
         "may_decide": reviewer
         and pledge.status == S.IN_REVIEW
         and pledge.submitted_by_id != user.pk,
-        "may_sign": {party: services.may_sign(user, pledge, party) for party in services.PARTIES},
+        "may_sign": may_sign,
+        "signatures": signing.signatures(pledge, may_sign, "pledge-sign"),
         "can_edit": access.can(user, Capability.EDIT, pledge.municipality_id),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "changes_form": forms.get("changes_form") or RequestChangesForm(),

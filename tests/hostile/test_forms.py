@@ -162,6 +162,8 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.CoordinationFunctionForm": lambda w: {"instance": w.new.coordination()},
     "councils.forms.TokenForm": lambda w: {},
     "councils.forms.TwoFactorRequiredForm": lambda w: {},
+    "councils.forms.SignForm": lambda w: {},
+    "councils.forms.BoundedForm": lambda w: {},  # the kit's base: no fields of its own
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},
@@ -177,7 +179,6 @@ FORMS: dict[str, Kwargs] = {
     "agreements.forms.AgreementSignatoriesForm": lambda w: {"instance": w.agreement},
     "agreements.forms.FocusAreaForm": lambda w: {"instance": w.new.focus()},
     "agreements.forms.GoalForm": lambda w: {"instance": w.new.goal()},
-    "agreements.forms.SignForm": lambda w: {},
     "agreements.forms.CommentForm": lambda w: {},
     # pledges
     "pledges.forms.PledgeCreateForm": lambda w: {"municipality": w.home},
@@ -191,7 +192,6 @@ FORMS: dict[str, Kwargs] = {
     "pledges.forms_review.CommentForm": lambda w: {"pledge": w.pledge},
     "pledges.forms_review.ApproveForm": lambda w: {},
     "pledges.forms_review.RequestChangesForm": lambda w: {},
-    "pledges.forms_review.SignForm": lambda w: {},
     # followup
     "followup.forms.FollowUpForm": lambda w: {
         "instance": w.new.follow_up(),
@@ -400,3 +400,32 @@ def test_every_date_field_refuses_implausible_dates_in_swedish(world, name, valu
         assert form.errors.get(field) == ["Ange ett datum mellan 1990-01-01 och 2100-12-31."], (
             f"{name}.{field}={value}: {form.errors.get(field)}"
         )
+
+
+# --- text areas: bounded, said to the browser, one height -------------------------------
+
+
+def test_every_text_area_has_maxlength_and_the_same_rows(world):
+    """Every text area of every form says its bound to the browser (``maxlength``, at most
+    MAX_TEXT) and is TEXT_ROWS high, unless the form asks for other rows for it."""
+    from councils.forms import MAX_TEXT, TEXT_ROWS
+
+    seen = 0
+    for name in sorted(FORMS):
+        form_class = project_forms()[name]
+        form = form_class(**FORMS[name](world))
+        for field_name, field in form.fields.items():
+            if not isinstance(field.widget, forms.Textarea):
+                continue
+            seen += 1
+            where = f"{name}.{field_name}"
+            assert field.max_length and field.max_length <= MAX_TEXT, where
+            assert field.widget.attrs.get("maxlength") == str(field.max_length), where
+            asked = form_class.base_fields[field_name].widget.attrs.get("rows")
+            assert field.widget.attrs.get("rows") == (asked or TEXT_ROWS), where
+            assert f'maxlength="{field.max_length}"' in str(form[field_name]), where
+            too_long = form_class(
+                data={field_name: "x" * (field.max_length + 1)}, **FORMS[name](world)
+            )
+            assert field_name in too_long.errors, where
+    assert seen >= 20, seen
