@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils import formats
 from councils.dates import DateField, in_range
 from councils.forms import VersionedModelForm
 from councils.models import Decision, User, VulnerableArea
@@ -224,7 +225,7 @@ class ActivityForm(VersionedModelForm):
             meeting__council__municipality_id=municipality_id
         ).select_related("meeting", "meeting__council")
         fields["decision"].label_from_instance = lambda d: (
-            f"{d.meeting.held_on:%Y-%m-%d} § {d.order} {d.text[:60]}"
+            f"{formats.iso(d.meeting.held_on)} § {d.order} {d.text[:60]}"
         )
         fields["responsible_user"].queryset = responsible_users(municipality_id)
         fields["themes"].queryset = themes_of(pledge)
