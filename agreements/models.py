@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
@@ -166,7 +167,7 @@ class Staleness:
     @property
     def detail(self) -> str:
         """Why, in a few words: "nästa översyn var 2026-03-31"."""
-        day = self.day.isoformat()
+        day = formats.iso(self.day)
         if self.reason == self.REVIEW_PASSED:
             return gettext("the next review was due %(date)s") % {"date": day}
         if self.decided:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import ActionPlan, Agreement, PriorityProblem, SituationalPicture
-from councils import access, dates
+from councils import access, dates, formats
 from councils.access import Capability
 from councils.models import CoordinationFunction, Meeting, Municipality
 
@@ -78,8 +78,8 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             _("%(body)s decided it on %(date)s, valid until %(until)s")
             % {
                 "body": plan.decided_by,
-                "date": plan.decided_on.isoformat(),
-                "until": plan.valid_until.isoformat(),
+                "date": formats.iso(plan.decided_on),
+                "until": formats.iso(plan.valid_until),
             }
             if plan
             else _("No decided action plan is valid today."),
@@ -143,7 +143,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             _("Council meeting in the last 12 months"),
             meeting is not None,
             _("%(council)s met on %(date)s")
-            % {"council": meeting.council.name, "date": meeting.held_on.isoformat()}
+            % {"council": meeting.council.name, "date": formats.iso(meeting.held_on)}
             if meeting
             else _("No council meeting in the last 12 months."),
             reverse("council-list", args=[municipality.code]),

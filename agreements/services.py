@@ -27,7 +27,7 @@ from agreements.models import (
     Source,
 )
 from agreements.selectors import CurrentProblems
-from councils import access, dates, signing
+from councils import access, dates, formats, signing
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -449,10 +449,10 @@ def next_period(agreement: Agreement) -> tuple[date, date]:
             "agreement's dates in a new version first."
         )
         % {
-            "start": f"{agreement.start_date:%Y-%m-%d}",
-            "end": f"{agreement.end_date:%Y-%m-%d}",
-            "earliest": f"{dates.EARLIEST:%Y-%m-%d}",
-            "latest": f"{dates.LATEST:%Y-%m-%d}",
+            "start": formats.iso(agreement.start_date),
+            "end": formats.iso(agreement.end_date),
+            "earliest": formats.iso(dates.EARLIEST),
+            "latest": formats.iso(dates.LATEST),
         },
         code="period_out_of_range",
     )

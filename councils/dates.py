@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from councils import formats
+
 #: the first and last day any date in the product may take
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)
@@ -41,7 +43,7 @@ def _out_of_range() -> ValidationError:
     return ValidationError(
         _("Enter a date between %(earliest)s and %(latest)s."),
         code="date_out_of_range",
-        params={"earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"},
+        params={"earliest": formats.iso(EARLIEST), "latest": formats.iso(LATEST)},
     )
 
 

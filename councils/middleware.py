@@ -18,7 +18,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from councils import two_factor
+from councils import formats, two_factor
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -189,7 +189,9 @@ class RequestLimitsMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             megabytes = settings.MAX_REQUEST_BYTES / (1024 * 1024)
             # (no "Connection: close": a WSGI application may not set hop-by-hop headers)
-            return render(request, "413.html", {"megabytes": f"{megabytes:.0f}"}, status=413)
+            return render(
+                request, "413.html", {"megabytes": formats.number(megabytes, 0)}, status=413
+            )
         query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
         if "\x00" in request.path_info or "\x00" in query:
             return render(request, "400.html", status=400)

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
@@ -490,7 +491,7 @@ class Meeting(Versioned):
         verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"{self.council.name} {self.held_on.isoformat()}"
+        return f"{self.council.name} {formats.iso(self.held_on)}"
 
     @property
     def scope_municipality_id(self) -> int:

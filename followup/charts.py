@@ -13,23 +13,16 @@ import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from councils import formats
 
 WIDTH, HEIGHT = 360, 180
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 28
 
 _ids = itertools.count(1)
-
-
-def _number(value: Decimal | float) -> str:
-    value = Decimal(value)
-    places = (
-        0 if value == value.to_integral_value() else min(2, -value.normalize().as_tuple().exponent)
-    )
-    return number_format(value, decimal_pos=max(places, 0))
 
 
 def trend_svg(
@@ -48,13 +41,14 @@ def trend_svg(
     target = None if target is None else Decimal(target)
     points = [(int(year), Decimal(value)) for year, value in series]
     words = [
-        _("%(year)s: %(value)s") % {"year": year, "value": _number(value)} for year, value in points
+        _("%(year)s: %(value)s") % {"year": year, "value": formats.number(value)}
+        for year, value in points
     ]
     extra = []
     if baseline is not None:
-        extra.append(_("baseline %(value)s") % {"value": _number(baseline)})
+        extra.append(_("baseline %(value)s") % {"value": formats.number(baseline)})
     if target is not None:
-        extra.append(_("target %(value)s") % {"value": _number(target)})
+        extra.append(_("target %(value)s") % {"value": formats.number(target)})
     desc_parts = [description] if description else []
     if unit:
         desc_parts.append(_("Unit: %(unit)s.") % {"unit": unit})
@@ -111,7 +105,7 @@ def trend_svg(
             f'x1="{LEFT}" y1="{y(value):.1f}" x2="{LEFT + plot_w}" y2="{y(value):.1f}" '
             f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="{dash}"/>'
             f'<text x="{LEFT + plot_w}" y="{y(value) - 3:.1f}" text-anchor="end" '
-            f'fill="{colour}">{escape(label)} {escape(_number(value))}</text>'
+            f'fill="{colour}">{escape(label)} {escape(formats.number(value))}</text>'
         )
     if points:
         line = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
@@ -123,7 +117,7 @@ def trend_svg(
             out.append(
                 f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3" fill="#1d4f91"/>'
                 f'<text x="{x(year):.1f}" y="{y(value) - 6:.1f}" text-anchor="middle" '
-                f'fill="#0b0c0c">{escape(_number(value))}</text>'
+                f'fill="#0b0c0c">{escape(formats.number(value))}</text>'
                 f'<text x="{x(year):.1f}" y="{height - 8}" text-anchor="middle" '
                 f'fill="#0b0c0c">{year}</text>'
             )

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Goal
+from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
@@ -66,7 +67,7 @@ class FollowUp(Versioned):
         indexes = [models.Index(fields=["activity", "-period_end"])]
 
     def __str__(self) -> str:
-        return f"{self.activity} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+        return f"{self.activity} {formats.iso_period(self.period_start, self.period_end)}"
 
     @property
     def scope_municipality_id(self) -> int:
@@ -97,7 +98,7 @@ class PledgeFollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pledge} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+        return f"{self.pledge} {formats.iso_period(self.period_start, self.period_end)}"
 
 
 # --- Indicators ------------------------------------------------------------------

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from councils import background
+from councils import background, formats
 from councils.models import Membership, Organisation, Role, User
 from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
 from pledges.models import Activity, Pledge
@@ -80,7 +80,7 @@ class Report:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.found.items())) or "none"
         verb = "would be" if self.dry_run else "were"
         return (
-            f"{self.today:%Y-%m-%d}: found {kinds}; {self.created} new reminders {verb} "
+            f"{formats.iso(self.today)}: found {kinds}; {self.created} new reminders {verb} "
             f"recorded; {self.digests} digest e-mails {verb} queued"
         )
 
@@ -175,7 +175,7 @@ def find(today: dt.date) -> list[Candidate]:
             f"activity:{pk}",
             due,
             municipality_id,
-            text % {"title": title, "municipality": name, "date": due.isoformat()},
+            text % {"title": title, "municipality": name, "date": formats.iso(due)},
             reverse("pledge-detail", args=[pledge_id]) + f"#activity-{pk}",
         )
 
@@ -195,7 +195,7 @@ def find(today: dt.date) -> list[Candidate]:
             end,
             municipality_id,
             _("The agreement “%(title)s” (%(municipality)s) ends on %(date)s.")
-            % {"title": title, "municipality": name, "date": end.isoformat()},
+            % {"title": title, "municipality": name, "date": formats.iso(end)},
             reverse("agreement-detail", args=[pk]),
         )
 
@@ -236,7 +236,7 @@ def find(today: dt.date) -> list[Candidate]:
             submitted_on,
             municipality_id,
             _("“%(title)s” (%(municipality)s) has waited for review since %(date)s.")
-            % {"title": title, "municipality": name, "date": submitted_on.isoformat()},
+            % {"title": title, "municipality": name, "date": formats.iso(submitted_on)},
             reverse("pledge-review", args=[pk]),
         )
     return found

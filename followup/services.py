@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils import access, dates
+from councils import access, dates, formats
 from councils.access import Capability
 from councils.models import User
 from followup import cadence
@@ -65,8 +65,8 @@ def _check_period(period_start: dt.date, period_end: dt.date, pledge: Pledge) ->
         raise ValidationError({"period_end": _("The period must end after it starts.")})
     if period_start < pledge.period_start or period_end > pledge.period_end:
         message = _("The period must lie within the pledge's period %(start)s–%(end)s.") % {
-            "start": f"{pledge.period_start:%Y-%m-%d}",
-            "end": f"{pledge.period_end:%Y-%m-%d}",
+            "start": formats.iso(pledge.period_start),
+            "end": formats.iso(pledge.period_end),
         }
         field = "period_start" if period_start < pledge.period_start else "period_end"
         raise ValidationError({field: message})
@@ -180,7 +180,7 @@ def pledge_mark_followed_up(
                 "Every activity needs a follow-up for the period ending %(day)s. "
                 "Missing: %(titles)s."
             )
-            % {"day": f"{period_end:%Y-%m-%d}", "titles": ", ".join(a.title for a in missing)}
+            % {"day": formats.iso(period_end), "titles": ", ".join(a.title for a in missing)}
         )
     if PledgeFollowUp.objects.filter(
         pledge=pledge, period_start=period_start, period_end=period_end

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils import formats
 from councils.dates import DATE_INPUT, DateField, in_range
 from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
 from councils.models import Decision, User, VulnerableArea
@@ -201,7 +202,7 @@ class ActivityForm(VersionedModelForm):
             meeting__council__municipality_id=municipality_id
         ).select_related("meeting", "meeting__council")
         fields["decision"].label_from_instance = lambda d: (
-            f"{d.meeting.held_on:%Y-%m-%d} § {d.order} {d.text[:60]}"
+            f"{formats.iso(d.meeting.held_on)} § {d.order} {d.text[:60]}"
         )
         fields["responsible_user"].queryset = responsible_users(municipality_id)
         fields["themes"].queryset = themes_of(pledge)

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
@@ -184,7 +185,7 @@ class Dialogue(models.Model):
         verbose_name_plural = _("dialogues")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {formats.iso(self.held_on)}"
 
     @property
     def scope_municipality_id(self) -> int:
@@ -385,7 +386,7 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} {self.created_at:%Y-%m-%d}"
+        return f"{self.get_outcome_display()} {formats.iso(self.created_at)}"
 
 
 class Notification(models.Model):

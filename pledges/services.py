@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements.models import Agreement, Goal
 from agreements.selectors import CurrentProblems, agreement_in_force, same_text
-from councils import access, background, dates, signing
+from councils import access, background, dates, formats, signing
 from councils.access import Capability
 from councils.concurrency import save_versioned
 from councils.history import acting_organisation
@@ -72,7 +72,7 @@ def _check_links(pledge: Pledge) -> None:
 
 
 def period_label(pledge: Pledge) -> str:
-    return f"{pledge.period_start:%Y-%m-%d}–{pledge.period_end:%Y-%m-%d}"
+    return formats.iso_period(pledge.period_start, pledge.period_end)
 
 
 def _next_year_from(year: int) -> dt.date:
@@ -126,7 +126,7 @@ def activity_date_errors(
     if next_follow_up and next_follow_up > pledge.period_end:
         errors["next_follow_up"] = _(
             "The next follow-up must not fall after the pledge's end, %(end)s."
-        ) % {"end": f"{pledge.period_end:%Y-%m-%d}"}
+        ) % {"end": formats.iso(pledge.period_end)}
     return errors
 
 
@@ -600,8 +600,8 @@ def _next_period(pledge: Pledge) -> tuple[dt.date, dt.date]:
         )
         % {
             "period": period_label(pledge),
-            "earliest": f"{dates.EARLIEST:%Y-%m-%d}",
-            "latest": f"{dates.LATEST:%Y-%m-%d}",
+            "earliest": formats.iso(dates.EARLIEST),
+            "latest": formats.iso(dates.LATEST),
         },
         code="period_out_of_range",
     )

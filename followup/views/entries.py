@@ -13,10 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-from councils import access, editing
+from councils import access, editing, formats
 from councils.access import Capability
 from councils.http import only
 from followup import selectors, services
@@ -75,7 +74,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     if activity.next_follow_up:
         message = _("The follow-up of “%(title)s” has been saved. Next follow-up: %(day)s.") % {
             "title": activity.title,
-            "day": formats.date_format(activity.next_follow_up, "j F Y"),
+            "day": formats.day(activity.next_follow_up),
         }
     else:
         message = _(

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy
 
+from councils import formats
 from councils.models import User
 from followup.reminders import run_daily
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             for c in report.new:
                 self.stdout.write(
                     f"{c.kind}\t{names.get(c.user_id, c.user_id)}\t{c.subject}\t"
-                    f"{c.due_date:%Y-%m-%d}\t{c.text}"
+                    f"{formats.iso(c.due_date)}\t{c.text}"
                 )
             for user_id in report.digest_user_ids:
                 self.stdout.write(f"digest\t{names.get(user_id, user_id)}")

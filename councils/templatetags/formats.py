@@ -1,0 +1,83 @@
+"""``{% load formats %}``: the filters of ``councils.formats`` for templates.
+
+``{{ d|day }}``, ``{{ d|iso }}``, ``{{ t|iso_datetime }}``, ``{{ t|moment }}``,
+``{{ start|period:end }}``, ``{{ start|iso_period:end }}``, ``{{ x|number }}``,
+``{{ x|number:1 }}``, ``{{ x|percent }}``. Each delegates to ``councils.formats``, so
+a template shows a date or a number exactly as Python code (PDFs, e-mails, messages)
+does. Like Django's own filters they fail silently: a value of the wrong kind shows
+as nothing rather than breaking the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import template
+
+from councils import formats
+
+register = template.Library()
+
+
+def _quiet(function: Callable[..., str]) -> Callable[..., str]:
+    @wraps(function)
+    def filter_(*args: object) -> str:
+        try:
+            return function(*args)
+        except (TypeError, ValueError, AttributeError):
+            return formats.EMPTY
+
+    return filter_
+
+
+def _decimals(arg: object) -> int | None:
+    return None if arg is None or arg == "" else int(arg)
+
+
+@register.filter
+@_quiet
+def day(value):
+    return formats.day(value)
+
+
+@register.filter
+@_quiet
+def iso(value):
+    return formats.iso(value)
+
+
+@register.filter
+@_quiet
+def iso_datetime(value):
+    return formats.iso_datetime(value)
+
+
+@register.filter
+@_quiet
+def moment(value):
+    return formats.moment(value)
+
+
+@register.filter
+@_quiet
+def period(start, end=None):
+    return formats.period(start, end)
+
+
+@register.filter
+@_quiet
+def iso_period(start, end=None):
+    return formats.iso_period(start, end)
+
+
+@register.filter
+@_quiet
+def number(value, decimals=None):
+    return formats.number(value, _decimals(decimals))
+
+
+@register.filter
+@_quiet
+def percent(value, decimals=None):
+    return formats.percent(value, _decimals(decimals))
