@@ -434,6 +434,18 @@ class Agreement(Versioned, Timestamped):
     def editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def awaiting_signature(self) -> bool:
+        return self.status == self.Status.AWAITING_SIGNATURE
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
     def phase(self, today: date | None = None) -> str:
         """The lifecycle shown to people: draft, awaiting signature, signed (not yet
         started), in force, expired (derived from the end date) or replaced."""
