@@ -29,8 +29,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements.models import ActionPlan, Goal, PriorityProblem
+from councils import exports
 from councils.editing import add_service_errors
-from councils.exports import FORMULA_START, neutralise
+from councils.exports import FORMULA_START
 from councils.models import User
 from pledges import services
 from pledges.forms import MAX_IMPORT_BYTES, ActivityForm, responsible_users, themes_of
@@ -148,54 +149,14 @@ def _row(activity: Activity) -> list:
         "cadence": activity.get_cadence_display(),
         "next_follow_up": activity.next_follow_up,
     }
-    return [
-        neutralise(str(v)) if isinstance(v, str) else v for v in (values[name] for name in COLUMNS)
-    ]
+    return [values[name] for name in COLUMNS]
 
 
-def export_csv(pledge: Pledge) -> bytes:
-    """UTF-8 with a byte order mark (so Excel reads å, ä and ö), semicolons between
-    cells (what Excel expects where the decimal mark is a comma, as in Sweden)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers())
-    for activity in activities_for_export(pledge):
-        writer.writerow(
-            [
-                "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
-                for v in _row(activity)
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def export_xlsx(pledge: Pledge) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Activities")[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for activity in activities_for_export(pledge):
-        # control characters (other than tab and newlines) are not allowed in XLSX
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _row(activity)]
-        )
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    sheet.freeze_panes = "A2"
-    for letter, width in (("A", 40), ("B", 50)):  # the title and the description
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export(fmt: str, pledge: Pledge) -> bytes:
+    """The plan as a file of kind ``fmt`` ("csv" or "xlsx"), through ``councils.exports``."""
+    rows = (_row(activity) for activity in activities_for_export(pledge))
+    # the title and the description get wide columns
+    return exports.render(fmt, headers(), rows, sheet=_("Activities"), widths={"A": 40, "B": 50})
 
 
 # --- import ------------------------------------------------------------------------
