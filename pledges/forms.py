@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
+from councils import imports
 from councils.dates import DateField, in_range
 from councils.forms import VersionedModelForm
 from councils.models import Decision, User, VulnerableArea
@@ -271,7 +272,7 @@ class ActivityForm(VersionedModelForm):
 # --- import ------------------------------------------------------------------------
 
 #: The largest file the activity import accepts.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_BYTES = imports.MAX_BYTES
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 

@@ -169,3 +169,57 @@ def test_writer_gate_catches_the_old_pattern():
     assert not spreadsheet_writers("import csv\nrows = csv.reader(text)")
     assert not spreadsheet_writers("from openpyxl import load_workbook\nload_workbook(f)")
     assert not spreadsheet_writers("from councils import exports\nexports.csv_bytes(h, rows)")
+
+
+# --- one import pipeline -------------------------------------------------------------
+
+READER_HOMES = {"councils/imports.py", "councils/exports.py"}
+#: Files that read CSV shipped with the code (not uploads), and why they may.
+READS_OWN_DATA = {
+    "councils/management/commands/load_reference_data.py": "reference data in councils/data/",
+    "pledges/management/commands/load_regional_themes.py": "regional themes shipped as CSV",
+}
+
+
+def upload_readers(source: str) -> list[int]:
+    """Lines that read a spreadsheet themselves (``csv.reader``/``csv.DictReader``,
+    openpyxl's ``load_workbook``) or undo the formula guard (``FORMULA_START``)."""
+    names = ("load_workbook", "FORMULA_START", "reader", "DictReader")
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        csv_reader = (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("reader", "DictReader")
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "csv"
+        )
+        bare = isinstance(node, ast.Name) and node.id in ("load_workbook", "FORMULA_START")
+        imported = isinstance(node, ast.ImportFrom) and any(a.name in names for a in node.names)
+        if csv_reader or bare or imported:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_councils_imports_reads_uploads():
+    offenders = []
+    for app in [*APPS, "api", "est"]:
+        for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            relative = path.relative_to(ROOT).as_posix()
+            if relative in READER_HOMES or relative in READS_OWN_DATA:
+                continue
+            for line in upload_readers(path.read_text()):
+                offenders.append(f"{relative}:{line}")
+    assert not offenders, (
+        "Read uploads through councils.imports (read_rows, map_columns, numbered, "
+        "all_or_none, row_error): one decoder, one formula-guard undo:\n" + "\n".join(offenders)
+    )
+
+
+def test_reader_gate_catches_the_old_pattern():
+    assert upload_readers("import csv\nfor row in csv.reader(io.StringIO(text)): pass")
+    assert upload_readers("from openpyxl import load_workbook\nload_workbook(f)")
+    assert upload_readers(
+        "from councils.exports import FORMULA_START\n"
+        'if text.startswith("\'") and text[1:].startswith(FORMULA_START): text = text[1:]'
+    )
+    assert not upload_readers("from councils import imports\nimports.read_rows(name, content)")
