@@ -183,7 +183,8 @@ def _open_data(
     if fmt not in OPEN_DATA_FORMATS:
         raise Http404
     key = (
-        "open-data:" + hashlib.sha256(f"{name}.{fmt} {prefix} {fingerprint()}".encode()).hexdigest()
+        "open-data:2:"
+        + hashlib.sha256(f"{name}.{fmt} {prefix} {fingerprint()}".encode()).hexdigest()
     )
     body = cache.get(key)
     if body is None:
