@@ -4,7 +4,7 @@ Writes go through the keyword-only services here:
 
 - ``value_upsert``: one value (for scripts and tests);
 - ``import_csv`` and ``import_kolada``: a whole file, every row or none, with a
-  row-by-row report (the same approach as ``pledges.importexport``);
+  row-by-row report (through ``councils.imports``, as ``pledges.importexport``);
 - ``goal_indicator_set``: point an agreement goal at an indicator.
 
 Whenever values change, the goals that measure them get their ``latest_value`` and
