@@ -416,6 +416,18 @@ class Agreement(Signed, Versioned, Timestamped):
         """The police sign through a liaison of one of the areas the agreement names."""
         return self.police_areas.values_list("pk", flat=True)
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def awaiting_signature(self) -> bool:
+        return self.status == self.Status.AWAITING_SIGNATURE
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
     def phase(self, today: date | None = None) -> str:
         """The lifecycle shown to people: draft, awaiting signature, signed (not yet
         started), in force, expired (derived from the end date) or replaced."""

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from councils.models import County
 from followup import dashboard
 from followup.dashboard import PHASE_CHOICES, PLEDGE_CHOICES, Row
-from pledges.models import Activity
-from pledges.selectors import PUBLIC_STATUSES
+from pledges.models import Activity, Pledge
 
 #: room for the longest Swedish label ("undertecknad, ännu inte gällande") on paper
 CHART_LABEL_WIDTH = 260
@@ -80,7 +79,7 @@ class Section:
     @property
     def published(self) -> bool:
         """Whether the year's pledge is public (its activities may be listed)."""
-        return self.row.pledge_status in PUBLIC_STATUSES
+        return self.row.pledge_status in Pledge.PUBLIC_STATUSES
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:
@@ -105,7 +104,7 @@ class Summary:
         return {
             "municipalities": len(rows),
             "in_force": sum(row.phase == "in_force" for row in rows),
-            "published": sum(row.pledge_status in PUBLIC_STATUSES for row in rows),
+            "published": sum(row.pledge_status in Pledge.PUBLIC_STATUSES for row in rows),
             "activities": sum(row.activities_total for row in rows),
             "overdue": sum(row.overdue for row in rows),
             "without_coordination": sum(not row.coordination for row in rows),

@@ -3,7 +3,7 @@
 Writes go through the keyword-only services here:
 
 - ``import_csv`` and ``import_kolada``: a whole file, every row or none, with a
-  row-by-row report (the same approach as ``pledges.importexport``);
+  row-by-row report (through ``councils.imports``, as ``pledges.importexport``);
 - ``goal_indicator_set``: point an agreement goal at an indicator.
 
 Whenever values change, the goals that measure them get their ``latest_value`` and
@@ -17,16 +17,15 @@ of queries whatever the number of goals.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -35,14 +34,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from agreements.models import Goal
-from councils import access
+from councils import access, imports
 from councils.access import Capability
-from councils.exports import FORMULA_START
+from councils.imports import ImportRefused
 from councils.models import Municipality, User
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 
 #: The largest file an import accepts (checked before the file is read).
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = imports.MAX_BYTES
 #: The most values one file may hold.
 MAX_ROWS = 20_000
 #: Kolada's open API (v2). Override with the setting KOLADA_BASE_URL or the command's --base-url.
@@ -56,10 +55,6 @@ Gender = IndicatorValue.Gender
 #: The largest value a goal's latest result holds (DecimalField(12, 2)).
 GOAL_VALUE_LIMIT = Decimal("1e10")
 CENT = Decimal("0.01")
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (type, size, encoding, shape)."""
 
 
 class KoladaUnavailable(Exception):
@@ -152,14 +147,6 @@ GENDERS = {
 }
 
 
-def _clean(text) -> str:
-    # NUL means nothing in text and PostgreSQL cannot store it (JSON can carry \u0000)
-    text = "" if text is None else str(text).replace("\x00", "").strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
-
-
 class _Lookups:
     """Indicators by code or name, municipalities by SCB code: loaded once per import."""
 
@@ -220,34 +207,46 @@ def _save_rows(*, user: User, rows: list[_Row], report: ImportReport) -> None:
     )
 
 
-def _check_duplicates(rows: list[_Row], report: ImportReport) -> None:
+def _duplicates(rows: list[_Row]) -> list[str]:
+    errors = []
     seen: dict[tuple, int] = {}
     for row in rows:
         if row.key in seen:
-            report.errors.append(
+            errors.append(
                 _("Row %(row)d: the same value is also on row %(other)d.")
                 % {"row": row.number, "other": seen[row.key]}
             )
         else:
             seen[row.key] = row.number
+    return errors
 
 
-def _finish(*, user: User, rows: list[_Row], report: ImportReport) -> ImportReport:
-    """Save every row, or (with any error) nothing."""
-    _check_duplicates(rows, report)
-    if report.errors:
-        report.new_indicators = []
-        return report
-    with transaction.atomic():
+def _finish(
+    *,
+    user: User,
+    entries: Iterable[tuple[int, Any]],
+    check: Callable[[int, Any], list[str]],
+    rows: list[_Row],
+    report: ImportReport,
+    check_all: Callable[[], list[str]] | None = None,
+) -> ImportReport:
+    """Every entry through ``check`` (which adds to ``rows``), then ``check_all``, then
+    save every row (the new indicators first), or, with any error, nothing."""
+
+    def save() -> None:
         for indicator in report.new_indicators:
             indicator.save()
         _save_rows(user=user, rows=rows, report=report)
+
+    report.errors = imports.all_or_none(
+        entries,
+        check,
+        check_all=lambda: (check_all() if check_all else []) + _duplicates(rows),
+        save=save,
+    )
+    if report.errors:
+        report.new_indicators = []
     return report
-
-
-def _refuse_large(content: bytes) -> None:
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than 2 MB."))
 
 
 # --- CSV -------------------------------------------------------------------------
@@ -267,24 +266,6 @@ def csv_headers() -> list[str]:
     ]
 
 
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    if b"\x00" in content:
-        raise ImportRefused(_("The file is not a CSV text file."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            yield [_clean(cell) for cell in row]
-    except csv.Error as error:
-        raise ImportRefused(
-            _("The CSV file could not be read: %(error)s") % {"error": error}
-        ) from error
-
-
 def _looks_like_header(row: list[str]) -> bool:
     """A first row whose year and value are both not numbers holds the headers."""
     year = row[3] if len(row) > 3 else ""
@@ -298,7 +279,7 @@ def _looks_like_header(row: list[str]) -> bool:
 
 def _csv_row(number: int, cells: list[str], lookups: _Lookups, errors: list[str]) -> _Row | None:
     def error(message: str) -> None:
-        errors.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
+        errors.append(imports.row_error(number, message))
 
     if len(cells) < len(CSV_COLUMNS):
         error(
@@ -344,13 +325,10 @@ def import_csv(*, user: User, name: str, content: bytes) -> ImportReport:
     report lists every wrong row (and then nothing has been saved).
     """
     _require_importer(user)
-    _refuse_large(content)
-    if not name.lower().endswith(".csv"):
-        raise ImportRefused(_("Choose a CSV file (a file name ending in .csv)."))
+    imports.check_size(content, MAX_BYTES)
+    rows_read = imports.read_rows(name, content, kinds=("csv",))
     lookups = _Lookups()
-    report = ImportReport()
-    rows: list[_Row] = []
-    numbered = [(n, cells) for n, cells in enumerate(_csv_rows(content), start=1) if any(cells)]
+    numbered = [(n, cells) for n, cells in enumerate(rows_read, start=1) if any(cells)]
     if numbered and _looks_like_header(numbered[0][1]):
         numbered = numbered[1:]
     if not numbered:
@@ -360,11 +338,16 @@ def import_csv(*, user: User, name: str, content: bytes) -> ImportReport:
             _("The file has more than %(max)d values. Split it into smaller files.")
             % {"max": MAX_ROWS}
         )
-    for number, cells in numbered:
-        row = _csv_row(number, cells, lookups, report.errors)
+    rows: list[_Row] = []
+
+    def check(number: int, cells: list[str]) -> list[str]:
+        errors: list[str] = []
+        row = _csv_row(number, cells, lookups, errors)
         if row is not None:
             rows.append(row)
-    return _finish(user=user, rows=rows, report=report)
+        return errors
+
+    return _finish(user=user, entries=numbered, check=check, rows=rows, report=ImportReport())
 
 
 # --- Kolada ----------------------------------------------------------------------
@@ -390,30 +373,30 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
     """
     _require_importer(user)
     if isinstance(content, bytes):
-        _refuse_large(content)
+        imports.check_size(content, MAX_BYTES)
         if not name.lower().endswith(".json"):
             raise ImportRefused(_("Choose a Kolada JSON file (a file name ending in .json)."))
     document = _kolada_document(content)
     lookups = _Lookups()
     report = ImportReport()
     rows: list[_Row] = []
-    number = 0
-    for entry in document["values"]:
-        number += 1
+    found: list[str] = []
 
-        def error(message: str, number: int = number) -> None:
-            report.errors.append(
-                _("Entry %(row)d: %(message)s") % {"row": number, "message": message}
-            )
+    def check(number: int, entry: Any) -> list[str]:
+        errors: list[str] = []
+
+        def error(message: str) -> None:
+            errors.append(_("Entry %(row)d: %(message)s") % {"row": number, "message": message})
 
         if not isinstance(entry, dict):
             error(_("not a Kolada value."))
-            continue
-        kpi = _clean(entry.get("kpi"))
-        code = _clean(entry.get("municipality"))
+            found.extend(errors)
+            return errors
+        kpi = imports.clean_cell(entry.get("kpi"))
+        code = imports.clean_cell(entry.get("municipality"))
         period = entry.get("period")
         values = entry.get("values")
-        problems = len(report.errors)
+        problems = len(errors)
         if not kpi:
             error(_("no KPI."))
         municipality = lookups.municipalities.get(code)
@@ -429,8 +412,9 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
             )
         if not isinstance(values, list):
             error(_("no list of values."))
-        if len(report.errors) > problems:
-            continue
+        if len(errors) > problems:
+            found.extend(errors)
+            return errors
         indicator = lookups.kolada.get(kpi.casefold())
         if indicator is None:
             indicator = Indicator(
@@ -440,7 +424,7 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
             report.new_indicators.append(indicator)
         for item in values:
             gender = (
-                GENDERS.get(_clean(item.get("gender")).casefold())
+                GENDERS.get(imports.clean_cell(item.get("gender")).casefold())
                 if isinstance(item, dict)
                 else None
             )
@@ -475,10 +459,23 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
                 _("The file has more than %(max)d values. Split it into smaller files.")
                 % {"max": MAX_ROWS}
             )
-    if not rows and not report.errors and not report.skipped:
-        raise ImportRefused(_("The file has no values."))
+        found.extend(errors)
+        return errors
+
+    def check_all() -> list[str]:
+        if not rows and not found and not report.skipped:
+            raise ImportRefused(_("The file has no values."))
+        return []
+
     # new indicators are saved by _finish, in the transaction, before the values
-    return _finish(user=user, rows=rows, report=report)
+    return _finish(
+        user=user,
+        entries=enumerate(document["values"], start=1),
+        check=check,
+        check_all=check_all,
+        rows=rows,
+        report=report,
+    )
 
 
 def kolada_url(*, kpi: str, municipality: str, years: Iterable[int], base_url: str = "") -> str:

@@ -62,6 +62,10 @@ class ActivityFollowUp:
         return self.entries[1:]
 
 
+#: The activity statuses the summary lists even when no activity has them.
+ALWAYS_SHOWN = (Activity.Status.DONE, Activity.Status.ONGOING, Activity.Status.NOT_DONE)
+
+
 @dataclass(frozen=True)
 class StatusShare:
     status: str
@@ -69,6 +73,11 @@ class StatusShare:
     count: int
     #: whole per cent of all activities
     share: int
+
+    @property
+    def shown(self) -> bool:
+        """The summary lists a status with activities, and always the main three."""
+        return bool(self.count) or self.status in ALWAYS_SHOWN
 
 
 @dataclass(frozen=True)

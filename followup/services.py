@@ -25,7 +25,6 @@ from pledges.models import Activity, Pledge
 
 #: activities a police liaison records the follow-ups of
 POLICE_PARTIES = (Activity.Party.POLICE, Activity.Party.JOINT)
-FOLLOWED_UP_STATUSES = (Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP)
 
 
 def may_record(user: User, activity: Activity) -> bool:
@@ -43,7 +42,7 @@ def may_mark(user: User, pledge: Pledge) -> bool:
 
 
 def _require_followed_up(pledge: Pledge) -> None:
-    if pledge.status not in FOLLOWED_UP_STATUSES:
+    if not pledge.is_public:
         raise ValidationError(
             _("Only a signed and published pledge is followed up. This one is %(status)s.")
             % {"status": pledge.get_status_display()}

@@ -16,9 +16,7 @@ class PledgesConfig(AppConfig):
                 "-period_start", "-pk"
             )
             if not access.can(request.user, Capability.INTERNAL, municipality):
-                pledges = pledges.filter(
-                    status__in=[Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP]
-                )
+                pledges = pledges.public()
             return {"pledges": list(pledges[:5]), "municipality": municipality}
 
         panels.register("pledges/_municipality_panel.html", context)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
-from councils import formats
+from councils import formats, imports
 from councils.dates import DATE_INPUT, DateField, in_range
 from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
 from councils.models import Decision, User, VulnerableArea
@@ -251,7 +251,7 @@ class ActivityForm(VersionedModelForm):
 # --- import ------------------------------------------------------------------------
 
 #: The largest file the activity import accepts.
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_BYTES = imports.MAX_BYTES
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 

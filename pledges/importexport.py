@@ -14,36 +14,31 @@ return) are written with a leading apostrophe; the import takes it off again.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements.models import ActionPlan, Goal, PriorityProblem
+from councils import exports, imports
 from councils.editing import add_service_errors
-from councils.exports import FORMULA_START, neutralise
+from councils.imports import ImportRefused
 from councils.models import User
 from pledges import services
-from pledges.forms import MAX_IMPORT_BYTES, ActivityForm, responsible_users, themes_of
+from pledges.forms import ActivityForm, responsible_users, themes_of
 from pledges.models import Activity, Pledge
 
 #: The largest file the import accepts.
-MAX_BYTES = MAX_IMPORT_BYTES
+MAX_BYTES = imports.MAX_BYTES
 #: The most activities one file may hold (a plan has tens; this leaves room to spare).
 MAX_ROWS = 500
 #: The most rows read, empty ones included, before the file is refused.
 MAX_SCANNED_ROWS = 20 * MAX_ROWS
 #: What an XLSX file (a zip archive) may unpack to.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = imports.MAX_UNPACKED_BYTES
 
 #: The columns, in order: the field of Activity each one holds.
 COLUMNS = [
@@ -87,24 +82,14 @@ def headers() -> list[str]:
     return [_header(name) for name in COLUMNS]
 
 
-def _in_every_language(make) -> dict[str, str]:
-    """``make()`` evaluated in each language, lower-cased, pointing at the same key."""
-    found: dict[str, str] = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            for text, key in make():
-                found.setdefault(str(text).strip().casefold(), key)
-    return found
-
-
 def _header_map() -> dict[str, str]:
-    return _in_every_language(
+    return imports.in_every_language(
         lambda: [(_header(n), n) for n in COLUMNS] + [(n, n) for n in COLUMNS]
     )
 
 
 def _choice_map(choices) -> dict[str, str]:
-    return _in_every_language(
+    return imports.in_every_language(
         lambda: (
             [(label, value) for value, label in choices.choices]
             + [(value, value) for value in choices.values]
@@ -147,61 +132,17 @@ def _row(activity: Activity) -> list:
         "cadence": activity.get_cadence_display(),
         "next_follow_up": activity.next_follow_up,
     }
-    return [
-        neutralise(str(v)) if isinstance(v, str) else v for v in (values[name] for name in COLUMNS)
-    ]
+    return [values[name] for name in COLUMNS]
 
 
-def export_csv(pledge: Pledge) -> bytes:
-    """UTF-8 with a byte order mark (so Excel reads å, ä and ö), semicolons between
-    cells (what Excel expects where the decimal mark is a comma, as in Sweden)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers())
-    for activity in activities_for_export(pledge):
-        writer.writerow(
-            [
-                "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
-                for v in _row(activity)
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def export_xlsx(pledge: Pledge) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Activities")[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for activity in activities_for_export(pledge):
-        # control characters (other than tab and newlines) are not allowed in XLSX
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _row(activity)]
-        )
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    sheet.freeze_panes = "A2"
-    for letter, width in (("A", 40), ("B", 50)):  # the title and the description
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export(fmt: str, pledge: Pledge) -> bytes:
+    """The plan as a file of kind ``fmt`` ("csv" or "xlsx"), through ``councils.exports``."""
+    rows = (_row(activity) for activity in activities_for_export(pledge))
+    # the title and the description get wide columns
+    return exports.render(fmt, headers(), rows, sheet=_("Activities"), widths={"A": 40, "B": 50})
 
 
 # --- import ------------------------------------------------------------------------
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (type, size, encoding, headers)."""
 
 
 @dataclass
@@ -214,81 +155,9 @@ class ImportReport:
         return not self.errors
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    # NUL means nothing in text and PostgreSQL cannot store it (an XLSX cell can hold
-    # one as _x0000_); the CSV reader refuses a file with NUL bytes outright
-    text = str(value).replace("\x00", "").strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    if b"\x00" in content:
-        raise ImportRefused(_("The file is not a CSV text file."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ImportRefused(_("The file's characters could not be read. Save it as UTF-8."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:  # a cell over the csv module's limit, a stray quote
-        raise ImportRefused(
-            _("The CSV file could not be read: %(error)s") % {"error": error}
-        ) from error
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX)."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
-    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to a huge one
-        raise ImportRefused(_("The Excel workbook is too large once unpacked."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(max_col=len(COLUMNS) + 20, values_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
-    try:
-        yield from rows
-    except Exception as error:
-        raise ImportRefused(_("The Excel workbook could not be read to the end.")) from error
-    finally:
-        workbook.close()
-
-
 def read_rows(name: str, content: bytes) -> Iterator[list[str]]:
     """The file's rows as lists of text; the file kind comes from its name."""
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix == "csv":
-        rows: Iterable = _csv_rows(content)
-    elif suffix == "xlsx":
-        rows = _xlsx_rows(content)
-    else:
-        raise ImportRefused(_("Choose a CSV or XLSX file."))
-    for row in rows:
-        yield [_text(value) for value in row]
+    return imports.read_rows(name, content, max_cols=len(COLUMNS) + 20)
 
 
 class _Lookups:
@@ -346,28 +215,9 @@ NOT_FOUND = {
 
 
 def _columns(header: list[str], lookups: _Lookups) -> list[str | None]:
-    columns: list[str | None] = []
-    problems = []
-    for text in header:
-        name = lookups.headers.get(text.casefold()) if text else None
-        if text and name is None:
-            problems.append(
-                _("The column “%(column)s” is not one of the export's columns.") % {"column": text}
-            )
-        if name and name in columns:
-            problems.append(_("The column “%(column)s” appears twice.") % {"column": text})
-        columns.append(name)
-    if "title" not in columns and not problems:
-        problems.append(
-            _(
-                "The first row must hold the column headers, as in the export "
-                "(“%(column)s” is missing)."
-            )
-            % {"column": _header("title")}
-        )
-    if problems:
-        raise ImportRefused(" ".join(problems))
-    return columns
+    return imports.map_columns(
+        header, lookups.headers, required="title", required_label=_header("title")
+    )
 
 
 def _form_data(cells: dict[str, str], lookups: _Lookups) -> tuple[dict, list[tuple[str, str]]]:
@@ -412,26 +262,14 @@ def _row_errors(number: int, form: ActivityForm, unknown: list[tuple[str, str]])
     reported = set()
     for name, message in unknown:
         reported.add(name)
-        errors.append(
-            _("Row %(row)d: %(column)s: %(message)s")
-            % {"row": number, "column": _header(name), "message": message}
-        )
+        errors.append(imports.row_error(number, message, column=_header(name)))
     for name, messages in form.errors.items():
         if name in reported:
             continue
         for message in messages:
-            if name in COLUMNS:
-                errors.append(
-                    _("Row %(row)d: %(column)s: %(message)s")
-                    % {"row": number, "column": _header(name), "message": message}
-                )
-            else:
-                errors.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
+            column = _header(name) if name in COLUMNS else None
+            errors.append(imports.row_error(number, message, column=column))
     return errors
-
-
-class _Rollback(Exception):
-    pass
 
 
 def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) -> ImportReport:
@@ -440,8 +278,7 @@ def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) 
     Raises ``ImportRefused`` for a file that cannot be read at all; otherwise the
     report lists every wrong row (and then nothing has been saved).
     """
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than 2 MB."))
+    imports.check_size(content, MAX_BYTES)
     lookups = _Lookups(pledge)
     rows = read_rows(name, content)
     try:
@@ -449,38 +286,34 @@ def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) 
     except StopIteration:
         raise ImportRefused(_("The file is empty.")) from None
     columns = _columns(header, lookups)
-    numbered = []
-    for number, row in enumerate(rows, start=2):
-        if any(row):
-            numbered.append((number, row))
-        if len(numbered) > MAX_ROWS or number > MAX_SCANNED_ROWS:
-            raise ImportRefused(
-                _("The file has more than %(max)d activities. Split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
+    numbered = imports.numbered(
+        rows,
+        start=2,
+        max_rows=MAX_ROWS,
+        max_scanned=MAX_SCANNED_ROWS,
+        too_many=_("The file has more than %(max)d activities. Split it into smaller files.")
+        % {"max": MAX_ROWS},
+    )
     if not numbered:
         raise ImportRefused(_("The file has no activities below its headers."))
     report = ImportReport()
-    try:
-        with transaction.atomic():
-            for number, row in numbered:
-                cells = {n: v for n, v in zip(columns, row, strict=False) if n}
-                data, unknown = _form_data(cells, lookups)
-                form = ActivityForm(data, instance=Activity(pledge=pledge), pledge=pledge)
-                if form.is_valid() and not unknown:
-                    try:
-                        with transaction.atomic():
-                            services.activity_save(
-                                user=user, activity=form.instance, themes=form.themes
-                            )
-                    except ValidationError as error:
-                        add_service_errors(form, error)
-                    else:
-                        report.created.append(form.instance)
-                        continue
-                report.errors += _row_errors(number, form, unknown)
-            if report.errors:
-                raise _Rollback
-    except _Rollback:
+
+    def check_row(number: int, row: list[str]) -> list[str]:
+        cells = {n: v for n, v in zip(columns, row, strict=False) if n}
+        data, unknown = _form_data(cells, lookups)
+        form = ActivityForm(data, instance=Activity(pledge=pledge), pledge=pledge)
+        if form.is_valid() and not unknown:
+            try:
+                with transaction.atomic():
+                    services.activity_save(user=user, activity=form.instance, themes=form.themes)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                report.created.append(form.instance)
+                return []
+        return _row_errors(number, form, unknown)
+
+    report.errors = imports.all_or_none(numbered, check_row)
+    if report.errors:
         report.created = []
     return report

@@ -49,6 +49,17 @@ class RegionalTheme(models.Model):
         return self.title
 
 
+class PledgeQuerySet(models.QuerySet):
+    """The status sets of ``Pledge`` as filters (``Pledge.objects.public()``)."""
+
+    def public(self) -> PledgeQuerySet:
+        """What residents may open (and what is followed up)."""
+        return self.filter(status__in=Pledge.PUBLIC_STATUSES)
+
+    def editable(self) -> PledgeQuerySet:
+        return self.filter(status__in=Pledge.EDITABLE_STATUSES)
+
+
 @history_log.register
 class Pledge(Signed, Versioned):
     class Status(models.TextChoices):
@@ -58,6 +69,15 @@ class Pledge(Signed, Versioned):
         APPROVED = "approved", _("approved")
         PUBLISHED = "published", _("signed and published")
         FOLLOWED_UP = "followed_up", _("followed up")
+
+    #: The one definition of "public": residents see these, and only these are followed up.
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.FOLLOWED_UP)
+    #: The municipality may still change the pledge.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    #: Approved by the police: being signed, or signed and published.
+    SIGNING_STATUSES = (Status.APPROVED, *PUBLIC_STATUSES)
+
+    objects = PledgeQuerySet.as_manager()
 
     municipality = models.ForeignKey(
         Municipality,
@@ -153,11 +173,33 @@ class Pledge(Signed, Versioned):
 
     @property
     def editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED)
+        return self.status in self.EDITABLE_STATUSES
 
     @property
     def is_public(self) -> bool:
-        return self.status in (self.Status.PUBLISHED, self.Status.FOLLOWED_UP)
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def in_review(self) -> bool:
+        return self.status == self.Status.IN_REVIEW
+
+    @property
+    def changes_requested(self) -> bool:
+        return self.status == self.Status.CHANGES_REQUESTED
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved by the police and not yet published (waiting for the signatures)."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def in_signing(self) -> bool:
+        """Approved, signed or published: the signatures are what the page shows."""
+        return self.status in self.SIGNING_STATUSES
 
 
 @history_log.register

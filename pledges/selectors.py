@@ -42,9 +42,6 @@ from django.utils import timezone, translation
 from councils.models import County, Municipality
 from pledges.models import Activity, Dialogue, Pledge
 
-PUBLIC_STATUSES = (Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP)
-
-
 # --- what the public sees ------------------------------------------------------------
 
 
@@ -234,12 +231,12 @@ _ACTIVITY_COLUMNS = (
 
 def published_pledges() -> QuerySet[Pledge]:
     """Every pledge residents may open, replaced versions included."""
-    return Pledge.objects.filter(status__in=PUBLIC_STATUSES)
+    return Pledge.objects.public()
 
 
 def current_published_pledges() -> QuerySet[Pledge]:
     """Published pledges that no newer published version replaces."""
-    return published_pledges().exclude(replaced_by__status__in=PUBLIC_STATUSES)
+    return published_pledges().exclude(replaced_by__status__in=Pledge.PUBLIC_STATUSES)
 
 
 def public_activities_of(pledges: QuerySet[Pledge]) -> QuerySet[Activity]:

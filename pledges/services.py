@@ -91,7 +91,7 @@ def new_pledge_defaults(municipality: Municipality, today: dt.date | None = None
         Pledge.objects.filter(
             municipality=municipality, period_start__lte=today, period_end__gte=today
         )
-        .exclude(replaced_by__status__in=[S.PUBLISHED, S.FOLLOWED_UP])
+        .exclude(replaced_by__status__in=Pledge.PUBLIC_STATUSES)
         .exists()
     )
     year = today.year + 1 if this_years or today >= _next_year_from(today.year) else today.year

@@ -8,9 +8,7 @@ superusers open it; everyone else gets 404 (``dashboard.county_or_404``), whatev
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,11 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils.exports import neutralise
+from councils import exports
 from councils.http import only
 from councils.models import County
 from followup import dashboard
@@ -211,64 +208,22 @@ def export_row(row: Row) -> list:
     ]
 
 
-def _csv(rows: list[Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in export_headers()])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in export_row(row)])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(rows: list[Row]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Dashboard")[:31]
-    sheet.append([neutralise(h) for h in export_headers()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
-                for v in export_row(row)
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 30
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", _csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx),
-}
-
-
 @login_required
 def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     county = dashboard.county_or_404(request.user, code)
     if not_allowed := only(request, "GET"):
         return not_allowed
-    if fmt not in FORMATS:
+    if fmt not in exports.SPREADSHEETS:
         raise Http404
     today = timezone.localdate()
     _rows, shown = _table(county, Query.parse(request.GET), today)
-    content_type, write = FORMATS[fmt]
-    name = f"dashboard-{county.code}-{today.isoformat()}.{fmt}"
-    return HttpResponse(
-        write(shown),
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
+    return exports.response(
+        fmt,
+        export_headers(),
+        (export_row(row) for row in shown),
+        filename=f"dashboard-{county.code}-{today.isoformat()}",
+        sheet=_("Dashboard"),
+        widths={"A": 30},
     )
 
 

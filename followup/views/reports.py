@@ -26,7 +26,6 @@ from councils.models import County
 from followup import county_summary, dashboard, report_jobs, reports, tasks
 from followup.models import Report
 from pledges.models import Pledge
-from pledges.selectors import PUBLIC_STATUSES
 
 SIGNED = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
 PLEDGE_KINDS = {
@@ -53,11 +52,7 @@ def _check_access(kind: str, object_id: int, user) -> None:
         )
         capability = Capability.READ
     else:
-        row = (
-            Pledge.objects.filter(pk=object_id, status__in=PUBLIC_STATUSES)
-            .values("municipality_id")
-            .first()
-        )
+        row = Pledge.objects.public().filter(pk=object_id).values("municipality_id").first()
         capability = Capability.INTERNAL if kind == Report.Kind.PLEDGE_INTERNAL else Capability.READ
     if row is None or not access.can(user, capability, row["municipality_id"]):
         raise Http404

@@ -18,14 +18,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from councils import access, editing, signing
+from councils import access, editing, exports, signing
 from councils.access import Capability
 from councils.http import only
 from councils.sections import Section, section_view
@@ -132,7 +131,7 @@ def pledge_list(request: HttpRequest, code: str) -> HttpResponse:
         activity_count=Count("activities", filter=Q(activities__deleted_at__isnull=True))
     ).order_by("-period_start", "-pk")
     if not internal:
-        pledges = pledges.filter(status__in=[Pledge.Status.PUBLISHED, Pledge.Status.FOLLOWED_UP])
+        pledges = pledges.public()
     return render(
         request,
         "pledges/pledge_list.html",
@@ -643,29 +642,16 @@ def pledge_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- export and import -------------------------------------------------------------
 
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", importexport.export_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        importexport.export_xlsx,
-    ),
-}
-
 
 @login_required
 def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     pledge = _pledge(request.user, pk, INTERNAL)
     if not_allowed := only(request, "GET"):
         return not_allowed
-    if fmt not in FORMATS:
+    if fmt not in exports.SPREADSHEETS:
         raise Http404
-    content_type, export = FORMATS[fmt]
-    name = f"{slugify(pledge.title) or 'medborgarlofte'}-aktiviteter.{fmt}"
-    return HttpResponse(
-        export(pledge),
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    name = f"{slugify(pledge.title) or 'medborgarlofte'}-aktiviteter"
+    return exports.file_response(importexport.export(fmt, pledge), fmt=fmt, filename=name)
 
 
 @login_required

@@ -294,7 +294,7 @@ def _export(client, county, fmt, **params):
 
 def test_csv_export_is_the_filtered_sorted_table(client_of, county_officer, county):
     response = _export(client_of(county_officer), county, "csv", sort="name", dir="desc")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     with translation.override(settings.LANGUAGE_CODE):
         assert rows[0] == export_headers()
         yes = str(translation.gettext("yes"))
@@ -309,7 +309,7 @@ def test_csv_export_is_the_filtered_sorted_table(client_of, county_officer, coun
     assert hemby[COLUMN["on_track"]] == yes
 
     response = _export(client_of(county_officer), county, "csv", overdue="1")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["Hemby"]
 
 
@@ -333,7 +333,10 @@ def test_exports_neutralise_formulas(client_of, county_officer, home_county):
     f.MunicipalityFactory(code="9108", name="=HYPERLINK(1)", county=home_county)
     client = client_of(county_officer)
     rows = list(
-        csv.reader(io.StringIO(_export(client, home_county, "csv").content.decode("utf-8-sig")))
+        csv.reader(
+            io.StringIO(_export(client, home_county, "csv").content.decode("utf-8-sig")),
+            delimiter=";",
+        )
     )
     assert rows[1][0] == "'=HYPERLINK(1)"
 
@@ -425,7 +428,10 @@ def test_the_lagesbild_filter(client_of, county_officer, pictures):
 
 def test_the_export_has_the_lagesbild_flag(client_of, county_officer, pictures):
     response = _export(client_of(county_officer), pictures, "csv")
-    rows = {r[0]: r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+    rows = {
+        r[0]: r
+        for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    }
     with translation.override(settings.LANGUAGE_CODE):
         yes, no = str(translation.gettext("yes")), str(translation.gettext("no"))
         assert rows["Kommun"][COLUMN["stale"]] == translation.gettext("Lägesbild needs review")

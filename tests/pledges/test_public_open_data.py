@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from councils.exports import neutralise
 from pledges.models import Activity, Pledge
-from pledges.views.public import ACTIVITY_COLUMNS, PLEDGE_COLUMNS, neutralise
+from pledges.views.public import ACTIVITY_COLUMNS, PLEDGE_COLUMNS
 from tests import factories as f
 from tests.pledges.public_helpers import published
 
@@ -24,7 +25,7 @@ def url(name: str, fmt: str) -> str:
 
 def rows_of(response) -> list[dict[str, str]]:
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 @pytest.fixture
@@ -163,8 +164,9 @@ def test_neutralise_leaves_ordinary_values_alone():
 
 
 def test_empty_files_have_their_header(client, db):
-    text = client.get(url("open-data-activities", "csv")).content.decode("utf-8")
-    assert text == ",".join(ACTIVITY_COLUMNS) + "\r\n"
+    body = client.get(url("open-data-activities", "csv")).content
+    # the one export format: UTF-8 with a byte order mark, semicolons
+    assert body == ("\ufeff" + ";".join(ACTIVITY_COLUMNS) + "\r\n").encode()
     assert client.get(url("open-data-pledges", "json")).json() == []
 
 

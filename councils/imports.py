@@ -1,0 +1,255 @@
+"""The one import pipeline: read an upload, map its headers, check every row, save all
+rows or none, and report row by row what is wrong.
+
+An import (``pledges.importexport``, ``followup.indicators``) is built from these steps:
+
+1. ``check_size(content)`` before anything is read (``MAX_BYTES``);
+2. ``read_rows(name, content, kinds=…)``: CSV (UTF-8, UTF-8 with BOM or Windows-1252;
+   ``;``, ``,`` or tab, whichever the first line has most of) or XLSX (first sheet,
+   zip-bomb checked), every cell as text through ``clean_cell`` (which takes off the
+   apostrophe ``councils.exports.neutralise`` put before a formula);
+3. ``map_columns(header, aliases, …)``: the header row to field names, the aliases in
+   every language of the interface (``in_every_language``) and as the field names;
+4. ``numbered(rows, …)``: the non-empty rows with their row numbers in the file, within
+   the most an import takes;
+5. ``all_or_none(rows, check_row, finish=…)``: each row through a callable (a form, a
+   service) in one transaction; any error and nothing is saved. The errors are lines
+   built by ``row_error(number, message, column=…)``.
+
+A file that cannot be read at all raises ``ImportRefused`` with a message for the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from councils.exports import FORMULA_START
+
+#: The largest file an import accepts (checked before the file is read).
+MAX_BYTES = 2 * 1024 * 1024
+#: What an XLSX file (a zip archive) may unpack to.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: The delimiters a CSV file may use.
+DELIMITERS = (";", ",", "\t")
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (type, size, encoding, headers, shape)."""
+
+
+def check_size(content: bytes, max_bytes: int = MAX_BYTES) -> None:
+    if len(content) > max_bytes:
+        raise ImportRefused(_("The file is larger than 2 MB."))
+
+
+def clean_cell(value: Any) -> str:
+    """A cell as text: dates as ISO 8601, whole floats without ``.0``, no NUL, trimmed,
+    and without the apostrophe the export put before a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    # NUL means nothing in text and PostgreSQL cannot store it (an XLSX cell can hold
+    # one as _x0000_, JSON as \u0000); the CSV reader refuses a file with NUL bytes
+    text = str(value).replace("\x00", "").strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
+
+
+def decode(content: bytes) -> str:
+    """The text of a file saved as UTF-8 (with or without BOM) or Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused(_("The file's characters could not be read. Save it as UTF-8."))
+
+
+def csv_rows(content: bytes) -> Iterator[list[Any]]:
+    """The rows of a CSV file, the delimiter sniffed from the first line."""
+    if b"\x00" in content:
+        raise ImportRefused(_("The file is not a CSV text file."))
+    text = decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # a cell over the csv module's limit, a stray quote
+        raise ImportRefused(
+            _("The CSV file could not be read: %(error)s") % {"error": error}
+        ) from error
+
+
+def xlsx_rows(content: bytes, *, max_cols: int | None = None) -> Iterator[Sequence[Any]]:
+    """The rows of the first sheet of an Excel workbook (values, not formulas)."""
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX)."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to a huge one
+        raise ImportRefused(_("The Excel workbook is too large once unpacked."))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_col=max_cols, values_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
+    try:
+        yield from rows
+    except Exception as error:
+        raise ImportRefused(_("The Excel workbook could not be read to the end.")) from error
+    finally:
+        workbook.close()
+
+
+def read_rows(
+    name: str,
+    content: bytes,
+    *,
+    kinds: Sequence[str] = ("csv", "xlsx"),
+    max_cols: int | None = None,
+) -> Iterator[list[str]]:
+    """The file's rows as lists of clean text; the file kind comes from its name."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in kinds:
+        if tuple(kinds) == ("csv",):
+            raise ImportRefused(_("Choose a CSV file (a file name ending in .csv)."))
+        raise ImportRefused(_("Choose a CSV or XLSX file."))
+    rows: Iterable = csv_rows(content) if suffix == "csv" else xlsx_rows(content, max_cols=max_cols)
+    for row in rows:
+        yield [clean_cell(value) for value in row]
+
+
+# --- headers -----------------------------------------------------------------------
+
+
+def in_every_language(make: Callable[[], Iterable[tuple[Any, str]]]) -> dict[str, str]:
+    """``make()`` (pairs of text and key) evaluated in each language of the interface,
+    the text trimmed and case-folded: what a header or a choice may say, in any language."""
+    found: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for text, key in make():
+                found.setdefault(str(text).strip().casefold(), key)
+    return found
+
+
+def map_columns(
+    header: Sequence[str], aliases: dict[str, str], *, required: str, required_label: str
+) -> list[str | None]:
+    """The field each column of ``header`` holds (``None`` for an empty header cell).
+
+    Refuses the file for an unknown or repeated column, or when the ``required`` field
+    has no column (then the first row is not the headers)."""
+    columns: list[str | None] = []
+    problems = []
+    for text in header:
+        name = aliases.get(text.casefold()) if text else None
+        if text and name is None:
+            problems.append(
+                _("The column “%(column)s” is not one of the export's columns.") % {"column": text}
+            )
+        if name and name in columns:
+            problems.append(_("The column “%(column)s” appears twice.") % {"column": text})
+        columns.append(name)
+    if required not in columns and not problems:
+        problems.append(
+            _(
+                "The first row must hold the column headers, as in the export "
+                "(“%(column)s” is missing)."
+            )
+            % {"column": required_label}
+        )
+    if problems:
+        raise ImportRefused(" ".join(problems))
+    return columns
+
+
+# --- rows ----------------------------------------------------------------------------
+
+
+def numbered(
+    rows: Iterable[list[str]],
+    *,
+    start: int,
+    max_rows: int,
+    too_many: str,
+    max_scanned: int | None = None,
+) -> list[tuple[int, list[str]]]:
+    """The non-empty rows with their row numbers in the file (the first being ``start``).
+
+    Refuses with ``too_many`` beyond ``max_rows`` non-empty rows, or ``max_scanned`` rows
+    read (empty ones included): the file is not read to its end."""
+    found = []
+    for number, row in enumerate(rows, start=start):
+        if any(row):
+            found.append((number, row))
+        if len(found) > max_rows or (max_scanned is not None and number > max_scanned):
+            raise ImportRefused(too_many)
+    return found
+
+
+def row_error(number: int, message: str, column: str | None = None) -> str:
+    """One line of the report: the row number, the column (if one), the message."""
+    if column is None:
+        return _("Row %(row)d: %(message)s") % {"row": number, "message": message}
+    return _("Row %(row)d: %(column)s: %(message)s") % {
+        "row": number,
+        "column": column,
+        "message": message,
+    }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def all_or_none(
+    rows: Iterable[tuple[int, Any]],
+    check_row: Callable[[int, Any], list[str]],
+    *,
+    check_all: Callable[[], list[str]] | None = None,
+    save: Callable[[], None] | None = None,
+) -> list[str]:
+    """All rows saved, or none.
+
+    In one transaction: every row through ``check_row(number, cells)`` (which validates
+    it — a form, a service — may save it, and returns the row's error lines), then
+    ``check_all()`` (checks across rows, such as duplicates), then, if nothing was
+    wrong, ``save()`` (for imports that save in bulk). Any error and everything is
+    rolled back; the errors are returned in file order."""
+    errors: list[str] = []
+    try:
+        with transaction.atomic():
+            for number, cells in rows:
+                errors += check_row(number, cells)
+            if check_all is not None:
+                errors += check_all()
+            if errors:
+                raise _Rollback
+            if save is not None:
+                save()
+    except _Rollback:
+        pass
+    return errors
