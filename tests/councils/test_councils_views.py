@@ -144,7 +144,9 @@ def test_owner_plans_a_meeting_and_records_decisions(client_of, owner, council):
     meeting.refresh_from_db()
     assert meeting.minutes == "Protokoll."
 
-    response = client.post(reverse("meeting-delete", args=[meeting.pk]), {"version": meeting.version})
+    response = client.post(
+        reverse("meeting-delete", args=[meeting.pk]), {"version": meeting.version}
+    )
     assert response["Location"] == reverse("council-detail", args=[council.pk])
     assert not Meeting.objects.exists()
     assert not Decision.objects.exists()
