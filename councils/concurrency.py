@@ -62,7 +62,8 @@ def save_versioned(instance: Versioned, *, expected_version: int | None, user=No
 def lock_at_version(instance: Versioned, expected_version: int | None) -> Versioned:
     """Lock the stored row of ``instance`` and return it, if it is ``expected_version``.
 
-    Call inside a transaction; raises ``Conflict`` when someone saved since.
+    Call inside a transaction; raises ``Conflict`` when someone saved since, and when
+    no version is given (a form or confirmation that sent none is treated as stale).
     """
     current = type(instance).objects.select_for_update().get(pk=instance.pk)
     if expected_version is None or current.version != int(expected_version):
