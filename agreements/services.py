@@ -29,7 +29,13 @@ from agreements.models import (
 from agreements.selectors import CurrentProblems
 from councils import access, dates, formats, signing
 from councils.access import Capability
-from councils.concurrency import save_versioned
+from councils.concurrency import (
+    bump,
+    delete_tracked,
+    delete_versioned,
+    save_tracked,
+    save_versioned,
+)
 from councils.history import acting_organisation
 from councils.models import Municipality, User
 from councils.signing import PARTIES, record_signature
@@ -77,29 +83,24 @@ def situational_picture_make_current(*, user: User, picture: SituationalPicture)
         .exclude(pk=picture.pk)
     ):
         other.is_current = False
-        other.version += 1
-        other._history_user = user
-        other.save()
+        bump(other, user=user)
     picture.refresh_from_db()
     picture.is_current = True
-    picture.version += 1
-    picture._history_user = user
-    picture.save()
+    bump(picture, user=user)
 
 
 @transaction.atomic
 def source_save(*, user: User, source: Source) -> Source:
     access.require(user, Capability.EDIT, source.picture.municipality_id)
-    source._history_user = user
-    source.save()
+    save_tracked(source, user=user)
     return source
 
 
 @transaction.atomic
 def source_delete(*, user: User, source: Source) -> None:
+    """A source is never edited, so it carries no version: what was shown is what goes."""
     access.require(user, Capability.EDIT, source.picture.municipality_id)
-    source._history_user = user
-    source.delete()
+    delete_tracked(source, user=user)
 
 
 # --- Priority problems -------------------------------------------------------------
@@ -130,9 +131,7 @@ def _rank(problem: PriorityProblem, rank: int, user: User) -> None:
     """Give ``problem`` a new rank, as a saved version of it (kept in its history)."""
     if problem.rank != rank:
         problem.rank = rank
-        problem.version += 1
-        problem._history_user = user
-        problem.save()
+        bump(problem, user=user)
 
 
 def _ranked(picture: SituationalPicture, user: User) -> list[PriorityProblem]:
@@ -144,15 +143,14 @@ def _ranked(picture: SituationalPicture, user: User) -> list[PriorityProblem]:
 
 
 @transaction.atomic
-def problem_delete(*, user: User, problem: PriorityProblem) -> None:
+def problem_delete(*, user: User, problem: PriorityProblem, expected_version: int | None) -> None:
     access.require(user, Capability.EDIT, problem.picture.municipality_id)
     if problem.agreements.exclude(status=Agreement.Status.DRAFT).exists():
         raise ValidationError(
             _("The problem is part of a signed agreement or one awaiting signature: it stays.")
         )
     picture = problem.picture
-    problem._history_user = user
-    problem.delete()
+    delete_versioned(problem, expected_version=expected_version, user=user)
     _ranked(picture, user)
 
 
@@ -258,11 +256,10 @@ def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) ->
 
 
 @transaction.atomic
-def goal_delete(*, user: User, goal: Goal) -> None:
+def goal_delete(*, user: User, goal: Goal, expected_version: int | None) -> None:
     access.require(user, Capability.EDIT, goal.agreement.municipality_id)
     _require_draft(goal.agreement)
-    goal._history_user = user
-    goal.delete()
+    delete_versioned(goal, expected_version=expected_version, user=user)
 
 
 @transaction.atomic
@@ -279,11 +276,10 @@ def focus_area_save(
 
 
 @transaction.atomic
-def focus_area_delete(*, user: User, focus_area: FocusArea) -> None:
+def focus_area_delete(*, user: User, focus_area: FocusArea, expected_version: int | None) -> None:
     access.require(user, Capability.EDIT, focus_area.agreement.municipality_id)
     _require_draft(focus_area.agreement)
-    focus_area._history_user = user
-    focus_area.delete()
+    delete_versioned(focus_area, expected_version=expected_version, user=user)
 
 
 def agreement_missing_for_signature(agreement: Agreement) -> list[str]:
@@ -329,9 +325,7 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
         raise ValidationError(missing)
     agreement.status = Agreement.Status.AWAITING_SIGNATURE
     agreement.shared_for_signature_at = timezone.now()
-    agreement.version += 1
-    agreement._history_user = user
-    agreement.save()
+    bump(agreement, user=user)
     return agreement
 
 
@@ -345,9 +339,7 @@ def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     agreement.status = Agreement.Status.DRAFT
     agreement.municipality_signed_on = agreement.police_signed_on = None
     agreement.municipality_signed_by = agreement.police_signed_by = None
-    agreement.version += 1
-    agreement._history_user = user
-    agreement.save()
+    bump(agreement, user=user)
     return agreement
 
 
@@ -374,12 +366,8 @@ def agreement_sign(
         predecessor = agreement.predecessor
         if predecessor is not None and predecessor.status == Agreement.Status.SIGNED:
             predecessor.status = Agreement.Status.REPLACED
-            predecessor.version += 1
-            predecessor._history_user = user
-            predecessor.save()
-    agreement.version += 1
-    agreement._history_user = user
-    agreement.save()
+            bump(predecessor, user=user)
+    bump(agreement, user=user)
     return agreement
 
 

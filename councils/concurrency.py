@@ -3,7 +3,17 @@
 A form sends back the version it was filled in against; the service saves only if
 that is still the stored version, and otherwise raises ``Conflict`` with the stored
 record, so the page can show the other person's values beside the user's own.
-Never a silent overwrite.
+Never a silent overwrite. A delete is checked the same way: the confirmation page
+sends back the version the user saw.
+
+Nothing else sets ``version`` or ``_history_user`` (tests/test_kit_gates_versions.py):
+
+- ``save_versioned``: an edit the user made, at the version they saw;
+- ``bump``: a change a service makes itself to a row it holds (a status, a rank);
+- ``delete_versioned``: a delete, at the version the user saw (a soft delete is a
+  ``save_versioned`` of the row with its ``deleted_at`` set);
+- ``save_tracked`` / ``delete_tracked``: records that carry no version (they are
+  never edited, or belong to the system), with the user in their history.
 """
 
 from __future__ import annotations
@@ -52,9 +62,42 @@ def save_versioned(instance: Versioned, *, expected_version: int | None, user=No
 def lock_at_version(instance: Versioned, expected_version: int | None) -> Versioned:
     """Lock the stored row of ``instance`` and return it, if it is ``expected_version``.
 
-    Call inside a transaction; raises ``Conflict`` when someone saved since.
+    Call inside a transaction; raises ``Conflict`` when someone saved since, and when
+    no version is given (a form or confirmation that sent none is treated as stale).
     """
     current = type(instance).objects.select_for_update().get(pk=instance.pk)
     if expected_version is None or current.version != int(expected_version):
         raise Conflict(current)
     return current
+
+
+def bump(instance: Versioned, *, user, update_fields: list[str] | None = None) -> None:
+    """Save a change the service made itself (a status, a rank) as a new version by
+    ``user``. Call it on a row the service has locked or just loaded inside its
+    transaction: there is no version to compare with."""
+    instance.version += 1
+    instance._history_user = user
+    if update_fields is None:
+        instance.save()
+    else:
+        instance.save(update_fields=[*update_fields, "version"])
+
+
+def delete_versioned(instance: Versioned, *, expected_version: int | None, user) -> None:
+    """Delete ``instance`` if the stored version is ``expected_version`` (a missing one
+    is a ``Conflict`` too); its history records the deletion as ``user``'s."""
+    with transaction.atomic():
+        lock_at_version(instance, expected_version)
+        delete_tracked(instance, user=user)
+
+
+def save_tracked(instance: models.Model, *, user, update_fields: list[str] | None = None) -> None:
+    """Save a record that carries no version, recording ``user`` in its history."""
+    instance._history_user = user
+    instance.save(update_fields=update_fields)
+
+
+def delete_tracked(instance: models.Model, *, user) -> None:
+    """Delete a record (a versioned one through ``delete_versioned``), recording ``user``."""
+    instance._history_user = user
+    instance.delete()

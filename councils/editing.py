@@ -19,6 +19,15 @@ from councils.concurrency import Conflict
 INVALID, CONFLICT = 400, 409
 
 
+def posted_version(request) -> int | None:
+    """The version a confirmation form (a delete) posted; None when missing or not a
+    number, which the service treats as a stale version (``Conflict``)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
 @dataclass
 class Outcome:
     ok: bool

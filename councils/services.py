@@ -16,7 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from councils import access, two_factor
 from councils.access import Capability
-from councils.concurrency import Conflict, Versioned, lock_at_version, save_versioned
+from councils.concurrency import (
+    Conflict,
+    Versioned,
+    delete_tracked,
+    delete_versioned,
+    lock_at_version,
+    save_tracked,
+    save_versioned,
+)
 from councils.models import (
     ROLES_BY_KIND,
     CoordinationFunction,
@@ -103,8 +111,7 @@ def organisation_set_two_factor_required(
     if not access.can_manage_members(user, organisation):
         raise PermissionDenied
     organisation.two_factor_required = required
-    organisation._history_user = user
-    organisation.save(update_fields=["two_factor_required"])
+    save_tracked(organisation, user=user, update_fields=["two_factor_required"])
     return organisation
 
 
@@ -160,7 +167,8 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
 #
 # Views look the record up through councils.access first (and answer 404); each
 # service checks EDIT again, so no other caller can skip the rule. Updates save
-# through save_versioned and raise concurrency.Conflict on a stale version.
+# through save_versioned, deletes through delete_versioned; both raise
+# concurrency.Conflict on a stale or missing version.
 
 
 def _apply(instance: models.Model, changes: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -174,18 +182,6 @@ def _apply(instance: models.Model, changes: dict[str, Any], allowed: Iterable[st
 def _save(instance: Versioned, *, user: User, expected_version: int | None) -> None:
     instance.full_clean()
     save_versioned(instance, expected_version=expected_version, user=user)
-
-
-def _check_version(instance: Versioned, expected_version: int | None) -> None:
-    """Before a delete: the record is still the version the user looked at (if given)."""
-    if expected_version is not None:
-        lock_at_version(instance, expected_version)
-
-
-def _delete(instance: Versioned, *, user: User, expected_version: int | None) -> None:
-    _check_version(instance, expected_version)
-    instance._history_user = user  # simple-history records who deleted it
-    instance.delete()
 
 
 COUNCIL_FIELDS = ("kind", "name", "mandate")
@@ -254,7 +250,7 @@ def council_update(
 
 
 @transaction.atomic
-def council_delete(*, user: User, council: Council, expected_version: int | None = None) -> None:
+def council_delete(*, user: User, council: Council, expected_version: int | None) -> None:
     """Delete a council and its members. A council that has met keeps its record:
     its meetings must be deleted first."""
     access.require(user, Capability.EDIT, council.municipality_id)
@@ -262,10 +258,10 @@ def council_delete(*, user: User, council: Council, expected_version: int | None
         raise ValidationError(
             _("The council has meetings on record. Delete its meetings first, if they are wrong.")
         )
-    _check_version(council, expected_version)
+    lock_at_version(council, expected_version)
     for member in council.members.all():
-        _delete(member, user=user, expected_version=None)
-    _delete(council, user=user, expected_version=None)
+        delete_tracked(member, user=user)
+    delete_tracked(council, user=user)
 
 
 @transaction.atomic
@@ -310,10 +306,10 @@ def council_member_update(
 
 @transaction.atomic
 def council_member_delete(
-    *, user: User, member: CouncilMember, expected_version: int | None = None
+    *, user: User, member: CouncilMember, expected_version: int | None
 ) -> None:
     access.require(user, Capability.EDIT, member.council.municipality_id)
-    _delete(member, user=user, expected_version=expected_version)
+    delete_versioned(member, expected_version=expected_version, user=user)
 
 
 @transaction.atomic
@@ -337,13 +333,13 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_delete(*, user: User, meeting: Meeting, expected_version: int | None = None) -> None:
+def meeting_delete(*, user: User, meeting: Meeting, expected_version: int | None) -> None:
     """Delete a meeting and its decisions (each keeps its history)."""
     access.require(user, Capability.EDIT, meeting.council.municipality_id)
-    _check_version(meeting, expected_version)
+    lock_at_version(meeting, expected_version)
     for decision in meeting.decisions.all():
-        _delete(decision, user=user, expected_version=None)
-    _delete(meeting, user=user, expected_version=None)
+        delete_tracked(decision, user=user)
+    delete_tracked(meeting, user=user)
 
 
 @transaction.atomic
@@ -368,9 +364,9 @@ def decision_update(
 
 
 @transaction.atomic
-def decision_delete(*, user: User, decision: Decision, expected_version: int | None = None) -> None:
+def decision_delete(*, user: User, decision: Decision, expected_version: int | None) -> None:
     access.require(user, Capability.EDIT, decision.meeting.council.municipality_id)
-    _delete(decision, user=user, expected_version=expected_version)
+    delete_versioned(decision, expected_version=expected_version, user=user)
 
 
 @transaction.atomic

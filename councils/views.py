@@ -177,13 +177,6 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 # one service.
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
-
-
 def _form_page(
     request: HttpRequest,
     *,
@@ -222,7 +215,7 @@ def _delete_page(
     if request.method != "POST":
         return render(request, template, context)
     try:
-        delete(_posted_version(request))
+        delete(editing.posted_version(request))
     except Conflict as conflict:
         context |= {"record": conflict.current, "changed": True}
         return render(request, template, context, status=409)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Goal
 from councils import access, imports
 from councils.access import Capability
+from councils.concurrency import bump, delete_tracked, save_tracked
 from councils.imports import ImportRefused
 from councils.models import Municipality, User
 from followup.models import GoalIndicator, Indicator, IndicatorValue
@@ -605,9 +606,7 @@ def _goal_set_latest(*, user: User | None, goal: Goal, value: Decimal, year: int
     """Not the signed content: the latest result may change on a signed agreement."""
     goal.latest_value = value
     goal.latest_year = year
-    goal.version += 1
-    goal._history_user = user
-    goal.save(update_fields=["latest_value", "latest_year", "version"])
+    bump(goal, user=user, update_fields=["latest_value", "latest_year"])
 
 
 @transaction.atomic
@@ -618,16 +617,13 @@ def goal_indicator_set(
     if not access.can(user, Capability.EDIT, goal.agreement.municipality_id):
         raise PermissionDenied
     link = GoalIndicator.objects.filter(goal=goal).first()
-    if link is not None:
-        link._history_user = user
     if indicator is None:
         if link is not None:
-            link.delete()
+            delete_tracked(link, user=user)
         return None
     link = link or GoalIndicator(goal=goal)
     link.indicator, link.area, link.gender = indicator, area.strip(), gender
-    link._history_user = user
-    link.save()
+    save_tracked(link, user=user)
     goals_refresh_latest(
         user=user, indicator_ids=[indicator.pk], municipality_ids=[goal.agreement.municipality_id]
     )

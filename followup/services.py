@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from councils import access, dates, formats
 from councils.access import Capability
+from councils.concurrency import bump, save_versioned
 from councils.models import User
 from followup import cadence
 from followup.models import FollowUp, PledgeFollowUp
@@ -131,16 +132,13 @@ def follow_up_record(
         published=published,
         reported_by=user,
     )
-    entry._history_user = user
-    entry.save()
+    save_versioned(entry, expected_version=None, user=user)
     activity.status = status
     # this entry's end, unless an entry of a later period was recorded before it
     entries = FollowUp.objects.filter(activity=activity)
     latest_end = entries.aggregate(latest=Max("period_end"))["latest"]
     activity.next_follow_up = next_follow_up_after(activity, latest_end)
-    activity.version += 1
-    activity._history_user = user
-    activity.save()
+    bump(activity, user=user)
     return entry
 
 
@@ -198,7 +196,5 @@ def pledge_mark_followed_up(
     except IntegrityError as error:  # marked by someone else a moment ago
         raise ValidationError(_("This period has already been marked followed up.")) from error
     pledge.status = Pledge.Status.FOLLOWED_UP
-    pledge.version += 1
-    pledge._history_user = user
-    pledge.save()
+    bump(pledge, user=user)
     return marked

@@ -18,7 +18,12 @@ from agreements.models import Agreement, Goal
 from agreements.selectors import CurrentProblems, agreement_in_force, same_text
 from councils import access, background, dates, formats, signing
 from councils.access import Capability
-from councils.concurrency import save_versioned
+from councils.concurrency import (
+    bump,
+    delete_tracked,
+    save_tracked,
+    save_versioned,
+)
 from councils.history import acting_organisation
 from councils.models import Municipality, Organisation, Role, User
 from councils.signing import PARTIES, record_signature
@@ -42,12 +47,6 @@ def _require_editable(pledge: Pledge) -> None:
 
 def _locked(pledge: Pledge) -> Pledge:
     return Pledge.objects.select_for_update().select_related("municipality").get(pk=pledge.pk)
-
-
-def _bump(obj, user: User) -> None:
-    obj.version += 1
-    obj._history_user = user
-    obj.save()
 
 
 def may_review(user: User, pledge: Pledge) -> bool:
@@ -202,17 +201,16 @@ def pledge_save(
 def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
     access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
     _require_editable(_locked(dialogue.pledge))
-    dialogue._history_user = user
-    dialogue.save()
+    save_tracked(dialogue, user=user)
     return dialogue
 
 
 @transaction.atomic
 def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
+    """A dialogue is never edited, so it carries no version: what was shown is what goes."""
     access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
     _require_editable(_locked(dialogue.pledge))
-    dialogue._history_user = user
-    dialogue.delete()
+    delete_tracked(dialogue, user=user)
 
 
 # --- activities --------------------------------------------------------------------
@@ -276,12 +274,13 @@ def activity_save(
 
 
 @transaction.atomic
-def activity_delete(*, user: User, activity: Activity) -> Activity:
-    """Delete an activity; it can be restored until the pledge is submitted."""
+def activity_delete(*, user: User, activity: Activity, expected_version: int | None) -> Activity:
+    """Delete an activity (at the version the user saw); it can be restored until the
+    pledge is submitted."""
     access.require(user, Capability.EDIT, activity.pledge.municipality_id)
     _require_editable(_locked(activity.pledge))
     activity.deleted_at = timezone.now()
-    _bump(activity, user)
+    save_versioned(activity, expected_version=expected_version, user=user)
     return activity
 
 
@@ -292,7 +291,7 @@ def activity_restore(*, user: User, activity: Activity) -> Activity:
     if activity.deleted_at is None:
         return activity
     activity.deleted_at = None
-    _bump(activity, user)
+    bump(activity, user=user)
     return activity
 
 
@@ -316,7 +315,7 @@ def activity_move(*, user: User, activity: Activity, direction: str) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.order != position:
             item.order = position
-            _bump(item, user)
+            bump(item, user=user)
 
 
 # --- submit, review, sign ----------------------------------------------------------
@@ -451,7 +450,7 @@ def pledge_submit(*, user: User, pledge: Pledge) -> Pledge:
     pledge.status = S.IN_REVIEW
     pledge.submitted_at = timezone.now()
     pledge.submitted_by = user
-    _bump(pledge, user)
+    bump(pledge, user=user)
     notify(
         kind=Notification.Kind.SUBMITTED,
         pledge=pledge,
@@ -474,7 +473,7 @@ def _review(user: User, pledge: Pledge, outcome: str, message: str) -> Pledge:
     )
     pledge.status = S.APPROVED if outcome == Review.Outcome.APPROVED else S.CHANGES_REQUESTED
     pledge.reviewed_at = timezone.now()
-    _bump(pledge, user)
+    bump(pledge, user=user)
     return pledge
 
 
@@ -521,7 +520,7 @@ def pledge_sign(
     if record_signature(pledge, party=party, name=name, title=title, signed_on=signed_on):
         pledge.status = S.PUBLISHED
         pledge.published_at = timezone.now()
-    _bump(pledge, user)
+    bump(pledge, user=user)
     if pledge.status == S.PUBLISHED:
         notify(
             kind=Notification.Kind.PUBLISHED,

@@ -15,6 +15,7 @@ from agreements import extensions, forms, services
 from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
 from councils import access, editing, signing
 from councils.access import Capability
+from councils.concurrency import Conflict
 from councils.forms import SignForm
 from councils.http import only
 from councils.sections import Section, section_view
@@ -278,12 +279,23 @@ def goal_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | N
 
 
 def _delete(request, obj, *, service, what: str, anchor: str):
+    """GET asks for confirmation; POST removes, at the version the page showed (409 with
+    the stored record when someone changed it since)."""
     agreement = obj.agreement
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if request.method == "POST":
         try:
-            service(user=request.user, **{what: obj})
+            service(
+                user=request.user, expected_version=editing.posted_version(request), **{what: obj}
+            )
+        except Conflict as conflict:
+            return render(
+                request,
+                "agreements/agreement_item_delete.html",
+                {"agreement": agreement, "object": conflict.current, "changed": True},
+                status=editing.CONFLICT,
+            )
         except ValidationError as error:
             _messages_from(request, error)
         else:

@@ -22,6 +22,7 @@ from agreements import forms, services
 from agreements.models import ActionPlan, PriorityProblem, SituationalPicture, Source
 from councils import access, editing
 from councils.access import Capability
+from councils.concurrency import Conflict
 from councils.http import only
 from councils.models import Municipality
 
@@ -325,7 +326,23 @@ def problem_delete(request: HttpRequest, pk: int) -> HttpResponse:
     picture = problem.picture
     if request.method == "POST":
         try:
-            services.problem_delete(user=request.user, problem=problem)
+            services.problem_delete(
+                user=request.user,
+                problem=problem,
+                expected_version=editing.posted_version(request),
+            )
+        except Conflict as conflict:
+            return render(
+                request,
+                "agreements/problem_confirm_delete.html",
+                {
+                    "problem": conflict.current,
+                    "picture": picture,
+                    "municipality": picture.municipality,
+                    "changed": True,
+                },
+                status=editing.CONFLICT,
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, editing, exports, signing
 from councils.access import Capability
+from councils.concurrency import Conflict
 from councils.http import only
 from councils.sections import Section, section_view
 from pledges import forms, importexport, services
@@ -511,7 +512,23 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_editable(request, pledge, f"activity-{activity.pk}")
     if request.method == "POST":
         try:
-            services.activity_delete(user=request.user, activity=activity)
+            services.activity_delete(
+                user=request.user,
+                activity=activity,
+                expected_version=editing.posted_version(request),
+            )
+        except Conflict as conflict:
+            current = _fresh_activity(conflict.current.pk)
+            if request.htmx:
+                return _row(
+                    request, current, "activity-confirm-row", changed=True, status=editing.CONFLICT
+                )
+            return render(
+                request,
+                "pledges/activity_confirm_delete.html",
+                {"pledge": pledge, "activity": current, "changed": True},
+                status=editing.CONFLICT,
+            )
         except ValidationError as error:
             _messages_from(request, error)
             return _back(request, _detail_url(pledge.pk, f"activity-{activity.pk}"))

@@ -141,7 +141,7 @@ def test_both_signatures_freeze_the_content(signed, owner):
     with pytest.raises(ValidationError):
         services.goal_save(user=owner, goal=goal, expected_version=goal.version)
     with pytest.raises(ValidationError):
-        services.goal_delete(user=owner, goal=goal)
+        services.goal_delete(user=owner, goal=goal, expected_version=goal.version)
     assert Agreement.objects.get(pk=signed.pk).title != "Ändrad"
     assert Goal.objects.get(pk=goal.pk).target_value == Decimal("2.00")
 

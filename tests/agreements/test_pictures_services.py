@@ -179,7 +179,7 @@ def test_move_repairs_gaps_in_the_ranking_first(owner, picture):
 
 def test_delete_renumbers_the_ranking(owner, picture):
     _first, second, _third = (_new_problem(owner, picture, t) for t in ("A", "B", "C"))
-    services.problem_delete(user=owner, problem=second)
+    services.problem_delete(user=owner, problem=second, expected_version=second.version)
     assert _ranked(picture) == [("A", 1), ("C", 2)]
 
 
@@ -189,7 +189,7 @@ def test_a_problem_in_an_agreement_beyond_draft_stays(owner, home, picture, stat
     agreement = f.AgreementFactory(municipality=home, status=status)
     agreement.problems.add(problem)
     with pytest.raises(ValidationError):
-        services.problem_delete(user=owner, problem=problem)
+        services.problem_delete(user=owner, problem=problem, expected_version=problem.version)
     assert PriorityProblem.objects.filter(pk=problem.pk).exists()
 
 
@@ -197,7 +197,7 @@ def test_a_problem_in_a_draft_agreement_can_be_removed(owner, home, picture):
     problem = _new_problem(owner, picture, "I utkastet")
     agreement = f.AgreementFactory(municipality=home, status=Agreement.Status.DRAFT)
     agreement.problems.add(problem)
-    services.problem_delete(user=owner, problem=problem)
+    services.problem_delete(user=owner, problem=problem, expected_version=problem.version)
     assert not agreement.problems.exists()
 
 
@@ -220,7 +220,7 @@ def test_others_may_not_move_or_remove_problems(request, who, owner, picture):
     with pytest.raises(PermissionDenied):
         services.problem_move(user=user, problem=problem, direction="down")
     with pytest.raises(PermissionDenied):
-        services.problem_delete(user=user, problem=problem)
+        services.problem_delete(user=user, problem=problem, expected_version=problem.version)
     assert _ranked(picture) == [("A", 1), ("B", 2)]
 
 

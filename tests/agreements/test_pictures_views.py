@@ -632,7 +632,7 @@ def test_delete_asks_first_then_renumbers(client_of, owner, picture, problems):
     url = reverse("problem-delete", args=[problems[0].pk])
     assert client.get(url).status_code == 200
     assert picture.problems.count() == 3
-    response = client.post(url)
+    response = client.post(url, {"version": problems[0].version})
     assert response.status_code == 302
     ranked = list(picture.problems.order_by("rank").values_list("title", "rank"))
     assert ranked == [("Unga i riskmiljö", 1), ("Bilbränder", 2)]

@@ -51,7 +51,7 @@ def test_only_editors_of_the_municipality_write(request, who, home, council):
     attempts = [
         lambda: services.council_create(user=user, municipality=home, name="X"),
         lambda: services.council_update(user=user, council=council, expected_version=1, name="Y"),
-        lambda: services.council_delete(user=user, council=council),
+        lambda: services.council_delete(user=user, council=council, expected_version=1),
         lambda: services.council_member_create(
             user=user,
             council=council,
@@ -62,15 +62,15 @@ def test_only_editors_of_the_municipality_write(request, who, home, council):
         lambda: services.council_member_update(
             user=user, member=member, expected_version=1, person_name="Q"
         ),
-        lambda: services.council_member_delete(user=user, member=member),
+        lambda: services.council_member_delete(user=user, member=member, expected_version=1),
         lambda: services.meeting_create(user=user, council=council, held_on=D(2026, 5, 1)),
         lambda: services.meeting_update(user=user, meeting=meeting, expected_version=1, agenda="Z"),
-        lambda: services.meeting_delete(user=user, meeting=meeting),
+        lambda: services.meeting_delete(user=user, meeting=meeting, expected_version=1),
         lambda: services.decision_create(user=user, meeting=meeting, text="Beslut"),
         lambda: services.decision_update(
             user=user, decision=decision, expected_version=1, text="Annat"
         ),
-        lambda: services.decision_delete(user=user, decision=decision),
+        lambda: services.decision_delete(user=user, decision=decision, expected_version=1),
         lambda: services.coordination_function_set(
             user=user,
             municipality=home,
@@ -169,7 +169,7 @@ def test_council_names_are_unique_in_a_municipality(owner, home, council, outsid
 def test_a_council_that_has_met_keeps_its_record(owner, council):
     f.MeetingFactory(council=council)
     with pytest.raises(ValidationError):
-        services.council_delete(user=owner, council=council)
+        services.council_delete(user=owner, council=council, expected_version=council.version)
     assert Council.objects.filter(pk=council.pk).exists()
 
 
@@ -187,7 +187,7 @@ def test_decisions_are_numbered_in_the_order_they_are_recorded(owner, council):
 def test_deleting_a_meeting_deletes_its_decisions_and_records_who(owner, council):
     meeting = services.meeting_create(user=owner, council=council, held_on=D(2026, 3, 12))
     decision = services.decision_create(user=owner, meeting=meeting, text="Beslut")
-    services.meeting_delete(user=owner, meeting=meeting)
+    services.meeting_delete(user=owner, meeting=meeting, expected_version=meeting.version)
     assert not Decision.objects.exists()
     deleted = Decision.history.filter(id=decision.pk, history_type="-").get()
     assert deleted.history_user == owner

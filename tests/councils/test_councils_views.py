@@ -134,7 +134,8 @@ def test_owner_plans_a_meeting_and_records_decisions(client_of, owner, council):
     decision.refresh_from_db()
     assert decision.text == "Nästa möte i november."
 
-    assert client.post(reverse("decision-delete", args=[decision.pk])).status_code == 302
+    delete = reverse("decision-delete", args=[decision.pk])
+    assert client.post(delete, {"version": decision.version}).status_code == 302
     assert list(meeting.decisions.values_list("order", flat=True)) == [1]
 
     edit = reverse("meeting-edit", args=[meeting.pk])
@@ -143,7 +144,9 @@ def test_owner_plans_a_meeting_and_records_decisions(client_of, owner, council):
     meeting.refresh_from_db()
     assert meeting.minutes == "Protokoll."
 
-    response = client.post(reverse("meeting-delete", args=[meeting.pk]))
+    response = client.post(
+        reverse("meeting-delete", args=[meeting.pk]), {"version": meeting.version}
+    )
     assert response["Location"] == reverse("council-detail", args=[council.pk])
     assert not Meeting.objects.exists()
     assert not Decision.objects.exists()
@@ -162,7 +165,7 @@ def test_a_council_with_meetings_cannot_be_deleted_one_without_can(
 
     empty = f.CouncilFactory(municipality=home)
     f.CouncilMemberFactory(council=empty)
-    response = client.post(reverse("council-delete", args=[empty.pk]))
+    response = client.post(reverse("council-delete", args=[empty.pk]), {"version": empty.version})
     assert response["Location"] == reverse("council-list", args=[home.code])
     assert not Council.objects.filter(pk=empty.pk).exists()
 

@@ -21,7 +21,8 @@ def writes(user, pledge, activity):
     services.activity_save(user=user, activity=f.ActivityFactory.build(pledge=pledge))
     services.activity_save(user=user, activity=activity, expected_version=activity.version)
     services.activity_move(user=user, activity=activity, direction="down")
-    services.activity_delete(user=user, activity=activity)
+    activity.refresh_from_db()  # the move saved a new version
+    services.activity_delete(user=user, activity=activity, expected_version=activity.version)
     services.activity_restore(user=user, activity=activity)
     services.dialogue_save(user=user, dialogue=f.DialogueFactory.build(pledge=pledge))
     importexport.import_activities(user=user, pledge=pledge, name="a.csv", content=CSV)
@@ -36,7 +37,7 @@ def test_only_the_municipalitys_coordinators_write(request, who, pledge, activit
         lambda: services.activity_save(user=user, activity=f.ActivityFactory.build(pledge=pledge)),
         lambda: services.activity_save(user=user, activity=first, expected_version=1),
         lambda: services.activity_move(user=user, activity=first, direction="down"),
-        lambda: services.activity_delete(user=user, activity=first),
+        lambda: services.activity_delete(user=user, activity=first, expected_version=first.version),
         lambda: services.activity_restore(user=user, activity=first),
         lambda: services.dialogue_save(user=user, dialogue=f.DialogueFactory.build(pledge=pledge)),
         lambda: importexport.import_activities(user=user, pledge=pledge, name="a.csv", content=CSV),
@@ -60,7 +61,7 @@ def test_the_owner_writes_all_of_it(owner, pledge, activities):
 def test_removal_is_undone_and_a_removed_row_leaves_the_order(owner, pledge, activities):
     first, second = activities
     third = f.ActivityFactory(pledge=pledge, title="Tredje", order=3)
-    services.activity_delete(user=owner, activity=second)
+    services.activity_delete(user=owner, activity=second, expected_version=second.version)
     services.activity_move(user=owner, activity=third, direction="up")
     ordered = pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk")
     assert list(ordered) == [third, first]

@@ -300,7 +300,9 @@ def test_delete_asks_first_then_offers_an_undo(client_of, owner, pledge, activit
     assert reverse("activity-row", args=[second.pk]) in body  # "No, keep it"
     assert Activity.objects.get(pk=second.pk).deleted_at is None
 
-    deleted = client.post(reverse("activity-delete", args=[second.pk]), headers=HTMX)
+    deleted = client.post(
+        reverse("activity-delete", args=[second.pk]), {"version": second.version}, headers=HTMX
+    )
     body = deleted.content.decode()
     assert "<html" not in body
     assert "has been removed" in body
@@ -355,7 +357,8 @@ def test_rows_work_as_plain_pages(client_of, owner, pledge, activities):
 
     confirm = client.get(reverse("activity-delete", args=[first.pk]))
     assert "<html" in confirm.content.decode()
-    response = client.post(reverse("activity-delete", args=[first.pk]))
+    version = Activity.objects.get(pk=first.pk).version
+    response = client.post(reverse("activity-delete", args=[first.pk]), {"version": version})
     assert response["Location"] == detail(pledge) + "#deleted-activities"
     page = client.get(detail(pledge)).content.decode()
     assert 'id="deleted-activities"' in page
@@ -669,7 +672,8 @@ def test_changes_leave_history_rows(client_of, owner, pledge, activities, outsid
     client = client_of(owner)
     first = activities[0]
     client.post(reverse("activity-edit", args=[first.pk]), row_data(first, title="Ändrad"))
-    client.post(reverse("activity-delete", args=[first.pk]))
+    version = Activity.objects.get(pk=first.pk).version
+    client.post(reverse("activity-delete", args=[first.pk]), {"version": version})
     client.post(reverse("activity-restore", args=[first.pk]))
     client.post(
         reverse("pledge-section", args=[pledge.pk, "basics"]), basics(pledge, title="Ny titel")

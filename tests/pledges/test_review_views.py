@@ -89,7 +89,9 @@ def test_what_changed_since_the_last_review_field_by_field_and_per_activity(
     services.activity_save(
         user=owner, activity=trygghetsvandring, expected_version=trygghetsvandring.version
     )
-    services.activity_delete(user=owner, activity=foraldravandring)
+    services.activity_delete(
+        user=owner, activity=foraldravandring, expected_version=foraldravandring.version
+    )
     added = f.ActivityFactory(pledge=pledge, title="Nattvandring", order=9)
     added.themes.set(foraldravandring.themes.all())
     with django_capture_on_commit_callbacks(execute=True):

@@ -34,7 +34,9 @@ def test_a_pledge_cannot_be_submitted_while_a_required_theme_has_no_activity(
 
 
 def test_deleted_activities_do_not_count_and_can_be_restored(owner, pledge, activities):
-    services.activity_delete(user=owner, activity=activities[1])
+    services.activity_delete(
+        user=owner, activity=activities[1], expected_version=activities[1].version
+    )
     assert [t.code for t in services.missing_themes(pledge)] == ["avhopp"]
     services.activity_restore(user=owner, activity=activities[1])
     assert services.missing_themes(pledge) == []
@@ -106,7 +108,9 @@ def test_what_changed_since_the_last_review(
     changed = Activity.objects.get(pk=activities[0].pk)
     changed.status = Activity.Status.ONGOING
     services.activity_save(user=owner, activity=changed, expected_version=changed.version)
-    services.activity_delete(user=owner, activity=activities[1])
+    services.activity_delete(
+        user=owner, activity=activities[1], expected_version=activities[1].version
+    )
     added = Activity(
         pledge=pledge,
         title="Fritidsgård öppen fredagar",
