@@ -23,7 +23,7 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
-from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
+from councils.models import InMunicipality, LocalPoliceArea, Municipality, User, VulnerableArea
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -37,7 +37,7 @@ class Timestamped(models.Model):
 
 
 @history_log.register
-class SituationalPicture(Versioned, Timestamped):
+class SituationalPicture(InMunicipality, Versioned, Timestamped):
     """Lägesbild: crime and insecurity in the municipality, and an analysis of it."""
 
     class Owner(models.TextChoices):
@@ -77,6 +77,7 @@ class SituationalPicture(Versioned, Timestamped):
         help_text=_("The lägesbild the municipality works from now. Only one can be current."),
     )
     history = tracked()
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-is_current", "-period_end", "-pk"]
@@ -97,10 +98,6 @@ class SituationalPicture(Versioned, Timestamped):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
 
     @property
     def decided(self) -> bool:
@@ -192,7 +189,7 @@ class Staleness:
 
 
 @history_log.register
-class Source(models.Model):
+class Source(InMunicipality, models.Model):
     class Kind(models.TextChoices):
         CRIME_STATISTICS = "crime_statistics", _("crime statistics")
         SAFETY_SURVEY = "safety_survey", _("safety survey")
@@ -212,6 +209,7 @@ class Source(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     dated = models.DateField(_("date"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     history = tracked()
+    municipality_path = "picture__municipality"
 
     class Meta:
         ordering = ["kind", "dated", "pk"]
@@ -221,13 +219,9 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.picture.municipality_id
-
 
 @history_log.register
-class PriorityProblem(Versioned, Timestamped):
+class PriorityProblem(InMunicipality, Versioned, Timestamped):
     class Perspective(models.TextChoices):
         SITUATIONAL = "situational", _("situational")
         SOCIAL = "social", _("social")
@@ -254,6 +248,7 @@ class PriorityProblem(Versioned, Timestamped):
     perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective)
     rank = models.PositiveIntegerField(_("rank"), default=1)
     history = tracked()
+    municipality_path = "picture__municipality"
 
     class Meta:
         ordering = ["picture", "rank", "pk"]
@@ -263,13 +258,9 @@ class PriorityProblem(Versioned, Timestamped):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.picture.municipality_id
-
 
 @history_log.register
-class ActionPlan(Versioned, Timestamped):
+class ActionPlan(InMunicipality, Versioned, Timestamped):
     """Åtgärdsplan: the decided set of goals and activities that answer the problems.
 
     Activities (pledges app) point at the plan they belong to.
@@ -298,6 +289,7 @@ class ActionPlan(Versioned, Timestamped):
         PriorityProblem, verbose_name=_("problems it answers"), blank=True, related_name="+"
     )
     history = tracked()
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-valid_until", "-pk"]
@@ -312,16 +304,12 @@ class ActionPlan(Versioned, Timestamped):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
-
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_until
 
 
 @history_log.register
-class Agreement(Versioned, Timestamped):
+class Agreement(InMunicipality, Versioned, Timestamped):
     """Samverkansöverenskommelse between the municipality and its local police area(s)."""
 
     class Status(models.TextChoices):
@@ -408,6 +396,7 @@ class Agreement(Versioned, Timestamped):
     #: what a renewal could not carry over by itself: [{"kind": ..., "name": ...}]
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["signed_snapshot", "renewal_notes"])
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -425,10 +414,6 @@ class Agreement(Versioned, Timestamped):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
 
     @property
     def editable(self) -> bool:
@@ -461,7 +446,7 @@ PHASE_LABELS = {
 
 
 @history_log.register
-class FocusArea(Versioned):
+class FocusArea(InMunicipality, Versioned):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="focus_areas"
     )
@@ -469,6 +454,7 @@ class FocusArea(Versioned):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = tracked()
+    municipality_path = "agreement__municipality"
 
     class Meta:
         ordering = ["agreement", "order", "pk"]
@@ -478,13 +464,9 @@ class FocusArea(Versioned):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.agreement.municipality_id
-
 
 @history_log.register
-class Goal(Versioned):
+class Goal(InMunicipality, Versioned):
     """A delimited, measurable goal: an indicator, a baseline and a target."""
 
     agreement = models.ForeignKey(
@@ -527,6 +509,7 @@ class Goal(Versioned):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     history = tracked()
+    municipality_path = "agreement__municipality"
 
     class Meta:
         ordering = ["agreement", "order", "pk"]
@@ -548,10 +531,6 @@ class Goal(Versioned):
 
     def __str__(self) -> str:
         return self.text
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.agreement.municipality_id
 
     @property
     def measurable(self) -> bool:

@@ -37,7 +37,14 @@ from councils.forms import (
     TwoFactorRequiredForm,
 )
 from councils.http import only
-from councils.models import CoordinationFunction, County
+from councils.models import (
+    CoordinationFunction,
+    Council,
+    CouncilMember,
+    County,
+    Decision,
+    Meeting,
+)
 
 
 @require_GET
@@ -148,11 +155,9 @@ def bench_hello(request: HttpRequest) -> HttpResponse:
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     """Every saved version of one record: who, for which organisation, when, which fields."""
     model = history.TRACKED.get(label)
-    record = model.objects.filter(pk=pk).first() if model else None
-    if record is None or not access.can(
-        request.user, access.Capability.INTERNAL, record.scope_municipality_id
-    ):
+    if model is None:
         raise Http404
+    record = access.get_object_or_404(request.user, model, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     versions = list(
@@ -175,6 +180,11 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 # Each view first looks its record up through councils.access (404 for what the user
 # may not see or, for edit pages, may not edit), then checks the method, then calls
 # one service.
+
+COUNCILS = Council.objects.select_related("municipality")
+COUNCIL_MEMBERS = CouncilMember.objects.select_related("council__municipality", "organisation")
+MEETINGS = Meeting.objects.select_related("council__municipality")
+DECISIONS = Decision.objects.select_related("meeting__council__municipality")
 
 
 def _posted_version(request: HttpRequest) -> int | None:
@@ -273,7 +283,7 @@ def council_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.READ)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.READ, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
@@ -290,7 +300,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilForm(request.POST if request.method == "POST" else None, instance=council)
@@ -316,7 +326,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     return _delete_page(
@@ -339,7 +349,7 @@ def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilMemberForm(
@@ -360,7 +370,7 @@ def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilMemberForm(
@@ -390,7 +400,7 @@ def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     back = reverse("council-detail", args=[member.council_id])
@@ -407,7 +417,7 @@ def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = MeetingForm(request.POST if request.method == "POST" else None)
@@ -426,7 +436,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.READ)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.READ, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
@@ -443,7 +453,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
@@ -469,7 +479,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     return _delete_page(
@@ -489,7 +499,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = DecisionForm(request.POST if request.method == "POST" else None)
@@ -505,7 +515,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = DecisionForm(request.POST if request.method == "POST" else None, instance=decision)
@@ -531,7 +541,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     back = reverse("meeting-detail", args=[decision.meeting_id])

@@ -17,7 +17,7 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
-from councils.models import Municipality, Organisation, User
+from councils.models import InMunicipality, Municipality, Organisation, User
 from pledges.models import Activity, Pledge
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -27,7 +27,7 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 @history_log.register
-class FollowUp(Versioned):
+class FollowUp(InMunicipality, Versioned):
     """What happened with one activity in one period."""
 
     activity = models.ForeignKey(
@@ -50,6 +50,7 @@ class FollowUp(Versioned):
     )
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
     history = tracked()
+    municipality_path = "activity__pledge__municipality"
 
     class Meta:
         ordering = ["activity", "-period_end", "-pk"]
@@ -67,10 +68,6 @@ class FollowUp(Versioned):
 
     def __str__(self) -> str:
         return f"{self.activity} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.activity.pledge.municipality_id
 
 
 class PledgeFollowUp(models.Model):
@@ -137,7 +134,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(InMunicipality, models.Model):
     class Gender(models.TextChoices):
         TOTAL = "T", _("total")
         WOMEN = "K", _("women")
@@ -158,6 +155,7 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["indicator", "municipality", "area", "year", "gender"]
@@ -174,7 +172,7 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} {self.municipality} {self.year} {self.gender}: {self.value}"
 
 
-class GoalIndicator(models.Model):
+class GoalIndicator(InMunicipality, models.Model):
     """An agreement goal points at the indicator that measures it (followup → agreements)."""
 
     goal = models.OneToOneField(
@@ -191,6 +189,7 @@ class GoalIndicator(models.Model):
         default=IndicatorValue.Gender.TOTAL,
     )
     history = tracked()
+    municipality_path = "goal__agreement__municipality"
 
     class Meta:
         verbose_name = _("goal indicator")
@@ -198,10 +197,6 @@ class GoalIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} → {self.indicator}"
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.goal.agreement.municipality_id
 
 
 # --- Reminders -------------------------------------------------------------------
