@@ -474,12 +474,12 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The row as it is stored (htmx: cancel an edit or a removal)."""
-    activity = access.get_object_or_404(request.user, ACTIVITIES, INTERNAL, pk=pk)
+    activity = access.get_object_or_404(request.user, ACTIVITY_ROWS, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     if not request.htmx:
         return redirect(_detail_url(activity.pledge_id, f"activity-{activity.pk}"))
-    activity = _fresh_activity(request.user, activity.pk)
+    activity = _mark_position(activity)
     if activity.deleted_at is not None:
         return _row(request, activity, "activity-deleted-row")
     return _row(request, activity)
