@@ -24,7 +24,7 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
-from councils.models import LocalPoliceArea, Municipality, User, VulnerableArea
+from councils.models import InMunicipality, LocalPoliceArea, Municipality, User, VulnerableArea
 from councils.signing import Signed
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -39,7 +39,7 @@ class Timestamped(models.Model):
 
 
 @history_log.register
-class SituationalPicture(Versioned, Timestamped):
+class SituationalPicture(InMunicipality, Versioned, Timestamped):
     """Lägesbild: crime and insecurity in the municipality, and an analysis of it."""
 
     class Owner(models.TextChoices):
@@ -79,6 +79,7 @@ class SituationalPicture(Versioned, Timestamped):
         help_text=_("The lägesbild the municipality works from now. Only one can be current."),
     )
     history = tracked()
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-is_current", "-period_end", "-pk"]
@@ -99,10 +100,6 @@ class SituationalPicture(Versioned, Timestamped):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
 
     @property
     def decided(self) -> bool:
@@ -194,7 +191,7 @@ class Staleness:
 
 
 @history_log.register
-class Source(models.Model):
+class Source(InMunicipality, models.Model):
     class Kind(models.TextChoices):
         CRIME_STATISTICS = "crime_statistics", _("crime statistics")
         SAFETY_SURVEY = "safety_survey", _("safety survey")
@@ -214,6 +211,7 @@ class Source(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     dated = models.DateField(_("date"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     history = tracked()
+    municipality_path = "picture__municipality"
 
     class Meta:
         ordering = ["kind", "dated", "pk"]
@@ -223,13 +221,9 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.picture.municipality_id
-
 
 @history_log.register
-class PriorityProblem(Versioned, Timestamped):
+class PriorityProblem(InMunicipality, Versioned, Timestamped):
     class Perspective(models.TextChoices):
         SITUATIONAL = "situational", _("situational")
         SOCIAL = "social", _("social")
@@ -256,6 +250,7 @@ class PriorityProblem(Versioned, Timestamped):
     perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective)
     rank = models.PositiveIntegerField(_("rank"), default=1)
     history = tracked()
+    municipality_path = "picture__municipality"
 
     class Meta:
         ordering = ["picture", "rank", "pk"]
@@ -265,13 +260,9 @@ class PriorityProblem(Versioned, Timestamped):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.picture.municipality_id
-
 
 @history_log.register
-class ActionPlan(Versioned, Timestamped):
+class ActionPlan(InMunicipality, Versioned, Timestamped):
     """Åtgärdsplan: the decided set of goals and activities that answer the problems.
 
     Activities (pledges app) point at the plan they belong to.
@@ -300,6 +291,7 @@ class ActionPlan(Versioned, Timestamped):
         PriorityProblem, verbose_name=_("problems it answers"), blank=True, related_name="+"
     )
     history = tracked()
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-valid_until", "-pk"]
@@ -314,16 +306,12 @@ class ActionPlan(Versioned, Timestamped):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
-
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_until
 
 
 @history_log.register
-class Agreement(Signed, Versioned, Timestamped):
+class Agreement(InMunicipality, Signed, Versioned, Timestamped):
     """Samverkansöverenskommelse between the municipality and its local police area(s)."""
 
     class Status(models.TextChoices):
@@ -386,6 +374,7 @@ class Agreement(Signed, Versioned, Timestamped):
     #: what a renewal could not carry over by itself: [{"kind": ..., "name": ...}]
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["signed_snapshot", "renewal_notes"])
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -403,10 +392,6 @@ class Agreement(Signed, Versioned, Timestamped):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
 
     @property
     def editable(self) -> bool:
@@ -455,7 +440,7 @@ PHASE_LABELS = {
 
 
 @history_log.register
-class FocusArea(Versioned):
+class FocusArea(InMunicipality, Versioned):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="focus_areas"
     )
@@ -463,6 +448,7 @@ class FocusArea(Versioned):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = tracked()
+    municipality_path = "agreement__municipality"
 
     class Meta:
         ordering = ["agreement", "order", "pk"]
@@ -472,13 +458,9 @@ class FocusArea(Versioned):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.agreement.municipality_id
-
 
 @history_log.register
-class Goal(Versioned):
+class Goal(InMunicipality, Versioned):
     """A delimited, measurable goal: an indicator, a baseline and a target."""
 
     agreement = models.ForeignKey(
@@ -521,6 +503,7 @@ class Goal(Versioned):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     history = tracked()
+    municipality_path = "agreement__municipality"
 
     class Meta:
         ordering = ["agreement", "order", "pk"]
@@ -542,10 +525,6 @@ class Goal(Versioned):
 
     def __str__(self) -> str:
         return self.text
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.agreement.municipality_id
 
     @property
     def measurable(self) -> bool:

@@ -10,8 +10,12 @@ municipalities in that organisation's scope.
 - National readers (Brå) read everything that is published or signed.
 - Superusers may do everything.
 
-Objects a user may not know exist answer 404, never 403: use the ``get_*_or_404``
-helpers in views.
+Objects a user may not know exist answer 404, never 403. Views look objects up with
+``get_object_or_404(user, queryset, capability, pk=…)`` and narrow lists with
+``filter_visible(queryset, user, capability)``; each model says once how its rows
+reach their municipality (``municipality_path``, see ``councils.models.InMunicipality``).
+Who must be told or reminded asks ``holders``/``holders_by_municipality``; nothing
+outside this module compares membership roles.
 """
 
 from __future__ import annotations
@@ -20,17 +24,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import (
+    County,
     LocalPoliceArea,
     Membership,
     Municipality,
     Organisation,
     Role,
+    User,
 )
 
 Kind = Organisation.Kind
@@ -81,17 +87,18 @@ def _anonymous(user) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
-def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipality]:
-    """Every municipality on which ``user`` holds ``capability``, as one query."""
+def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
+    """The municipalities on which ``user`` holds ``capability``, as one query; None when
+    they hold it on every municipality (superusers, and national roles that grant it)."""
     if _anonymous(user):
         return Municipality.objects.none()
     if user.is_superuser:
-        return Municipality.objects.all()
+        return None
     mine = Membership.objects.filter(user=user)
     if mine.filter(
         organisation__kind=Kind.NATIONAL, role__in=_granting(capability, Kind.NATIONAL)
     ).exists():
-        return Municipality.objects.all()
+        return None
     own = mine.filter(
         organisation__kind=Kind.MUNICIPALITY, role__in=_granting(capability, Kind.MUNICIPALITY)
     ).values("organisation__municipality")
@@ -107,6 +114,12 @@ def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipa
     return Municipality.objects.filter(
         Q(pk__in=own) | Q(pk__in=via_police) | Q(county__in=counties)
     )
+
+
+def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipality]:
+    """Every municipality on which ``user`` holds ``capability``, as one query."""
+    scope = _scope(user, capability)
+    return Municipality.objects.all() if scope is None else scope
 
 
 @dataclass
@@ -195,6 +208,45 @@ def get_municipality_or_404(user, code: str, capability: Capability = READ) -> M
     return municipality
 
 
+# --- lookups: the object, or 404 -----------------------------------------------------
+
+
+def municipality_path(model: type[Model]) -> str:
+    """The ORM path from ``model``'s rows to their municipality, as the model declares it."""
+    path = getattr(model, "municipality_path", None)
+    if not path:
+        raise ImproperlyConfigured(
+            f"{model.__name__} declares no municipality_path (councils.models.InMunicipality)"
+        )
+    return path
+
+
+def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet:
+    """The rows of ``queryset`` on whose municipality ``user`` holds ``capability``: for
+    lists, exports and every other read of many rows."""
+    path = municipality_path(queryset.model)
+    scope = _scope(user, capability)
+    if scope is None:
+        return queryset.all()
+    return queryset.filter(**{f"{path}__in": scope})
+
+
+def get_object_or_404(user, queryset: QuerySet | type[Model], capability: Capability, **lookup):
+    """The row of ``queryset`` (or of a model) matching ``lookup`` if ``user`` holds
+    ``capability`` on its municipality; Http404 otherwise, whether the row does not exist
+    or is not theirs to see, so a user learns nothing of other organisations' records.
+
+    Pass the queryset with the ``select_related`` the page needs:
+    ``get_object_or_404(user, Pledge.objects.select_related("municipality"), EDIT, pk=pk)``.
+    """
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    found = filter_visible(queryset, user, capability).filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+    return found
+
+
 def reviews_for_police_areas(user, police_area_ids) -> bool:
     """Whether ``user`` is a police liaison of one of these local police areas."""
     if _anonymous(user):
@@ -247,3 +299,100 @@ def can_manage_members(user, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         user=user, organisation=organisation, role=Role.ORG_ADMIN
     ).exists()
+
+
+# --- counties: the county board's view of a whole county -------------------------------
+
+
+def counties_for(user, capability: Capability = READ) -> QuerySet[County]:
+    """The counties whose county board gives ``user`` ``capability`` on the whole county
+    (its dashboard and summary); every county for those who hold it everywhere."""
+    if _anonymous(user):
+        return County.objects.none()
+    if capability in _grants(user).everywhere:
+        return County.objects.all()
+    boards = Membership.objects.filter(
+        user=user,
+        organisation__kind=Kind.COUNTY_BOARD,
+        role__in=_granting(capability, Kind.COUNTY_BOARD),
+    ).values("organisation__county")
+    return County.objects.filter(pk__in=boards)
+
+
+def get_county_or_404(user, capability: Capability = READ, **lookup) -> County:
+    """The county matching ``lookup`` (``code=`` or ``pk=``) if it is one of
+    ``counties_for(user, capability)``; 404 otherwise, whether it exists or not."""
+    county = counties_for(user, capability).filter(**lookup).first()
+    if county is None:
+        raise Http404("No County matches the given query.")
+    return county
+
+
+# --- holders: who is to be told ---------------------------------------------------------
+
+#: how the roles of each kind of organisation reach municipalities, from a membership
+#: (national roles reach every municipality)
+_REACH = {
+    Kind.MUNICIPALITY: "organisation__municipality",
+    Kind.POLICE_AREA: "organisation__local_police_area__municipalities",
+    Kind.COUNTY_BOARD: "organisation__county__municipalities",
+}
+
+
+def _granting_kinds(capability: Capability) -> dict[str, list[str]]:
+    """kind -> the roles granting ``capability`` in it, for the kinds where one does."""
+    kinds = dict.fromkeys(kind for kind, _role in GRANTS)
+    return {kind: roles for kind in kinds if (roles := _granting(capability, kind))}
+
+
+def holders(capability: Capability, municipality: Municipality | int) -> QuerySet[User]:
+    """The active users whose memberships give them ``capability`` on ``municipality``:
+    who is notified of what happens there. (Superusers may do everything but are
+    nobody's colleague: they are holders only through a membership.)"""
+    municipality_id = getattr(municipality, "pk", municipality)
+    granted = Q()
+    for kind, roles in _granting_kinds(capability).items():
+        member = Q(memberships__organisation__kind=kind, memberships__role__in=roles)
+        if kind in _REACH:
+            member &= Q(**{f"memberships__{_REACH[kind]}": municipality_id})
+        granted |= member
+    if not granted:
+        return User.objects.none()
+    return User.objects.filter(granted, is_active=True).distinct()
+
+
+def holders_by_municipality(capability: Capability) -> dict[int, list[int]]:
+    """``holders`` of every municipality at once: municipality id -> user ids, each once,
+    for the municipalities that have any; one query per kind of organisation granting
+    ``capability`` (two for national roles), whatever the size of the data."""
+    found: dict[int, list[int]] = defaultdict(list)
+
+    def add(municipality_id: int, user_id: int) -> None:
+        if user_id not in found[municipality_id]:
+            found[municipality_id].append(user_id)
+
+    for kind, roles in _granting_kinds(capability).items():
+        members = Membership.objects.filter(
+            organisation__kind=kind, role__in=roles, user__is_active=True
+        )
+        if kind in _REACH:
+            reach = _REACH[kind]
+            pairs = members.filter(**{f"{reach}__isnull": False}).values_list("user_id", reach)
+            for user_id, municipality_id in pairs:
+                add(municipality_id, user_id)
+        else:  # national: every municipality
+            everywhere = list(members.values_list("user_id", flat=True))
+            if everywhere:
+                for municipality_id in Municipality.objects.values_list("pk", flat=True):
+                    for user_id in everywhere:
+                        add(municipality_id, user_id)
+    return dict(found)
+
+
+# --- the site's administrators ----------------------------------------------------------
+
+
+def administers(user) -> bool:
+    """Staff and superusers: they change what belongs to every municipality at once
+    (indicator imports); nobody's membership grants that."""
+    return not _anonymous(user) and (user.is_staff or user.is_superuser)

@@ -1,7 +1,8 @@
 """Who changed what and when, for every editable record (django-simple-history).
 
 Models declare ``history = tracked()`` and say which municipality they belong to
-through ``scope_municipality_id``; each historical row then also records the
+through ``scope_municipality_id`` (for most, from their ``municipality_path``:
+``councils.models.InMunicipality``); each historical row then also records the
 organisation the user acted for. ``changes(record)`` lists the fields each save
 changed, for the per-record history page.
 """

@@ -7,6 +7,7 @@ Codes are SCB's, stored as strings: leading zeros matter ("0114", "01").
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -114,6 +115,24 @@ class Municipality(models.Model):
         if name.lower().endswith(" kommun"):
             return name
         return IRREGULAR_OFFICIAL_NAMES.get(name, f"{name} kommun")
+
+
+class InMunicipality:
+    """A record that belongs to one municipality. The model says once, in
+    ``municipality_path``, how its rows reach that municipality (the ORM path, such as
+    ``"pledge__municipality"``): ``councils.access`` filters and looks rows up by it, and
+    ``scope_municipality_id`` follows it on a row (the history records the organisation
+    the user acted for there)."""
+
+    municipality_path: ClassVar[str]
+
+    @property
+    def scope_municipality_id(self) -> int:
+        *through, last = self.municipality_path.split("__")
+        record = self
+        for name in through:
+            record = getattr(record, name)
+        return getattr(record, f"{last}_id")
 
 
 class LocalPoliceArea(models.Model):
@@ -349,7 +368,7 @@ phone_validator = RegexValidator(
 
 
 @history_log.register
-class Council(Versioned):
+class Council(InMunicipality, Versioned):
     """Lokalt brottsförebyggande råd, trygghetsråd, folkhälsoråd, styrgrupp or EST group:
     where the municipality, the police and others meet with a mandate."""
 
@@ -375,6 +394,7 @@ class Council(Versioned):
         help_text=_("What the council may decide, and who gave it that mandate."),
     )
     history = history_log.tracked()
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["name", "pk"]
@@ -391,13 +411,9 @@ class Council(Versioned):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
-
 
 @history_log.register
-class CouncilMember(Versioned):
+class CouncilMember(InMunicipality, Versioned):
     """A person who sits on a council for an organisation, from one date to another."""
 
     class Role(models.TextChoices):
@@ -430,6 +446,7 @@ class CouncilMember(Versioned):
     from_date = models.DateField(_("member from"), validators=PLAUSIBLE_DATE)
     to_date = models.DateField(_("member until"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     history = history_log.tracked()
+    municipality_path = "council__municipality"
 
     class Meta:
         ordering = ["person_name", "pk"]
@@ -457,10 +474,6 @@ class CouncilMember(Versioned):
         return f"{self.person_name} ({self.organisation_display})"
 
     @property
-    def scope_municipality_id(self) -> int:
-        return self.council.municipality_id
-
-    @property
     def organisation_display(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name
 
@@ -470,7 +483,7 @@ class CouncilMember(Versioned):
 
 
 @history_log.register
-class Meeting(Versioned):
+class Meeting(InMunicipality, Versioned):
     """One meeting of a council: its agenda before, its minutes and decisions after."""
 
     council = models.ForeignKey(
@@ -484,6 +497,7 @@ class Meeting(Versioned):
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     history = history_log.tracked()
+    municipality_path = "council__municipality"
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -493,16 +507,12 @@ class Meeting(Versioned):
     def __str__(self) -> str:
         return f"{self.council.name} {formats.iso(self.held_on)}"
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.council.municipality_id
-
     def is_upcoming(self, today: date | None = None) -> bool:
         return self.held_on >= (today or timezone.localdate())
 
 
 @history_log.register
-class Decision(Versioned):
+class Decision(InMunicipality, Versioned):
     """A decision recorded in a meeting's minutes, numbered in the order it was taken.
 
     The pledges app links its activities to decisions (councils imports no higher app).
@@ -514,6 +524,7 @@ class Decision(Versioned):
     text = models.CharField(_("decision"), max_length=500)
     order = models.PositiveSmallIntegerField(_("number"), default=1, editable=False)
     history = history_log.tracked()
+    municipality_path = "meeting__council__municipality"
 
     class Meta:
         ordering = ["order", "pk"]
@@ -526,13 +537,9 @@ class Decision(Versioned):
     def __str__(self) -> str:
         return f"§ {self.order} {self.text[:60]}"
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.meeting.council.municipality_id
-
 
 @history_log.register
-class CoordinationFunction(Versioned):
+class CoordinationFunction(InMunicipality, Versioned):
     """Samordningsfunktion (Lag 2023:196): the person or unit that coordinates the
     municipality's crime-prevention work, is the contact point and informs residents."""
 
@@ -553,6 +560,7 @@ class CoordinationFunction(Versioned):
     )
     since = models.DateField(_("named since"), validators=PLAUSIBLE_DATE)
     history = history_log.tracked()
+    municipality_path = "municipality"
 
     class Meta:
         verbose_name = _("coordination function")
@@ -560,7 +568,3 @@ class CoordinationFunction(Versioned):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from councils import access
 from councils.access import Capability
@@ -15,7 +13,6 @@ from councils.models import (
     CoordinationFunction,
     Council,
     CouncilMember,
-    Decision,
     LocalPoliceArea,
     Meeting,
     Membership,
@@ -92,52 +89,6 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
 
 
 # --- Councils, meetings and the coordination function ------------------------------
-#
-# Every lookup filters by the municipalities the user holds ``capability`` on, so a
-# record of another municipality is simply not found (404), whatever the method.
-
-
-def _scoped(user: User, queryset: QuerySet, capability: Capability, path: str) -> QuerySet:
-    return queryset.filter(**{f"{path}__in": access.municipalities_for(user, capability)})
-
-
-def _get_or_404(queryset: QuerySet, pk: int, message: str):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404(message)
-    return found
-
-
-def council_for(user: User, pk: int, capability: Capability = Capability.READ) -> Council:
-    councils = Council.objects.select_related("municipality")
-    return _get_or_404(
-        _scoped(user, councils, capability, "municipality"), pk, _("No such council.")
-    )
-
-
-def council_member_for(
-    user: User, pk: int, capability: Capability = Capability.READ
-) -> CouncilMember:
-    members = CouncilMember.objects.select_related("council__municipality", "organisation")
-    return _get_or_404(
-        _scoped(user, members, capability, "council__municipality"), pk, _("No such member.")
-    )
-
-
-def meeting_for(user: User, pk: int, capability: Capability = Capability.READ) -> Meeting:
-    meetings = Meeting.objects.select_related("council__municipality")
-    return _get_or_404(
-        _scoped(user, meetings, capability, "council__municipality"), pk, _("No such meeting.")
-    )
-
-
-def decision_for(user: User, pk: int, capability: Capability = Capability.READ) -> Decision:
-    decisions = Decision.objects.select_related("meeting__council__municipality")
-    return _get_or_404(
-        _scoped(user, decisions, capability, "meeting__council__municipality"),
-        pk,
-        _("No such decision."),
-    )
 
 
 def councils_of(municipality: Municipality) -> QuerySet[Council]:

@@ -37,7 +37,14 @@ from councils.forms import (
     TwoFactorRequiredForm,
 )
 from councils.http import only
-from councils.models import CoordinationFunction, County
+from councils.models import (
+    CoordinationFunction,
+    Council,
+    CouncilMember,
+    County,
+    Decision,
+    Meeting,
+)
 
 
 @require_GET
@@ -148,11 +155,9 @@ def bench_hello(request: HttpRequest) -> HttpResponse:
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     """Every saved version of one record: who, for which organisation, when, which fields."""
     model = history.TRACKED.get(label)
-    record = model.objects.filter(pk=pk).first() if model else None
-    if record is None or not access.can(
-        request.user, access.Capability.INTERNAL, record.scope_municipality_id
-    ):
+    if model is None:
         raise Http404
+    record = access.get_object_or_404(request.user, model, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     versions = list(
@@ -175,6 +180,11 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 # Each view first looks its record up through councils.access (404 for what the user
 # may not see or, for edit pages, may not edit), then checks the method, then calls
 # one service.
+
+COUNCILS = Council.objects.select_related("municipality")
+COUNCIL_MEMBERS = CouncilMember.objects.select_related("council__municipality", "organisation")
+MEETINGS = Meeting.objects.select_related("council__municipality")
+DECISIONS = Decision.objects.select_related("meeting__council__municipality")
 
 
 def _form_page(
@@ -266,7 +276,7 @@ def council_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.READ)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.READ, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
@@ -283,7 +293,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilForm(request.POST if request.method == "POST" else None, instance=council)
@@ -309,7 +319,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     return _delete_page(
@@ -332,7 +342,7 @@ def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilMemberForm(
@@ -353,7 +363,7 @@ def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = CouncilMemberForm(
@@ -383,7 +393,7 @@ def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.council_member_for(request.user, pk, Capability.EDIT)
+    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     back = reverse("council-detail", args=[member.council_id])
@@ -400,7 +410,7 @@ def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = selectors.council_for(request.user, pk, Capability.EDIT)
+    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = MeetingForm(request.POST if request.method == "POST" else None)
@@ -419,7 +429,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.READ)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.READ, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
@@ -436,7 +446,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
@@ -462,7 +472,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     return _delete_page(
@@ -482,7 +492,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_for(request.user, pk, Capability.EDIT)
+    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = DecisionForm(request.POST if request.method == "POST" else None)
@@ -498,7 +508,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = DecisionForm(request.POST if request.method == "POST" else None, instance=decision)
@@ -524,7 +534,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = selectors.decision_for(request.user, pk, Capability.EDIT)
+    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     back = reverse("meeting-detail", args=[decision.meeting_id])

@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
-from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
-from councils import access
-from councils.models import CoordinationFunction, County, Membership, Municipality, Organisation
+from councils.models import CoordinationFunction, County, Municipality
 from followup.models import GoalIndicator, IndicatorValue
 from pledges.models import Activity, Pledge
 
@@ -122,54 +120,6 @@ class Row:
             (status, str(label), self.activities.get(status, 0))
             for status, label in Activity.Status.choices
         ]
-
-
-# --- access --------------------------------------------------------------------------
-
-
-def _county_roles() -> list[str]:
-    return [
-        role
-        for (kind, role), caps in access.GRANTS.items()
-        if kind == Organisation.Kind.COUNTY_BOARD and access.Capability.READ in caps
-    ]
-
-
-def counties_for(user) -> list[County]:
-    """The counties whose dashboard ``user`` may open: every county for national readers
-    and superusers, the county of their county board for county officers and readers."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if access.reads_everywhere(user):
-        return list(County.objects.order_by("name"))
-    ids = Membership.objects.filter(
-        user=user,
-        organisation__kind=Organisation.Kind.COUNTY_BOARD,
-        role__in=_county_roles(),
-    ).values("organisation__county")
-    return list(County.objects.filter(pk__in=ids).order_by("name"))
-
-
-def county_or_404(user, code: str) -> County:
-    """The county with ``code`` when ``user`` may follow it (its dashboard, its summary);
-    404 otherwise, whether the county exists or not."""
-    county = County.objects.filter(code=code).first()
-    if county is None or not may_open(user, county):
-        raise Http404
-    return county
-
-
-def may_open(user, county: County) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if access.reads_everywhere(user):
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organisation__kind=Organisation.Kind.COUNTY_BOARD,
-        organisation__county=county,
-        role__in=_county_roles(),
-    ).exists()
 
 
 # --- the rows ------------------------------------------------------------------------

@@ -99,15 +99,9 @@ class _Row:
         return (indicator, self.municipality.pk, self.area, self.year, self.gender)
 
 
-def may_import(user) -> bool:
-    """Imports touch every municipality: staff and superusers only."""
-    return bool(
-        user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
-    )
-
-
 def _require_importer(user) -> None:
-    if not may_import(user):
+    """Imports touch every municipality: the site's administrators only."""
+    if not access.administers(user):
         raise PermissionDenied(_("Only administrators may import indicator values."))
 
 
@@ -614,8 +608,7 @@ def goal_indicator_set(
     *, user: User, goal: Goal, indicator: Indicator | None, area: str = "", gender: str = "T"
 ) -> GoalIndicator | None:
     """Point ``goal`` at ``indicator`` (or at none), and take the latest value from it."""
-    if not access.can(user, Capability.EDIT, goal.agreement.municipality_id):
-        raise PermissionDenied
+    access.require(user, Capability.EDIT, goal.agreement.municipality_id)
     link = GoalIndicator.objects.filter(goal=goal).first()
     if indicator is None:
         if link is not None:

@@ -18,7 +18,7 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
-from councils.models import Municipality, Organisation, User
+from councils.models import InMunicipality, Municipality, Organisation, User
 from pledges.models import Activity, Pledge
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -28,7 +28,7 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 @history_log.register
-class FollowUp(Versioned):
+class FollowUp(InMunicipality, Versioned):
     """What happened with one activity in one period."""
 
     activity = models.ForeignKey(
@@ -51,6 +51,7 @@ class FollowUp(Versioned):
     )
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
     history = tracked()
+    municipality_path = "activity__pledge__municipality"
 
     class Meta:
         ordering = ["activity", "-period_end", "-pk"]
@@ -68,10 +69,6 @@ class FollowUp(Versioned):
 
     def __str__(self) -> str:
         return f"{self.activity} {formats.iso_period(self.period_start, self.period_end)}"
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.activity.pledge.municipality_id
 
 
 class PledgeFollowUp(models.Model):
@@ -138,7 +135,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(InMunicipality, models.Model):
     class Gender(models.TextChoices):
         TOTAL = "T", _("total")
         WOMEN = "K", _("women")
@@ -159,6 +156,7 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["indicator", "municipality", "area", "year", "gender"]
@@ -175,7 +173,7 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} {self.municipality} {self.year} {self.gender}: {self.value}"
 
 
-class GoalIndicator(models.Model):
+class GoalIndicator(InMunicipality, models.Model):
     """An agreement goal points at the indicator that measures it (followup → agreements)."""
 
     goal = models.OneToOneField(
@@ -192,6 +190,7 @@ class GoalIndicator(models.Model):
         default=IndicatorValue.Gender.TOTAL,
     )
     history = tracked()
+    municipality_path = "goal__agreement__municipality"
 
     class Meta:
         verbose_name = _("goal indicator")
@@ -199,10 +198,6 @@ class GoalIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} → {self.indicator}"
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.goal.agreement.municipality_id
 
 
 # --- Reminders -------------------------------------------------------------------

@@ -30,8 +30,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from councils import background, formats
-from councils.models import Membership, Organisation, Role, User
+from councils import access, background, formats
+from councils.access import Capability
+from councils.models import Municipality, User
 from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
 from pledges.models import Activity, Pledge
 
@@ -98,27 +99,11 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _people(today: dt.date):
-    """Coordinators and liaisons of every municipality, and per-organisation settings:
-    three queries in all."""
-    coordinators: dict[int, list[int]] = defaultdict(list)
-    codes: dict[int, str] = {}
-    for user_id, municipality_id, code in Membership.objects.filter(
-        role=Role.COORDINATOR,
-        user__is_active=True,
-        organisation__municipality__isnull=False,
-    ).values_list("user_id", "organisation__municipality_id", "organisation__municipality__code"):
-        if user_id not in coordinators[municipality_id]:
-            coordinators[municipality_id].append(user_id)
-        codes[municipality_id] = code
-    liaisons: dict[int, list[int]] = defaultdict(list)
-    for user_id, municipality_id in Membership.objects.filter(
-        role=Role.POLICE_LIAISON,
-        user__is_active=True,
-        organisation__kind=Organisation.Kind.POLICE_AREA,
-        organisation__local_police_area__municipalities__isnull=False,
-    ).values_list("user_id", "organisation__local_police_area__municipalities"):
-        if user_id not in liaisons[municipality_id]:
-            liaisons[municipality_id].append(user_id)
+    """Coordinators and liaisons of every municipality (who holds EDIT, who holds REVIEW),
+    and per-organisation settings: four queries in all."""
+    coordinators = access.holders_by_municipality(Capability.EDIT)
+    codes = dict(Municipality.objects.filter(pk__in=list(coordinators)).values_list("pk", "code"))
+    liaisons = access.holders_by_municipality(Capability.REVIEW)
     rules = {
         m: (days, month, day)
         for m, days, month, day in ReminderSettings.objects.filter(

@@ -14,35 +14,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from councils import access
 from councils.access import Capability
 from followup import cadence
 from followup.models import FollowUp, PledgeFollowUp
-from followup.services import POLICE_PARTIES
 from pledges.models import Activity, Pledge
 from pledges.selectors import PublicActivity
 
 # --- the internal follow-up page ---------------------------------------------------------
 
 
-def recordable_activities(user) -> QuerySet[Activity]:
-    """Activities (not removed) whose follow-ups ``user`` may record (see services.may_record)."""
-    return Activity.objects.filter(deleted_at__isnull=True).filter(
-        Q(pledge__municipality__in=access.municipalities_for(user, Capability.EDIT))
-        | Q(
-            pledge__municipality__in=access.municipalities_for(user, Capability.REVIEW),
-            responsible_party__in=POLICE_PARTIES,
-        )
-    )
-
-
 def pledges_followed_up_by(user) -> QuerySet[Pledge]:
     """Pledges whose (internal) follow-up ``user`` may read."""
-    return Pledge.objects.filter(
-        municipality__in=access.municipalities_for(user, Capability.INTERNAL)
-    )
+    return access.filter_visible(Pledge.objects.all(), user, Capability.INTERNAL)
 
 
 @dataclass

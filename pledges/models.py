@@ -18,7 +18,14 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
-from councils.models import Decision, Municipality, PoliceRegion, User, VulnerableArea
+from councils.models import (
+    Decision,
+    InMunicipality,
+    Municipality,
+    PoliceRegion,
+    User,
+    VulnerableArea,
+)
 from councils.signing import Signed
 
 
@@ -61,7 +68,7 @@ class PledgeQuerySet(models.QuerySet):
 
 
 @history_log.register
-class Pledge(Signed, Versioned):
+class Pledge(InMunicipality, Signed, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -153,6 +160,7 @@ class Pledge(Signed, Versioned):
     #: ``pledges.services.renewal_notices``)
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["renewal_notes"])
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["-period_start", "-pk"]
@@ -166,10 +174,6 @@ class Pledge(Signed, Versioned):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.municipality_id
 
     @property
     def editable(self) -> bool:
@@ -203,7 +207,7 @@ class Pledge(Signed, Versioned):
 
 
 @history_log.register
-class Dialogue(models.Model):
+class Dialogue(InMunicipality, models.Model):
     """A dialogue the pledge rests on."""
 
     class Kind(models.TextChoices):
@@ -220,6 +224,7 @@ class Dialogue(models.Model):
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     history = tracked()
+    municipality_path = "pledge__municipality"
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -229,13 +234,9 @@ class Dialogue(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {formats.iso(self.held_on)}"
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.pledge.municipality_id
-
 
 @history_log.register
-class Activity(Versioned):
+class Activity(InMunicipality, Versioned):
     class Party(models.TextChoices):
         POLICE = "police", _("the police")
         MUNICIPALITY = "municipality", _("the municipality")
@@ -336,6 +337,7 @@ class Activity(Versioned):
     #: deleted activities are kept until the pledge is submitted, so they can be restored
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     history = tracked()
+    municipality_path = "pledge__municipality"
 
     class Meta:
         ordering = ["pledge", "order", "pk"]
@@ -357,12 +359,8 @@ class Activity(Versioned):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_municipality_id(self) -> int:
-        return self.pledge.municipality_id
 
-
-class Comment(models.Model):
+class Comment(InMunicipality, models.Model):
     """An internal review comment on a pledge or one activity; never public."""
 
     pledge = models.ForeignKey(
@@ -394,6 +392,7 @@ class Comment(models.Model):
     resolved_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    municipality_path = "pledge__municipality"
 
     class Meta:
         ordering = ["created_at", "pk"]

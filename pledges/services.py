@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.history import acting_organisation
-from councils.models import Municipality, Organisation, Role, User
+from councils.models import Municipality, User
 from councils.signing import PARTIES, record_signature
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
@@ -824,28 +824,14 @@ def comment_resolve(*, user: User, comment: Comment) -> Comment:
 
 
 def editors_of(pledge: Pledge) -> list[User]:
-    """The municipality's coordinators."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.COORDINATOR,
-            memberships__organisation__municipality_id=pledge.municipality_id,
-        ).distinct()
-    )
+    """The municipality's coordinators: who holds EDIT on it."""
+    return list(access.holders(Capability.EDIT, pledge.municipality_id))
 
 
 def reviewers_of(pledge: Pledge) -> list[User]:
-    """The police liaisons of the local police areas that cover the municipality."""
-    return list(
-        User.objects.filter(
-            Q(
-                memberships__role=Role.POLICE_LIAISON,
-                memberships__organisation__kind=Organisation.Kind.POLICE_AREA,
-                memberships__organisation__local_police_area__municipalities=pledge.municipality_id,
-            ),
-            is_active=True,
-        ).distinct()
-    )
+    """The police liaisons of the local police areas that cover the municipality: who
+    holds REVIEW on it."""
+    return list(access.holders(Capability.REVIEW, pledge.municipality_id))
 
 
 def notify(

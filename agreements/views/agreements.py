@@ -23,42 +23,22 @@ from councils.sections import Section, section_view
 VISIBLE_TO_READERS = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
 
 
-# --- lookups: the object or 404 ----------------------------------------------------
+# --- lookups: the object or 404 (councils.access) -------------------------------------
 
-
-def _agreement(user, pk: int, capability: Capability = Capability.INTERNAL) -> Agreement:
-    agreement = (
-        Agreement.objects.select_related("municipality", "municipality__county", "predecessor")
-        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
-        .first()
-    )
-    if agreement is None:
-        raise Http404
-    return agreement
+#: an agreement as its pages show it
+AGREEMENTS = Agreement.objects.select_related("municipality", "municipality__county", "predecessor")
+FOCUS_AREAS = FocusArea.objects.select_related("agreement", "agreement__municipality")
+GOALS = Goal.objects.select_related("agreement", "agreement__municipality")
 
 
 def _readable_agreement(user, pk: int) -> Agreement:
     """Signed agreements are read by everyone with READ; drafts only with INTERNAL."""
-    agreement = _agreement(user, pk, Capability.READ)
+    agreement = access.get_object_or_404(user, AGREEMENTS, Capability.READ, pk=pk)
     if agreement.status not in VISIBLE_TO_READERS and not access.can(
         user, Capability.INTERNAL, agreement.municipality_id
     ):
         raise Http404
     return agreement
-
-
-def _child(model, user, pk: int):
-    obj = (
-        model.objects.select_related("agreement", "agreement__municipality")
-        .filter(
-            pk=pk,
-            agreement__municipality__in=access.municipalities_for(user, Capability.EDIT),
-        )
-        .first()
-    )
-    if obj is None:
-        raise Http404
-    return obj
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -178,7 +158,7 @@ def agreement_section(request: HttpRequest, pk: int, section: str) -> HttpRespon
     With htmx only the section swaps; without JavaScript the form is a page of its
     own and saving returns to the agreement.
     """
-    agreement = _agreement(request.user, pk, Capability.EDIT)
+    agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
 
@@ -205,7 +185,7 @@ def agreement_section(request: HttpRequest, pk: int, section: str) -> HttpRespon
                 if field.name in form.fields
             },
         ),
-        fresh=lambda: _agreement(request.user, pk, Capability.EDIT),
+        fresh=lambda: access.get_object_or_404(request.user, AGREEMENTS, Capability.EDIT, pk=pk),
         locked=locked,
     )
 
@@ -225,10 +205,12 @@ def _item_page(request, agreement, form, *, title: str, status: int = 200, **ext
 @login_required
 def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
     if pk is not None:
-        focus_area = _child(FocusArea, request.user, pk)
+        focus_area = access.get_object_or_404(request.user, FOCUS_AREAS, Capability.EDIT, pk=pk)
         agreement = focus_area.agreement
     else:
-        agreement = _agreement(request.user, agreement_pk, Capability.EDIT)
+        agreement = access.get_object_or_404(
+            request.user, AGREEMENTS, Capability.EDIT, pk=agreement_pk
+        )
         focus_area = FocusArea(agreement=agreement)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
@@ -254,10 +236,12 @@ def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: i
 @login_required
 def goal_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
     if pk is not None:
-        goal = _child(Goal, request.user, pk)
+        goal = access.get_object_or_404(request.user, GOALS, Capability.EDIT, pk=pk)
         agreement = goal.agreement
     else:
-        agreement = _agreement(request.user, agreement_pk, Capability.EDIT)
+        agreement = access.get_object_or_404(
+            request.user, AGREEMENTS, Capability.EDIT, pk=agreement_pk
+        )
         goal = Goal(agreement=agreement)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
@@ -310,7 +294,7 @@ def _delete(request, obj, *, service, what: str, anchor: str):
 def focus_area_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _delete(
         request,
-        _child(FocusArea, request.user, pk),
+        access.get_object_or_404(request.user, FOCUS_AREAS, Capability.EDIT, pk=pk),
         service=services.focus_area_delete,
         what="focus_area",
         anchor="#section-focus-areas",
@@ -321,7 +305,7 @@ def focus_area_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _delete(
         request,
-        _child(Goal, request.user, pk),
+        access.get_object_or_404(request.user, GOALS, Capability.EDIT, pk=pk),
         service=services.goal_delete,
         what="goal",
         anchor="#section-goals",
@@ -332,7 +316,7 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition(request, pk: int, service, done: str) -> HttpResponse:
-    agreement = _agreement(request.user, pk, Capability.EDIT)
+    agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     try:
@@ -381,7 +365,7 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    agreement = _agreement(request.user, pk, Capability.INTERNAL)
+    agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.INTERNAL, pk=pk)
     if party not in services.PARTIES or not services.may_sign(request.user, agreement, party):
         raise Http404
     if not_allowed := only(request, "GET", "POST"):
@@ -416,7 +400,7 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 
 @login_required
 def agreement_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request.user, pk, Capability.INTERNAL)
+    agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     form = forms.CommentForm(request.POST)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,50 +29,14 @@ from councils.models import Municipality
 INTERNAL, EDIT = Capability.INTERNAL, Capability.EDIT
 
 
-# --- lookups: the object or 404 ----------------------------------------------------
+# --- lookups: the object or 404 (councils.access) -------------------------------------
 
-
-def _get(queryset: QuerySet, pk: int) -> Model:
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _picture(user, pk: int, capability: Capability) -> SituationalPicture:
-    return _get(
-        SituationalPicture.objects.select_related("municipality", "municipality__county").filter(
-            municipality__in=access.municipalities_for(user, capability)
-        ),
-        pk,
-    )
-
-
-def _source(user, pk: int) -> Source:
-    return _get(
-        Source.objects.select_related("picture", "picture__municipality").filter(
-            picture__municipality__in=access.municipalities_for(user, EDIT)
-        ),
-        pk,
-    )
-
-
-def _problem(user, pk: int, capability: Capability) -> PriorityProblem:
-    return _get(
-        PriorityProblem.objects.select_related(
-            "picture", "picture__municipality", "vulnerable_area"
-        ).filter(picture__municipality__in=access.municipalities_for(user, capability)),
-        pk,
-    )
-
-
-def _plan(user, pk: int, capability: Capability) -> ActionPlan:
-    return _get(
-        ActionPlan.objects.select_related("municipality", "picture").filter(
-            municipality__in=access.municipalities_for(user, capability)
-        ),
-        pk,
-    )
+PICTURES = SituationalPicture.objects.select_related("municipality", "municipality__county")
+SOURCES = Source.objects.select_related("picture", "picture__municipality")
+PROBLEMS = PriorityProblem.objects.select_related(
+    "picture", "picture__municipality", "vulnerable_area"
+)
+PLANS = ActionPlan.objects.select_related("municipality", "picture")
 
 
 def _form_page(request, template: str, context: dict, form, status: int | None = None):
@@ -156,7 +120,7 @@ def _problem_list_context(picture: SituationalPicture, can_edit: bool) -> dict:
 
 @login_required
 def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _picture(request.user, pk, INTERNAL)
+    picture = access.get_object_or_404(request.user, PICTURES, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     can_edit = access.can(request.user, EDIT, picture.municipality_id)
@@ -177,7 +141,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def picture_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _picture(request.user, pk, EDIT)
+    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = forms.SituationalPictureForm(request.POST or None, instance=picture)
@@ -201,7 +165,7 @@ def picture_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def picture_make_current(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _picture(request.user, pk, EDIT)
+    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     services.situational_picture_make_current(user=request.user, picture=picture)
@@ -217,7 +181,7 @@ def picture_make_current(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def source_create(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _picture(request.user, pk, EDIT)
+    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = forms.SourceForm(request.POST or None, instance=Source(picture=picture))
@@ -235,7 +199,7 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    source = _source(request.user, pk)
+    source = access.get_object_or_404(request.user, SOURCES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     picture = source.picture
@@ -263,7 +227,7 @@ def _save_problem(request):
 
 @login_required
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _picture(request.user, pk, EDIT)
+    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     form = forms.PriorityProblemForm(
@@ -283,7 +247,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = _problem(request.user, pk, INTERNAL)
+    problem = access.get_object_or_404(request.user, PROBLEMS, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     picture = problem.picture
@@ -301,7 +265,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = _problem(request.user, pk, EDIT)
+    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     picture = problem.picture
@@ -320,7 +284,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def problem_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = _problem(request.user, pk, EDIT)
+    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     picture = problem.picture
@@ -362,7 +326,7 @@ DIRECTIONS = ("up", "down")
 @login_required
 def problem_move(request: HttpRequest, pk: int) -> HttpResponse:
     """One place up or down in the ranking; htmx swaps only the ranked list."""
-    problem = _problem(request.user, pk, EDIT)
+    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     direction = request.POST.get("direction")
@@ -417,7 +381,7 @@ def action_plan_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request.user, pk, INTERNAL)
+    plan = access.get_object_or_404(request.user, PLANS, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
@@ -435,7 +399,7 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request.user, pk, EDIT)
+    plan = access.get_object_or_404(request.user, PLANS, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     municipality = plan.municipality

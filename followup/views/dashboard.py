@@ -3,7 +3,7 @@ links and forms (no JavaScript needed), bar charts drawn on the server, and the 
 table as CSV or XLSX.
 
 County officers and readers of the county's county board, national readers and
-superusers open it; everyone else gets 404 (``dashboard.county_or_404``), whatever the method.
+superusers open it (``access.counties_for``); everyone else gets 404, whatever the method.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils import exports
+from councils import access, exports
 from councils.http import only
 from councils.models import County
 from followup import dashboard
@@ -103,13 +103,15 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(
-        request, "followup/dashboard_index.html", {"counties": dashboard.counties_for(request.user)}
+        request,
+        "followup/dashboard_index.html",
+        {"counties": access.counties_for(request.user).order_by("name")},
     )
 
 
 @login_required
 def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    county = dashboard.county_or_404(request.user, code)
+    county = access.get_county_or_404(request.user, code=code)
     if not_allowed := only(request, "GET"):
         return not_allowed
     query = Query.parse(request.GET)
@@ -210,7 +212,7 @@ def export_row(row: Row) -> list:
 
 @login_required
 def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    county = dashboard.county_or_404(request.user, code)
+    county = access.get_county_or_404(request.user, code=code)
     if not_allowed := only(request, "GET"):
         return not_allowed
     if fmt not in exports.SPREADSHEETS:

@@ -25,30 +25,21 @@ from pledges.models import Activity, Pledge
 
 PLEDGE_PAGE = "followup/pledge_follow_up.html"
 
-# --- lookups: the object or 404 ------------------------------------------------------
+# --- lookups: the object or 404 (councils.access) -------------------------------------
+
+#: activities not removed, as the follow-up form shows them
+ACTIVITIES = Activity.objects.filter(deleted_at__isnull=True).select_related(
+    "pledge", "pledge__municipality", "pledge__municipality__county"
+)
+PLEDGES = Pledge.objects.select_related("municipality", "municipality__county")
 
 
-def _activity(user, pk: int) -> Activity:
-    activity = (
-        selectors.recordable_activities(user)
-        .select_related("pledge", "pledge__municipality", "pledge__municipality__county")
-        .filter(pk=pk)
-        .first()
-    )
-    if activity is None:
+def _recordable_activity(user, pk: int) -> Activity:
+    """The activity if ``user`` may record its follow-ups (``services.may_record``), else 404."""
+    activity = access.get_object_or_404(user, ACTIVITIES, Capability.INTERNAL, pk=pk)
+    if not services.may_record(user, activity):
         raise Http404
     return activity
-
-
-def _pledge(user, pk: int, capability: Capability = Capability.INTERNAL) -> Pledge:
-    pledge = (
-        Pledge.objects.select_related("municipality", "municipality__county")
-        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
-        .first()
-    )
-    if pledge is None:
-        raise Http404
-    return pledge
 
 
 # --- recording a follow-up ---------------------------------------------------------------
@@ -56,7 +47,7 @@ def _pledge(user, pk: int, capability: Capability = Capability.INTERNAL) -> Pled
 
 @login_required
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request.user, pk)
+    activity = _recordable_activity(request.user, pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     latest = FollowUp.objects.filter(activity=activity).order_by("-period_end", "-pk").first()
@@ -112,7 +103,7 @@ def _page_context(request: HttpRequest, pledge: Pledge, form: MarkFollowedUpForm
 
 @login_required
 def pledge_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request.user, pk)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(request, PLEDGE_PAGE, _page_context(request, pledge))
@@ -120,7 +111,7 @@ def pledge_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_mark_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request.user, pk, Capability.EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     form = MarkFollowedUpForm(request.POST, pledge=pledge)

@@ -21,6 +21,9 @@ from followup.charts import trend_svg
 from followup.forms_indicators import GoalIndicatorForm, IndicatorImportForm
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 
+#: a goal as its indicator page shows it (looked up through councils.access)
+GOALS = Goal.objects.select_related("agreement", "agreement__municipality")
+
 
 @login_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
@@ -32,7 +35,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         "followup/indicator_list.html",
         {
             "indicators": list(Indicator.objects.order_by("name")),
-            "may_import": indicators.may_import(request.user),
+            "may_import": access.administers(request.user),
         },
     )
 
@@ -46,9 +49,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     values = list(
-        IndicatorValue.objects.filter(
-            indicator=indicator,
-            municipality__in=access.municipalities_for(request.user, Capability.READ),
+        access.filter_visible(
+            IndicatorValue.objects.filter(indicator=indicator), request.user, Capability.READ
         )
         .select_related("municipality")
         .order_by("municipality__name", "area", "gender", "year")
@@ -84,7 +86,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_import(request: HttpRequest) -> HttpResponse:
     """CSV or Kolada JSON, every row or none: staff only (others get 404)."""
-    if not indicators.may_import(request.user):
+    if not access.administers(request.user):
         raise Http404
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
@@ -135,22 +137,11 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _goal(user, pk: int) -> Goal:
-    goal = (
-        Goal.objects.select_related("agreement", "agreement__municipality")
-        .filter(pk=pk, agreement__municipality__in=access.municipalities_for(user, Capability.EDIT))
-        .first()
-    )
-    if goal is None:
-        raise Http404
-    return goal
-
-
 @login_required
 def goal_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     """Which indicator measures a goal. Allowed on signed agreements too: the link and
     the latest result are not part of the signed content."""
-    goal = _goal(request.user, pk)
+    goal = access.get_object_or_404(request.user, GOALS, Capability.EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     link = GoalIndicator.objects.filter(goal=goal).first()

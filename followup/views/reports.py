@@ -22,8 +22,7 @@ from councils import access, background
 from councils.access import Capability
 from councils.forms import BoundedForm
 from councils.http import only
-from councils.models import County
-from followup import county_summary, dashboard, report_jobs, reports, tasks
+from followup import county_summary, report_jobs, reports, tasks
 from followup.models import Report
 from pledges.models import Pledge
 
@@ -40,22 +39,15 @@ PLEDGE_KINDS = {
 def _check_access(kind: str, object_id: int, user) -> None:
     """Nothing when ``user`` may read reports of (kind, object); 404 otherwise."""
     if kind == Report.Kind.COUNTY_SUMMARY:
-        county = County.objects.filter(pk=object_id).first()
-        if county is None or not dashboard.may_open(user, county):
-            raise Http404
+        access.get_county_or_404(user, pk=object_id)
         return
     if kind == Report.Kind.AGREEMENT:
-        row = (
-            Agreement.objects.filter(pk=object_id, status__in=SIGNED)
-            .values("municipality_id")
-            .first()
-        )
-        capability = Capability.READ
+        objects, capability = Agreement.objects.filter(status__in=SIGNED), Capability.READ
     else:
-        row = Pledge.objects.public().filter(pk=object_id).values("municipality_id").first()
+        objects = Pledge.objects.public()
         capability = Capability.INTERNAL if kind == Report.Kind.PLEDGE_INTERNAL else Capability.READ
-    if row is None or not access.can(user, capability, row["municipality_id"]):
-        raise Http404
+    # the check needs no more of the row than its key
+    access.get_object_or_404(user, objects.only("pk"), capability, pk=object_id)
 
 
 def _report(user, pk: int) -> Report:
@@ -124,7 +116,7 @@ class CountySummaryForm(BoundedForm):
 @login_required
 def county_report(request: HttpRequest, code: str) -> HttpResponse:
     """Ask for the county summary PDF of a year (GET: the form; POST: queue it)."""
-    county = dashboard.county_or_404(request.user, code)
+    county = access.get_county_or_404(request.user, code=code)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     today = timezone.localdate()

@@ -37,59 +37,35 @@ EDITOR = "pledges/editor.html"
 INTERNAL, EDIT, READ = Capability.INTERNAL, Capability.EDIT, Capability.READ
 
 
-# --- lookups: the object or 404 ----------------------------------------------------
+# --- lookups: the object or 404 (councils.access) -------------------------------------
 
-
-def _pledge(user, pk: int, capability: Capability = INTERNAL) -> Pledge:
-    pledge = (
-        Pledge.objects.select_related(
-            "municipality",
-            "municipality__county",
-            "agreement",
-            "vulnerable_area",
-            "predecessor",
-            "replaces",
-        )
-        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
-        .first()
-    )
-    if pledge is None:
-        raise Http404
-    return pledge
+#: a pledge as the editor's pages show it
+PLEDGES = Pledge.objects.select_related(
+    "municipality",
+    "municipality__county",
+    "agreement",
+    "vulnerable_area",
+    "predecessor",
+    "replaces",
+)
+ACTIVITIES = Activity.objects.select_related(
+    "pledge", "pledge__municipality", "pledge__municipality__county"
+)
+#: an activity as its row shows it
+ACTIVITY_ROWS = ACTIVITIES.select_related(
+    "problem", "goal", "action_plan", "decision", "responsible_user"
+).prefetch_related("themes")
+DIALOGUES = Dialogue.objects.select_related(
+    "pledge", "pledge__municipality", "pledge__municipality__county"
+)
 
 
 def _readable_pledge(user, pk: int) -> Pledge:
     """Published pledges are read by everyone with READ; the rest only with INTERNAL."""
-    pledge = _pledge(user, pk, READ)
+    pledge = access.get_object_or_404(user, PLEDGES, READ, pk=pk)
     if not pledge.is_public and not access.can(user, INTERNAL, pledge.municipality_id):
         raise Http404
     return pledge
-
-
-def _activity(user, pk: int, capability: Capability = EDIT) -> Activity:
-    activity = (
-        Activity.objects.select_related(
-            "pledge", "pledge__municipality", "pledge__municipality__county"
-        )
-        .filter(pk=pk, pledge__municipality__in=access.municipalities_for(user, capability))
-        .first()
-    )
-    if activity is None:
-        raise Http404
-    return activity
-
-
-def _dialogue(user, pk: int) -> Dialogue:
-    dialogue = (
-        Dialogue.objects.select_related(
-            "pledge", "pledge__municipality", "pledge__municipality__county"
-        )
-        .filter(pk=pk, pledge__municipality__in=access.municipalities_for(user, EDIT))
-        .first()
-    )
-    if dialogue is None:
-        raise Http404
-    return dialogue
 
 
 def _detail_url(pledge_id: int, anchor: str = "") -> str:
@@ -278,7 +254,7 @@ def _section_context(user, pledge: Pledge, saved: bool = False) -> dict:
 @login_required
 def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     """One section of the pledge: shown (htmx ?display=1), edited (GET) or saved (POST)."""
-    pledge = _pledge(request.user, pk, EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     return section_view(
@@ -296,7 +272,7 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             expected_version=form.expected_version,
             problems=form.cleaned_data["problems"] if "problems" in form.fields else None,
         ),
-        fresh=lambda: _pledge(request.user, pk, EDIT),
+        fresh=lambda: access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk),
         locked=lambda: _not_editable(request, pledge, f"section-{section}"),
     )
 
@@ -315,7 +291,7 @@ def _dialogues_response(request, pledge: Pledge, *, status: int = 200, **extra) 
 
 @login_required
 def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request.user, pk, EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if not pledge.editable:
@@ -348,7 +324,7 @@ def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dialogue_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = _dialogue(request.user, pk)
+    dialogue = access.get_object_or_404(request.user, DIALOGUES, EDIT, pk=pk)
     pledge = dialogue.pledge
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
@@ -380,22 +356,9 @@ def _mark_position(activity: Activity) -> Activity:
     return activity
 
 
-def _fresh_activity(pk: int) -> Activity:
-    activity = (
-        Activity.objects.select_related(
-            "pledge",
-            "pledge__municipality",
-            "pledge__municipality__county",
-            "problem",
-            "goal",
-            "action_plan",
-            "decision",
-            "responsible_user",
-        )
-        .prefetch_related("themes")
-        .get(pk=pk)
-    )
-    return _mark_position(activity)
+def _fresh_activity(user, pk: int) -> Activity:
+    """The activity as stored, with what its row shows (after a change, or to cancel one)."""
+    return _mark_position(access.get_object_or_404(user, ACTIVITY_ROWS, INTERNAL, pk=pk))
 
 
 def _row(request, activity: Activity, partial: str = "activity-row", **extra) -> HttpResponse:
@@ -434,7 +397,12 @@ def _save_activity(request, pledge: Pledge, activity: Activity, form) -> HttpRes
     )
     if outcome.ok:
         if request.htmx:
-            return _row(request, _fresh_activity(outcome.saved.pk), saved=True, oob_submit=True)
+            return _row(
+                request,
+                _fresh_activity(request.user, outcome.saved.pk),
+                saved=True,
+                oob_submit=True,
+            )
         messages.success(request, _("Saved: %(title)s") % {"title": outcome.saved.title})
         return redirect(_detail_url(pledge.pk, f"activity-{outcome.saved.pk}"))
     if activity.pk:
@@ -447,7 +415,7 @@ def _save_activity(request, pledge: Pledge, activity: Activity, form) -> HttpRes
 @login_required
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new row: with htmx a form row appended to the table, else a page."""
-    pledge = _pledge(request.user, pk, EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if request.htmx and request.GET.get("cancel"):
@@ -469,7 +437,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A row as a form (htmx) or a page; saving answers with the row, 409 if stale."""
-    activity = _activity(request.user, pk)
+    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     pledge = activity.pledge
@@ -490,12 +458,12 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The row as it is stored (htmx: cancel an edit or a removal)."""
-    activity = _activity(request.user, pk, INTERNAL)
+    activity = access.get_object_or_404(request.user, ACTIVITY_ROWS, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     if not request.htmx:
         return redirect(_detail_url(activity.pledge_id, f"activity-{activity.pk}"))
-    activity = _fresh_activity(activity.pk)
+    activity = _mark_position(activity)
     if activity.deleted_at is not None:
         return _row(request, activity, "activity-deleted-row")
     return _row(request, activity)
@@ -504,7 +472,7 @@ def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm (a row, or a page), then remove; the removed row offers an undo."""
-    activity = _activity(request.user, pk)
+    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     pledge = activity.pledge
@@ -518,7 +486,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=editing.posted_version(request),
             )
         except Conflict as conflict:
-            current = _fresh_activity(conflict.current.pk)
+            current = _fresh_activity(request.user, conflict.current.pk)
             if request.htmx:
                 return _row(
                     request, current, "activity-confirm-row", changed=True, status=editing.CONFLICT
@@ -553,7 +521,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request.user, pk)
+    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     pledge = activity.pledge
@@ -561,7 +529,9 @@ def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_editable(request, pledge, f"activity-{activity.pk}")
     services.activity_restore(user=request.user, activity=activity)
     if request.htmx:
-        return _row(request, _fresh_activity(activity.pk), restored=True, oob_submit=True)
+        return _row(
+            request, _fresh_activity(request.user, activity.pk), restored=True, oob_submit=True
+        )
     messages.success(request, _("Restored: %(title)s") % {"title": activity.title})
     return redirect(_detail_url(pledge.pk, f"activity-{activity.pk}"))
 
@@ -572,7 +542,7 @@ DIRECTIONS = ("up", "down")
 @login_required
 def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """One place up or down. The two rows trade places, so htmx swaps the table body."""
-    activity = _activity(request.user, pk)
+    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     pledge = activity.pledge
@@ -607,7 +577,7 @@ def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition(request, pk: int, service, done: str) -> HttpResponse:
-    pledge = _pledge(request.user, pk, EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     try:
@@ -662,7 +632,7 @@ def pledge_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    pledge = _pledge(request.user, pk, INTERNAL)
+    pledge = access.get_object_or_404(request.user, PLEDGES, INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     if fmt not in exports.SPREADSHEETS:
@@ -673,7 +643,7 @@ def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request.user, pk, EDIT)
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if not pledge.editable:

@@ -37,32 +37,11 @@ S = Pledge.Status
 NOTIFICATIONS_PER_PAGE = 50
 
 
-# --- lookups: the object or 404 ----------------------------------------------------
+# --- lookups: the object or 404 (councils.access) -------------------------------------
 
-
-def _pledge(user, pk: int, capability: Capability = Capability.INTERNAL) -> Pledge:
-    pledge = (
-        Pledge.objects.select_related("municipality", "municipality__county", "submitted_by")
-        .filter(pk=pk, municipality__in=access.municipalities_for(user, capability))
-        .first()
-    )
-    if pledge is None:
-        raise Http404
-    return pledge
-
-
-def _comment(user, pk: int) -> Comment:
-    comment = (
-        Comment.objects.select_related("pledge", "pledge__municipality")
-        .filter(
-            pk=pk,
-            pledge__municipality__in=access.municipalities_for(user, Capability.INTERNAL),
-        )
-        .first()
-    )
-    if comment is None:
-        raise Http404
-    return comment
+#: a pledge as the review pages show it
+PLEDGES = Pledge.objects.select_related("municipality", "municipality__county", "submitted_by")
+COMMENTS = Comment.objects.select_related("pledge", "pledge__municipality")
 
 
 def may_comment(user, pledge: Pledge) -> bool:
@@ -170,9 +149,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Pledges waiting for this user's review, oldest first; approved ones awaiting signing."""
     if not_allowed := only(request, "GET"):
         return not_allowed
-    pledges = Pledge.objects.filter(
-        municipality__in=access.municipalities_for(request.user, Capability.REVIEW)
-    ).select_related("municipality", "municipality__county", "submitted_by")
+    pledges = access.filter_visible(PLEDGES, request.user, Capability.REVIEW)
     in_review = pledges.filter(status=S.IN_REVIEW).order_by("submitted_at", "pk")
     awaiting = pledges.filter(status=S.APPROVED, police_signed_on__isnull=True).order_by(
         "reviewed_at", "pk"
@@ -241,14 +218,14 @@ def _pledge_page(pledge: Pledge) -> str:
 
 @login_required
 def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request.user, pk)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(request, "pledges/review.html", _review_context(request, pledge))
 
 
 def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, done: str):
-    pledge = _pledge(request.user, pk)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     if not services.may_review(request.user, pledge):
@@ -303,7 +280,7 @@ def pledge_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a comment to the pledge, to one of its activities, or answer a comment."""
-    pledge = _pledge(request.user, pk)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     if not may_comment(request.user, pledge):
@@ -345,7 +322,7 @@ def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a comment (and so its thread) resolved; it stays in the history."""
-    comment = _comment(request.user, pk)
+    comment = access.get_object_or_404(request.user, COMMENTS, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     pledge = comment.pledge
@@ -364,7 +341,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    pledge = _pledge(request.user, pk)
+    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if party not in services.PARTIES or not services.may_sign(request.user, pledge, party):
         raise Http404
     if not_allowed := only(request, "GET", "POST"):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
 from councils import access
 from councils.access import Capability as C
 from councils.models import Organisation, Role
+from pledges.models import Activity, Pledge
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,143 @@ def test_capabilities_are_computed_once_per_user_object(
     with django_assert_max_num_queries(0):
         access.capabilities(owner, away)
         access.can(owner, C.EDIT, home)
+
+
+# --- lookups: the object or 404, and lists --------------------------------------------
+
+
+def test_get_object_or_404_follows_the_models_path_to_its_municipality(
+    owner, liaison, county_officer, outsider, home
+):
+    activity = f.ActivityFactory(pledge=f.PledgeFactory(municipality=home))
+    activities = Activity.objects.select_related("pledge")
+    assert access.get_object_or_404(owner, activities, C.EDIT, pk=activity.pk) == activity
+    assert access.get_object_or_404(liaison, Activity, C.REVIEW, pk=activity.pk) == activity
+    assert access.get_object_or_404(county_officer, Activity, C.READ, pk=activity.pk) == activity
+    # not theirs, a capability they lack on it, and no such row: the same 404
+    for user, capability, pk in [
+        (outsider, C.READ, activity.pk),
+        (liaison, C.EDIT, activity.pk),
+        (county_officer, C.INTERNAL, activity.pk),
+        (owner, C.READ, activity.pk + 1000),
+    ]:
+        with pytest.raises(Http404):
+            access.get_object_or_404(user, activities, capability, pk=pk)
+
+
+def test_those_who_hold_a_capability_everywhere_see_every_row(
+    superuser, national_reader, home, away
+):
+    pledges = [f.PledgeFactory(municipality=m) for m in (home, away)]
+    assert set(access.filter_visible(Pledge.objects.all(), superuser, C.EDIT)) == set(pledges)
+    assert set(access.filter_visible(Pledge.objects.all(), national_reader, C.READ)) == set(pledges)
+    assert not access.filter_visible(Pledge.objects.all(), national_reader, C.INTERNAL).exists()
+    assert not access.filter_visible(Pledge.objects.all(), AnonymousUser(), C.READ).exists()
+
+
+@pytest.mark.parametrize("capability", list(C))
+def test_the_filtered_list_and_the_per_object_answer_agree(
+    capability,
+    owner,
+    colleague,
+    liaison,
+    county_officer,
+    national_reader,
+    outsider,
+    home,
+    neighbour,
+    away,
+):
+    activities = {
+        m.code: f.ActivityFactory(pledge=f.PledgeFactory(municipality=m))
+        for m in (home, neighbour, away)
+    }
+    for user in (owner, colleague, liaison, county_officer, national_reader, outsider):
+        listed = set(access.filter_visible(Activity.objects.all(), user, capability))
+        for municipality in (home, neighbour, away):
+            activity = activities[municipality.code]
+            assert (activity in listed) == access.can(user, capability, municipality), (
+                user.username,
+                capability,
+                municipality.code,
+            )
+
+
+def test_filter_visible_never_hands_back_the_queryset_it_was_given(owner, home):
+    """Pages keep their querysets at module level: evaluating the answer must not fill
+    the module's cache."""
+    f.PledgeFactory(municipality=home)
+    pledges = Pledge.objects.all()
+    for user in (owner, f.UserFactory(is_superuser=True)):
+        visible = access.filter_visible(pledges, user, C.READ)
+        assert visible is not pledges
+        list(visible)
+    assert pledges._result_cache is None
+
+
+def test_a_model_without_a_path_to_a_municipality_has_no_shared_lookup(owner):
+    with pytest.raises(ImproperlyConfigured):
+        access.filter_visible(Organisation.objects.all(), owner, C.READ)
+
+
+def test_counties_follow_the_county_board(
+    county_officer, owner, national_reader, home_county, other_county
+):
+    assert set(access.counties_for(county_officer)) == {home_county}
+    assert set(access.counties_for(national_reader)) >= {home_county, other_county}
+    assert not access.counties_for(owner).exists()  # a coordinator reads one municipality
+    assert not access.counties_for(county_officer, C.INTERNAL).exists()
+    assert access.get_county_or_404(county_officer, code=home_county.code) == home_county
+    assert access.get_county_or_404(national_reader, pk=other_county.pk) == other_county
+    for lookup in ({"code": other_county.code}, {"code": "99"}):
+        with pytest.raises(Http404):
+            access.get_county_or_404(county_officer, **lookup)
+
+
+# --- holders: who is told ---------------------------------------------------------------
+
+
+def test_holders_are_the_members_granted_the_capability(
+    owner, colleague, liaison, county_officer, national_reader, outsider, superuser, home, away
+):
+    assert set(access.holders(C.EDIT, home)) == {owner}
+    assert set(access.holders(C.REVIEW, home.pk)) == {liaison}
+    assert set(access.holders(C.INTERNAL, home)) == {owner, colleague, liaison}
+    assert set(access.holders(C.READ, home)) == {
+        owner,
+        colleague,
+        liaison,
+        county_officer,
+        national_reader,
+    }
+    assert set(access.holders(C.EDIT, away)) == {outsider}
+    owner.is_active = False
+    owner.save()
+    assert not access.holders(C.EDIT, home).exists()
+
+
+@pytest.mark.parametrize("capability", list(C))
+def test_holders_of_every_municipality_at_once_are_the_holders_of_each(
+    capability,
+    owner,
+    colleague,
+    liaison,
+    county_officer,
+    national_reader,
+    outsider,
+    home,
+    neighbour,
+    away,
+):
+    everywhere = access.holders_by_municipality(capability)
+    for municipality in (home, neighbour, away):
+        one = sorted(access.holders(capability, municipality).values_list("pk", flat=True))
+        assert sorted(everywhere.get(municipality.pk, [])) == one, (capability, municipality)
+
+
+def test_administrators_are_staff_and_superusers(owner, superuser):
+    staff = f.UserFactory(is_staff=True)
+    assert access.administers(staff) and access.administers(superuser)
+    assert not access.administers(owner) and not access.administers(AnonymousUser())
+    staff.is_active = False
+    assert not access.administers(staff)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from councils import access
 from councils.models import User
 from followup import indicators
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             if username
             else users.filter(is_superuser=True).order_by("pk").first()
         )
-        if user is None or not indicators.may_import(user):
+        if user is None or not access.administers(user):
             raise CommandError(
                 "Name an active staff user with --user (or create a superuser first)."
             )
