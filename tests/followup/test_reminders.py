@@ -97,7 +97,8 @@ def world(home, home_org, owner, liaison, responsible):
     )
     waiting = f.PledgeFactory(municipality=home, title="Väntar på granskning")
     Pledge.objects.filter(pk=waiting.pk).update(
-        status=Pledge.Status.IN_REVIEW, submitted_at=timezone.now() - dt.timedelta(days=400)
+        status=Pledge.Status.IN_REVIEW,
+        submitted_at=dt.datetime.combine(MONDAY - dt.timedelta(days=30), dt.time(9), STOCKHOLM),
     )
     f.ReminderSettingsFactory(organisation=home_org, pledge_deadline_month=3)
     return {"due": due, "overdue": overdue, "agreement": agreement, "waiting": waiting}
