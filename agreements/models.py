@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,14 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
-from councils.models import InMunicipality, LocalPoliceArea, Municipality, User, VulnerableArea
+from councils.models import (
+    InMunicipality,
+    LocalPoliceArea,
+    Municipality,
+    User,
+    VulnerableArea,
+    not_before,
+)
 from councils.signing import Signed
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -92,10 +99,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
                 name="one_current_situational_picture",
                 violation_error_message=_("The municipality already has a current lägesbild."),
             ),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")),
-                name="situational_picture_period_order",
-            ),
+            not_before("period_end", "period_start", name="situational_picture_period_order"),
         ]
 
     def __str__(self) -> str:
@@ -298,9 +302,7 @@ class ActionPlan(InMunicipality, Versioned, Timestamped):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__gte=F("valid_from")), name="action_plan_validity_order"
-            ),
+            not_before("valid_until", "valid_from", name="action_plan_validity_order"),
         ]
 
     def __str__(self) -> str:
@@ -381,9 +383,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         verbose_name = _("cooperation agreement")
         verbose_name_plural = _("cooperation agreements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")), name="agreement_period_order"
-            ),
+            not_before("end_date", "start_date", strictly=True, name="agreement_period_order"),
             models.CheckConstraint(
                 condition=~Q(status="signed") | Q(signed_snapshot__isnull=False),
                 name="signed_agreement_has_snapshot",
@@ -515,10 +515,10 @@ class Goal(InMunicipality, Versioned):
                 name="goal_target_needs_indicator",
                 violation_error_message=_("A goal with a target needs an indicator."),
             ),
-            models.CheckConstraint(
-                condition=Q(target_year__isnull=True)
-                | Q(baseline_year__isnull=True)
-                | Q(target_year__gte=F("baseline_year")),
+            not_before(
+                "target_year",
+                "baseline_year",
+                optional=("target_year", "baseline_year"),
                 name="goal_target_after_baseline",
             ),
         ]
