@@ -100,36 +100,44 @@ def _agreement(municipality, coordinator, *, title, start, end, problems):
         user=coordinator, municipality=municipality, title=title, start_date=start, end_date=end
     )
     agreement.problems.set(problems)
-    trygg = FocusArea.objects.create(agreement=agreement, title="Trygg stadsmiljö", order=1)
-    unga = FocusArea.objects.create(agreement=agreement, title="Unga i riskzon", order=2)
-    Goal.objects.create(
-        agreement=agreement,
-        focus_area=trygg,
-        text="Ökad trygghet i centrum kvällstid",
-        indicator_name="Problemindex, polisens trygghetsmätning",
-        indicator_source="Polisens trygghetsmätning",
-        indicator_unit="index 0–6",
-        baseline_value="2.40",
-        baseline_year=start.year - 1,
-        target_value="2.00",
-        target_year=end.year,
-        latest_value="2.25",
-        latest_year=start.year,
-        order=1,
-    )
-    Goal.objects.create(
-        agreement=agreement,
-        focus_area=unga,
-        text="Färre unga misstänkta för narkotikabrott",
-        indicator_name="Misstänkta 15–20 år, narkotikabrott",
-        indicator_source="Polisen",
-        indicator_unit="antal",
-        baseline_value="48",
-        baseline_year=start.year - 1,
-        target_value="35",
-        target_year=end.year,
-        order=2,
-    )
+    for order, (focus, goal) in enumerate(
+        (
+            (
+                "Trygg stadsmiljö",
+                {
+                    "text": "Ökad trygghet i centrum kvällstid",
+                    "indicator_name": "Problemindex, polisens trygghetsmätning",
+                    "indicator_source": "Polisens trygghetsmätning",
+                    "indicator_unit": "index 0–6",
+                    "baseline_value": "2.40",
+                    "target_value": "2.00",
+                    "latest_value": "2.25",
+                    "latest_year": start.year,
+                },
+            ),
+            (
+                "Unga i riskzon",
+                {
+                    "text": "Färre unga misstänkta för narkotikabrott",
+                    "indicator_name": "Misstänkta 15–20 år, narkotikabrott",
+                    "indicator_source": "Polisen",
+                    "indicator_unit": "antal",
+                    "baseline_value": "48",
+                    "target_value": "35",
+                },
+            ),
+        ),
+        start=1,
+    ):
+        area = FocusArea.objects.create(agreement=agreement, title=focus, order=order)
+        Goal.objects.create(
+            agreement=agreement,
+            focus_area=area,
+            baseline_year=start.year - 1,
+            target_year=end.year,
+            order=order,
+            **goal,
+        )
     Agreement.objects.filter(pk=agreement.pk).update(
         documentation=(
             "Aktiviteter och uppföljningar dokumenteras i Samverkan; lägesbilden revideras årligen."
@@ -147,22 +155,12 @@ def _agreement(municipality, coordinator, *, title, start, end, problems):
 
 def _sign(agreement, coordinator, liaison, *, on, police=True):
     services.agreement_submit_for_signature(user=coordinator, agreement=agreement)
-    services.agreement_sign(
-        user=coordinator,
-        agreement=agreement,
-        party="municipality",
-        name=agreement.municipality_signatory_name,
-        title="KSO",
-        signed_on=on,
-    )
+    signers = [("municipality", coordinator, agreement.municipality_signatory_name, "KSO")]
     if police:
+        signers.append(("police", liaison, agreement.police_signatory_name, "LPO-chef"))
+    for party, user, name, title in signers:
         services.agreement_sign(
-            user=liaison,
-            agreement=agreement,
-            party="police",
-            name=agreement.police_signatory_name,
-            title="LPO-chef",
-            signed_on=on,
+            user=user, agreement=agreement, party=party, name=name, title=title, signed_on=on
         )
 
 
