@@ -27,9 +27,9 @@ from councils.history import tracked
 from councils.models import (
     InMunicipality,
     LocalPoliceArea,
-    Municipality,
     User,
     VulnerableArea,
+    municipality_field,
     not_before,
 )
 from councils.signing import Signed
@@ -54,12 +54,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
         POLICE = "police", _("the police")
         JOINT = "joint", _("municipality and police jointly")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="situational_pictures",
-    )
+    municipality = municipality_field("situational_pictures")
     owner = models.CharField(_("owner"), max_length=20, choices=Owner, default=Owner.JOINT)
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period covered, from"), validators=PLAUSIBLE_DATE)
@@ -272,12 +267,7 @@ class ActionPlan(InMunicipality, Versioned, Timestamped):
     Activities (pledges app) point at the plan they belong to.
     """
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="action_plans",
-    )
+    municipality = municipality_field("action_plans")
     picture = models.ForeignKey(
         SituationalPicture,
         verbose_name=_("based on the situational picture"),
@@ -329,12 +319,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         HALF_YEARLY = "half_yearly", _("twice a year")
         YEARLY = "yearly", _("yearly")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="agreements",
-    )
+    municipality = municipality_field("agreements")
     police_areas = models.ManyToManyField(
         LocalPoliceArea, verbose_name=_("local police areas"), related_name="agreements"
     )

@@ -117,6 +117,17 @@ class Municipality(models.Model):
         return IRREGULAR_OFFICIAL_NAMES.get(name, f"{name} kommun")
 
 
+def municipality_field(related_name: str, *, on_delete=models.PROTECT) -> models.ForeignKey:
+    """The foreign key of a record to the municipality it belongs to (``municipality``,
+    protected by default: a municipality with records is not deleted)."""
+    return models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
 class InMunicipality:
     """A record that belongs to one municipality. The model says once, in
     ``municipality_path``, how its rows reach that municipality (the ORM path, such as
@@ -211,12 +222,7 @@ class VulnerableArea(models.Model):
         ESPECIALLY_VULNERABLE = "sarskilt_utsatt", _("especially vulnerable area")
 
     name = models.CharField(_("name"), max_length=150)
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="vulnerable_areas",
-    )
+    municipality = municipality_field("vulnerable_areas")
     category = models.CharField(_("category"), max_length=20, choices=Category)
     year_assessed = models.PositiveSmallIntegerField(_("year assessed"))
 
@@ -418,12 +424,7 @@ class Council(InMunicipality, Versioned):
         EST = "est", _("EST group")
         OTHER = "other", _("other")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="councils",
-    )
+    municipality = municipality_field("councils")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.CRIME_PREVENTION)
     name = models.CharField(_("name"), max_length=200)
     mandate = models.TextField(

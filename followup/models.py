@@ -20,10 +20,10 @@ from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
     InMunicipality,
-    Municipality,
     Organisation,
     Period,
     User,
+    municipality_field,
     not_before,
     within,
 )
@@ -144,12 +144,7 @@ class IndicatorValue(InMunicipality, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="indicator_values",
-    )
+    municipality = municipality_field("indicator_values", on_delete=models.CASCADE)
     area = models.CharField(
         _("area"), max_length=200, blank=True, help_text=_("Empty for the whole municipality.")
     )
@@ -286,9 +281,7 @@ class Reminder(models.Model):
     #: what the reminder is about, e.g. "activity:123", "agreement:4", "municipality:0180:2027"
     subject = models.CharField(_("about"), max_length=100)
     due_date = models.DateField(_("due date"), validators=PLAUSIBLE_DATE)
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_field("+", on_delete=models.CASCADE)
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -21,11 +21,11 @@ from councils.history import tracked
 from councils.models import (
     Decision,
     InMunicipality,
-    Municipality,
     Period,
     PoliceRegion,
     User,
     VulnerableArea,
+    municipality_field,
     not_before,
 )
 from councils.signing import Signed
@@ -88,12 +88,7 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
 
     objects = PledgeQuerySet.as_manager()
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="pledges",
-    )
+    municipality = municipality_field("pledges")
     area = models.CharField(
         _("area"),
         max_length=200,
