@@ -95,7 +95,10 @@ def _problems(picture, area=None):
     ]
 
 
-def _agreement(municipality, coordinator, *, title, start, end, problems):
+def _agreement(municipality, coordinator, *, years, problems):
+    """An agreement over whole calendar years (``years``: first, last)."""
+    start, end = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
+    title = f"Samverkansöverenskommelse {municipality.name} {years[0]}–{years[1]}"
     agreement = services.agreement_create(
         user=coordinator, municipality=municipality, title=title, start_date=start, end_date=end
     )
@@ -185,20 +188,9 @@ def seed(stdout) -> None:
             valid_until=dt.date(2026, 12, 31),
         )
         plan.problems.set(problems)
-        agreement = _agreement(
-            uppsala,
-            coordinator,
-            title="Samverkansöverenskommelse Uppsala 2025–2028",
-            start=dt.date(2025, 1, 1),
-            end=dt.date(2028, 12, 31),
-            problems=problems,
-        )
-        _sign(
-            agreement,
-            coordinator,
-            User.objects.get(username="kommunpolis"),
-            on=dt.date(2024, 12, 12),
-        )
+        agreement = _agreement(uppsala, coordinator, years=(2025, 2028), problems=problems)
+        liaison = User.objects.get(username="kommunpolis")
+        _sign(agreement, coordinator, liaison, on=dt.date(2024, 12, 12))
     stdout.write("  Uppsala: current lägesbild, action plan and a signed agreement in force")
 
     enkoping = Municipality.objects.get(code="0381")
@@ -207,12 +199,7 @@ def seed(stdout) -> None:
         picture = _picture(enkoping, title="Lägesbild Enköping 2025", year=2025, current=True)
         _sources(picture)
         agreement = _agreement(
-            enkoping,
-            coordinator,
-            title="Samverkansöverenskommelse Enköping 2026–2029",
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2029, 12, 31),
-            problems=_problems(picture),
+            enkoping, coordinator, years=(2026, 2029), problems=_problems(picture)
         )
         _sign(agreement, coordinator, None, on=dt.date(2025, 12, 1), police=False)
     stdout.write("  Enköping: an agreement awaiting the police signature")
@@ -220,14 +207,7 @@ def seed(stdout) -> None:
     habo = Municipality.objects.get(code="0305")
     if not habo.agreements.exists():
         picture = _picture(habo, title="Lägesbild Håbo 2019", year=2019, current=False)
-        old = _agreement(
-            habo,
-            admin,
-            title="Samverkansöverenskommelse Håbo 2020–2023",
-            start=dt.date(2020, 1, 1),
-            end=dt.date(2023, 12, 31),
-            problems=_problems(picture),
-        )
+        old = _agreement(habo, admin, years=(2020, 2023), problems=_problems(picture))
         _sign(old, admin, admin, on=dt.date(2019, 12, 10))
         services.agreement_renew(user=admin, agreement=old)
     stdout.write("  Håbo: an expired agreement and a draft successor; no current lägesbild")
