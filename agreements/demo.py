@@ -95,41 +95,52 @@ def _problems(picture, area=None):
     ]
 
 
-def _agreement(municipality, coordinator, *, title, start, end, problems):
+def _agreement(municipality, coordinator, *, years, problems):
+    """An agreement over whole calendar years (``years``: first, last)."""
+    start, end = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
+    title = f"Samverkansöverenskommelse {municipality.name} {years[0]}–{years[1]}"
     agreement = services.agreement_create(
         user=coordinator, municipality=municipality, title=title, start_date=start, end_date=end
     )
     agreement.problems.set(problems)
-    trygg = FocusArea.objects.create(agreement=agreement, title="Trygg stadsmiljö", order=1)
-    unga = FocusArea.objects.create(agreement=agreement, title="Unga i riskzon", order=2)
-    Goal.objects.create(
-        agreement=agreement,
-        focus_area=trygg,
-        text="Ökad trygghet i centrum kvällstid",
-        indicator_name="Problemindex, polisens trygghetsmätning",
-        indicator_source="Polisens trygghetsmätning",
-        indicator_unit="index 0–6",
-        baseline_value="2.40",
-        baseline_year=start.year - 1,
-        target_value="2.00",
-        target_year=end.year,
-        latest_value="2.25",
-        latest_year=start.year,
-        order=1,
-    )
-    Goal.objects.create(
-        agreement=agreement,
-        focus_area=unga,
-        text="Färre unga misstänkta för narkotikabrott",
-        indicator_name="Misstänkta 15–20 år, narkotikabrott",
-        indicator_source="Polisen",
-        indicator_unit="antal",
-        baseline_value="48",
-        baseline_year=start.year - 1,
-        target_value="35",
-        target_year=end.year,
-        order=2,
-    )
+    for order, (focus, goal) in enumerate(
+        (
+            (
+                "Trygg stadsmiljö",
+                {
+                    "text": "Ökad trygghet i centrum kvällstid",
+                    "indicator_name": "Problemindex, polisens trygghetsmätning",
+                    "indicator_source": "Polisens trygghetsmätning",
+                    "indicator_unit": "index 0–6",
+                    "baseline_value": "2.40",
+                    "target_value": "2.00",
+                    "latest_value": "2.25",
+                    "latest_year": start.year,
+                },
+            ),
+            (
+                "Unga i riskzon",
+                {
+                    "text": "Färre unga misstänkta för narkotikabrott",
+                    "indicator_name": "Misstänkta 15–20 år, narkotikabrott",
+                    "indicator_source": "Polisen",
+                    "indicator_unit": "antal",
+                    "baseline_value": "48",
+                    "target_value": "35",
+                },
+            ),
+        ),
+        start=1,
+    ):
+        area = FocusArea.objects.create(agreement=agreement, title=focus, order=order)
+        Goal.objects.create(
+            agreement=agreement,
+            focus_area=area,
+            baseline_year=start.year - 1,
+            target_year=end.year,
+            order=order,
+            **goal,
+        )
     Agreement.objects.filter(pk=agreement.pk).update(
         documentation=(
             "Aktiviteter och uppföljningar dokumenteras i Samverkan; lägesbilden revideras årligen."
@@ -147,22 +158,12 @@ def _agreement(municipality, coordinator, *, title, start, end, problems):
 
 def _sign(agreement, coordinator, liaison, *, on, police=True):
     services.agreement_submit_for_signature(user=coordinator, agreement=agreement)
-    services.agreement_sign(
-        user=coordinator,
-        agreement=agreement,
-        party="municipality",
-        name=agreement.municipality_signatory_name,
-        title="KSO",
-        signed_on=on,
-    )
+    signers = [("municipality", coordinator, agreement.municipality_signatory_name, "KSO")]
     if police:
+        signers.append(("police", liaison, agreement.police_signatory_name, "LPO-chef"))
+    for party, user, name, title in signers:
         services.agreement_sign(
-            user=liaison,
-            agreement=agreement,
-            party="police",
-            name=agreement.police_signatory_name,
-            title="LPO-chef",
-            signed_on=on,
+            user=user, agreement=agreement, party=party, name=name, title=title, signed_on=on
         )
 
 
@@ -187,20 +188,9 @@ def seed(stdout) -> None:
             valid_until=dt.date(2026, 12, 31),
         )
         plan.problems.set(problems)
-        agreement = _agreement(
-            uppsala,
-            coordinator,
-            title="Samverkansöverenskommelse Uppsala 2025–2028",
-            start=dt.date(2025, 1, 1),
-            end=dt.date(2028, 12, 31),
-            problems=problems,
-        )
-        _sign(
-            agreement,
-            coordinator,
-            User.objects.get(username="kommunpolis"),
-            on=dt.date(2024, 12, 12),
-        )
+        agreement = _agreement(uppsala, coordinator, years=(2025, 2028), problems=problems)
+        liaison = User.objects.get(username="kommunpolis")
+        _sign(agreement, coordinator, liaison, on=dt.date(2024, 12, 12))
     stdout.write("  Uppsala: current lägesbild, action plan and a signed agreement in force")
 
     enkoping = Municipality.objects.get(code="0381")
@@ -209,12 +199,7 @@ def seed(stdout) -> None:
         picture = _picture(enkoping, title="Lägesbild Enköping 2025", year=2025, current=True)
         _sources(picture)
         agreement = _agreement(
-            enkoping,
-            coordinator,
-            title="Samverkansöverenskommelse Enköping 2026–2029",
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2029, 12, 31),
-            problems=_problems(picture),
+            enkoping, coordinator, years=(2026, 2029), problems=_problems(picture)
         )
         _sign(agreement, coordinator, None, on=dt.date(2025, 12, 1), police=False)
     stdout.write("  Enköping: an agreement awaiting the police signature")
@@ -222,14 +207,7 @@ def seed(stdout) -> None:
     habo = Municipality.objects.get(code="0305")
     if not habo.agreements.exists():
         picture = _picture(habo, title="Lägesbild Håbo 2019", year=2019, current=False)
-        old = _agreement(
-            habo,
-            admin,
-            title="Samverkansöverenskommelse Håbo 2020–2023",
-            start=dt.date(2020, 1, 1),
-            end=dt.date(2023, 12, 31),
-            problems=_problems(picture),
-        )
+        old = _agreement(habo, admin, years=(2020, 2023), problems=_problems(picture))
         _sign(old, admin, admin, on=dt.date(2019, 12, 10))
         services.agreement_renew(user=admin, agreement=old)
     stdout.write("  Håbo: an expired agreement and a draft successor; no current lägesbild")

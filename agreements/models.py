@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,14 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
-from councils.models import InMunicipality, LocalPoliceArea, Municipality, User, VulnerableArea
+from councils.models import (
+    InMunicipality,
+    LocalPoliceArea,
+    User,
+    VulnerableArea,
+    municipality_field,
+    not_before,
+)
 from councils.signing import Signed
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -47,12 +54,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
         POLICE = "police", _("the police")
         JOINT = "joint", _("municipality and police jointly")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="situational_pictures",
-    )
+    municipality = municipality_field("situational_pictures")
     owner = models.CharField(_("owner"), max_length=20, choices=Owner, default=Owner.JOINT)
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period covered, from"), validators=PLAUSIBLE_DATE)
@@ -92,10 +94,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
                 name="one_current_situational_picture",
                 violation_error_message=_("The municipality already has a current lägesbild."),
             ),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")),
-                name="situational_picture_period_order",
-            ),
+            not_before("period_end", "period_start", name="situational_picture_period_order"),
         ]
 
     def __str__(self) -> str:
@@ -268,12 +267,7 @@ class ActionPlan(InMunicipality, Versioned, Timestamped):
     Activities (pledges app) point at the plan they belong to.
     """
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="action_plans",
-    )
+    municipality = municipality_field("action_plans")
     picture = models.ForeignKey(
         SituationalPicture,
         verbose_name=_("based on the situational picture"),
@@ -298,9 +292,7 @@ class ActionPlan(InMunicipality, Versioned, Timestamped):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__gte=F("valid_from")), name="action_plan_validity_order"
-            ),
+            not_before("valid_until", "valid_from", name="action_plan_validity_order"),
         ]
 
     def __str__(self) -> str:
@@ -327,12 +319,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         HALF_YEARLY = "half_yearly", _("twice a year")
         YEARLY = "yearly", _("yearly")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="agreements",
-    )
+    municipality = municipality_field("agreements")
     police_areas = models.ManyToManyField(
         LocalPoliceArea, verbose_name=_("local police areas"), related_name="agreements"
     )
@@ -381,9 +368,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         verbose_name = _("cooperation agreement")
         verbose_name_plural = _("cooperation agreements")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")), name="agreement_period_order"
-            ),
+            not_before("end_date", "start_date", strictly=True, name="agreement_period_order"),
             models.CheckConstraint(
                 condition=~Q(status="signed") | Q(signed_snapshot__isnull=False),
                 name="signed_agreement_has_snapshot",
@@ -515,10 +500,10 @@ class Goal(InMunicipality, Versioned):
                 name="goal_target_needs_indicator",
                 violation_error_message=_("A goal with a target needs an indicator."),
             ),
-            models.CheckConstraint(
-                condition=Q(target_year__isnull=True)
-                | Q(baseline_year__isnull=True)
-                | Q(target_year__gte=F("baseline_year")),
+            not_before(
+                "target_year",
+                "baseline_year",
+                optional=("target_year", "baseline_year"),
                 name="goal_target_after_baseline",
             ),
         ]

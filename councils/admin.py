@@ -15,6 +15,17 @@ from councils.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-mostly admin for a model edited in the app, where versions and rules apply:
+    every stored field is shown read-only, and nothing can be added here."""
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in self.model._meta.concrete_fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1

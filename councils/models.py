@@ -117,6 +117,17 @@ class Municipality(models.Model):
         return IRREGULAR_OFFICIAL_NAMES.get(name, f"{name} kommun")
 
 
+def municipality_field(related_name: str, *, on_delete=models.PROTECT) -> models.ForeignKey:
+    """The foreign key of a record to the municipality it belongs to (``municipality``,
+    protected by default: a municipality with records is not deleted)."""
+    return models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
 class InMunicipality:
     """A record that belongs to one municipality. The model says once, in
     ``municipality_path``, how its rows reach that municipality (the ORM path, such as
@@ -133,6 +144,47 @@ class InMunicipality:
         for name in through:
             record = getattr(record, name)
         return getattr(record, f"{last}_id")
+
+
+class Period(models.Model):
+    """A record that covers a period of days: ``period_start`` to ``period_end``, both
+    plausible dates. The model names its order constraint itself, with
+    ``not_before("period_end", "period_start", name=…)``."""
+
+    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
+
+    class Meta:
+        abstract = True
+
+
+def not_before(
+    later: str,
+    earlier: str,
+    *,
+    name: str,
+    strictly: bool = False,
+    optional: tuple[str, ...] = (),
+    **options,
+) -> models.CheckConstraint:
+    """The check that field ``later`` is on or after field ``earlier`` (``strictly``:
+    after), the one way every model writes "the end cannot come before the start".
+    The fields in ``optional`` may be empty (NULL), and then the row passes.
+    ``options`` go to the constraint (``violation_error_message``)."""
+    order = Q(**{f"{later}__{'gt' if strictly else 'gte'}": F(earlier)})
+    condition = None
+    for field in optional:
+        empty = Q(**{f"{field}__isnull": True})
+        condition = empty if condition is None else condition | empty
+    condition = order if condition is None else condition | order
+    return models.CheckConstraint(condition=condition, name=name, **options)
+
+
+def within(field: str, low: int, high: int, *, name: str) -> models.CheckConstraint:
+    """The check that the number in ``field`` lies from ``low`` to ``high``, both included."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name
+    )
 
 
 class LocalPoliceArea(models.Model):
@@ -170,12 +222,7 @@ class VulnerableArea(models.Model):
         ESPECIALLY_VULNERABLE = "sarskilt_utsatt", _("especially vulnerable area")
 
     name = models.CharField(_("name"), max_length=150)
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="vulnerable_areas",
-    )
+    municipality = municipality_field("vulnerable_areas")
     category = models.CharField(_("category"), max_length=20, choices=Category)
     year_assessed = models.PositiveSmallIntegerField(_("year assessed"))
 
@@ -187,10 +234,7 @@ class VulnerableArea(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "name", "year_assessed"], name="vulnerable_area_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(year_assessed__gte=2000, year_assessed__lte=2100),
-                name="vulnerable_area_year_range",
-            ),
+            within("year_assessed", 2000, 2100, name="vulnerable_area_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -380,12 +424,7 @@ class Council(InMunicipality, Versioned):
         EST = "est", _("EST group")
         OTHER = "other", _("other")
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="councils",
-    )
+    municipality = municipality_field("councils")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.CRIME_PREVENTION)
     name = models.CharField(_("name"), max_length=200)
     mandate = models.TextField(
@@ -453,8 +492,10 @@ class CouncilMember(InMunicipality, Versioned):
         verbose_name = _("council member")
         verbose_name_plural = _("council members")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")),
+            not_before(
+                "to_date",
+                "from_date",
+                optional=("to_date",),
                 name="council_member_date_order",
                 violation_error_message=_("The membership cannot end before it starts."),
             ),

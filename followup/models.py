@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Goal
@@ -18,7 +18,15 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
-from councils.models import InMunicipality, Municipality, Organisation, User
+from councils.models import (
+    InMunicipality,
+    Organisation,
+    Period,
+    User,
+    municipality_field,
+    not_before,
+    within,
+)
 from pledges.models import Activity, Pledge
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -28,14 +36,12 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 @history_log.register
-class FollowUp(InMunicipality, Versioned):
+class FollowUp(InMunicipality, Versioned, Period):
     """What happened with one activity in one period."""
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="follow_ups"
     )
-    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
-    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     status = models.CharField(_("status at the time"), max_length=20, choices=Activity.Status)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -58,12 +64,8 @@ class FollowUp(InMunicipality, Versioned):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="follow_up_period_order"
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0, progress__lte=100), name="follow_up_progress_range"
-            ),
+            not_before("period_end", "period_start", name="follow_up_period_order"),
+            within("progress", 0, 100, name="follow_up_progress_range"),
         ]
         indexes = [models.Index(fields=["activity", "-period_end"])]
 
@@ -71,14 +73,12 @@ class FollowUp(InMunicipality, Versioned):
         return f"{self.activity} {formats.iso_period(self.period_start, self.period_end)}"
 
 
-class PledgeFollowUp(models.Model):
+class PledgeFollowUp(Period):
     """A pledge's follow-up of one period, marked complete and (maybe) published."""
 
     pledge = models.ForeignKey(
         Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="period_follow_ups"
     )
-    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
-    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     summary = models.TextField(_("summary for residents"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     marked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -144,12 +144,7 @@ class IndicatorValue(InMunicipality, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        related_name="indicator_values",
-    )
+    municipality = municipality_field("indicator_values", on_delete=models.CASCADE)
     area = models.CharField(
         _("area"), max_length=200, blank=True, help_text=_("Empty for the whole municipality.")
     )
@@ -286,9 +281,7 @@ class Reminder(models.Model):
     #: what the reminder is about, e.g. "activity:123", "agreement:4", "municipality:0180:2027"
     subject = models.CharField(_("about"), max_length=100)
     due_date = models.DateField(_("due date"), validators=PLAUSIBLE_DATE)
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = municipality_field("+", on_delete=models.CASCADE)
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -388,9 +381,7 @@ class Report(models.Model):
                 condition=Q(status__in=["queued", "running"]),
                 name="report_one_active_per_object",
             ),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_range"
-            ),
+            within("progress", 0, 100, name="report_progress_range"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from councils import background
+from councils.admin import ReadOnlyAdmin
 from pledges.models import Activity, Notification, Pledge, RegionalTheme
 
 
@@ -12,29 +13,19 @@ class RegionalThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
-    """Read-mostly: pledges are edited in the app, where versions and rules apply."""
-
+class PledgeAdmin(ReadOnlyAdmin):
     list_display = ("title", "municipality", "period_start", "status")
     list_filter = ("status",)
     search_fields = ("title", "municipality__name")
     list_select_related = ("municipality",)
-    readonly_fields = [f.name for f in Pledge._meta.concrete_fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     list_display = ("title", "pledge", "responsible_party", "status")
     list_filter = ("status", "responsible_party")
     search_fields = ("title", "pledge__title")
     list_select_related = ("pledge",)
-    readonly_fields = [f.name for f in Activity._meta.concrete_fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(Notification)

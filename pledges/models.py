@@ -9,7 +9,7 @@ through review again.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
@@ -21,10 +21,12 @@ from councils.history import tracked
 from councils.models import (
     Decision,
     InMunicipality,
-    Municipality,
+    Period,
     PoliceRegion,
     User,
     VulnerableArea,
+    municipality_field,
+    not_before,
 )
 from councils.signing import Signed
 
@@ -68,7 +70,7 @@ class PledgeQuerySet(models.QuerySet):
 
 
 @history_log.register
-class Pledge(InMunicipality, Signed, Versioned):
+class Pledge(InMunicipality, Signed, Versioned, Period):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -86,12 +88,7 @@ class Pledge(InMunicipality, Signed, Versioned):
 
     objects = PledgeQuerySet.as_manager()
 
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="pledges",
-    )
+    municipality = municipality_field("pledges")
     area = models.CharField(
         _("area"),
         max_length=200,
@@ -115,8 +112,6 @@ class Pledge(InMunicipality, Signed, Versioned):
         related_name="pledges",
     )
     title = models.CharField(_("title"), max_length=200)
-    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
-    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
     public_text = models.TextField(
         _("public text"),
         blank=True,
@@ -167,9 +162,7 @@ class Pledge(InMunicipality, Signed, Versioned):
         verbose_name = _("citizen pledge")
         verbose_name_plural = _("citizen pledges")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="pledge_period_order"
-            ),
+            not_before("period_end", "period_start", name="pledge_period_order"),
         ]
 
     def __str__(self) -> str:
@@ -344,10 +337,10 @@ class Activity(InMunicipality, Versioned):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+            not_before(
+                "end_date",
+                "start_date",
+                optional=("end_date", "start_date"),
                 name="activity_dates_order",
             ),
             models.CheckConstraint(
