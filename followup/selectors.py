@@ -33,6 +33,7 @@ from followup.models import (
     IndicatorValue,
     PledgeFollowUp,
 )
+from followup.services import may_record
 from pledges.models import Activity, Pledge
 from pledges.selectors import PublicActivity
 
@@ -125,8 +126,6 @@ def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
 
 def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> PledgeFollowUpPage:
     """Three queries: the activities, their entries, the pledge's marked periods."""
-    from followup.services import may_record
-
     today = today or cadence.today()
     activities = list(
         pledge.activities.filter(deleted_at__isnull=True)
