@@ -42,7 +42,7 @@ PLEDGES = Pledge.objects.select_related("municipality", "municipality__county", 
 COMMENTS = Comment.objects.select_related("pledge", "pledge__municipality")
 
 
-def _back(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
+def _return_url(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
     """Where to return after a comment: a page of this site the form came from, else review.
 
     Only a path of this site counts ("/…"): anything else, such as a bare word, would be
@@ -221,7 +221,7 @@ def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from denied
 
     outcome = editing.submit(form, save)
-    back = _back(request, pledge, request.POST.get("next"))
+    back = _return_url(request, pledge, request.POST.get("next"))
     if outcome.ok:
         messages.success(request, _("Your comment has been added."))
         return redirect(f"{back}#comment-{outcome.saved.pk}")
@@ -254,7 +254,8 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as denied:
         raise Http404 from denied
     messages.success(request, _("The comment is marked as resolved. It stays in the history."))
-    return redirect(f"{_back(request, pledge, request.POST.get('next'))}#comment-{comment.pk}")
+    back = _return_url(request, pledge, request.POST.get("next"))
+    return redirect(f"{back}#comment-{comment.pk}")
 
 
 # --- signing -----------------------------------------------------------------------
