@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.constraints import not_before
 from councils.dates import PLAUSIBLE_DATE, add_months
 from councils.history import tracked
 from councils.models import (
@@ -30,7 +31,6 @@ from councils.models import (
     User,
     VulnerableArea,
     municipality_field,
-    not_before,
 )
 from councils.signing import Signed
 

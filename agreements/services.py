@@ -29,6 +29,7 @@ from agreements.models import (
 from agreements.selectors import CurrentProblems
 from councils import access, dates, formats, signing
 from councils.access import Capability
+from councils.acting import acting_organisation
 from councils.concurrency import (
     bump,
     delete_tracked,
@@ -36,7 +37,6 @@ from councils.concurrency import (
     save_tracked,
     save_versioned,
 )
-from councils.history import acting_organisation
 from councils.models import Municipality, User
 from councils.signing import PARTIES, record_signature
 

@@ -7,7 +7,8 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Geography, organisations and councils")
 
     def ready(self) -> None:
-        # Connect the login receivers: the session's clocks, what a login still owes.
-        from councils import lookups, middleware, two_factor  # noqa: F401
+        # Connect the receivers: the session's clocks, what a login still owes, and the
+        # organisation each historical row records.
+        from councils import acting, lookups, middleware, two_factor  # noqa: F401
 
         lookups.register()

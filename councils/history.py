@@ -3,8 +3,8 @@
 Models declare ``history = tracked()`` and say which municipality they belong to
 through ``scope_municipality_id`` (for most, from their ``municipality_path``:
 ``councils.models.InMunicipality``); each historical row then also records the
-organisation the user acted for. ``changes(record)`` lists the fields each save
-changed, for the per-record history page.
+organisation the user acted for (``councils.acting``). ``changes(record)`` lists the
+fields each save changed, for the per-record history page.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
 
 #: model label ("agreements.agreement") -> model, for the per-record history page
 TRACKED: dict[str, type[models.Model]] = {}
@@ -39,30 +37,6 @@ def register(model: type[models.Model]) -> type[models.Model]:
     """Class decorator: the record's history can be opened at /history/<label>/<pk>/."""
     TRACKED[model._meta.label_lower] = model
     return model
-
-
-def acting_organisation(user, municipality_id: int | None) -> str:
-    """The name of the organisation ``user`` acts for in ``municipality_id``."""
-    from councils import access
-
-    if user is None or not user.is_authenticated:
-        return ""
-    organisations = [m.organisation for m in user.memberships.select_related("organisation")]
-    for organisation in organisations:
-        scope = access.organisation_scope(organisation)
-        if municipality_id is not None and scope.filter(pk=municipality_id).exists():
-            return organisation.name
-    if user.is_superuser:
-        return str(_("System administrator"))
-    return ", ".join(sorted({o.name for o in organisations}))
-
-
-@receiver(pre_create_historical_record)
-def _record_organisation(sender, instance, history_instance, history_user, **kwargs) -> None:
-    if hasattr(history_instance, "history_organisation"):
-        history_instance.history_organisation = acting_organisation(
-            history_user, getattr(instance, "scope_municipality_id", None)
-        )[:200]
 
 
 @dataclass(frozen=True)

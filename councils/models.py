@@ -12,13 +12,14 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
@@ -144,47 +145,6 @@ class InMunicipality:
         for name in through:
             record = getattr(record, name)
         return getattr(record, f"{last}_id")
-
-
-class Period(models.Model):
-    """A record that covers a period of days: ``period_start`` to ``period_end``, both
-    plausible dates. The model names its order constraint itself, with
-    ``not_before("period_end", "period_start", name=…)``."""
-
-    period_start = models.DateField(_("period from"), validators=PLAUSIBLE_DATE)
-    period_end = models.DateField(_("period to"), validators=PLAUSIBLE_DATE)
-
-    class Meta:
-        abstract = True
-
-
-def not_before(
-    later: str,
-    earlier: str,
-    *,
-    name: str,
-    strictly: bool = False,
-    optional: tuple[str, ...] = (),
-    **options,
-) -> models.CheckConstraint:
-    """The check that field ``later`` is on or after field ``earlier`` (``strictly``:
-    after), the one way every model writes "the end cannot come before the start".
-    The fields in ``optional`` may be empty (NULL), and then the row passes.
-    ``options`` go to the constraint (``violation_error_message``)."""
-    order = Q(**{f"{later}__{'gt' if strictly else 'gte'}": F(earlier)})
-    condition = None
-    for field in optional:
-        empty = Q(**{f"{field}__isnull": True})
-        condition = empty if condition is None else condition | empty
-    condition = order if condition is None else condition | order
-    return models.CheckConstraint(condition=condition, name=name, **options)
-
-
-def within(field: str, low: int, high: int, *, name: str) -> models.CheckConstraint:
-    """The check that the number in ``field`` lies from ``low`` to ``high``, both included."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name
-    )
 
 
 class LocalPoliceArea(models.Model):

@@ -7,6 +7,9 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up and reports")
 
     def ready(self) -> None:
+        # models are not loaded before ready(): these imports wait for it
+        from agreements import extensions
+        from followup import panels
         from followup.selectors import public_follow_up
         from pledges.selectors import register_follow_up
 
@@ -14,6 +17,4 @@ class FollowupConfig(AppConfig):
         register_follow_up(public_follow_up)
 
         # the agreement page shows goals against their indicators (agreements.extensions)
-        from followup.indicators import register_agreement_section
-
-        register_agreement_section()
+        extensions.register("followup/indicator_goals_panel.html", panels.agreement_goals)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from councils.dates import DATE_INPUT, DateField, shift
 from councils.forms import BoundedForm, BoundedModelForm, check_period_order
-from followup import cadence
-from followup.models import FollowUp
+from followup import cadence, county_summary
+from followup.models import FollowUp, Reminder, ReminderPreference
 from pledges.models import Activity, Pledge
 
 ONE_DAY = dt.timedelta(days=1)
@@ -164,3 +164,33 @@ class MarkFollowedUpForm(BoundedForm):
             self, "period_start", "period_end", _("The period must end after it starts.")
         )
         return cleaned
+
+
+class CountySummaryForm(BoundedForm):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in county_summary.years(today)]
+        self.fields["year"].initial = today.year
+
+
+OPTIONAL_KINDS = [(v, label) for v, label in Reminder.Kind.choices if v not in Reminder.MANDATORY]
+
+
+class PreferenceForm(BoundedModelForm):
+    muted_kinds = forms.MultipleChoiceField(
+        label=_("Do not e-mail me about"),
+        choices=OPTIONAL_KINDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Overdue follow-ups and pledges waiting for review are always e-mailed. "
+            "Every reminder is also shown in the list of reminders."
+        ),
+    )
+
+    class Meta:
+        model = ReminderPreference
+        fields = ["frequency", "muted_kinds"]
+        widgets = {"frequency": forms.RadioSelect}

@@ -10,27 +10,19 @@ Whenever values change, the goals that measure them get their ``latest_value`` a
 ``latest_year`` from the newest value (``goals_refresh_latest``): that is what the
 renewal of an agreement takes as the next baseline. The goal's history records who.
 
-``goal_progress(goals)`` is the read the agreement page uses: per goal, its
-indicator, the latest value and the series for the trend chart, in a fixed number
-of queries whatever the number of goals.
+Kolada's HTTP client and the reading of its JSON are ``followup.kolada``; the read the
+agreement page uses (``goal_progress``) is in ``followup.selectors``.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from agreements.models import Goal
@@ -39,27 +31,18 @@ from councils.access import Capability
 from councils.concurrency import bump, delete_tracked, save_tracked
 from councils.imports import ImportRefused
 from councils.models import Municipality, User
+from followup import kolada, selectors
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 
 #: The largest file an import accepts (checked before the file is read).
 MAX_BYTES = imports.MAX_BYTES
 #: The most values one file may hold.
 MAX_ROWS = 20_000
-#: Kolada's open API (v2). Override with the setting KOLADA_BASE_URL or the command's --base-url.
-KOLADA_BASE_URL = "https://api.kolada.se/v2"
-#: Seconds to wait for Kolada before giving up.
-KOLADA_TIMEOUT = 20
-#: Pages of a Kolada answer followed at most (``next_page``).
-KOLADA_MAX_PAGES = 50
 
 Gender = IndicatorValue.Gender
 #: The largest value a goal's latest result holds (DecimalField(12, 2)).
 GOAL_VALUE_LIMIT = Decimal("1e10")
 CENT = Decimal("0.01")
-
-
-class KoladaUnavailable(Exception):
-    """Kolada could not be reached or answered something unreadable."""
 
 
 @dataclass
@@ -348,18 +331,6 @@ def import_csv(*, user: User, name: str, content: bytes) -> ImportReport:
 # --- Kolada ----------------------------------------------------------------------
 
 
-def _kolada_document(content: bytes | dict) -> dict:
-    if isinstance(content, dict):
-        return content
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ImportRefused(_("The file is not Kolada JSON.")) from error
-    if not isinstance(document, dict) or not isinstance(document.get("values"), list):
-        raise ImportRefused(_("The file is not Kolada JSON: it has no list of “values”."))
-    return document
-
-
 def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json") -> ImportReport:
     """Save the values of a Kolada v2 answer (``/v2/data/kpi/…``): every row, or none.
 
@@ -371,7 +342,7 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
         imports.check_size(content, MAX_BYTES)
         if not name.lower().endswith(".json"):
             raise ImportRefused(_("Choose a Kolada JSON file (a file name ending in .json)."))
-    document = _kolada_document(content)
+    document = kolada.document(content)
     lookups = _Lookups()
     report = ImportReport()
     rows: list[_Row] = []
@@ -473,90 +444,7 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
     )
 
 
-def kolada_url(*, kpi: str, municipality: str, years: Iterable[int], base_url: str = "") -> str:
-    base = (base_url or getattr(settings, "KOLADA_BASE_URL", "") or KOLADA_BASE_URL).rstrip("/")
-    parts = [
-        "data",
-        "kpi",
-        urllib.parse.quote(kpi, safe=","),
-        "municipality",
-        urllib.parse.quote(municipality, safe=","),
-        "year",
-        ",".join(str(int(y)) for y in years),
-    ]
-    return f"{base}/{'/'.join(parts)}"
-
-
-def _get_json(url: str, timeout: float) -> dict:
-    if urllib.parse.urlsplit(url).scheme not in {"http", "https"}:
-        raise KoladaUnavailable(
-            _("Only http and https addresses can be fetched: %(url)s") % {"url": url}
-        )
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url, headers={"Accept": "application/json", "User-Agent": "Samverkan"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            body = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as error:
-        raise KoladaUnavailable(
-            _("Kolada answered %(status)s for %(url)s.") % {"status": error.code, "url": url}
-        ) from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise KoladaUnavailable(
-            _("Kolada could not be reached (%(reason)s). Is the network available? %(url)s")
-            % {"reason": reason, "url": url}
-        ) from error
-    if len(body) > MAX_BYTES:
-        raise KoladaUnavailable(_("Kolada's answer is larger than 2 MB: ask for fewer years."))
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise KoladaUnavailable(_("Kolada's answer is not JSON: %(url)s") % {"url": url}) from error
-    if not isinstance(document, dict) or not isinstance(document.get("values"), list):
-        raise KoladaUnavailable(_("Kolada's answer has no list of values: %(url)s") % {"url": url})
-    return document
-
-
-def kolada_fetch(
-    *,
-    kpi: str,
-    municipality: str,
-    years: Iterable[int],
-    base_url: str = "",
-    timeout: float = KOLADA_TIMEOUT,
-) -> dict:
-    """Kolada's answer for one KPI, municipality (SCB code) and years, all pages merged."""
-    url = kolada_url(kpi=kpi, municipality=municipality, years=years, base_url=base_url)
-    merged: list = []
-    for _page in range(KOLADA_MAX_PAGES):
-        document = _get_json(url, timeout)
-        merged.extend(document["values"])
-        url = document.get("next_page") or ""
-        if not url:
-            break
-    return {"count": len(merged), "values": merged}
-
-
 # --- goals and their latest value --------------------------------------------------
-
-
-def _latest_by_series(
-    indicator_ids: Iterable[int], municipality_ids: Iterable[int]
-) -> dict[tuple[int, int, str, str], list[tuple[int, Decimal]]]:
-    """Series (year, value) by (indicator, municipality, area, gender), oldest first."""
-    series: dict[tuple[int, int, str, str], list[tuple[int, Decimal]]] = defaultdict(list)
-    values = (
-        IndicatorValue.objects.filter(
-            indicator_id__in=set(indicator_ids), municipality_id__in=set(municipality_ids)
-        )
-        .order_by("year")
-        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
-    )
-    for indicator_id, municipality_id, area, gender, year, value in values:
-        series[(indicator_id, municipality_id, area, gender)].append((year, value))
-    return series
 
 
 def _goal_value(value: Decimal) -> Decimal | None:
@@ -578,7 +466,7 @@ def goals_refresh_latest(
     )
     if not links:
         return 0
-    series = _latest_by_series(indicator_ids, municipality_ids)
+    series = selectors.indicator_series(indicator_ids, municipality_ids)
     changed = 0
     for link in links:
         goal = link.goal
@@ -621,105 +509,3 @@ def goal_indicator_set(
         user=user, indicator_ids=[indicator.pk], municipality_ids=[goal.agreement.municipality_id]
     )
     return link
-
-
-def latest_value(
-    indicator: Indicator, municipality: Municipality | int, *, area: str = "", gender: str = "T"
-) -> IndicatorValue | None:
-    return (
-        IndicatorValue.objects.filter(
-            indicator=indicator,
-            municipality_id=getattr(municipality, "pk", municipality),
-            area=area,
-            gender=gender,
-        )
-        .order_by("-year")
-        .first()
-    )
-
-
-@dataclass
-class GoalProgress:
-    goal: Goal
-    indicator: Indicator
-    area: str
-    gender: str
-    #: (year, value), oldest first
-    series: list[tuple[int, Decimal]]
-
-    @property
-    def latest(self) -> tuple[int, Decimal] | None:
-        return self.series[-1] if self.series else None
-
-    @property
-    def latest_year(self) -> int | None:
-        return self.series[-1][0] if self.series else None
-
-    @property
-    def latest_value(self) -> Decimal | None:
-        return self.series[-1][1] if self.series else None
-
-    def chart(self):
-        from followup.charts import trend_svg
-
-        return trend_svg(
-            self.series,
-            title=self.indicator.name,
-            description=self.goal.text,
-            baseline=self.goal.baseline_value,
-            target=self.goal.target_value,
-            unit=self.indicator.unit,
-        )
-
-
-def goal_progress(goals: Iterable[Goal]) -> dict[int, GoalProgress]:
-    """Per goal id (of the goals that point at an indicator): the indicator, the
-    latest value and the series for the chart. Two queries for any number of goals
-    (none without goals)."""
-    by_id = {goal.pk: goal for goal in goals}
-    if not by_id:
-        return {}
-    links = list(
-        GoalIndicator.objects.filter(goal_id__in=by_id)
-        .select_related("indicator")
-        .annotate(goal_municipality_id=F("goal__agreement__municipality_id"))
-    )
-    if not links:
-        return {}
-    series = _latest_by_series(
-        {link.indicator_id for link in links}, {link.goal_municipality_id for link in links}
-    )
-    return {
-        link.goal_id: GoalProgress(
-            goal=by_id[link.goal_id],
-            indicator=link.indicator,
-            area=link.area,
-            gender=link.gender,
-            series=series.get(
-                (link.indicator_id, link.goal_municipality_id, link.area, link.gender), []
-            ),
-        )
-        for link in links
-    }
-
-
-# --- the agreement page ------------------------------------------------------------
-
-
-def _agreement_section(request, agreement) -> dict | None:
-    goals = list(agreement.goals.all())
-    if not goals:
-        return None
-    progress = goal_progress(goals)
-    return {
-        "agreement": agreement,
-        "goals": [(goal, progress.get(goal.pk)) for goal in goals],
-        "can_edit": access.can(request.user, Capability.EDIT, agreement.municipality_id),
-    }
-
-
-def register_agreement_section() -> None:
-    """Called from FollowupConfig.ready(): goals, indicators and trends on the agreement page."""
-    from agreements import extensions
-
-    extensions.register("followup/indicator_goals_panel.html", _agreement_section)

@@ -16,16 +16,14 @@ from agreements.models import Goal
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.constraints import Period, not_before, within
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
     InMunicipality,
     Organisation,
-    Period,
     User,
     municipality_field,
-    not_before,
-    within,
 )
 from pledges.models import Activity, Pledge
 

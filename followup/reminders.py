@@ -33,6 +33,7 @@ from agreements.models import Agreement
 from councils import access, background, formats
 from councils.access import Capability
 from councils.models import Municipality, User
+from followup.digests import send_digest
 from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
 from pledges.models import Activity, Pledge
 
@@ -346,12 +347,8 @@ def queue(digest_ids: list[int]) -> None:
     """Queue ``send_digest`` for each digest once the transaction commits. When
     queueing fails (Redis down), the claim is given back: the reminders are unsent
     again and the digest row goes, so the next run claims them again."""
-    from followup import tasks  # the tasks module imports this one
-
     for digest_id in digest_ids:
-        background.enqueue(
-            tasks.send_digest, digest_id, on_failure=functools.partial(release, digest_id)
-        )
+        background.enqueue(send_digest, digest_id, on_failure=functools.partial(release, digest_id))
 
 
 def release(digest_id: int) -> None:

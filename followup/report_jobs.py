@@ -1,6 +1,7 @@
-"""Report jobs that went wrong outside the task: a worker killed in the middle of a
-render, a render that never reached the queue (Redis down), and files that must
-never be seen half-written.
+"""PDF report jobs: ``request_report`` queues one (or finds the one already queued),
+the task ``render_report`` renders it once; and what went wrong outside the task: a
+worker killed in the middle of a render, a render that never reached the queue (Redis
+down), and files that must never be seen half-written.
 
 A report claimed by a worker is "running" with ``started_at`` and ``attempts``. A
 worker killed by SIGKILL, the out-of-memory killer or the hard time limit runs no
@@ -22,15 +23,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from councils import background
+from followup import reports
 from followup.models import Report
 
 log = logging.getLogger(__name__)
@@ -78,11 +82,8 @@ def recover_stale(report_ids=None, *, now: dt.datetime | None = None) -> Recover
         if same.update(status=S.FAILED, error=text, finished_at=now):
             log.warning("report %s: the render stalled %s times; marked failed", pk, attempts)
             recovered.failed.append(pk)
-    if recovered.requeued:
-        from followup import tasks  # the tasks module imports this one
-
-        for pk in recovered.requeued:
-            background.enqueue(tasks.render_report, pk)
+    for pk in recovered.requeued:
+        background.enqueue(render_report, pk)
     return recovered
 
 
@@ -117,3 +118,96 @@ def save_complete(file: FieldFile, name: str, content: bytes) -> None:
     finally:
         os.unlink(partial.name)
     file.name = name
+
+
+# --- asking for a report, and rendering it ---------------------------------------------
+
+
+def request_report(user, kind: str, object_id: int, parameters: dict | None = None) -> Report:
+    """The queued or running report of (kind, object, parameters), or a new one queued
+    on commit."""
+    parameters = parameters or {}
+    same = {"kind": kind, "object_id": object_id, "parameters": parameters}
+    with transaction.atomic():
+        active = Report.objects.filter(**same, status__in=Report.ACTIVE).first()
+        if active is not None:
+            return active
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    kind=kind,
+                    object_id=object_id,
+                    parameters=parameters,
+                    requested_by=user,
+                )
+        except IntegrityError:  # another request created it in the meantime
+            return Report.objects.get(**same, status__in=Report.ACTIVE)
+        background.enqueue(render_report, report.pk)
+    return report
+
+
+@shared_task(
+    name="followup.tasks.render_report",  # its name from before it moved here
+    bind=True,
+    acks_late=True,
+    max_retries=2,
+)
+def render_report(self, report_id: int) -> bool:
+    """Render one report, at most once at a time.
+
+    The report is claimed with a conditional UPDATE (queued → running, one more
+    attempt); a second worker or a redelivered task finds nothing to claim. The PDF
+    is rendered in memory, stored under a temporary name and linked to its final
+    name only when complete (``save_complete``), and the report marked
+    done in the same transaction; any failure marks it failed with the error (the
+    page offers a retry). A worker killed meanwhile leaves it running:
+    ``recover_stale`` finds it.
+    """
+    now = timezone.now()
+    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        status=Report.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=10,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return False
+    report = Report.objects.get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        """Progress is also a sign of life for ``recover_stale``."""
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            progress=percent, heartbeat_at=timezone.now()
+        )
+
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            pdf = reports.render(report, progress=progress)
+        progress(90)
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if report.status != Report.Status.RUNNING:
+                return False
+            save_complete(report.file, reports.filename(report), pdf)
+            report.status = Report.Status.DONE
+            report.progress = 100
+            report.finished_at = timezone.now()
+            report.save(update_fields=["file", "status", "progress", "finished_at"])
+    except Exception as error:
+        log.warning("report %s: rendering failed: %s", report_id, error)
+        with translation.override(settings.LANGUAGE_CODE):
+            if isinstance(error, LookupError):
+                text = str(error)
+            else:
+                text = _("The PDF could not be rendered (%(error)s).") % {
+                    "error": error.__class__.__name__
+                }
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+            status=Report.Status.FAILED,
+            error=text[:1000],
+            finished_at=timezone.now(),
+        )
+        return False
+    return True

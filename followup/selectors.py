@@ -5,21 +5,35 @@
 - ``public_follow_up(pledge_pk, activities)``: what residents see, registered with
   ``pledges.selectors.register_follow_up``; only published entries and the latest
   published pledge follow-up, as frozen dataclasses of public fields.
+- ``goal_progress(goals)``: what the agreement page shows of its goals against their
+  indicators: per goal, its indicator, the latest value and the series for the trend
+  chart, in a fixed number of queries whatever the number of goals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
+from agreements.models import Goal
 from councils import access
 from councils.access import Capability
+from councils.models import Municipality
 from followup import cadence
-from followup.models import FollowUp, PledgeFollowUp
+from followup.charts import trend_svg
+from followup.models import (
+    FollowUp,
+    GoalIndicator,
+    Indicator,
+    IndicatorValue,
+    PledgeFollowUp,
+)
+from followup.services import may_record
 from pledges.models import Activity, Pledge
 from pledges.selectors import PublicActivity
 
@@ -112,8 +126,6 @@ def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
 
 def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> PledgeFollowUpPage:
     """Three queries: the activities, their entries, the pledge's marked periods."""
-    from followup.services import may_record
-
     today = today or cadence.today()
     activities = list(
         pledge.activities.filter(deleted_at__isnull=True)
@@ -207,3 +219,101 @@ def public_follow_up(
             PublicActivityFollowUp(a, by_activity[a.pk]) for a in activities if by_activity[a.pk]
         ],
     )
+
+
+# --- indicators: the series behind goals --------------------------------------------
+
+
+def indicator_series(
+    indicator_ids: Iterable[int], municipality_ids: Iterable[int]
+) -> dict[tuple[int, int, str, str], list[tuple[int, Decimal]]]:
+    """Series (year, value) by (indicator, municipality, area, gender), oldest first."""
+    series: dict[tuple[int, int, str, str], list[tuple[int, Decimal]]] = defaultdict(list)
+    values = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=set(indicator_ids), municipality_id__in=set(municipality_ids)
+        )
+        .order_by("year")
+        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
+    )
+    for indicator_id, municipality_id, area, gender, year, value in values:
+        series[(indicator_id, municipality_id, area, gender)].append((year, value))
+    return series
+
+
+def latest_value(
+    indicator: Indicator, municipality: Municipality | int, *, area: str = "", gender: str = "T"
+) -> IndicatorValue | None:
+    return (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            municipality_id=getattr(municipality, "pk", municipality),
+            area=area,
+            gender=gender,
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    indicator: Indicator
+    area: str
+    gender: str
+    #: (year, value), oldest first
+    series: list[tuple[int, Decimal]]
+
+    @property
+    def latest(self) -> tuple[int, Decimal] | None:
+        return self.series[-1] if self.series else None
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.series[-1][0] if self.series else None
+
+    @property
+    def latest_value(self) -> Decimal | None:
+        return self.series[-1][1] if self.series else None
+
+    def chart(self):
+        return trend_svg(
+            self.series,
+            title=self.indicator.name,
+            description=self.goal.text,
+            baseline=self.goal.baseline_value,
+            target=self.goal.target_value,
+            unit=self.indicator.unit,
+        )
+
+
+def goal_progress(goals: Iterable[Goal]) -> dict[int, GoalProgress]:
+    """Per goal id (of the goals that point at an indicator): the indicator, the
+    latest value and the series for the chart. Two queries for any number of goals
+    (none without goals)."""
+    by_id = {goal.pk: goal for goal in goals}
+    if not by_id:
+        return {}
+    links = list(
+        GoalIndicator.objects.filter(goal_id__in=by_id)
+        .select_related("indicator")
+        .annotate(goal_municipality_id=F("goal__agreement__municipality_id"))
+    )
+    if not links:
+        return {}
+    series = indicator_series(
+        {link.indicator_id for link in links}, {link.goal_municipality_id for link in links}
+    )
+    return {
+        link.goal_id: GoalProgress(
+            goal=by_id[link.goal_id],
+            indicator=link.indicator,
+            area=link.area,
+            gender=link.gender,
+            series=series.get(
+                (link.indicator_id, link.goal_municipality_id, link.area, link.gender), []
+            ),
+        )
+        for link in links
+    }

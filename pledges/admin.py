@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from councils import background
 from councils.admin import ReadOnlyAdmin
+from pledges.emails import send_notification_email
 from pledges.models import Activity, Notification, Pledge, RegionalTheme
 
 
@@ -38,7 +39,5 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Skicka e-post igen för de markerade som inte har skickats")
     def send_again(self, request, queryset):
-        from pledges import tasks
-
         for notification in queryset.filter(emailed_at__isnull=True):
-            background.enqueue(tasks.send_notification_email, notification.pk)
+            background.enqueue(send_notification_email, notification.pk)

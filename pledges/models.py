@@ -16,17 +16,16 @@ from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
+from councils.constraints import Period, not_before
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
     Decision,
     InMunicipality,
-    Period,
     PoliceRegion,
     User,
     VulnerableArea,
     municipality_field,
-    not_before,
 )
 from councils.signing import Signed
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -39,8 +40,11 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone, translation
 
+from councils import access
+from councils.access import Capability
 from councils.models import County, Municipality
-from pledges.models import Activity, Dialogue, Pledge
+from pledges.models import Activity, Comment, Dialogue, Pledge
+from pledges.services import may_review
 
 # --- what the public sees ------------------------------------------------------------
 
@@ -452,3 +456,78 @@ def open_data_activities_fingerprint() -> str:
         pledge_versions=Sum("pledge__version"),
         published=Max("pledge__published_at"),
     )
+
+
+# --- comments, as threads (the review page and the editor's) --------------------------
+
+
+@dataclass
+class Thread:
+    """A comment and every answer to it, oldest first; resolving the first resolves it."""
+
+    root: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.root.resolved_at is not None
+
+
+def _threads(pledge: Pledge) -> list[Thread]:
+    """Every comment of the pledge in one query, grouped under the comment that began it."""
+    comments = list(
+        pledge.comments.select_related("author", "resolved_by", "activity").order_by(
+            "created_at", "pk"
+        )
+    )
+    by_pk = {comment.pk: comment for comment in comments}
+
+    def first_of(comment: Comment) -> Comment:
+        seen = {comment.pk}
+        while comment.reply_to_id in by_pk and comment.reply_to_id not in seen:
+            comment = by_pk[comment.reply_to_id]
+            seen.add(comment.pk)
+        return comment
+
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        root = first_of(comment)
+        thread = threads.setdefault(root.pk, Thread(root=root))
+        if comment is not root:
+            thread.replies.append(comment)
+    return list(threads.values())
+
+
+def comment_context(user, pledge: Pledge, *, next_url: str = "") -> dict:
+    """The context ``templates/pledges/_comments.html`` needs (also for the editor's page).
+
+    - ``pledge``
+    - ``comment_threads``: the threads on the pledge as a whole
+    - ``activity_threads``: ``(activity, threads)`` for each activity with comments,
+      in the activity plan's order (deleted activities included: comments stay)
+    - ``open_comments``: how many threads are not resolved
+    - ``may_comment``: whether the user may write, answer and resolve
+    - ``comment_next``: the page to come back to after posting (default: the review page)
+    """
+    threads = _threads(pledge)
+    by_activity: dict[int, list[Thread]] = defaultdict(list)
+    activities: dict[int, Activity] = {}
+    for thread in threads:
+        if thread.root.activity_id is not None:
+            by_activity[thread.root.activity_id].append(thread)
+            activities[thread.root.activity_id] = thread.root.activity
+    ordered = sorted(activities.values(), key=lambda a: (a.order, a.pk))
+    return {
+        "pledge": pledge,
+        "comment_threads": [t for t in threads if t.root.activity_id is None],
+        "activity_threads": [(a, by_activity[a.pk]) for a in ordered],
+        "threads_by_activity": by_activity,
+        "open_comments": sum(1 for t in threads if not t.resolved),
+        "may_comment": may_comment(user, pledge),
+        "comment_next": next_url,
+    }
+
+
+def may_comment(user, pledge: Pledge) -> bool:
+    """The municipality's coordinators and the police liaisons: the same rule as the services."""
+    return access.can(user, Capability.EDIT, pledge.municipality_id) or may_review(user, pledge)

@@ -18,15 +18,16 @@ from agreements.models import Agreement, Goal
 from agreements.selectors import CurrentProblems, agreement_in_force, same_text
 from councils import access, background, dates, formats, signing
 from councils.access import Capability
+from councils.acting import acting_organisation
 from councils.concurrency import (
     bump,
     delete_tracked,
     save_tracked,
     save_versioned,
 )
-from councils.history import acting_organisation
 from councils.models import Municipality, User
 from councils.signing import PARTIES, record_signature
+from pledges.emails import send_notification_email
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
 S = Pledge.Status
@@ -838,8 +839,6 @@ def notify(
     *, kind: str, pledge: Pledge, users, message: str, email: bool = True
 ) -> list[Notification]:
     """In-app notices for ``users``; the e-mails are queued once the transaction commits."""
-    from pledges import tasks  # the tasks module imports this one
-
     seen: set[int] = set()
     created = []
     for user in users:
@@ -854,7 +853,7 @@ def notify(
             if notification.user.email:
                 # a failure to queue leaves the row unsent (``emailed_at`` empty):
                 # ``notifications_resend`` sends it again later
-                background.enqueue(tasks.send_notification_email, notification.pk)
+                background.enqueue(send_notification_email, notification.pk)
     return created
 
 
@@ -863,8 +862,6 @@ def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
     has not been e-mailed (Redis was down, or every retry of the send failed). The
     task's claim on ``emailed_at`` makes a notification already in the queue cost
     nothing twice. Returns the ids queued."""
-    from pledges import tasks  # the tasks module imports this one
-
     since = timezone.now() - dt.timedelta(days=days)
     ids = list(
         Notification.objects.filter(
@@ -873,7 +870,7 @@ def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return [pk for pk in ids if background.queue(tasks.send_notification_email, pk)]
+    return [pk for pk in ids if background.queue(send_notification_email, pk)]
 
 
 def notifications_for(user: User):

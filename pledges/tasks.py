@@ -1,71 +1,21 @@
-"""Celery tasks of the pledges app: they take ids, load, and call mail once."""
+"""Celery tasks of the pledges app: the beat's entry, which calls the services.
+
+``send_notification_email``, which the services queue, lives in ``pledges.emails`` (so
+no service imports this module) and is imported here, where Celery looks for tasks.
+"""
 
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 
 from pledges import services
-from pledges.models import Notification
+from pledges.emails import send_notification_email
+
+__all__ = ["resend_notifications", "send_notification_email"]
 
 log = logging.getLogger(__name__)
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
-def send_notification_email(self, notification_id: int) -> bool:
-    """Send one notification's e-mail, at most once.
-
-    The row is claimed with a conditional UPDATE (emailed_at IS NULL → now) before
-    the send, so two workers or a redelivered task send nothing twice; a failed
-    send gives the claim back and the task retries with backoff.
-    """
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, user__email__gt=""
-    ).update(emailed_at=timezone.now())
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related(
-        "user", "pledge", "pledge__municipality"
-    ).get(pk=notification_id)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "notification": notification,
-                "url": settings.SITE_URL + reverse("pledge-detail", args=[notification.pledge_id]),
-            }
-            kind = notification.get_kind_display().capitalize()
-            message = EmailMultiAlternatives(
-                subject=f"{kind}: {notification.pledge.title}",
-                body=render_to_string("pledges/email/notification.txt", context),
-                to=[notification.user.email],
-            )
-            message.attach_alternative(
-                render_to_string("pledges/email/notification.html", context), "text/html"
-            )
-            message.send()
-    except Exception as error:
-        log.warning("notification %s: e-mail failed: %s", notification_id, error)
-        with transaction.atomic():
-            Notification.objects.filter(pk=notification_id).update(
-                emailed_at=None, email_error=str(error)[:1000]
-            )
-        raise
-    return True
 
 
 @shared_task(name="pledges.resend_notifications")

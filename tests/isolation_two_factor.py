@@ -1,4 +1,5 @@
-"""Isolation cases of the two-factor pages in councils/views.py (imported by tests/isolation.py)."""
+"""Isolation cases of the two-factor pages (councils/views/two_factor.py), imported by
+tests/isolation.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Models, admin and templates say each shared thing once.
 
-- "The end cannot come before the start" is ``councils.models.not_before`` and "the
-  number lies from … to …" is ``councils.models.within``: a hand-written
+- "The end cannot come before the start" is ``councils.constraints.not_before`` and "the
+  number lies from … to …" is ``councils.constraints.within``: a hand-written
   ``CheckConstraint`` whose condition compares a field with ``F(other)``
   (``Q(end__gte=F("start"))``) or bounds one field on both sides
   (``Q(progress__gte=0, progress__lte=100)``) is the old pattern.
@@ -105,7 +105,7 @@ def test_no_hand_written_order_or_range_checks():
         if path != KIT
         for hit in hand_written_checks(path.read_text(), str(path.relative_to(ROOT)))
     ]
-    assert found == [], "use councils.models.not_before / within: " + ", ".join(found)
+    assert found == [], "use councils.constraints.not_before / within: " + ", ".join(found)
 
 
 def test_no_hand_written_read_only_admin():

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -416,27 +416,3 @@ def agreement_comment(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("text", []):
             messages.error(request, error)
     return redirect(reverse("agreement-detail", args=[pk]) + "#comments")
-
-
-urlpatterns = [
-    path("municipalities/<str:code>/agreements/", agreement_list, name="agreement-list"),
-    path("municipalities/<str:code>/agreements/new/", agreement_create, name="agreement-create"),
-    path("agreements/<int:pk>/", agreement_detail, name="agreement-detail"),
-    path(
-        "agreements/<int:pk>/sections/<slug:section>/", agreement_section, name="agreement-section"
-    ),
-    path(
-        "agreements/<int:agreement_pk>/focus-areas/new/", focus_area_edit, name="focus-area-create"
-    ),
-    path("focus-areas/<int:pk>/edit/", focus_area_edit, name="focus-area-edit"),
-    path("focus-areas/<int:pk>/delete/", focus_area_delete, name="focus-area-delete"),
-    path("agreements/<int:agreement_pk>/goals/new/", goal_edit, name="goal-create"),
-    path("goals/<int:pk>/edit/", goal_edit, name="goal-edit"),
-    path("goals/<int:pk>/delete/", goal_delete, name="goal-delete"),
-    path("agreements/<int:pk>/submit/", agreement_submit, name="agreement-submit"),
-    path("agreements/<int:pk>/reopen/", agreement_reopen, name="agreement-reopen"),
-    path("agreements/<int:pk>/sign/<slug:party>/", agreement_sign, name="agreement-sign"),
-    path("agreements/<int:pk>/new-version/", agreement_new_version, name="agreement-new-version"),
-    path("agreements/<int:pk>/renew/", agreement_renew, name="agreement-renew"),
-    path("agreements/<int:pk>/comments/", agreement_comment, name="agreement-comment"),
-]

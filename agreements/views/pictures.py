@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -412,38 +412,3 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return page
     messages.success(request, _("The action plan has been saved."))
     return redirect("action-plan-detail", pk=saved.pk)
-
-
-urlpatterns = [
-    path(
-        "municipalities/<str:code>/situational-pictures/",
-        picture_list,
-        name="picture-list",
-    ),
-    path(
-        "municipalities/<str:code>/situational-pictures/new/",
-        picture_create,
-        name="picture-create",
-    ),
-    path("situational-pictures/<int:pk>/", picture_detail, name="picture-detail"),
-    path("situational-pictures/<int:pk>/edit/", picture_edit, name="picture-edit"),
-    path(
-        "situational-pictures/<int:pk>/make-current/",
-        picture_make_current,
-        name="picture-make-current",
-    ),
-    path("situational-pictures/<int:pk>/sources/new/", source_create, name="source-create"),
-    path("sources/<int:pk>/delete/", source_delete, name="source-delete"),
-    path("situational-pictures/<int:pk>/problems/new/", problem_create, name="problem-create"),
-    path("problems/<int:pk>/", problem_detail, name="problem-detail"),
-    path("problems/<int:pk>/edit/", problem_edit, name="problem-edit"),
-    path("problems/<int:pk>/delete/", problem_delete, name="problem-delete"),
-    path("problems/<int:pk>/move/", problem_move, name="problem-move"),
-    path(
-        "municipalities/<str:code>/action-plans/new/",
-        action_plan_create,
-        name="action-plan-create",
-    ),
-    path("action-plans/<int:pk>/", action_plan_detail, name="action-plan-detail"),
-    path("action-plans/<int:pk>/edit/", action_plan_edit, name="action-plan-edit"),
-]

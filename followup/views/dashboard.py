@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,7 @@ from followup.dashboard import (
     PLEDGE_CHOICES,
     Row,
 )
-from followup.views.reports import CountySummaryForm
+from followup.forms import CountySummaryForm
 from pledges.models import Activity
 
 PAGE = "followup/dashboard.html"
@@ -227,14 +226,3 @@ def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpRe
         sheet=_("Dashboard"),
         widths={"A": 30},
     )
-
-
-urlpatterns = [
-    path("dashboard/", dashboard_index, name="dashboard-index"),
-    path("counties/<str:code>/dashboard/", county_dashboard, name="county-dashboard"),
-    path(
-        "counties/<str:code>/dashboard.<str:fmt>",
-        county_dashboard_export,
-        name="county-dashboard-export",
-    ),
-]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from councils import access, editing, formats
@@ -130,14 +130,3 @@ def pledge_mark_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The pledge is followed up."))
     return redirect("pledge-follow-up", pk=pledge.pk)
-
-
-urlpatterns = [
-    path("activities/<int:pk>/follow-ups/new/", follow_up_create, name="follow-up-create"),
-    path("pledges/<int:pk>/follow-up/", pledge_follow_up, name="pledge-follow-up"),
-    path(
-        "pledges/<int:pk>/follow-up/mark/",
-        pledge_mark_followed_up,
-        name="pledge-mark-followed-up",
-    ),
-]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -160,11 +160,3 @@ def goal_indicator(request: HttpRequest, pk: int) -> HttpResponse:
         {"goal": goal, "agreement": goal.agreement, "form": form, "back": back},
         status=400 if form.errors else 200,
     )
-
-
-urlpatterns = [
-    path("indicators/", indicator_list, name="indicator-list"),
-    path("indicators/import/", indicator_import, name="indicator-import"),
-    path("indicators/<int:pk>/", indicator_detail, name="indicator-detail"),
-    path("goals/<int:pk>/indicator/", goal_indicator, name="goal-indicator"),
-]

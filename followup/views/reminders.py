@@ -6,43 +6,20 @@ no object id in the URL to tamper with.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from councils.forms import BoundedModelForm
 from councils.http import only
+from followup.forms import PreferenceForm
 from followup.models import Reminder, ReminderPreference
 
 #: reminders per page of the in-app list
 REMINDERS_PER_PAGE = 50
-
-OPTIONAL_KINDS = [(v, label) for v, label in Reminder.Kind.choices if v not in Reminder.MANDATORY]
-
-
-class PreferenceForm(BoundedModelForm):
-    muted_kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("Do not e-mail me about"),
-        choices=OPTIONAL_KINDS,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Overdue follow-ups and pledges waiting for review are always e-mailed. "
-            "Every reminder is also shown in the list of reminders."
-        ),
-    )
-
-    class Meta:
-        model = ReminderPreference
-        fields = ["frequency", "muted_kinds"]
-        widgets = {"frequency": forms.RadioSelect}
 
 
 @login_required
@@ -86,9 +63,3 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if form.is_bound else 200,
     )
-
-
-urlpatterns = [
-    path("reminders/", reminder_list, name="reminder-list"),
-    path("reminders/preferences/", reminder_preferences, name="reminder-preferences"),
-]

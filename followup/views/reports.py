@@ -8,21 +8,17 @@ served only here, as attachments.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from councils import access, background
+from councils import access
 from councils.access import Capability
-from councils.forms import BoundedForm
 from councils.http import only
-from followup import county_summary, report_jobs, reports, tasks
+from followup import report_jobs, reports
+from followup.forms import CountySummaryForm
 from followup.models import Report
 from pledges.models import Pledge
 
@@ -58,29 +54,6 @@ def _report(user, pk: int) -> Report:
     return report
 
 
-def request_report(user, kind: str, object_id: int, parameters: dict | None = None) -> Report:
-    """The queued or running report of (kind, object, parameters), or a new one queued
-    on commit."""
-    parameters = parameters or {}
-    same = {"kind": kind, "object_id": object_id, "parameters": parameters}
-    with transaction.atomic():
-        active = Report.objects.filter(**same, status__in=Report.ACTIVE).first()
-        if active is not None:
-            return active
-        try:
-            with transaction.atomic():
-                report = Report.objects.create(
-                    kind=kind,
-                    object_id=object_id,
-                    parameters=parameters,
-                    requested_by=user,
-                )
-        except IntegrityError:  # another request created it in the meantime
-            return Report.objects.get(**same, status__in=Report.ACTIVE)
-        background.enqueue(tasks.render_report, report.pk)
-    return report
-
-
 # --- views ---------------------------------------------------------------------------
 
 
@@ -89,7 +62,7 @@ def agreement_report(request: HttpRequest, pk: int) -> HttpResponse:
     _check_access(Report.Kind.AGREEMENT, pk, request.user)
     if not_allowed := only(request, "POST"):
         return not_allowed
-    report = request_report(request.user, Report.Kind.AGREEMENT, pk)
+    report = report_jobs.request_report(request.user, Report.Kind.AGREEMENT, pk)
     return redirect("report-detail", pk=report.pk)
 
 
@@ -100,17 +73,8 @@ def pledge_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     _check_access(PLEDGE_KINDS[kind], pk, request.user)
     if not_allowed := only(request, "POST"):
         return not_allowed
-    report = request_report(request.user, PLEDGE_KINDS[kind], pk, {"version": kind})
+    report = report_jobs.request_report(request.user, PLEDGE_KINDS[kind], pk, {"version": kind})
     return redirect("report-detail", pk=report.pk)
-
-
-class CountySummaryForm(BoundedForm):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-
-    def __init__(self, *args, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in county_summary.years(today)]
-        self.fields["year"].initial = today.year
 
 
 @login_required
@@ -122,7 +86,7 @@ def county_report(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     form = CountySummaryForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
-        report = request_report(
+        report = report_jobs.request_report(
             request.user,
             Report.Kind.COUNTY_SUMMARY,
             county.pk,
@@ -161,7 +125,9 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return not_allowed
     if report.status != Report.Status.FAILED:
         return redirect("report-detail", pk=report.pk)
-    again = request_report(request.user, report.kind, report.object_id, report.parameters)
+    again = report_jobs.request_report(
+        request.user, report.kind, report.object_id, report.parameters
+    )
     return redirect("report-detail", pk=again.pk)
 
 
@@ -185,13 +151,3 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns = [
-    path("agreements/<int:pk>/report/", agreement_report, name="agreement-report"),
-    path("pledges/<int:pk>/report/<slug:kind>/", pledge_report, name="pledge-report"),
-    path("counties/<str:code>/report/", county_report, name="county-report"),
-    path("reports/<int:pk>/", report_detail, name="report-detail"),
-    path("reports/<int:pk>/retry/", report_retry, name="report-retry"),
-    path("reports/<int:pk>/download/", report_download, name="report-download"),
-]

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,7 +31,7 @@ from councils.http import only
 from councils.sections import Section, section_view
 from pledges import forms, importexport, services
 from pledges.models import Activity, Dialogue, Pledge
-from pledges.views.review import comment_context
+from pledges.selectors import comment_context
 
 EDITOR = "pledges/editor.html"
 INTERNAL, EDIT, READ = Capability.INTERNAL, Capability.EDIT, Capability.READ
@@ -680,24 +680,3 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(_detail_url(pledge.pk, "activities"))
     return render(request, "pledges/editor_import.html", {**context, "report": report}, status=400)
-
-
-urlpatterns = [
-    path("municipalities/<str:code>/pledges/", pledge_list, name="pledge-list"),
-    path("municipalities/<str:code>/pledges/new/", pledge_create, name="pledge-create"),
-    path("pledges/<int:pk>/", pledge_detail, name="pledge-detail"),
-    path("pledges/<int:pk>/sections/<slug:section>/", pledge_section, name="pledge-section"),
-    path("pledges/<int:pk>/dialogues/new/", dialogue_create, name="dialogue-create"),
-    path("dialogues/<int:pk>/delete/", dialogue_delete, name="dialogue-delete"),
-    path("pledges/<int:pk>/activities/new/", activity_create, name="activity-create"),
-    path("activities/<int:pk>/", activity_row, name="activity-row"),
-    path("activities/<int:pk>/edit/", activity_edit, name="activity-edit"),
-    path("activities/<int:pk>/delete/", activity_delete, name="activity-delete"),
-    path("activities/<int:pk>/restore/", activity_restore, name="activity-restore"),
-    path("activities/<int:pk>/move/", activity_move, name="activity-move"),
-    path("pledges/<int:pk>/submit/", pledge_submit, name="pledge-submit"),
-    path("pledges/<int:pk>/renew/", pledge_renew, name="pledge-renew"),
-    path("pledges/<int:pk>/new-version/", pledge_new_version, name="pledge-new-version"),
-    path("pledges/<int:pk>/export.<str:fmt>", pledge_export, name="pledge-export"),
-    path("pledges/<int:pk>/import/", pledge_import, name="pledge-import"),
-]

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -236,14 +236,3 @@ def open_data_activities(request: HttpRequest, fmt: str) -> HttpResponse:
         fingerprint=selectors.open_data_activities_fingerprint,
         prefix=prefix,
     )
-
-
-urlpatterns = [
-    path("public/pledges/", public_index, name="public-index"),
-    path("public/municipalities/<str:code>/", public_municipality, name="public-municipality"),
-    path("public/pledges/<int:pk>/", public_pledge, name="public-pledge"),
-    path("public/open-data/pledges.<str:fmt>", open_data_pledges, name="open-data-pledges"),
-    path(
-        "public/open-data/activities.<str:fmt>", open_data_activities, name="open-data-activities"
-    ),
-]

@@ -9,16 +9,13 @@ first (404 for a pledge the user may not know), then checks the method.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +26,8 @@ from councils.forms import SignForm
 from councils.http import only
 from pledges import services
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
-from pledges.models import Activity, Comment, Notification, Pledge
+from pledges.models import Comment, Notification, Pledge
+from pledges.selectors import comment_context, may_comment
 
 S = Pledge.Status
 
@@ -44,14 +42,7 @@ PLEDGES = Pledge.objects.select_related("municipality", "municipality__county", 
 COMMENTS = Comment.objects.select_related("pledge", "pledge__municipality")
 
 
-def may_comment(user, pledge: Pledge) -> bool:
-    """The municipality's coordinators and the police liaisons: the same rule as the services."""
-    return access.can(user, Capability.EDIT, pledge.municipality_id) or services.may_review(
-        user, pledge
-    )
-
-
-def _back(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
+def _return_url(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
     """Where to return after a comment: a page of this site the form came from, else review.
 
     Only a path of this site counts ("/…"): anything else, such as a bare word, would be
@@ -63,76 +54,6 @@ def _back(request: HttpRequest, pledge: Pledge, target: str | None = None) -> st
     ):
         return target
     return reverse("pledge-review", args=[pledge.pk])
-
-
-# --- comments, as threads ----------------------------------------------------------
-
-
-@dataclass
-class Thread:
-    """A comment and every answer to it, oldest first; resolving the first resolves it."""
-
-    root: Comment
-    replies: list[Comment] = field(default_factory=list)
-
-    @property
-    def resolved(self) -> bool:
-        return self.root.resolved_at is not None
-
-
-def _threads(pledge: Pledge) -> list[Thread]:
-    """Every comment of the pledge in one query, grouped under the comment that began it."""
-    comments = list(
-        pledge.comments.select_related("author", "resolved_by", "activity").order_by(
-            "created_at", "pk"
-        )
-    )
-    by_pk = {comment.pk: comment for comment in comments}
-
-    def first_of(comment: Comment) -> Comment:
-        seen = {comment.pk}
-        while comment.reply_to_id in by_pk and comment.reply_to_id not in seen:
-            comment = by_pk[comment.reply_to_id]
-            seen.add(comment.pk)
-        return comment
-
-    threads: dict[int, Thread] = {}
-    for comment in comments:
-        root = first_of(comment)
-        thread = threads.setdefault(root.pk, Thread(root=root))
-        if comment is not root:
-            thread.replies.append(comment)
-    return list(threads.values())
-
-
-def comment_context(user, pledge: Pledge, *, next_url: str = "") -> dict:
-    """The context ``templates/pledges/_comments.html`` needs (also for the editor's page).
-
-    - ``pledge``
-    - ``comment_threads``: the threads on the pledge as a whole
-    - ``activity_threads``: ``(activity, threads)`` for each activity with comments,
-      in the activity plan's order (deleted activities included: comments stay)
-    - ``open_comments``: how many threads are not resolved
-    - ``may_comment``: whether the user may write, answer and resolve
-    - ``comment_next``: the page to come back to after posting (default: the review page)
-    """
-    threads = _threads(pledge)
-    by_activity: dict[int, list[Thread]] = defaultdict(list)
-    activities: dict[int, Activity] = {}
-    for thread in threads:
-        if thread.root.activity_id is not None:
-            by_activity[thread.root.activity_id].append(thread)
-            activities[thread.root.activity_id] = thread.root.activity
-    ordered = sorted(activities.values(), key=lambda a: (a.order, a.pk))
-    return {
-        "pledge": pledge,
-        "comment_threads": [t for t in threads if t.root.activity_id is None],
-        "activity_threads": [(a, by_activity[a.pk]) for a in ordered],
-        "threads_by_activity": by_activity,
-        "open_comments": sum(1 for t in threads if not t.resolved),
-        "may_comment": may_comment(user, pledge),
-        "comment_next": next_url,
-    }
 
 
 # --- the review queue --------------------------------------------------------------
@@ -300,7 +221,7 @@ def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from denied
 
     outcome = editing.submit(form, save)
-    back = _back(request, pledge, request.POST.get("next"))
+    back = _return_url(request, pledge, request.POST.get("next"))
     if outcome.ok:
         messages.success(request, _("Your comment has been added."))
         return redirect(f"{back}#comment-{outcome.saved.pk}")
@@ -333,7 +254,8 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as denied:
         raise Http404 from denied
     messages.success(request, _("The comment is marked as resolved. It stays in the history."))
-    return redirect(f"{_back(request, pledge, request.POST.get('next'))}#comment-{comment.pk}")
+    back = _return_url(request, pledge, request.POST.get("next"))
+    return redirect(f"{back}#comment-{comment.pk}")
 
 
 # --- signing -----------------------------------------------------------------------
@@ -430,20 +352,3 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     if marked:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notification-list")
-
-
-urlpatterns = [
-    path("review/", review_queue, name="review-queue"),
-    path("pledges/<int:pk>/review/", pledge_review, name="pledge-review"),
-    path("pledges/<int:pk>/approve/", pledge_approve, name="pledge-approve"),
-    path(
-        "pledges/<int:pk>/request-changes/",
-        pledge_request_changes,
-        name="pledge-request-changes",
-    ),
-    path("pledges/<int:pk>/comments/", pledge_comment, name="pledge-comment"),
-    path("comments/<int:pk>/resolve/", comment_resolve, name="comment-resolve"),
-    path("pledges/<int:pk>/sign/<slug:party>/", pledge_sign, name="pledge-sign"),
-    path("notifications/", notification_list, name="notification-list"),
-    path("notifications/read/", notifications_read, name="notifications-read"),
-]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from followup import report_jobs, tasks
 from followup.models import Report
-from followup.views.reports import request_report
+from followup.report_jobs import request_report
 from pledges.models import Pledge
 from tests import factories as f
 from tests.broker import wait_for

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from agreements.models import Agreement
-from followup import indicators
+from followup import indicators, selectors
 from followup.charts import trend_svg
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 from tests import factories as f
@@ -86,7 +86,7 @@ def test_importing_again_updates_instead_of_duplicating(staff, survey, home, awa
     )
     assert (report.created, report.updated) == (0, 1)
     assert IndicatorValue.objects.count() == 4
-    assert indicators.latest_value(survey, home).value == Decimal("1.9")
+    assert selectors.latest_value(survey, home).value == Decimal("1.9")
 
 
 def test_bad_rows_are_reported_row_by_row_and_nothing_is_saved(staff, survey, home):
@@ -247,7 +247,7 @@ def _goals_with_values(home, count: int):
 
 def _count(goals) -> tuple[int, dict]:
     with CaptureQueriesContext(connection) as captured:
-        progress = indicators.goal_progress(goals)
+        progress = selectors.goal_progress(goals)
         for item in progress.values():
             str(item.chart())
             _ = (item.indicator.name, item.latest_value, item.goal.baseline_value)
@@ -262,7 +262,7 @@ def test_goal_progress_takes_the_same_queries_for_2_and_20_goals(home):
     item = next(iter(progress.values()))
     assert [year for year, _v in item.series] == [2022, 2023, 2024]
     assert item.latest_year == 2024
-    assert indicators.goal_progress([]) == {}
+    assert selectors.goal_progress([]) == {}
 
 
 # --- the chart ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 
-from followup import indicators
+from followup import kolada
 from followup.models import Indicator, IndicatorValue
 from tests import factories as f
 from tests.followup.test_indicators import KOLADA_FILE
@@ -104,15 +104,15 @@ def test_the_command_fetches_every_page_from_the_api(
 
 def test_the_base_url_comes_from_the_setting(settings, kolada_server):
     settings.KOLADA_BASE_URL = kolada_server
-    document = indicators.kolada_fetch(kpi="N07403", municipality="9101", years=[2021, 2022, 2023])
+    document = kolada.kolada_fetch(kpi="N07403", municipality="9101", years=[2021, 2022, 2023])
     assert document["count"] == 3
-    assert indicators.kolada_url(kpi="N07403", municipality="0180", years=[2023], base_url="") == (
+    assert kolada.kolada_url(kpi="N07403", municipality="0180", years=[2023], base_url="") == (
         f"{kolada_server}/data/kpi/N07403/municipality/0180/year/2023"
     )
 
 
 def test_the_default_is_the_real_kolada_address():
-    assert indicators.kolada_url(kpi="N07403", municipality="0180", years=[2023]) == (
+    assert kolada.kolada_url(kpi="N07403", municipality="0180", years=[2023]) == (
         "https://api.kolada.se/v2/data/kpi/N07403/municipality/0180/year/2023"
     )
 
@@ -135,17 +135,15 @@ def test_an_unreachable_kolada_gives_a_clear_error(superuser_for_command, home):
 
 
 def test_an_error_answer_gives_a_clear_error(kolada_server):
-    with pytest.raises(indicators.KoladaUnavailable, match="404"):
-        indicators.kolada_fetch(
+    with pytest.raises(kolada.KoladaUnavailable, match="404"):
+        kolada.kolada_fetch(
             kpi="X", municipality="9101", years=[2023], base_url=kolada_server, timeout=2
         )
 
 
 def test_only_http_addresses_are_fetched():
-    with pytest.raises(indicators.KoladaUnavailable):
-        indicators.kolada_fetch(
-            kpi="N07403", municipality="9101", years=[2023], base_url="file:///etc"
-        )
+    with pytest.raises(kolada.KoladaUnavailable):
+        kolada.kolada_fetch(kpi="N07403", municipality="9101", years=[2023], base_url="file:///etc")
 
 
 def test_the_command_needs_a_staff_user(db, home):

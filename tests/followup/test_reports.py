@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from agreements.models import PriorityProblem
 from followup import reports, tasks
 from followup.models import Report
-from followup.views.reports import request_report
+from followup.report_jobs import request_report
 from pledges.models import Pledge
 from tests import factories as f
 from tests.agreements.conftest import current_picture, draft, signed  # noqa: F401

@@ -200,8 +200,8 @@ FORMS: dict[str, Kwargs] = {
     "followup.forms.MarkFollowedUpForm": lambda w: {"pledge": w.published},
     "followup.forms_indicators.IndicatorImportForm": lambda w: {},
     "followup.forms_indicators.GoalIndicatorForm": lambda w: {},
-    "followup.views.reports.CountySummaryForm": lambda w: {"today": timezone.localdate()},
-    "followup.views.reminders.PreferenceForm": lambda w: {
+    "followup.forms.CountySummaryForm": lambda w: {"today": timezone.localdate()},
+    "followup.forms.PreferenceForm": lambda w: {
         "instance": f.ReminderPreferenceFactory.build(user=w.owner)
     },
 }

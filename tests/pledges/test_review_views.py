@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Organisation, Role
-from pledges import services
+from pledges import selectors, services
 from pledges.models import Activity, Comment, Notification, Pledge, Review
-from pledges.views import review
 from tests import factories as f
 from tests.queries import assert_constant_queries
 
@@ -402,7 +401,7 @@ def test_the_comments_partial_renders_on_the_coordinators_page(
     request = rf.get(pledge_page)
     request.user = owner
 
-    context = review.comment_context(owner, submitted, next_url=pledge_page)
+    context = selectors.comment_context(owner, submitted, next_url=pledge_page)
     html = render_to_string("pledges/_comments.html", context, request=request)
 
     assert [t.root.text for t in context["comment_threads"]] == ["Bra text."]

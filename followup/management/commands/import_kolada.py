@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from councils import access
 from councils.models import User
-from followup import indicators
+from followup import indicators, kolada
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--base-url", default="", help="Kolada's API address (for tests).")
         parser.add_argument(
-            "--timeout", type=float, default=indicators.KOLADA_TIMEOUT, help="Seconds to wait."
+            "--timeout", type=float, default=kolada.KOLADA_TIMEOUT, help="Seconds to wait."
         )
         parser.add_argument(
             "--user",
@@ -70,14 +70,14 @@ class Command(BaseCommand):
             if not options["municipality"] or not options["year"]:
                 raise CommandError("--kpi needs --municipality and at least one --year.")
             try:
-                content = indicators.kolada_fetch(
+                content = kolada.kolada_fetch(
                     kpi=options["kpi"],
                     municipality=options["municipality"],
                     years=options["year"],
                     base_url=options["base_url"],
                     timeout=options["timeout"],
                 )
-            except indicators.KoladaUnavailable as error:
+            except kolada.KoladaUnavailable as error:
                 raise CommandError(str(error)) from error
             name = f"{options['kpi']}.json"
         try:

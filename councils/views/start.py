@@ -1,0 +1,93 @@
+"""The start page, the user's organisations and the municipalities they may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from councils import access, panels, selectors
+from councils.forms import TwoFactorRequiredForm
+from councils.http import only
+from councils.models import County
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "councils/home.html",
+        {
+            "memberships": selectors.memberships_of(request.user),
+            "rows": selectors.my_municipalities(request.user),
+            "reads_everywhere": access.reads_everywhere(request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    county_code = request.GET.get("county") or None
+    municipalities = selectors.municipalities_list(request.user, county_code=county_code)
+    visible_counties = County.objects.filter(
+        municipalities__in=access.municipalities_for(request.user)
+    ).distinct()
+    return render(
+        request,
+        "councils/municipality_list.html",
+        {
+            "municipalities": municipalities,
+            "counties": visible_counties,
+            "county_code": county_code,
+        },
+    )
+
+
+@login_required
+def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = selectors.municipality_detail(request.user, code)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "row": selectors.MunicipalityRow(
+                municipality, access.capabilities(request.user, municipality)
+            ),
+            "panels": panels.render_context(request, municipality),
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "councils/my_organisations.html",
+        {"memberships": selectors.memberships_of(request.user)},
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_or_404(request.user, pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "councils/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation),
+            "show_contacts": access.can_manage_members(request.user, organisation),
+            "two_factor_form": TwoFactorRequiredForm(
+                initial={"required": organisation.two_factor_required}
+            ),
+        },
+    )
