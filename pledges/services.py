@@ -21,6 +21,7 @@ from councils.access import Capability
 from councils.concurrency import (
     bump,
     delete_tracked,
+    move,
     save_tracked,
     save_versioned,
 )
@@ -305,17 +306,9 @@ def activity_move(*, user: User, activity: Activity, direction: str) -> None:
         .filter(deleted_at__isnull=True)
         .order_by("order", "pk")
     )
-    index = next(i for i, a in enumerate(ordered) if a.pk == activity.pk)
-    other = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an activity up or down."))
-    if not 0 <= other < len(ordered):
-        return
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.order != position:
-            item.order = position
-            bump(item, user=user)
+    move(ordered, activity, direction, "order", user=user)
 
 
 # --- submit, review, sign ----------------------------------------------------------
