@@ -128,10 +128,8 @@ class ActionPlanForm(VersionedModelForm):
 # --- Agreement -----------------------------------------------------------------------
 
 
-class AgreementCreateForm(BoundedForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = DateField(label=_("Start date"))
-    end_date = DateField(label=_("End date"))
+class _AgreementPeriod:
+    """An agreement's period: it ends after the day it starts."""
 
     def clean(self):
         cleaned = super().clean()
@@ -145,7 +143,13 @@ class AgreementCreateForm(BoundedForm):
         return cleaned
 
 
-class AgreementBasicsForm(VersionedModelForm):
+class AgreementCreateForm(_AgreementPeriod, BoundedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = DateField(label=_("Start date"))
+    end_date = DateField(label=_("End date"))
+
+
+class AgreementBasicsForm(_AgreementPeriod, VersionedModelForm):
     class Meta:
         model = Agreement
         fields = ["title", "start_date", "end_date", "police_areas"]
@@ -161,17 +165,6 @@ class AgreementBasicsForm(VersionedModelForm):
         self.fields["police_areas"].help_text = _(
             "The local police areas that cover the municipality."
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        check_period_order(
-            self,
-            "start_date",
-            "end_date",
-            _("The agreement must end after it starts."),
-            same_day=False,
-        )
-        return cleaned
 
 
 class AgreementProblemsForm(VersionedModelForm):

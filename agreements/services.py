@@ -34,6 +34,8 @@ from councils.concurrency import (
     bump,
     delete_tracked,
     delete_versioned,
+    move,
+    renumber,
     save_tracked,
     save_versioned,
 )
@@ -127,18 +129,10 @@ def problem_save(
     return problem
 
 
-def _rank(problem: PriorityProblem, rank: int, user: User) -> None:
-    """Give ``problem`` a new rank, as a saved version of it (kept in its history)."""
-    if problem.rank != rank:
-        problem.rank = rank
-        bump(problem, user=user)
-
-
 def _ranked(picture: SituationalPicture, user: User) -> list[PriorityProblem]:
     """The picture's problems, locked, numbered 1, 2, 3 … without gaps."""
     ranked = list(picture.problems.select_for_update().order_by("rank", "pk"))
-    for rank, problem in enumerate(ranked, start=1):
-        _rank(problem, rank, user)
+    renumber(ranked, "rank", user=user)
     return ranked
 
 
@@ -158,13 +152,7 @@ def problem_delete(*, user: User, problem: PriorityProblem, expected_version: in
 def problem_move(*, user: User, problem: PriorityProblem, direction: str) -> None:
     """Move a problem one place up or down in the ranking."""
     access.require(user, Capability.EDIT, problem.picture.municipality_id)
-    ranked = _ranked(problem.picture, user)
-    index = next(i for i, p in enumerate(ranked) if p.pk == problem.pk)
-    other_index = index - 1 if direction == "up" else index + 1
-    if not 0 <= other_index < len(ranked):
-        return
-    _rank(ranked[index], other_index + 1, user)
-    _rank(ranked[other_index], index + 1, user)
+    move(_ranked(problem.picture, user), problem, direction, "rank", user=user)
 
 
 # --- Action plan -------------------------------------------------------------------
@@ -244,42 +232,44 @@ def _check_goal(goal: Goal) -> None:
         raise ValidationError(errors)
 
 
+def _save_part(user: User, part, siblings, expected_version: int | None, check=None):
+    """A goal or focus area of a draft agreement; a new one goes after its ``siblings``."""
+    access.require(user, Capability.EDIT, part.agreement.municipality_id)
+    _require_draft(part.agreement)
+    if check is not None:
+        check(part)
+    if part.pk is None:
+        part.order = (siblings.aggregate(top=Max("order"))["top"] or 0) + 1
+    save_versioned(part, expected_version=expected_version, user=user)
+    return part
+
+
+def _delete_part(user: User, part, expected_version: int | None) -> None:
+    access.require(user, Capability.EDIT, part.agreement.municipality_id)
+    _require_draft(part.agreement)
+    delete_versioned(part, expected_version=expected_version, user=user)
+
+
 @transaction.atomic
 def goal_save(*, user: User, goal: Goal, expected_version: int | None = None) -> Goal:
-    access.require(user, Capability.EDIT, goal.agreement.municipality_id)
-    _require_draft(goal.agreement)
-    _check_goal(goal)
-    if goal.pk is None:
-        goal.order = (goal.agreement.goals.aggregate(top=Max("order"))["top"] or 0) + 1
-    save_versioned(goal, expected_version=expected_version, user=user)
-    return goal
+    return _save_part(user, goal, goal.agreement.goals, expected_version, check=_check_goal)
 
 
 @transaction.atomic
 def goal_delete(*, user: User, goal: Goal, expected_version: int | None) -> None:
-    access.require(user, Capability.EDIT, goal.agreement.municipality_id)
-    _require_draft(goal.agreement)
-    delete_versioned(goal, expected_version=expected_version, user=user)
+    _delete_part(user, goal, expected_version)
 
 
 @transaction.atomic
 def focus_area_save(
     *, user: User, focus_area: FocusArea, expected_version: int | None = None
 ) -> FocusArea:
-    access.require(user, Capability.EDIT, focus_area.agreement.municipality_id)
-    _require_draft(focus_area.agreement)
-    if focus_area.pk is None:
-        top = focus_area.agreement.focus_areas.aggregate(top=Max("order"))["top"] or 0
-        focus_area.order = top + 1
-    save_versioned(focus_area, expected_version=expected_version, user=user)
-    return focus_area
+    return _save_part(user, focus_area, focus_area.agreement.focus_areas, expected_version)
 
 
 @transaction.atomic
 def focus_area_delete(*, user: User, focus_area: FocusArea, expected_version: int | None) -> None:
-    access.require(user, Capability.EDIT, focus_area.agreement.municipality_id)
-    _require_draft(focus_area.agreement)
-    delete_versioned(focus_area, expected_version=expected_version, user=user)
+    _delete_part(user, focus_area, expected_version)
 
 
 def agreement_missing_for_signature(agreement: Agreement) -> list[str]:

@@ -10,6 +10,8 @@ Nothing else sets ``version`` or ``_history_user`` (tests/test_kit_gates_version
 
 - ``save_versioned``: an edit the user made, at the version they saw;
 - ``bump``: a change a service makes itself to a row it holds (a status, a rank);
+  ``renumber`` and ``move`` keep an ordered list (ranks, an order) numbered 1, 2, 3 …
+  through it;
 - ``delete_versioned``: a delete, at the version the user saw (a soft delete is a
   ``save_versioned`` of the row with its ``deleted_at`` set);
 - ``save_tracked`` / ``delete_tracked``: records that carry no version (they are
@@ -81,6 +83,27 @@ def bump(instance: Versioned, *, user, update_fields: list[str] | None = None) -
         instance.save()
     else:
         instance.save(update_fields=[*update_fields, "version"])
+
+
+def renumber(rows: list[Versioned], field: str, *, user) -> None:
+    """Number ``rows`` (locked, in their order) 1, 2, 3 … in ``field``; each row whose
+    number changes is saved as a new version by ``user``."""
+    for position, row in enumerate(rows, start=1):
+        if getattr(row, field) != position:
+            setattr(row, field, position)
+            bump(row, user=user)
+
+
+def move(rows: list[Versioned], row: Versioned, direction: str, field: str, *, user) -> bool:
+    """Move ``row`` one place "up" or "down" in ``rows`` (locked, in their order) and
+    ``renumber`` them; False, and nothing changed, when it is already at that end."""
+    index = next(i for i, other in enumerate(rows) if other.pk == row.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    renumber(rows, field, user=user)
+    return True
 
 
 def delete_versioned(instance: Versioned, *, expected_version: int | None, user) -> None:

@@ -17,6 +17,9 @@ An import (``pledges.importexport``, ``followup.indicators``) is built from thes
    built by ``row_error(number, message, column=…)``.
 
 A file that cannot be read at all raises ``ImportRefused`` with a message for the page.
+
+The page that takes the upload is ``upload_page(request, form, …)``: one way for every
+import to answer (the form, the refusal on the file field, the report with status 400).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -253,3 +257,25 @@ def all_or_none(
     except _Rollback:
         pass
     return errors
+
+
+def upload_page(request, form, *, template: str, context: dict, run: Callable, done: Callable):
+    """An import page: the form on GET; on POST ``run(upload)`` reads the file.
+
+    ``run`` returns a report with ``ok``; when it is, ``done(report, upload)`` answers
+    (a message and a redirect). A file refused as a whole is an error on the ``file``
+    field; any error answers the page with the report and status 400.
+    """
+    if request.method != "POST":
+        return render(request, template, context)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = run(upload)
+        except ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if report.ok:
+                return done(report, upload)
+    return render(request, template, {**context, "report": report}, status=400)

@@ -9,6 +9,8 @@ A signed document is a ``Signed`` model: for each party ("municipality", "police
   the police, a police liaison of one of the document's own local police areas
   (``Signed.signing_police_area_ids``: an agreement's are those it names, a pledge's
   those that cover its municipality).
+- ``signer_or_404`` and ``signatory``: a signing page's check (404 for anyone who may
+  not sign for that party) and the name and title its form starts from.
 - ``signatures``: the rows ``templates/components/signatures.html`` shows.
 """
 
@@ -20,6 +22,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +94,20 @@ def may_sign(user, document: Signed, party: str) -> bool:
     if party == "police":
         return access.reviews_for_police_areas(user, document.signing_police_area_ids())
     return False
+
+
+def signer_or_404(user, document: Signed, party: str) -> None:
+    """A signing page answers 404 to anyone who may not sign ``document`` for ``party``."""
+    if party not in PARTIES or not may_sign(user, document, party):
+        raise Http404
+
+
+def signatory(document: Signed, party: str) -> dict[str, str]:
+    """The name and title stored for ``party``: where its signature form starts."""
+    return {
+        "name": getattr(document, f"{party}_signatory_name"),
+        "title": getattr(document, f"{party}_signatory_title"),
+    }
 
 
 def record_signature(document, *, party: str, name: str, title: str, signed_on: date) -> bool:

@@ -40,27 +40,9 @@ MAX_SCANNED_ROWS = 20 * MAX_ROWS
 #: What an XLSX file (a zip archive) may unpack to.
 MAX_UNPACKED_BYTES = imports.MAX_UNPACKED_BYTES
 
-#: The columns, in order: the field of Activity each one holds.
-COLUMNS = [
-    "title",
-    "description",
-    "type",
-    "status",
-    "responsible_party",
-    "partner_name",
-    "responsible_user",
-    "responsible_name",
-    "responsible_email",
-    "start_date",
-    "end_date",
-    "recurrence",
-    "problem",
-    "goal",
-    "action_plan",
-    "themes",
-    "cadence",
-    "next_follow_up",
-]
+#: The columns, in order: the fields of the activity form, but the decision (a file
+#: names no meeting's decision).
+COLUMNS = [name for name in ActivityForm.Meta.fields if name != "decision"]
 CHOICES = {
     "type": Activity.Type,
     "status": Activity.Status,

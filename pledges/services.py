@@ -22,6 +22,7 @@ from councils.acting import acting_organisation
 from councils.concurrency import (
     bump,
     delete_tracked,
+    move,
     save_tracked,
     save_versioned,
 )
@@ -44,6 +45,12 @@ def _require_editable(pledge: Pledge) -> None:
             )
             % {"status": pledge.get_status_display()}
         )
+
+
+def _require_editing(user: User, pledge: Pledge) -> None:
+    """``user`` may edit the pledge's municipality, and the pledge (locked) is editable."""
+    access.require(user, Capability.EDIT, pledge.municipality_id)
+    _require_editable(_locked(pledge))
 
 
 def _locked(pledge: Pledge) -> Pledge:
@@ -200,8 +207,7 @@ def pledge_save(
 
 @transaction.atomic
 def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
-    access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
-    _require_editable(_locked(dialogue.pledge))
+    _require_editing(user, dialogue.pledge)
     save_tracked(dialogue, user=user)
     return dialogue
 
@@ -209,8 +215,7 @@ def dialogue_save(*, user: User, dialogue: Dialogue) -> Dialogue:
 @transaction.atomic
 def dialogue_delete(*, user: User, dialogue: Dialogue) -> None:
     """A dialogue is never edited, so it carries no version: what was shown is what goes."""
-    access.require(user, Capability.EDIT, dialogue.pledge.municipality_id)
-    _require_editable(_locked(dialogue.pledge))
+    _require_editing(user, dialogue.pledge)
     delete_tracked(dialogue, user=user)
 
 
@@ -258,8 +263,7 @@ def themes_for(pledge: Pledge):
 def activity_save(
     *, user: User, activity: Activity, expected_version: int | None = None, themes=None
 ) -> Activity:
-    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(_locked(activity.pledge))
+    _require_editing(user, activity.pledge)
     _check_activity(activity)
     if themes is not None:
         allowed = set(themes_for(activity.pledge).values_list("pk", flat=True))
@@ -278,8 +282,7 @@ def activity_save(
 def activity_delete(*, user: User, activity: Activity, expected_version: int | None) -> Activity:
     """Delete an activity (at the version the user saw); it can be restored until the
     pledge is submitted."""
-    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(_locked(activity.pledge))
+    _require_editing(user, activity.pledge)
     activity.deleted_at = timezone.now()
     save_versioned(activity, expected_version=expected_version, user=user)
     return activity
@@ -287,8 +290,7 @@ def activity_delete(*, user: User, activity: Activity, expected_version: int | N
 
 @transaction.atomic
 def activity_restore(*, user: User, activity: Activity) -> Activity:
-    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(_locked(activity.pledge))
+    _require_editing(user, activity.pledge)
     if activity.deleted_at is None:
         return activity
     activity.deleted_at = None
@@ -299,24 +301,15 @@ def activity_restore(*, user: User, activity: Activity) -> Activity:
 @transaction.atomic
 def activity_move(*, user: User, activity: Activity, direction: str) -> None:
     """Move an activity one place up or down; each changed order is a saved version."""
-    access.require(user, Capability.EDIT, activity.pledge.municipality_id)
-    _require_editable(_locked(activity.pledge))
+    _require_editing(user, activity.pledge)
     ordered = list(
         activity.pledge.activities.select_for_update()
         .filter(deleted_at__isnull=True)
         .order_by("order", "pk")
     )
-    index = next(i for i, a in enumerate(ordered) if a.pk == activity.pk)
-    other = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an activity up or down."))
-    if not 0 <= other < len(ordered):
-        return
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.order != position:
-            item.order = position
-            bump(item, user=user)
+    move(ordered, activity, direction, "order", user=user)
 
 
 # --- submit, review, sign ----------------------------------------------------------
@@ -649,6 +642,13 @@ def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
         return None if day is None else dates.add_years(day, years)
 
     notes: list[dict[str, str]] = []
+
+    def kept(found, old, note: dict[str, str]):
+        """``found`` (the counterpart in force), or ``old`` with a note that it stays."""
+        if found is None:
+            notes.append(note)
+        return found or old
+
     agreement = agreement_in_force(pledge.municipality_id, start, end)
     if agreement is None and pledge.agreement_id:
         agreement = pledge.agreement
@@ -670,13 +670,9 @@ def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
     problems = list(pledge.problems.select_related("picture").order_by("rank", "pk"))
     if problems and to_current.picture is None:
         notes.append({"kind": "no_picture"})
-    relinked = []
-    for problem in problems:
-        mapped = to_current(problem)
-        if mapped is None:
-            notes.append({"kind": "problem", "name": problem.title})
-        relinked.append(mapped or problem)
-    copy.problems.set(relinked)
+    copy.problems.set(
+        [kept(to_current(p), p, {"kind": "problem", "name": p.title}) for p in problems]
+    )
 
     carried = (
         pledge.activities.filter(deleted_at__isnull=True)
@@ -694,27 +690,21 @@ def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
             "next_follow_up": moved(activity.next_follow_up),
         }
         if activity.problem_id:
-            mapped = to_current(activity.problem)
-            if mapped is None:
-                notes.append(
-                    {
-                        "kind": "activity_problem",
-                        "activity": activity.title,
-                        "name": activity.problem.title,
-                    }
-                )
-            changes["problem"] = mapped or activity.problem
+            changes["problem"] = kept(
+                to_current(activity.problem),
+                activity.problem,
+                {
+                    "kind": "activity_problem",
+                    "activity": activity.title,
+                    "name": activity.problem.title,
+                },
+            )
         if activity.goal_id and agreement is not None:
-            goal = _goal_in(agreement, activity.goal)
-            if goal is None:
-                notes.append(
-                    {
-                        "kind": "activity_goal",
-                        "activity": activity.title,
-                        "name": activity.goal.text,
-                    }
-                )
-            changes["goal"] = goal or activity.goal
+            changes["goal"] = kept(
+                _goal_in(agreement, activity.goal),
+                activity.goal,
+                {"kind": "activity_goal", "activity": activity.title, "name": activity.goal.text},
+            )
         plan = activity.action_plan
         if plan is not None and not (plan.valid_from <= end and plan.valid_until >= start):
             notes.append(

@@ -202,64 +202,64 @@ def _item_page(request, agreement, form, *, title: str, status: int = 200, **ext
     )
 
 
-@login_required
-def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
+def _item_edit(request, pk, agreement_pk, *, queryset, model, form_class, save, title, anchor):
+    """A focus area or goal: changed (``pk``) or new under the agreement ``agreement_pk``.
+
+    ``save(item, expected_version)`` stores it; the page answers 400 or 409 when it fails.
+    """
     if pk is not None:
-        focus_area = access.get_object_or_404(request.user, FOCUS_AREAS, Capability.EDIT, pk=pk)
-        agreement = focus_area.agreement
+        item = access.get_object_or_404(request.user, queryset, Capability.EDIT, pk=pk)
+        agreement = item.agreement
     else:
         agreement = access.get_object_or_404(
             request.user, AGREEMENTS, Capability.EDIT, pk=agreement_pk
         )
-        focus_area = FocusArea(agreement=agreement)
+        item = model(agreement=agreement)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    form = forms.FocusAreaForm(request.POST or None, instance=focus_area)
-    title = _("Change focus area") if pk else _("New focus area")
+    form = form_class(request.POST or None, instance=item)
     if request.method == "POST":
-        outcome = editing.submit(
-            form,
-            lambda: services.focus_area_save(
-                user=request.user, focus_area=form.instance, expected_version=form.expected_version
-            ),
-        )
+        outcome = editing.submit(form, lambda: save(form.instance, form.expected_version))
         if outcome.ok:
-            return redirect(
-                reverse("agreement-detail", args=[agreement.pk]) + "#section-focus-areas"
-            )
+            return redirect(reverse("agreement-detail", args=[agreement.pk]) + anchor)
         return _item_page(
             request, agreement, form, title=title, status=outcome.status, **outcome.context
         )
     return _item_page(request, agreement, form, title=title)
+
+
+@login_required
+def focus_area_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
+    return _item_edit(
+        request,
+        pk,
+        agreement_pk,
+        queryset=FOCUS_AREAS,
+        model=FocusArea,
+        form_class=forms.FocusAreaForm,
+        save=lambda focus_area, version: services.focus_area_save(
+            user=request.user, focus_area=focus_area, expected_version=version
+        ),
+        title=_("Change focus area") if pk else _("New focus area"),
+        anchor="#section-focus-areas",
+    )
 
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int | None = None, agreement_pk: int | None = None):
-    if pk is not None:
-        goal = access.get_object_or_404(request.user, GOALS, Capability.EDIT, pk=pk)
-        agreement = goal.agreement
-    else:
-        agreement = access.get_object_or_404(
-            request.user, AGREEMENTS, Capability.EDIT, pk=agreement_pk
-        )
-        goal = Goal(agreement=agreement)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    form = forms.GoalForm(request.POST or None, instance=goal)
-    title = _("Change goal") if pk else _("New goal")
-    if request.method == "POST":
-        outcome = editing.submit(
-            form,
-            lambda: services.goal_save(
-                user=request.user, goal=form.instance, expected_version=form.expected_version
-            ),
-        )
-        if outcome.ok:
-            return redirect(reverse("agreement-detail", args=[agreement.pk]) + "#section-goals")
-        return _item_page(
-            request, agreement, form, title=title, status=outcome.status, **outcome.context
-        )
-    return _item_page(request, agreement, form, title=title)
+    return _item_edit(
+        request,
+        pk,
+        agreement_pk,
+        queryset=GOALS,
+        model=Goal,
+        form_class=forms.GoalForm,
+        save=lambda goal, version: services.goal_save(
+            user=request.user, goal=goal, expected_version=version
+        ),
+        title=_("Change goal") if pk else _("New goal"),
+        anchor="#section-goals",
+    )
 
 
 def _delete(request, obj, *, service, what: str, anchor: str):
@@ -366,15 +366,10 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.INTERNAL, pk=pk)
-    if party not in services.PARTIES or not services.may_sign(request.user, agreement, party):
-        raise Http404
+    signing.signer_or_404(request.user, agreement, party)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    initial = {
-        "name": getattr(agreement, f"{party}_signatory_name"),
-        "title": getattr(agreement, f"{party}_signatory_title"),
-    }
-    form = SignForm(request.POST or None, initial=initial)
+    form = SignForm(request.POST or None, initial=signing.signatory(agreement, party))
     status = 200
     if request.method == "POST":
         if form.is_valid():

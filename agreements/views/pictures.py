@@ -45,16 +45,19 @@ def _form_page(request, template: str, context: dict, form, status: int | None =
     return render(request, template, {**context, "form": form}, status=status)
 
 
-def _save_versioned(request, form, save, template: str, context: dict):
-    """Validate ``form`` and call ``save(instance, expected_version)``.
+def _edit_page(request, form, save, template: str, context: dict, message: str, detail: str):
+    """The form on GET; on POST ``save(instance, expected_version)`` and go to ``detail``.
 
-    Returns the saved object, or the page to answer: the form with its errors
-    (400), or with the other person's values beside the user's (409).
+    A failed save answers the form with its errors (400), or with the other
+    person's values beside the user's (409).
     """
+    if request.method != "POST":
+        return _form_page(request, template, context, form)
     outcome = editing.submit(form, lambda: save(form.instance, form.expected_version))
-    if outcome.ok:
-        return outcome.saved, None
-    return None, _form_page(request, template, {**context, **outcome.context}, form, outcome.status)
+    if not outcome.ok:
+        return _form_page(request, template, {**context, **outcome.context}, form, outcome.status)
+    messages.success(request, message)
+    return redirect(detail, pk=outcome.saved.pk)
 
 
 # --- situational pictures ----------------------------------------------------------
@@ -84,30 +87,30 @@ def picture_list(request: HttpRequest, code: str) -> HttpResponse:
 PICTURE_FORM = "agreements/picture_form.html"
 
 
-@login_required
-def picture_create(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+def _picture_form(request, municipality, picture: SituationalPicture | None):
+    """The form of a new lägesbild (``picture`` None) or of ``picture``, and its saving."""
     form = forms.SituationalPictureForm(
-        request.POST or None, instance=SituationalPicture(municipality=municipality)
+        request.POST or None, instance=picture or SituationalPicture(municipality=municipality)
     )
-    context = {"municipality": municipality, "picture": None}
-    if request.method != "POST":
-        return _form_page(request, PICTURE_FORM, context, form)
-    picture, page = _save_versioned(
+    return _edit_page(
         request,
         form,
         lambda picture, version: services.situational_picture_save(
             user=request.user, picture=picture, expected_version=version
         ),
         PICTURE_FORM,
-        context,
+        {"municipality": municipality, "picture": picture},
+        _("The lägesbild has been saved.") if picture else _("The lägesbild has been created."),
+        "picture-detail",
     )
-    if page is not None:
-        return page
-    messages.success(request, _("The lägesbild has been created."))
-    return redirect("picture-detail", pk=picture.pk)
+
+
+@login_required
+def picture_create(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, code, EDIT)
+    if not_allowed := only(request, "GET", "POST"):
+        return not_allowed
+    return _picture_form(request, municipality, None)
 
 
 def _problem_list_context(picture: SituationalPicture, can_edit: bool) -> dict:
@@ -144,23 +147,7 @@ def picture_edit(request: HttpRequest, pk: int) -> HttpResponse:
     picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    form = forms.SituationalPictureForm(request.POST or None, instance=picture)
-    context = {"municipality": picture.municipality, "picture": picture}
-    if request.method != "POST":
-        return _form_page(request, PICTURE_FORM, context, form)
-    saved, page = _save_versioned(
-        request,
-        form,
-        lambda picture, version: services.situational_picture_save(
-            user=request.user, picture=picture, expected_version=version
-        ),
-        PICTURE_FORM,
-        context,
-    )
-    if page is not None:
-        return page
-    messages.success(request, _("The lägesbild has been saved."))
-    return redirect("picture-detail", pk=saved.pk)
+    return _picture_form(request, picture.municipality, picture)
 
 
 @login_required
@@ -219,9 +206,23 @@ def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
 PROBLEM_FORM = "agreements/problem_form.html"
 
 
-def _save_problem(request):
-    return lambda problem, version: services.problem_save(
-        user=request.user, problem=problem, expected_version=version
+def _problem_form(request, picture: SituationalPicture, problem: PriorityProblem | None):
+    """The form of a new problem of ``picture`` (``problem`` None) or of ``problem``."""
+    form = forms.PriorityProblemForm(
+        request.POST or None,
+        instance=problem or PriorityProblem(picture=picture),
+        municipality=picture.municipality,
+    )
+    return _edit_page(
+        request,
+        form,
+        lambda problem, version: services.problem_save(
+            user=request.user, problem=problem, expected_version=version
+        ),
+        PROBLEM_FORM,
+        {"picture": picture, "municipality": picture.municipality, "problem": problem},
+        _("The problem has been saved.") if problem else _("The problem has been added."),
+        "problem-detail",
     )
 
 
@@ -230,19 +231,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    form = forms.PriorityProblemForm(
-        request.POST or None,
-        instance=PriorityProblem(picture=picture),
-        municipality=picture.municipality,
-    )
-    context = {"picture": picture, "municipality": picture.municipality, "problem": None}
-    if request.method != "POST":
-        return _form_page(request, PROBLEM_FORM, context, form)
-    problem, page = _save_versioned(request, form, _save_problem(request), PROBLEM_FORM, context)
-    if page is not None:
-        return page
-    messages.success(request, _("The problem has been added."))
-    return redirect("problem-detail", pk=problem.pk)
+    return _problem_form(request, picture, None)
 
 
 @login_required
@@ -268,18 +257,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    picture = problem.picture
-    form = forms.PriorityProblemForm(
-        request.POST or None, instance=problem, municipality=picture.municipality
-    )
-    context = {"picture": picture, "municipality": picture.municipality, "problem": problem}
-    if request.method != "POST":
-        return _form_page(request, PROBLEM_FORM, context, form)
-    saved, page = _save_versioned(request, form, _save_problem(request), PROBLEM_FORM, context)
-    if page is not None:
-        return page
-    messages.success(request, _("The problem has been saved."))
-    return redirect("problem-detail", pk=saved.pk)
+    return _problem_form(request, problem.picture, problem)
 
 
 @login_required
@@ -348,12 +326,27 @@ def problem_move(request: HttpRequest, pk: int) -> HttpResponse:
 PLAN_FORM = "agreements/action_plan_form.html"
 
 
-def _save_plan(request, form):
-    return lambda plan, version: services.action_plan_save(
-        user=request.user,
-        plan=plan,
-        problems=form.cleaned_data["problems"],
-        expected_version=version,
+def _plan_form(request, municipality, plan: ActionPlan | None, initial=None):
+    """The form of a new action plan (``plan`` None) or of ``plan``, and its saving."""
+    form = forms.ActionPlanForm(
+        request.POST or None,
+        instance=plan or ActionPlan(municipality=municipality),
+        initial=initial,
+        municipality=municipality,
+    )
+    return _edit_page(
+        request,
+        form,
+        lambda plan, version: services.action_plan_save(
+            user=request.user,
+            plan=plan,
+            problems=form.cleaned_data["problems"],
+            expected_version=version,
+        ),
+        PLAN_FORM,
+        {"municipality": municipality, "plan": plan},
+        _("The action plan has been saved.") if plan else _("The action plan has been recorded."),
+        "action-plan-detail",
     )
 
 
@@ -363,20 +356,9 @@ def action_plan_create(request: HttpRequest, code: str) -> HttpResponse:
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     current = municipality.situational_pictures.filter(is_current=True).first()
-    form = forms.ActionPlanForm(
-        request.POST or None,
-        instance=ActionPlan(municipality=municipality),
-        initial={"picture": current.pk if current else None},
-        municipality=municipality,
+    return _plan_form(
+        request, municipality, None, initial={"picture": current.pk if current else None}
     )
-    context = {"municipality": municipality, "plan": None}
-    if request.method != "POST":
-        return _form_page(request, PLAN_FORM, context, form)
-    plan, page = _save_versioned(request, form, _save_plan(request, form), PLAN_FORM, context)
-    if page is not None:
-        return page
-    messages.success(request, _("The action plan has been recorded."))
-    return redirect("action-plan-detail", pk=plan.pk)
 
 
 @login_required
@@ -402,13 +384,4 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_object_or_404(request.user, PLANS, EDIT, pk=pk)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    municipality = plan.municipality
-    form = forms.ActionPlanForm(request.POST or None, instance=plan, municipality=municipality)
-    context = {"municipality": municipality, "plan": plan}
-    if request.method != "POST":
-        return _form_page(request, PLAN_FORM, context, form)
-    saved, page = _save_versioned(request, form, _save_plan(request, form), PLAN_FORM, context)
-    if page is not None:
-        return page
-    messages.success(request, _("The action plan has been saved."))
-    return redirect("action-plan-detail", pk=saved.pk)
+    return _plan_form(request, plan.municipality, plan)

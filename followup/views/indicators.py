@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Goal
-from councils import access
+from councils import access, imports
 from councils.access import Capability
 from councils.http import only
 from followup import indicators
@@ -96,44 +96,44 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
         "headers": indicators.csv_headers(),
         "max_rows": indicators.MAX_ROWS,
     }
-    if request.method != "POST":
-        return render(request, "followup/indicator_import.html", context)
-    report = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
+
+    def run(upload):
         importer = (
             indicators.import_csv
             if form.cleaned_data["kind"] == IndicatorImportForm.Kind.CSV
             else indicators.import_kolada
         )
-        try:
-            report = importer(user=request.user, name=upload.name, content=upload.read())
-        except indicators.ImportRefused as refused:
-            form.add_error("file", str(refused))
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d value has been saved from %(name)s.",
-                        "%(count)d values have been saved from %(name)s.",
-                        report.saved,
-                    )
-                    % {"count": report.saved, "name": upload.name},
+        return importer(user=request.user, name=upload.name, content=upload.read())
+
+    def done(report, upload):
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d value has been saved from %(name)s.",
+                "%(count)d values have been saved from %(name)s.",
+                report.saved,
+            )
+            % {"count": report.saved, "name": upload.name},
+        )
+        if report.goals_updated:
+            messages.info(
+                request,
+                ngettext(
+                    "The latest result of %(count)d goal has been updated.",
+                    "The latest result of %(count)d goals has been updated.",
+                    report.goals_updated,
                 )
-                if report.goals_updated:
-                    messages.info(
-                        request,
-                        ngettext(
-                            "The latest result of %(count)d goal has been updated.",
-                            "The latest result of %(count)d goals has been updated.",
-                            report.goals_updated,
-                        )
-                        % {"count": report.goals_updated},
-                    )
-                return redirect("indicator-list")
-    return render(
-        request, "followup/indicator_import.html", {**context, "report": report}, status=400
+                % {"count": report.goals_updated},
+            )
+        return redirect("indicator-list")
+
+    return imports.upload_page(
+        request,
+        form,
+        template="followup/indicator_import.html",
+        context=context,
+        run=run,
+        done=done,
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from councils import access, editing, exports, signing
+from councils import access, editing, exports, imports, signing
 from councils.access import Capability
 from councils.concurrency import Conflict
 from councils.http import only
@@ -434,16 +434,27 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _activity_form_response(request, pledge, form, activity=activity)
 
 
+def _activity_to_change(request, pk: int, *methods: str):
+    """The activity to change and its pledge, or the page to answer instead.
+
+    Another organisation's activity is a 404 whatever the method; a pledge that is
+    no longer editable sends the user back to the row.
+    """
+    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
+    if not_allowed := only(request, *methods):
+        return activity, None, not_allowed
+    pledge = activity.pledge
+    if not pledge.editable:
+        return activity, pledge, _not_editable(request, pledge, f"activity-{activity.pk}")
+    return activity, pledge, None
+
+
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A row as a form (htmx) or a page; saving answers with the row, 409 if stale."""
-    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    pledge = activity.pledge
-    anchor = f"activity-{activity.pk}"
-    if not pledge.editable:
-        return _not_editable(request, pledge, anchor)
+    activity, pledge, page = _activity_to_change(request, pk, "GET", "POST")
+    if page is not None:
+        return page
     if activity.deleted_at is not None:
         messages.error(request, _("The activity has been removed. Restore it to change it."))
         return _back(request, _detail_url(pledge.pk, "deleted-activities"))
@@ -472,12 +483,9 @@ def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm (a row, or a page), then remove; the removed row offers an undo."""
-    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    pledge = activity.pledge
-    if not pledge.editable:
-        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    activity, pledge, page = _activity_to_change(request, pk, "GET", "POST")
+    if page is not None:
+        return page
     if request.method == "POST":
         try:
             services.activity_delete(
@@ -521,12 +529,9 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
-    if not_allowed := only(request, "POST"):
-        return not_allowed
-    pledge = activity.pledge
-    if not pledge.editable:
-        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    activity, pledge, page = _activity_to_change(request, pk, "POST")
+    if page is not None:
+        return page
     services.activity_restore(user=request.user, activity=activity)
     if request.htmx:
         return _row(
@@ -542,12 +547,9 @@ DIRECTIONS = ("up", "down")
 @login_required
 def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """One place up or down. The two rows trade places, so htmx swaps the table body."""
-    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
-    if not_allowed := only(request, "POST"):
-        return not_allowed
-    pledge = activity.pledge
-    if not pledge.editable:
-        return _not_editable(request, pledge, f"activity-{activity.pk}")
+    activity, pledge, page = _activity_to_change(request, pk, "POST")
+    if page is not None:
+        return page
     direction = request.POST.get("direction")
     if direction not in DIRECTIONS:
         return HttpResponseBadRequest(_("Move an activity up or down."))
@@ -656,27 +658,27 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
         "headers": importexport.headers(),
         "max_rows": importexport.MAX_ROWS,
     }
-    if request.method != "POST":
-        return render(request, "pledges/editor_import.html", context)
-    report = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = importexport.import_activities(
-                user=request.user, pledge=pledge, name=upload.name, content=upload.read()
+
+    def done(report, upload):
+        count = len(report.created)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d activity has been added from %(name)s.",
+                "%(count)d activities have been added from %(name)s.",
+                count,
             )
-        except importexport.ImportRefused as refused:
-            form.add_error("file", str(refused))
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d activity has been added from %(name)s.",
-                        "%(count)d activities have been added from %(name)s.",
-                        len(report.created),
-                    )
-                    % {"count": len(report.created), "name": upload.name},
-                )
-                return redirect(_detail_url(pledge.pk, "activities"))
-    return render(request, "pledges/editor_import.html", {**context, "report": report}, status=400)
+            % {"count": count, "name": upload.name},
+        )
+        return redirect(_detail_url(pledge.pk, "activities"))
+
+    return imports.upload_page(
+        request,
+        form,
+        template="pledges/editor_import.html",
+        context=context,
+        run=lambda upload: importexport.import_activities(
+            user=request.user, pledge=pledge, name=upload.name, content=upload.read()
+        ),
+        done=done,
+    )

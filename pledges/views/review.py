@@ -264,15 +264,10 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
-    if party not in services.PARTIES or not services.may_sign(request.user, pledge, party):
-        raise Http404
+    signing.signer_or_404(request.user, pledge, party)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    initial = {
-        "name": getattr(pledge, f"{party}_signatory_name"),
-        "title": getattr(pledge, f"{party}_signatory_title"),
-        "signed_on": timezone.localdate(),
-    }
+    initial = {**signing.signatory(pledge, party), "signed_on": timezone.localdate()}
     form = SignForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
