@@ -137,6 +137,8 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sources": list(picture.sources.all()),
             "source_form": forms.SourceForm() if can_edit else None,
             "review_passed": picture.next_review is not None and picture.next_review < today,
+            # the one rule of the compliance panel and the county dashboard
+            "staleness": picture.staleness(today) if picture.is_current else None,
             "today": today,
         },
     )

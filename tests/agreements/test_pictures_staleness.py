@@ -224,3 +224,16 @@ def test_the_panel_says_when_no_lagesbild_is_current(client_of, owner, home):
     assert not item.ok
     assert item.warning == ""
     assert "Ingen lägesbild är markerad som gällande." in _panel(client, home)
+
+
+def test_the_lagesbild_page_says_it_needs_review_by_age_too(client_of, owner, home, today):
+    decided = dates.add_months(today, -21)
+    stale = f.SituationalPictureFactory(municipality=home, is_current=True, decided_on=decided)
+    fresh_old = f.SituationalPictureFactory(municipality=home, is_current=False, decided_on=decided)
+    client = client_of(owner)
+    page = client.get(reverse("picture-detail", args=[stale.pk])).content.decode()
+    assert 'id="picture-stale"' in page
+    assert f"äldre än 12 månader, beslutad {decided.isoformat()}" in page
+    # a lägesbild that is not the current one is history, not a warning
+    other = client.get(reverse("picture-detail", args=[fresh_old.pk])).content.decode()
+    assert 'id="picture-stale"' not in other
