@@ -100,7 +100,8 @@ def follow_up_record(
     """Record what happened with ``activity`` in a period.
 
     The period lies within the pledge's period (dates outside 1990–2100 are refused).
-    The activity takes the entry's status, and its next follow-up becomes the end of the
+    The activity takes the entry's status; residents see it only once the entry is
+    published (``public_status_of``). Its next follow-up becomes the end of the
     cadence period after its latest entry (this one, unless an entry of a later period
     was recorded before: recording an earlier period never moves the date back), capped
     at the pledge's period end (``next_follow_up_after``).
@@ -133,11 +134,44 @@ def follow_up_record(
         reported_by=user,
     )
     save_versioned(entry, expected_version=None, user=user)
+    plan_status = activity.public_status or activity.status
     activity.status = status
+    activity.public_status = public_status_of(activity, plan_status=plan_status)
     # this entry's end, unless an entry of a later period was recorded before it
     entries = FollowUp.objects.filter(activity=activity)
     latest_end = entries.aggregate(latest=Max("period_end"))["latest"]
     activity.next_follow_up = next_follow_up_after(activity, latest_end)
+    bump(activity, user=user)
+    return entry
+
+
+def public_status_of(activity: Activity, *, plan_status: str) -> str:
+    """The status residents see: the latest published entry's (latest period first),
+    or ``plan_status`` (the plan's) while no entry is published. What an unpublished
+    entry records stays internal. Every change to an entry's ``published`` recomputes
+    it with this (``follow_up_publish``)."""
+    latest = (
+        FollowUp.objects.filter(activity=activity, published=True)
+        .order_by("-period_end", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return latest or plan_status
+
+
+@transaction.atomic
+def follow_up_publish(*, user: User, entry: FollowUp) -> FollowUp:
+    """Publish an entry recorded unpublished: residents see it, and the activity's
+    public status follows it if it is the latest published entry."""
+    if not may_record(user, entry.activity):
+        raise PermissionDenied
+    activity = Activity.objects.select_for_update().get(pk=entry.activity_id)
+    if entry.published:
+        return entry
+    plan_status = activity.public_status or activity.status
+    entry.published = True
+    save_versioned(entry, expected_version=entry.version, user=user)
+    activity.public_status = public_status_of(activity, plan_status=plan_status)
     bump(activity, user=user)
     return entry
 

@@ -319,6 +319,12 @@ class Activity(InMunicipality, Versioned):
         RegionalTheme, verbose_name=_("regional themes"), blank=True, related_name="activities"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    #: what residents see: the status of the latest published follow-up, or the plan's
+    #: status while none is published. Blank until a follow-up is recorded (until then
+    #: ``status`` is the plan's); only the follow-up services set it.
+    public_status = models.CharField(
+        _("public status"), max_length=20, choices=Status, blank=True, default="", editable=False
+    )
     cadence = models.CharField(
         _("follow-up cadence"), max_length=20, choices=Cadence, default=Cadence.TERTIAL
     )

@@ -83,7 +83,9 @@ class PublicDialogue:
 
 @dataclass(frozen=True)
 class PublicActivity:
-    """An activity as residents see it: the responsible party, never a person."""
+    """An activity as residents see it: the responsible party, never a person; the
+    status of its latest published follow-up (``Activity.public_status``), never one
+    that an unpublished follow-up recorded."""
 
     pk: int
     pledge_pk: int
@@ -227,6 +229,7 @@ _ACTIVITY_COLUMNS = (
     "partner_name",
     "type",
     "status",
+    "public_status",
     "start_date",
     "end_date",
     "recurrence",
@@ -281,7 +284,8 @@ def _activity(row: dict[str, Any]) -> PublicActivity:
         party=row["responsible_party"],
         partner_name=row["partner_name"],
         type=row["type"],
-        status=row["status"],
+        # residents see only published follow-ups: the internal status may run ahead
+        status=row["public_status"] or row["status"],
         start_date=row["start_date"],
         end_date=row["end_date"],
         recurrence=row["recurrence"],
