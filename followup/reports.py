@@ -9,6 +9,7 @@ static fonts or stylesheets (http, https, file, data, ftp, 127.0.0.1 ...).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,7 @@ from councils.models import County
 from followup import county_summary
 from followup.models import Report
 from pledges import selectors
-from pledges.models import Comment, Pledge
+from pledges.models import Activity, Comment, Pledge
 
 #: the base URL of every report: relative URLs ("/static/fonts/...") resolve here
 BASE_URL = "https://static.samverkan.invalid/"
@@ -150,6 +151,8 @@ def pledge_html(pledge_id: int, *, internal: bool) -> str:
         pledge = selectors.public_pledge(pledge_id)
     except Http404 as missing:
         raise LookupError(_("The pledge no longer exists or is not published.")) from missing
+    if internal:
+        pledge = _with_internal_statuses(pledge)
     context = {"pledge": pledge, "title": pledge.title, "internal": internal}
     if internal:
         context["comments"] = list(
@@ -163,6 +166,20 @@ def pledge_html(pledge_id: int, *, internal: bool) -> str:
             .values("history_date", "history_type", "status")[:15]
         )
     return _render("followup/pdf/pledge.html", context)
+
+
+def _with_internal_statuses(pledge: selectors.PublicPledge) -> selectors.PublicPledge:
+    """The internal version shows each activity's internal status, which may run ahead
+    of the public one (an unpublished follow-up moves it)."""
+    statuses = dict(
+        Activity.objects.filter(pk__in=[a.pk for a in pledge.activities]).values_list(
+            "pk", "status"
+        )
+    )
+    activities = [
+        dataclasses.replace(a, status=statuses.get(a.pk, a.status)) for a in pledge.activities
+    ]
+    return dataclasses.replace(pledge, activities=activities)
 
 
 def county_summary_html(county_id: int, year: int, progress: Progress = _ignore) -> str:

@@ -94,6 +94,9 @@ def test_an_unpublished_cancellation_stays_internal(client, client_of, owner, ac
 
     internal = client_of(owner).get(reverse("pledge-follow-up", args=[activity.pledge_id]))
     assert "Inställd" in internal.content.decode()
+    internal_pdf = reports.pledge_html(activity.pledge_id, internal=True)
+    assert "Inställd" in internal_pdf
+    assert "Planerad" not in internal_pdf
 
 
 def test_a_published_entry_moves_the_public_status_at_once(client, owner, activity):
