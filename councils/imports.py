@@ -94,13 +94,17 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def json_depth(text: str) -> int:
+def json_depth(text: str, *, stop_over: int | None = None) -> int:
     """How deep the lists and objects of a JSON text nest (brackets in strings not
-    counted): cheap, and without recursion, so it can be asked before parsing."""
+    counted): cheap, and without recursion, so it can be asked before parsing. With
+    ``stop_over`` it stops as soon as the depth passes it."""
     depth = deepest = 0
-    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if stop_over is not None and deepest > stop_over:
+                break
     return deepest
 
 
@@ -113,7 +117,7 @@ def parse_json(
     refusal = refusal or _("The file is not JSON.")
     with parsing(refusal):
         text = content.decode("utf-8-sig")
-        if json_depth(text) > max_depth:
+        if json_depth(text, stop_over=max_depth) > max_depth:
             raise ImportRefused(
                 _("The file nests deeper than %(depth)d levels.") % {"depth": max_depth}
             )

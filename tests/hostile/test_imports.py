@@ -21,14 +21,11 @@ from followup import kolada
 from followup.models import Indicator, IndicatorValue
 from pledges.models import Activity
 from tests import factories as f
+from tests.hostile.nasty import DEEP_NESTING, DEPTH
 
 pytestmark = pytest.mark.django_db
 
-DEPTH = 100_000
-DEEP_LISTS = b"[" * DEPTH + b"]" * DEPTH
-DEEP_OBJECTS = b'{"a":' * DEPTH + b"1" + b"}" * DEPTH
-OPEN_LISTS = b"[" * DEPTH
-DEEP_VALUES = b'{"values": ' + DEEP_LISTS + b"}"
+DEEP_LISTS, DEEP_OBJECTS, OPEN_LISTS, DEEP_VALUES = DEEP_NESTING
 
 
 def workbook(rows: list[list]) -> bytes:
@@ -132,9 +129,10 @@ def refused(response) -> str:
 
 
 def swedish(body: str) -> bool:
-    return any(
-        word in body
-        for word in ("Filen", "filen", "Rad ", "Post ", "Excel", "CSV-filen", "tecken", "inte")
+    """The reason is in Swedish: no English message of the imports on the page."""
+    english = ("The file", "The CSV", "The Excel", "could not be read", "Entry ", "Row ")
+    return not any(text in body for text in english) and any(
+        word in body for word in ("Filen", "CSV-filen", "Excel", "Post ", "Rad ")
     )
 
 
