@@ -17,6 +17,9 @@ An import (``pledges.importexport``, ``followup.indicators``) is built from thes
    built by ``row_error(number, message, column=…)``.
 
 A file that cannot be read at all raises ``ImportRefused`` with a message for the page.
+Every parser runs inside ``parsing(refusal)``, which turns what a parser raises on a
+hostile file (too deep, truncated, broken, numbers out of range) into that refusal;
+JSON is read by ``parse_json`` (its nesting bounded before it is parsed).
 
 The page that takes the upload is ``upload_page(request, form, …)``: one way for every
 import to answer (the form, the refusal on the file field, the report with status 400).
@@ -27,8 +30,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -45,10 +51,77 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 #: The delimiters a CSV file may use.
 DELIMITERS = (";", ",", "\t")
+#: How deep JSON may nest (a Kolada answer is four levels deep).
+MAX_JSON_DEPTH = 32
+
+#: What a parser raises on a hostile file: too deep (RecursionError), too large
+#: (MemoryError, OverflowError), not text or not the format (ValueError, with its
+#: JSONDecodeError and UnicodeDecodeError), a broken CSV, zip or workbook.
+PARSER_ERRORS: tuple[type[BaseException], ...] = (
+    RecursionError,
+    MemoryError,
+    OverflowError,
+    ValueError,
+    csv.Error,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    IndexError,
+    TypeError,
+    EOFError,
+    OSError,
+    SyntaxError,  # xml.etree's ParseError
+)
 
 
 class ImportRefused(Exception):
     """The file as a whole cannot be read (type, size, encoding, headers, shape)."""
+
+
+@contextmanager
+def parsing(refusal: str, *, errors: tuple[type[BaseException], ...] = PARSER_ERRORS):
+    """Run a parser: what it raises on a file it cannot read (``errors``) becomes
+    ``ImportRefused(refusal)``; a refusal raised inside passes unchanged."""
+    try:
+        yield
+    except ImportRefused:
+        raise
+    except errors as error:
+        raise ImportRefused(refusal) from error
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str, *, stop_over: int | None = None) -> int:
+    """How deep the lists and objects of a JSON text nest (brackets in strings not
+    counted): cheap, and without recursion, so it can be asked before parsing. With
+    ``stop_over`` it stops as soon as the depth passes it."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if stop_over is not None and deepest > stop_over:
+                break
+    return deepest
+
+
+def parse_json(
+    content: bytes, *, refusal: str | None = None, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
+    """The JSON document of a file (UTF-8, with or without BOM), its nesting bounded by
+    ``max_depth``; ``ImportRefused(refusal)`` for a file that is not JSON."""
+    check_size(content)
+    refusal = refusal or _("The file is not JSON.")
+    with parsing(refusal):
+        text = content.decode("utf-8-sig")
+        if json_depth(text, stop_over=max_depth) > max_depth:
+            raise ImportRefused(
+                _("The file nests deeper than %(depth)d levels.") % {"depth": max_depth}
+            )
+        return json.loads(text)
 
 
 def check_size(content: bytes, max_bytes: int = MAX_BYTES) -> None:
@@ -92,37 +165,32 @@ def csv_rows(content: bytes) -> Iterator[list[Any]]:
     text = decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
-    try:
+    # a cell over the csv module's limit, a stray quote
+    with parsing(
+        _("The CSV file could not be read: a cell is too long or a quotation mark is not closed.")
+    ):
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:  # a cell over the csv module's limit, a stray quote
-        raise ImportRefused(
-            _("The CSV file could not be read: %(error)s") % {"error": error}
-        ) from error
 
 
 def xlsx_rows(content: bytes, *, max_cols: int | None = None) -> Iterator[Sequence[Any]]:
     """The rows of the first sheet of an Excel workbook (values, not formulas)."""
     from openpyxl import load_workbook
 
+    not_xlsx = _("The file is not an Excel workbook (XLSX).")
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX)."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
+        raise ImportRefused(not_xlsx)
+    with parsing(not_xlsx), zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to a huge one
         raise ImportRefused(_("The Excel workbook is too large once unpacked."))
-    try:
+    # openpyxl raises many kinds of error for a broken file, its own among them
+    with parsing(not_xlsx, errors=(Exception,)):
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(max_col=max_cols, values_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportRefused(_("The file is not an Excel workbook (XLSX).")) from error
     try:
-        yield from rows
-    except Exception as error:
-        raise ImportRefused(_("The Excel workbook could not be read to the end.")) from error
+        with parsing(_("The Excel workbook could not be read to the end."), errors=(Exception,)):
+            yield from rows
     finally:
         workbook.close()
 

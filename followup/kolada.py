@@ -4,7 +4,6 @@ what is read here."""
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from councils.imports import MAX_BYTES, ImportRefused
+from councils.imports import MAX_BYTES, ImportRefused, parse_json
 
 #: Kolada's open API (v2). Override with the setting KOLADA_BASE_URL or the command's --base-url.
 KOLADA_BASE_URL = "https://api.kolada.se/v2"
@@ -31,10 +30,7 @@ def document(content: bytes | dict) -> dict:
     """An uploaded Kolada v2 answer (or one already parsed), checked to hold a list of values."""
     if isinstance(content, dict):
         return content
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ImportRefused(_("The file is not Kolada JSON.")) from error
+    document = parse_json(content, refusal=_("The file is not Kolada JSON."))
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         raise ImportRefused(_("The file is not Kolada JSON: it has no list of “values”."))
     return document
@@ -78,9 +74,11 @@ def _get_json(url: str, timeout: float) -> dict:
     if len(body) > MAX_BYTES:
         raise KoladaUnavailable(_("Kolada's answer is larger than 2 MB: ask for fewer years."))
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise KoladaUnavailable(_("Kolada's answer is not JSON: %(url)s") % {"url": url}) from error
+        document = parse_json(
+            body, refusal=_("Kolada's answer is not JSON: %(url)s") % {"url": url}
+        )
+    except ImportRefused as refused:
+        raise KoladaUnavailable(str(refused)) from refused
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         raise KoladaUnavailable(_("Kolada's answer has no list of values: %(url)s") % {"url": url})
     return document

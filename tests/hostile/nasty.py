@@ -36,6 +36,15 @@ NASTY: tuple[str, ...] = (
     "\r\nSet-Cookie: x=1",
 )
 
+#: files nested deeper than any parser's stack (100 000 levels): every import gets them
+DEPTH = 100_000
+DEEP_NESTING: tuple[bytes, ...] = (
+    b"[" * DEPTH + b"]" * DEPTH,
+    b'{"a":' * DEPTH + b"1" + b"}" * DEPTH,
+    b"[" * DEPTH,
+    b'{"values": ' + b"[" * DEPTH + b"]" * DEPTH + b"}",
+)
+
 #: text for any field: the fixed nasties, generated Unicode, and text with NUL in it
 nasty_text = st.one_of(
     st.sampled_from(NASTY),

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
-from tests.hostile.nasty import NASTY
+from tests.hostile.nasty import DEEP_NESTING, NASTY
 from tests.hostile.test_forms import project_forms
 from tests.isolation import Kind
 from tests.test_isolation_gate import _case_for, _walk
@@ -311,6 +311,7 @@ def _activity_files() -> list[tuple[str, bytes]]:
         ("aktiviteter.csv", b"titel\n\x00\n"),
         ("aktiviteter.csv", "titel\n" + '"' * 3 + "x" * 200_000 + "\n"),
         ("aktiviteter.xlsx", b"PK\x03\x04 not a zip"),
+        *[(f"aktiviteter.{suffix}", deep) for deep in DEEP_NESTING for suffix in ("csv", "xlsx")],
     ]
 
 
@@ -330,8 +331,8 @@ def _indicator_files() -> list[tuple[str, str, bytes]]:
         b"Trygghetsindex;9101;<script>alert(1)</script>;2024;T;1e999\n",
         b"Trygghetsindex;9101;;99999999999999999999;T;NaN\n",
     )
-    return [("kolada", "kolada.json", body) for body in kolada] + [
-        ("csv", "värden.csv", body) for body in csv
+    return [("kolada", "kolada.json", body) for body in (*kolada, *DEEP_NESTING)] + [
+        ("csv", "värden.csv", body) for body in (*csv, *DEEP_NESTING)
     ]
 
 
