@@ -33,6 +33,7 @@ from councils.models import (
     municipality_field,
 )
 from councils.signing import Signed
+from councils.validators import single_line
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -56,7 +57,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
 
     municipality = municipality_field("situational_pictures")
     owner = models.CharField(_("owner"), max_length=20, choices=Owner, default=Owner.JOINT)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     period_start = models.DateField(_("period covered, from"), validators=PLAUSIBLE_DATE)
     period_end = models.DateField(_("period covered, to"), validators=PLAUSIBLE_DATE)
     mapping = models.TextField(
@@ -68,7 +69,9 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
     analysis = models.TextField(
         _("analysis"), blank=True, help_text=_("Including the probable causes.")
     )
-    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, blank=True, validators=[single_line]
+    )
     decided_on = models.DateField(
         _("decision date"), null=True, blank=True, validators=PLAUSIBLE_DATE
     )
@@ -207,7 +210,7 @@ class Source(InMunicipality, models.Model):
         related_name="sources",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=[single_line])
     dated = models.DateField(_("date"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     history = tracked()
     municipality_path = "picture__municipality"
@@ -234,9 +237,11 @@ class PriorityProblem(InMunicipality, Versioned, Timestamped):
         on_delete=models.CASCADE,
         related_name="problems",
     )
-    title = models.CharField(_("problem"), max_length=200)
+    title = models.CharField(_("problem"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
-    place = models.CharField(_("place or area"), max_length=200, blank=True)
+    place = models.CharField(
+        _("place or area"), max_length=200, blank=True, validators=[single_line]
+    )
     vulnerable_area = models.ForeignKey(
         VulnerableArea,
         verbose_name=_("vulnerable area"),
@@ -276,8 +281,8 @@ class ActionPlan(InMunicipality, Versioned, Timestamped):
         blank=True,
         related_name="action_plans",
     )
-    title = models.CharField(_("title"), max_length=200)
-    decided_by = models.CharField(_("decided by"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
+    decided_by = models.CharField(_("decided by"), max_length=200, validators=[single_line])
     decided_on = models.DateField(_("decision date"), validators=PLAUSIBLE_DATE)
     valid_from = models.DateField(_("valid from"), validators=PLAUSIBLE_DATE)
     valid_until = models.DateField(_("valid until"), validators=PLAUSIBLE_DATE)
@@ -323,14 +328,16 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
     police_areas = models.ManyToManyField(
         LocalPoliceArea, verbose_name=_("local police areas"), related_name="agreements"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     start_date = models.DateField(_("start date"), validators=PLAUSIBLE_DATE)
     end_date = models.DateField(_("end date"), validators=PLAUSIBLE_DATE)
     problems = models.ManyToManyField(
         PriorityProblem, verbose_name=_("problems in focus"), blank=True, related_name="agreements"
     )
     documentation = models.TextField(_("how the work is documented"), blank=True)
-    follow_up_by = models.CharField(_("who follows up"), max_length=300, blank=True)
+    follow_up_by = models.CharField(
+        _("who follows up"), max_length=300, blank=True, validators=[single_line]
+    )
     follow_up_frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, blank=True
     )
@@ -429,7 +436,7 @@ class FocusArea(InMunicipality, Versioned):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="focus_areas"
     )
-    title = models.CharField(_("focus area"), max_length=200)
+    title = models.CharField(_("focus area"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = tracked()
@@ -459,15 +466,20 @@ class Goal(InMunicipality, Versioned):
         blank=True,
         related_name="goals",
     )
-    text = models.CharField(_("goal"), max_length=500)
-    indicator_name = models.CharField(_("indicator"), max_length=200, blank=True)
+    text = models.CharField(_("goal"), max_length=500, validators=[single_line])
+    indicator_name = models.CharField(
+        _("indicator"), max_length=200, blank=True, validators=[single_line]
+    )
     indicator_source = models.CharField(
         _("source of the indicator"),
         max_length=200,
         blank=True,
         help_text=_("For example: the police safety survey, NTU, Kolada."),
+        validators=[single_line],
     )
-    indicator_unit = models.CharField(_("unit"), max_length=50, blank=True)
+    indicator_unit = models.CharField(
+        _("unit"), max_length=50, blank=True, validators=[single_line]
+    )
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -531,7 +543,9 @@ class Comment(models.Model):
     author = models.ForeignKey(
         User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[single_line]
+    )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 

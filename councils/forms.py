@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from councils import signing
 from councils.dates import DATE_INPUT, DateField
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
+from councils.validators import single_line
 
 # --- the kit every project form is built from ---------------------------------------
 
@@ -30,12 +31,29 @@ def bound_text_areas(form: forms.BaseForm) -> None:
         field.widget.attrs.setdefault("rows", TEXT_ROWS)
 
 
+def refuse_line_breaks(form: forms.BaseForm) -> None:
+    """Every single-line text field of ``form`` (not a text area, a password, an e-mail
+    address or a web address, which check themselves) refuses line breaks and other
+    control characters (``councils.validators.single_line``), also where the form
+    feeds no model field."""
+    for field in form.fields.values():
+        if (
+            isinstance(field, forms.CharField)
+            and not isinstance(field, forms.EmailField | forms.URLField)
+            and not isinstance(field.widget, forms.Textarea | forms.PasswordInput)
+            and single_line not in field.validators
+        ):
+            field.validators.append(single_line)
+
+
 class BoundedTextAreas:
-    """Mixin of every project form: its text areas are bounded (``bound_text_areas``)."""
+    """Mixin of every project form: its text areas are bounded (``bound_text_areas``),
+    its single-line fields hold one line (``refuse_line_breaks``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_text_areas(self)
+        refuse_line_breaks(self)
 
 
 class BoundedForm(BoundedTextAreas, forms.Form):

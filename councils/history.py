@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from councils.validators import single_line
+
 #: model label ("agreements.agreement") -> model, for the per-record history page
 TRACKED: dict[str, type[models.Model]] = {}
 
@@ -23,7 +25,9 @@ TRACKED: dict[str, type[models.Model]] = {}
 class HistoryOrganisation(models.Model):
     """Extra columns of every historical table."""
 
-    history_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    history_organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[single_line]
+    )
 
     class Meta:
         abstract = True

@@ -21,6 +21,7 @@ from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
+from councils.validators import single_line
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
@@ -29,7 +30,13 @@ municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code 
 class User(AbstractUser):
     """A person who signs in. Their rights come from their memberships."""
 
-    title = models.CharField(_("job title"), max_length=200, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[single_line]
+    )
+    title = models.CharField(_("job title"), max_length=200, blank=True, validators=[single_line])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -40,7 +47,7 @@ class User(AbstractUser):
 
 
 class PoliceRegion(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[single_line])
 
     class Meta:
         ordering = ["name"]
@@ -53,11 +60,13 @@ class PoliceRegion(models.Model):
 
 class County(models.Model):
     code = models.CharField(
-        _("SCB code"), max_length=2, unique=True, validators=[county_code_validator]
+        _("SCB code"), max_length=2, unique=True, validators=[county_code_validator, single_line]
     )
-    letter_code = models.CharField(_("letter code"), max_length=2, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=100)
+    letter_code = models.CharField(
+        _("letter code"), max_length=2, unique=True, validators=[single_line]
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[single_line])
+    short_name = models.CharField(_("short name"), max_length=100, validators=[single_line])
     police_region = models.ForeignKey(
         PoliceRegion,
         verbose_name=_("police region"),
@@ -85,9 +94,12 @@ IRREGULAR_OFFICIAL_NAMES = {"Falun": "Falu kommun"}
 
 class Municipality(models.Model):
     code = models.CharField(
-        _("SCB code"), max_length=4, unique=True, validators=[municipality_code_validator]
+        _("SCB code"),
+        max_length=4,
+        unique=True,
+        validators=[municipality_code_validator, single_line],
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     county = models.ForeignKey(
         County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
     )
@@ -150,7 +162,7 @@ class InMunicipality:
 class LocalPoliceArea(models.Model):
     """Lokalpolisområde. One can cover several municipalities; a big city holds several."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     police_region = models.ForeignKey(
         PoliceRegion,
         verbose_name=_("police region"),
@@ -181,7 +193,7 @@ class VulnerableArea(models.Model):
         RISK = "risk", _("risk area")
         ESPECIALLY_VULNERABLE = "sarskilt_utsatt", _("especially vulnerable area")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     municipality = municipality_field("vulnerable_areas")
     category = models.CharField(_("category"), max_length=20, choices=Category)
     year_assessed = models.PositiveSmallIntegerField(_("year assessed"))
@@ -211,7 +223,7 @@ class Organisation(models.Model):
         NATIONAL = "national", _("national authority")
         PARTNER = "partner", _("other partner")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     municipality = models.OneToOneField(
         Municipality,
@@ -386,7 +398,7 @@ class Council(InMunicipality, Versioned):
 
     municipality = municipality_field("councils")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.CRIME_PREVENTION)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     mandate = models.TextField(
         _("mandate"),
         blank=True,
@@ -436,8 +448,9 @@ class CouncilMember(InMunicipality, Versioned):
         max_length=200,
         blank=True,
         help_text=_("When the organisation is not in the list, e.g. a housing company."),
+        validators=[single_line],
     )
-    person_name = models.CharField(_("name"), max_length=200)
+    person_name = models.CharField(_("name"), max_length=200, validators=[single_line])
     role = models.CharField(
         _("role in the council"), max_length=20, choices=Role, default=Role.MEMBER
     )
@@ -522,7 +535,7 @@ class Decision(InMunicipality, Versioned):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
     )
-    text = models.CharField(_("decision"), max_length=500)
+    text = models.CharField(_("decision"), max_length=500, validators=[single_line])
     order = models.PositiveSmallIntegerField(_("number"), default=1, editable=False)
     history = history_log.tracked()
     municipality_path = "meeting__council__municipality"
@@ -554,10 +567,11 @@ class CoordinationFunction(InMunicipality, Versioned):
         _("person or unit"),
         max_length=200,
         help_text=_("E.g. “Trygghetsenheten, kommunledningskontoret” or a named person."),
+        validators=[single_line],
     )
     contact_email = models.EmailField(_("contact e-mail"), max_length=254)
     contact_phone = models.CharField(
-        _("contact telephone"), max_length=30, blank=True, validators=[phone_validator]
+        _("contact telephone"), max_length=30, blank=True, validators=[phone_validator, single_line]
     )
     since = models.DateField(_("named since"), validators=PLAUSIBLE_DATE)
     history = history_log.tracked()

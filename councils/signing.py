@@ -32,6 +32,7 @@ from councils import access
 from councils.access import Capability
 from councils.dates import PLAUSIBLE_DATE
 from councils.models import LocalPoliceArea
+from councils.validators import single_line
 
 PARTIES = ("municipality", "police")
 
@@ -43,13 +44,17 @@ class Signed(models.Model):
     """
 
     municipality_signatory_name = models.CharField(
-        gettext_lazy("signatory for the municipality"), max_length=200, blank=True
+        gettext_lazy("signatory for the municipality"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
     )
     municipality_signatory_title = models.CharField(
         gettext_lazy("title of the municipality's signatory"),
         max_length=200,
         blank=True,
         help_text=gettext_lazy("For example: chair of the municipal executive board (KSO)."),
+        validators=[single_line],
     )
     municipality_signed_on = models.DateField(
         gettext_lazy("signed by the municipality on"),
@@ -58,13 +63,17 @@ class Signed(models.Model):
         validators=PLAUSIBLE_DATE,
     )
     police_signatory_name = models.CharField(
-        gettext_lazy("signatory for the police"), max_length=200, blank=True
+        gettext_lazy("signatory for the police"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
     )
     police_signatory_title = models.CharField(
         gettext_lazy("title of the police signatory"),
         max_length=200,
         blank=True,
         help_text=gettext_lazy("For example: head of the local police area (LPO chief)."),
+        validators=[single_line],
     )
     police_signed_on = models.DateField(
         gettext_lazy("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from councils import mail
 from followup.models import DigestEmail, Reminder
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def render(digest: DigestEmail, reminders: list[Reminder]) -> EmailMultiAlternat
             "preferences_url": settings.SITE_URL + reverse("reminder-preferences"),
         }
         message = EmailMultiAlternatives(
-            subject=_("Samverkan: %(count)s reminders") % {"count": len(reminders)},
+            subject=mail.subject(_("Samverkan: %(count)s reminders") % {"count": len(reminders)}),
             body=render_to_string("followup/email/digest.txt", context),
             to=[digest.user.email],
         )

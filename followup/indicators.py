@@ -31,6 +31,7 @@ from councils.access import Capability
 from councils.concurrency import bump, delete_tracked, save_tracked
 from councils.imports import ImportRefused
 from councils.models import Municipality, User
+from councils.validators import has_control
 from followup import kolada, selectors
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 
@@ -275,6 +276,8 @@ def _csv_row(number: int, cells: list[str], lookups: _Lookups, errors: list[str]
         error(_("there is no municipality with the SCB code “%(value)s”.") % {"value": code})
     if len(area) > 200:
         error(_("the area is longer than 200 characters."))
+    if has_control(area):
+        error(_("the area may not contain line breaks or other control characters."))
     year = int(year_text) if year_text.isdigit() else None
     if year is None or not 1990 <= year <= 2100:
         error(_("the year “%(value)s” is not a year between 1990 and 2100.") % {"value": year_text})
@@ -365,6 +368,8 @@ def import_kolada(*, user: User, content: bytes | dict, name: str = "kolada.json
         problems = len(errors)
         if not kpi:
             error(_("no KPI."))
+        elif has_control(kpi):
+            error(_("the KPI may not contain line breaks or other control characters."))
         municipality = lookups.municipalities.get(code)
         if municipality is None:
             error(_("there is no municipality with the SCB code “%(value)s”.") % {"value": code})

@@ -25,6 +25,7 @@ from councils.models import (
     User,
     municipality_field,
 )
+from councils.validators import single_line
 from pledges.models import Activity, Pledge
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -107,15 +108,16 @@ class Indicator(models.Model):
         EST = "est", _("EST")
         OWN = "own", _("own measurement")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     source = models.CharField(_("source"), max_length=20, choices=Source)
     code = models.CharField(
         _("code at the source"),
         max_length=40,
         blank=True,
         help_text=_("For Kolada: the KPI id, e.g. N07403."),
+        validators=[single_line],
     )
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True, validators=[single_line])
     lower_is_better = models.BooleanField(_("lower is better"), default=False)
     description = models.TextField(_("description"), blank=True)
 
@@ -144,7 +146,11 @@ class IndicatorValue(InMunicipality, models.Model):
     )
     municipality = municipality_field("indicator_values", on_delete=models.CASCADE)
     area = models.CharField(
-        _("area"), max_length=200, blank=True, help_text=_("Empty for the whole municipality.")
+        _("area"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty for the whole municipality."),
+        validators=[single_line],
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
@@ -175,7 +181,7 @@ class GoalIndicator(InMunicipality, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="goals"
     )
-    area = models.CharField(_("area"), max_length=200, blank=True)
+    area = models.CharField(_("area"), max_length=200, blank=True, validators=[single_line])
     gender = models.CharField(
         _("gender"),
         max_length=1,
@@ -277,11 +283,11 @@ class Reminder(models.Model):
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reminders"
     )
     #: what the reminder is about, e.g. "activity:123", "agreement:4", "municipality:0180:2027"
-    subject = models.CharField(_("about"), max_length=100)
+    subject = models.CharField(_("about"), max_length=100, validators=[single_line])
     due_date = models.DateField(_("due date"), validators=PLAUSIBLE_DATE)
     municipality = municipality_field("+", on_delete=models.CASCADE)
-    text = models.CharField(_("text"), max_length=500)
-    url = models.CharField(_("link"), max_length=300, blank=True)
+    text = models.CharField(_("text"), max_length=500, validators=[single_line])
+    url = models.CharField(_("link"), max_length=300, blank=True, validators=[single_line])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     #: set when the reminder is put in an e-mail (claimed), cleared if the send fails

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from councils import mail
 from pledges.models import Notification
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def send_notification_email(self, notification_id: int) -> bool:
             }
             kind = notification.get_kind_display().capitalize()
             message = EmailMultiAlternatives(
-                subject=f"{kind}: {notification.pledge.title}",
+                subject=mail.subject(f"{kind}: {notification.pledge.title}"),
                 body=render_to_string("pledges/email/notification.txt", context),
                 to=[notification.user.email],
             )

@@ -28,6 +28,7 @@ from councils.models import (
     municipality_field,
 )
 from councils.signing import Signed
+from councils.validators import single_line
 
 
 class RegionalTheme(models.Model):
@@ -40,7 +41,7 @@ class RegionalTheme(models.Model):
         related_name="themes",
     )
     code = models.SlugField(_("code"), max_length=40)
-    title = models.CharField(_("theme"), max_length=200)
+    title = models.CharField(_("theme"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     required = models.BooleanField(_("required"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -93,6 +94,7 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
         max_length=200,
         blank=True,
         help_text=_("A part of the municipality, if the pledge is for one."),
+        validators=[single_line],
     )
     vulnerable_area = models.ForeignKey(
         VulnerableArea,
@@ -110,7 +112,7 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
         blank=True,
         related_name="pledges",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     public_text = models.TextField(
         _("public text"),
         blank=True,
@@ -213,7 +215,9 @@ class Dialogue(InMunicipality, models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     held_on = models.DateField(_("date"), validators=PLAUSIBLE_DATE)
-    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    participants = models.CharField(
+        _("participants"), max_length=300, blank=True, validators=[single_line]
+    )
     summary = models.TextField(_("summary"), blank=True)
     history = tracked()
     municipality_path = "pledge__municipality"
@@ -255,7 +259,7 @@ class Activity(InMunicipality, Versioned):
     pledge = models.ForeignKey(
         Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="activities"
     )
-    title = models.CharField(_("activity"), max_length=200)
+    title = models.CharField(_("activity"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     responsible_party = models.CharField(_("responsible party"), max_length=20, choices=Party)
     partner_name = models.CharField(
@@ -263,6 +267,7 @@ class Activity(InMunicipality, Versioned):
         max_length=200,
         blank=True,
         help_text=_("When a partner is responsible."),
+        validators=[single_line],
     )
     responsible_user = models.ForeignKey(
         User,
@@ -272,7 +277,9 @@ class Activity(InMunicipality, Versioned):
         blank=True,
         related_name="responsible_for",
     )
-    responsible_name = models.CharField(_("responsible person"), max_length=200, blank=True)
+    responsible_name = models.CharField(
+        _("responsible person"), max_length=200, blank=True, validators=[single_line]
+    )
     responsible_email = models.EmailField(_("responsible person's e-mail"), blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     end_date = models.DateField(_("to"), null=True, blank=True, validators=PLAUSIBLE_DATE)
@@ -281,6 +288,7 @@ class Activity(InMunicipality, Versioned):
         max_length=200,
         blank=True,
         help_text=_("For example: every Friday evening."),
+        validators=[single_line],
     )
     type = models.CharField(_("type"), max_length=20, choices=Type)
     problem = models.ForeignKey(
@@ -383,7 +391,9 @@ class Comment(InMunicipality, models.Model):
     author = models.ForeignKey(
         User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[single_line]
+    )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
