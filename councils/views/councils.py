@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,13 +28,14 @@ from councils.forms import (
     DecisionForm,
     MeetingForm,
 )
-from councils.http import only
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
+from councils.views import by_code, by_pk, record_view
 
 COUNCILS = Council.objects.select_related("municipality")
 COUNCIL_MEMBERS = CouncilMember.objects.select_related("council__municipality", "organisation")
 MEETINGS = Meeting.objects.select_related("council__municipality")
 DECISIONS = Decision.objects.select_related("meeting__council__municipality")
+READ, EDIT = Capability.READ, Capability.EDIT
 
 
 def _edit_page(
@@ -114,11 +114,8 @@ def _delete_page(
 # --- councils -------------------------------------------------------------------------
 
 
-@login_required
-def council_list(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_code(READ), "GET")
+def council_list(request: HttpRequest, municipality: Any) -> HttpResponse:
     return render(
         request,
         "councils/council_list.html",
@@ -130,11 +127,8 @@ def council_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def council_create(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_code(EDIT), "GET", "POST")
+def council_create(request: HttpRequest, municipality: Any) -> HttpResponse:
     return _edit_page(
         request,
         CouncilForm,
@@ -147,11 +141,8 @@ def council_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.READ, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_pk(COUNCILS, READ), "GET")
+def council_detail(request: HttpRequest, council: Any) -> HttpResponse:
     return render(
         request,
         "councils/council_detail.html",
@@ -164,11 +155,8 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
+def council_edit(request: HttpRequest, council: Any) -> HttpResponse:
     return _edit_page(
         request,
         CouncilForm,
@@ -181,11 +169,8 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
+def council_delete(request: HttpRequest, council: Any) -> HttpResponse:
     return _delete_page(
         request,
         council,
@@ -202,11 +187,8 @@ def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- members --------------------------------------------------------------------------
 
 
-@login_required
-def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
+def council_member_create(request: HttpRequest, council: Any) -> HttpResponse:
     return _edit_page(
         request,
         CouncilMemberForm,
@@ -219,11 +201,8 @@ def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCIL_MEMBERS, EDIT), "GET", "POST")
+def council_member_edit(request: HttpRequest, member: Any) -> HttpResponse:
     return _edit_page(
         request,
         CouncilMemberForm,
@@ -237,11 +216,8 @@ def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCIL_MEMBERS, EDIT), "GET", "POST")
+def council_member_delete(request: HttpRequest, member: Any) -> HttpResponse:
     return _delete_page(
         request,
         member,
@@ -255,11 +231,8 @@ def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- meetings -------------------------------------------------------------------------
 
 
-@login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
+def meeting_create(request: HttpRequest, council: Any) -> HttpResponse:
     return _edit_page(
         request,
         MeetingForm,
@@ -272,11 +245,8 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.READ, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_pk(MEETINGS, READ), "GET")
+def meeting_detail(request: HttpRequest, meeting: Any) -> HttpResponse:
     return render(
         request,
         "councils/meeting_detail.html",
@@ -289,11 +259,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
+def meeting_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
     return _edit_page(
         request,
         MeetingForm,
@@ -306,11 +273,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
+def meeting_delete(request: HttpRequest, meeting: Any) -> HttpResponse:
     return _delete_page(
         request,
         meeting,
@@ -326,11 +290,8 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- decisions ------------------------------------------------------------------------
 
 
-@login_required
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
+def decision_create(request: HttpRequest, meeting: Any) -> HttpResponse:
     return _edit_page(
         request,
         DecisionForm,
@@ -342,11 +303,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(DECISIONS, EDIT), "GET", "POST")
+def decision_edit(request: HttpRequest, decision: Any) -> HttpResponse:
     return _edit_page(
         request,
         DecisionForm,
@@ -359,11 +317,8 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(DECISIONS, EDIT), "GET", "POST")
+def decision_delete(request: HttpRequest, decision: Any) -> HttpResponse:
     return _delete_page(
         request,
         decision,
@@ -377,11 +332,8 @@ def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the coordination function --------------------------------------------------------
 
 
-@login_required
-def coordination_function(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_code(READ), "GET")
+def coordination_function(request: HttpRequest, municipality: Any) -> HttpResponse:
     return render(
         request,
         "councils/coordination_function.html",
@@ -393,11 +345,8 @@ def coordination_function(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def coordination_function_edit(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_code(EDIT), "GET", "POST")
+def coordination_function_edit(request: HttpRequest, municipality: Any) -> HttpResponse:
     function = selectors.coordination_function_of(municipality)
     return _edit_page(
         request,
