@@ -8,14 +8,17 @@ service to ``_edit_page`` or ``_delete_page``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from councils import access, editing, selectors, services
 from councils.access import Capability
@@ -111,7 +114,100 @@ def _delete_page(
     return redirect(done or back)
 
 
-# --- councils -------------------------------------------------------------------------
+# --- councils, members, meetings, decisions ----------------------------------------
+
+
+def _council_page(pk: int) -> str:
+    return reverse("council-detail", args=[pk])
+
+
+def _meeting_page(pk: int) -> str:
+    return reverse("meeting-detail", args=[pk])
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the edit and delete pages of one kind of record need: the queryset to look
+    it up in, its form, the page to go back to and the lead line of its pages (both
+    from the record), and any form arguments the record decides."""
+
+    rows: QuerySet
+    form: type[CouncilsForm]
+    back: Callable[[Any], str]
+    lead: Callable[[Any], str]
+    form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {}
+
+
+def _organisations(member: Any) -> dict[str, Any]:
+    return {"organisations": selectors.member_organisations(member.council.municipality)}
+
+
+KINDS = {
+    "council": _Kind(COUNCILS, CouncilForm, lambda c: _council_page(c.pk), lambda c: c.name),
+    "member": _Kind(
+        COUNCIL_MEMBERS,
+        CouncilMemberForm,
+        lambda m: _council_page(m.council_id),
+        lambda m: m.council.name,
+        _organisations,
+    ),
+    "meeting": _Kind(
+        MEETINGS, MeetingForm, lambda m: _meeting_page(m.pk), lambda m: m.council.name
+    ),
+    "decision": _Kind(
+        DECISIONS, DecisionForm, lambda d: _meeting_page(d.meeting_id), lambda d: str(d.meeting)
+    ),
+}
+
+
+def _edit_view(kind: str, service: Callable[..., Any], title: str) -> Callable[..., HttpResponse]:
+    """The edit page of a record of ``kind`` (looked up for editing), saved through
+    ``service(<kind>=record, …)``."""
+    of = KINDS[kind]
+
+    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
+    def edit(request: HttpRequest, record: Any) -> HttpResponse:
+        return _edit_page(
+            request,
+            of.form,
+            instance=record,
+            form_kwargs=of.form_kwargs(record),
+            service=service,
+            on={kind: record},
+            back=of.back(record),
+            title=title,
+            lead=of.lead(record),
+        )
+
+    return edit
+
+
+def _delete_view(
+    kind: str,
+    service: Callable[..., Any],
+    title: str,
+    done: Callable[[Any], str] | None = None,
+    more: Callable[[Any], dict[str, Any]] = lambda record: {},
+) -> Callable[..., HttpResponse]:
+    """The delete confirmation of a record of ``kind``, deleted through
+    ``service(<kind>=record, …)``; then to ``done(record)`` (its back page by default),
+    ``more(record)`` adds to the page's context."""
+    of = KINDS[kind]
+
+    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
+    def delete(request: HttpRequest, record: Any) -> HttpResponse:
+        return _delete_page(
+            request,
+            record,
+            service=service,
+            on={kind: record},
+            back=of.back(record),
+            done=done(record) if done else None,
+            title=title,
+            **more(record),
+        )
+
+    return delete
 
 
 @record_view(by_code(READ), "GET")
@@ -135,7 +231,7 @@ def council_create(request: HttpRequest, municipality: Any) -> HttpResponse:
         service=services.council_create,
         on={"municipality": municipality},
         back=reverse("council-list", args=[municipality.code]),
-        done=lambda council: reverse("council-detail", args=[council.pk]),
+        done=lambda council: _council_page(council.pk),
         title=_("New council"),
         lead=municipality.name,
     )
@@ -155,36 +251,17 @@ def council_detail(request: HttpRequest, council: Any) -> HttpResponse:
     )
 
 
-@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
-def council_edit(request: HttpRequest, council: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        CouncilForm,
-        instance=council,
-        service=services.council_update,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        title=_("Edit council"),
-        lead=council.name,
-    )
-
-
-@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
-def council_delete(request: HttpRequest, council: Any) -> HttpResponse:
-    return _delete_page(
-        request,
-        council,
-        service=services.council_delete,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        done=reverse("council-list", args=[council.municipality.code]),
-        title=_("Delete council"),
-        blocked=council.meetings.exists()
-        and _("The council has meetings on record. Delete its meetings first, if they are wrong."),
-    )
-
-
-# --- members --------------------------------------------------------------------------
+council_edit = _edit_view("council", services.council_update, gettext_lazy("Edit council"))
+council_delete = _delete_view(
+    "council",
+    services.council_delete,
+    gettext_lazy("Delete council"),
+    done=lambda council: reverse("council-list", args=[council.municipality.code]),
+    more=lambda council: {
+        "blocked": council.meetings.exists()
+        and _("The council has meetings on record. Delete its meetings first, if they are wrong.")
+    },
+)
 
 
 @record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
@@ -195,40 +272,18 @@ def council_member_create(request: HttpRequest, council: Any) -> HttpResponse:
         form_kwargs={"organisations": selectors.member_organisations(council.municipality)},
         service=services.council_member_create,
         on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
+        back=_council_page(council.pk),
         title=_("New member"),
         lead=council.name,
     )
 
 
-@record_view(by_pk(COUNCIL_MEMBERS, EDIT), "GET", "POST")
-def council_member_edit(request: HttpRequest, member: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        CouncilMemberForm,
-        instance=member,
-        form_kwargs={"organisations": selectors.member_organisations(member.council.municipality)},
-        service=services.council_member_update,
-        on={"member": member},
-        back=reverse("council-detail", args=[member.council_id]),
-        title=_("Edit member"),
-        lead=member.council.name,
-    )
-
-
-@record_view(by_pk(COUNCIL_MEMBERS, EDIT), "GET", "POST")
-def council_member_delete(request: HttpRequest, member: Any) -> HttpResponse:
-    return _delete_page(
-        request,
-        member,
-        service=services.council_member_delete,
-        on={"member": member},
-        back=reverse("council-detail", args=[member.council_id]),
-        title=_("Remove member"),
-    )
-
-
-# --- meetings -------------------------------------------------------------------------
+council_member_edit = _edit_view(
+    "member", services.council_member_update, gettext_lazy("Edit member")
+)
+council_member_delete = _delete_view(
+    "member", services.council_member_delete, gettext_lazy("Remove member")
+)
 
 
 @record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
@@ -238,8 +293,8 @@ def meeting_create(request: HttpRequest, council: Any) -> HttpResponse:
         MeetingForm,
         service=services.meeting_create,
         on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        done=lambda meeting: reverse("meeting-detail", args=[meeting.pk]),
+        back=_council_page(council.pk),
+        done=lambda meeting: _meeting_page(meeting.pk),
         title=_("New meeting"),
         lead=council.name,
     )
@@ -259,35 +314,14 @@ def meeting_detail(request: HttpRequest, meeting: Any) -> HttpResponse:
     )
 
 
-@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
-def meeting_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        MeetingForm,
-        instance=meeting,
-        service=services.meeting_update,
-        on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
-        title=_("Edit meeting"),
-        lead=meeting.council.name,
-    )
-
-
-@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
-def meeting_delete(request: HttpRequest, meeting: Any) -> HttpResponse:
-    return _delete_page(
-        request,
-        meeting,
-        service=services.meeting_delete,
-        on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
-        done=reverse("council-detail", args=[meeting.council_id]),
-        title=_("Delete meeting"),
-        consequence=_("Its decisions are deleted with it."),
-    )
-
-
-# --- decisions ------------------------------------------------------------------------
+meeting_edit = _edit_view("meeting", services.meeting_update, gettext_lazy("Edit meeting"))
+meeting_delete = _delete_view(
+    "meeting",
+    services.meeting_delete,
+    gettext_lazy("Delete meeting"),
+    done=lambda meeting: _council_page(meeting.council_id),
+    more=lambda meeting: {"consequence": _("Its decisions are deleted with it.")},
+)
 
 
 @record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
@@ -297,36 +331,16 @@ def decision_create(request: HttpRequest, meeting: Any) -> HttpResponse:
         DecisionForm,
         service=services.decision_create,
         on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
+        back=_meeting_page(meeting.pk),
         title=_("New decision"),
         lead=str(meeting),
     )
 
 
-@record_view(by_pk(DECISIONS, EDIT), "GET", "POST")
-def decision_edit(request: HttpRequest, decision: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        DecisionForm,
-        instance=decision,
-        service=services.decision_update,
-        on={"decision": decision},
-        back=reverse("meeting-detail", args=[decision.meeting_id]),
-        title=_("Edit decision"),
-        lead=str(decision.meeting),
-    )
-
-
-@record_view(by_pk(DECISIONS, EDIT), "GET", "POST")
-def decision_delete(request: HttpRequest, decision: Any) -> HttpResponse:
-    return _delete_page(
-        request,
-        decision,
-        service=services.decision_delete,
-        on={"decision": decision},
-        back=reverse("meeting-detail", args=[decision.meeting_id]),
-        title=_("Delete decision"),
-    )
+decision_edit = _edit_view("decision", services.decision_update, gettext_lazy("Edit decision"))
+decision_delete = _delete_view(
+    "decision", services.decision_delete, gettext_lazy("Delete decision")
+)
 
 
 # --- the coordination function --------------------------------------------------------
