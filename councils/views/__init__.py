@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from councils import access
 from councils.access import Capability
@@ -45,5 +46,22 @@ def record_view(lookup: Lookup, *methods: str) -> Callable[..., Callable[..., Ht
             return view(request, record)
 
         return looked_up
+
+    return decorate
+
+
+def page_view(lookup: Lookup, template: str) -> Callable[..., Callable[..., HttpResponse]]:
+    """A GET page of one record (found as by ``record_view``): the view answers its
+    template's context, ``context(request, record)``."""
+
+    def decorate(
+        context: Callable[[HttpRequest, Any], dict[str, Any]],
+    ) -> Callable[..., HttpResponse]:
+        @record_view(lookup, "GET")
+        @wraps(context)
+        def page(request: HttpRequest, record: Any) -> HttpResponse:
+            return render(request, template, context(request, record))
+
+        return page
 
     return decorate

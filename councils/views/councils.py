@@ -32,7 +32,7 @@ from councils.forms import (
     MeetingForm,
 )
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
-from councils.views import by_code, by_pk, record_view
+from councils.views import by_code, by_pk, page_view, record_view
 
 COUNCILS = Council.objects.select_related("municipality")
 COUNCIL_MEMBERS = CouncilMember.objects.select_related("council__municipality", "organisation")
@@ -138,8 +138,8 @@ class _Kind:
     form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {}
 
 
-def _organisations(member: Any) -> dict[str, Any]:
-    return {"organisations": selectors.member_organisations(member.council.municipality)}
+def _organisations(municipality: Any) -> dict[str, Any]:
+    return {"organisations": selectors.member_organisations(municipality)}
 
 
 KINDS = {
@@ -149,7 +149,7 @@ KINDS = {
         CouncilMemberForm,
         lambda m: _council_page(m.council_id),
         lambda m: m.council.name,
-        _organisations,
+        lambda m: _organisations(m.council.municipality),
     ),
     "meeting": _Kind(
         MEETINGS, MeetingForm, lambda m: _meeting_page(m.pk), lambda m: m.council.name
@@ -158,6 +158,38 @@ KINDS = {
         DECISIONS, DecisionForm, lambda d: _meeting_page(d.meeting_id), lambda d: str(d.meeting)
     ),
 }
+
+
+def _create_view(
+    parent: str,
+    form: type[CouncilsForm],
+    service: Callable[..., Any],
+    title: str,
+    *,
+    done: Callable[[Any], str] | None = None,
+    lead: Callable[[Any], str] | None = None,
+    form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {},
+) -> Callable[..., HttpResponse]:
+    """The page that adds a record to one of kind ``parent`` (looked up for editing),
+    through ``service(<parent>=record, …)``; back to the parent's page, or on to
+    ``done(saved)``; the lead line is the parent's name (or ``lead(parent)``)."""
+    of = KINDS[parent]
+
+    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
+    def create(request: HttpRequest, record: Any) -> HttpResponse:
+        return _edit_page(
+            request,
+            form,
+            form_kwargs=form_kwargs(record),
+            service=service,
+            on={parent: record},
+            back=of.back(record),
+            done=done,
+            title=title,
+            lead=(lead or of.lead)(record),
+        )
+
+    return create
 
 
 def _edit_view(kind: str, service: Callable[..., Any], title: str) -> Callable[..., HttpResponse]:
@@ -210,17 +242,13 @@ def _delete_view(
     return delete
 
 
-@record_view(by_code(READ), "GET")
-def council_list(request: HttpRequest, municipality: Any) -> HttpResponse:
-    return render(
-        request,
-        "councils/council_list.html",
-        {
-            "municipality": municipality,
-            "councils": selectors.councils_of(municipality),
-            "can_edit": access.can(request.user, Capability.EDIT, municipality),
-        },
-    )
+@page_view(by_code(READ), "councils/council_list.html")
+def council_list(request: HttpRequest, municipality: Any) -> dict[str, Any]:
+    return {
+        "municipality": municipality,
+        "councils": selectors.councils_of(municipality),
+        "can_edit": access.can(request.user, Capability.EDIT, municipality),
+    }
 
 
 @record_view(by_code(EDIT), "GET", "POST")
@@ -237,18 +265,14 @@ def council_create(request: HttpRequest, municipality: Any) -> HttpResponse:
     )
 
 
-@record_view(by_pk(COUNCILS, READ), "GET")
-def council_detail(request: HttpRequest, council: Any) -> HttpResponse:
-    return render(
-        request,
-        "councils/council_detail.html",
-        {
-            "page": selectors.council_page(council),
-            "council": council,
-            "municipality": council.municipality,
-            "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
-        },
-    )
+@page_view(by_pk(COUNCILS, READ), "councils/council_detail.html")
+def council_detail(request: HttpRequest, council: Any) -> dict[str, Any]:
+    return {
+        "page": selectors.council_page(council),
+        "council": council,
+        "municipality": council.municipality,
+        "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
+    }
 
 
 council_edit = _edit_view("council", services.council_update, gettext_lazy("Edit council"))
@@ -264,18 +288,13 @@ council_delete = _delete_view(
 )
 
 
-@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
-def council_member_create(request: HttpRequest, council: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        CouncilMemberForm,
-        form_kwargs={"organisations": selectors.member_organisations(council.municipality)},
-        service=services.council_member_create,
-        on={"council": council},
-        back=_council_page(council.pk),
-        title=_("New member"),
-        lead=council.name,
-    )
+council_member_create = _create_view(
+    "council",
+    CouncilMemberForm,
+    services.council_member_create,
+    gettext_lazy("New member"),
+    form_kwargs=lambda council: _organisations(council.municipality),
+)
 
 
 council_member_edit = _edit_view(
@@ -286,32 +305,23 @@ council_member_delete = _delete_view(
 )
 
 
-@record_view(by_pk(COUNCILS, EDIT), "GET", "POST")
-def meeting_create(request: HttpRequest, council: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        MeetingForm,
-        service=services.meeting_create,
-        on={"council": council},
-        back=_council_page(council.pk),
-        done=lambda meeting: _meeting_page(meeting.pk),
-        title=_("New meeting"),
-        lead=council.name,
-    )
+meeting_create = _create_view(
+    "council",
+    MeetingForm,
+    services.meeting_create,
+    gettext_lazy("New meeting"),
+    done=lambda meeting: _meeting_page(meeting.pk),
+)
 
 
-@record_view(by_pk(MEETINGS, READ), "GET")
-def meeting_detail(request: HttpRequest, meeting: Any) -> HttpResponse:
-    return render(
-        request,
-        "councils/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "council": meeting.council,
-            "decisions": list(meeting.decisions.all()),
-            "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
-        },
-    )
+@page_view(by_pk(MEETINGS, READ), "councils/meeting_detail.html")
+def meeting_detail(request: HttpRequest, meeting: Any) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "council": meeting.council,
+        "decisions": list(meeting.decisions.all()),
+        "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
+    }
 
 
 meeting_edit = _edit_view("meeting", services.meeting_update, gettext_lazy("Edit meeting"))
@@ -324,17 +334,9 @@ meeting_delete = _delete_view(
 )
 
 
-@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
-def decision_create(request: HttpRequest, meeting: Any) -> HttpResponse:
-    return _edit_page(
-        request,
-        DecisionForm,
-        service=services.decision_create,
-        on={"meeting": meeting},
-        back=_meeting_page(meeting.pk),
-        title=_("New decision"),
-        lead=str(meeting),
-    )
+decision_create = _create_view(
+    "meeting", DecisionForm, services.decision_create, gettext_lazy("New decision"), lead=str
+)
 
 
 decision_edit = _edit_view("decision", services.decision_update, gettext_lazy("Edit decision"))
@@ -346,17 +348,13 @@ decision_delete = _delete_view(
 # --- the coordination function --------------------------------------------------------
 
 
-@record_view(by_code(READ), "GET")
-def coordination_function(request: HttpRequest, municipality: Any) -> HttpResponse:
-    return render(
-        request,
-        "councils/coordination_function.html",
-        {
-            "municipality": municipality,
-            "function": selectors.coordination_function_of(municipality),
-            "can_edit": access.can(request.user, Capability.EDIT, municipality),
-        },
-    )
+@page_view(by_code(READ), "councils/coordination_function.html")
+def coordination_function(request: HttpRequest, municipality: Any) -> dict[str, Any]:
+    return {
+        "municipality": municipality,
+        "function": selectors.coordination_function_of(municipality),
+        "can_edit": access.can(request.user, Capability.EDIT, municipality),
+    }
 
 
 @record_view(by_code(EDIT), "GET", "POST")
