@@ -242,26 +242,43 @@ def _delete_view(
     return delete
 
 
+def _municipality_page(request: HttpRequest, municipality: Any, **context: Any) -> dict[str, Any]:
+    """The context of a page about one municipality: it, whether the user may edit it,
+    and ``context``."""
+    can_edit = access.can(request.user, Capability.EDIT, municipality)
+    return {"municipality": municipality, **context, "can_edit": can_edit}
+
+
+def _municipality_form(
+    request: HttpRequest, municipality: Any, form: type[CouncilsForm], *, back: str, **page: Any
+) -> HttpResponse:
+    """``_edit_page`` for a record of ``municipality``: saved ``on`` it, back to the page
+    named ``back`` for it, its name as the lead line."""
+    return _edit_page(
+        request,
+        form,
+        on={"municipality": municipality},
+        back=reverse(back, args=[municipality.code]),
+        lead=municipality.name,
+        **page,
+    )
+
+
 @page_view(by_code(READ), "councils/council_list.html")
 def council_list(request: HttpRequest, municipality: Any) -> dict[str, Any]:
-    return {
-        "municipality": municipality,
-        "councils": selectors.councils_of(municipality),
-        "can_edit": access.can(request.user, Capability.EDIT, municipality),
-    }
+    return _municipality_page(request, municipality, councils=selectors.councils_of(municipality))
 
 
 @record_view(by_code(EDIT), "GET", "POST")
 def council_create(request: HttpRequest, municipality: Any) -> HttpResponse:
-    return _edit_page(
+    return _municipality_form(
         request,
+        municipality,
         CouncilForm,
         service=services.council_create,
-        on={"municipality": municipality},
-        back=reverse("council-list", args=[municipality.code]),
+        back="council-list",
         done=lambda council: _council_page(council.pk),
         title=_("New council"),
-        lead=municipality.name,
     )
 
 
@@ -350,25 +367,21 @@ decision_delete = _delete_view(
 
 @page_view(by_code(READ), "councils/coordination_function.html")
 def coordination_function(request: HttpRequest, municipality: Any) -> dict[str, Any]:
-    return {
-        "municipality": municipality,
-        "function": selectors.coordination_function_of(municipality),
-        "can_edit": access.can(request.user, Capability.EDIT, municipality),
-    }
+    function = selectors.coordination_function_of(municipality)
+    return _municipality_page(request, municipality, function=function)
 
 
 @record_view(by_code(EDIT), "GET", "POST")
 def coordination_function_edit(request: HttpRequest, municipality: Any) -> HttpResponse:
     function = selectors.coordination_function_of(municipality)
-    return _edit_page(
+    return _municipality_form(
         request,
+        municipality,
         CoordinationFunctionForm,
         instance=function or CoordinationFunction(municipality=municipality),
         service=services.coordination_function_set,
-        on={"municipality": municipality},
-        back=reverse("coordination-function", args=[municipality.code]),
+        back="coordination-function",
         title=_("Coordination function"),
-        lead=municipality.name,
         intro=_(
             "The person or unit that coordinates the municipality's crime-prevention "
             "work, is the contact point for other actors and informs residents "
