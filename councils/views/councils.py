@@ -160,58 +160,45 @@ KINDS = {
 }
 
 
-def _create_view(
-    parent: str,
+def _form_view(
+    kind: str,
     form: type[CouncilsForm],
     service: Callable[..., Any],
     title: str,
     *,
+    edits: bool = False,
     done: Callable[[Any], str] | None = None,
     lead: Callable[[Any], str] | None = None,
     form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {},
 ) -> Callable[..., HttpResponse]:
-    """The page that adds a record to one of kind ``parent`` (looked up for editing),
-    through ``service(<parent>=record, …)``; back to the parent's page, or on to
-    ``done(saved)``; the lead line is the parent's name (or ``lead(parent)``)."""
-    of = KINDS[parent]
+    """A form page on a record of ``kind`` (looked up for editing): it changes that
+    record when it ``edits``, else adds one to it, through ``service(<kind>=record, …)``;
+    back to the record's back page, or on to ``done(saved)``; the lead line is the
+    kind's (or ``lead(record)``)."""
+    of = KINDS[kind]
 
     @record_view(by_pk(of.rows, EDIT), "GET", "POST")
-    def create(request: HttpRequest, record: Any) -> HttpResponse:
+    def form_page(request: HttpRequest, record: Any) -> HttpResponse:
         return _edit_page(
             request,
             form,
+            instance=record if edits else None,
             form_kwargs=form_kwargs(record),
             service=service,
-            on={parent: record},
+            on={kind: record},
             back=of.back(record),
             done=done,
             title=title,
             lead=(lead or of.lead)(record),
         )
 
-    return create
+    return form_page
 
 
 def _edit_view(kind: str, service: Callable[..., Any], title: str) -> Callable[..., HttpResponse]:
-    """The edit page of a record of ``kind`` (looked up for editing), saved through
-    ``service(<kind>=record, …)``."""
+    """The edit page of a record of ``kind``, saved through ``service(<kind>=record, …)``."""
     of = KINDS[kind]
-
-    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
-    def edit(request: HttpRequest, record: Any) -> HttpResponse:
-        return _edit_page(
-            request,
-            of.form,
-            instance=record,
-            form_kwargs=of.form_kwargs(record),
-            service=service,
-            on={kind: record},
-            back=of.back(record),
-            title=title,
-            lead=of.lead(record),
-        )
-
-    return edit
+    return _form_view(kind, of.form, service, title, edits=True, form_kwargs=of.form_kwargs)
 
 
 def _delete_view(
@@ -305,7 +292,7 @@ council_delete = _delete_view(
 )
 
 
-council_member_create = _create_view(
+council_member_create = _form_view(
     "council",
     CouncilMemberForm,
     services.council_member_create,
@@ -322,7 +309,7 @@ council_member_delete = _delete_view(
 )
 
 
-meeting_create = _create_view(
+meeting_create = _form_view(
     "council",
     MeetingForm,
     services.meeting_create,
@@ -351,7 +338,7 @@ meeting_delete = _delete_view(
 )
 
 
-decision_create = _create_view(
+decision_create = _form_view(
     "meeting", DecisionForm, services.decision_create, gettext_lazy("New decision"), lead=str
 )
 
