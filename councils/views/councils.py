@@ -160,6 +160,17 @@ KINDS = {
 }
 
 
+def _on_record(kind: str, record: Any, service: Callable[..., Any], title: str) -> dict[str, Any]:
+    """What every page on a record of ``kind`` passes: the service it calls on the
+    record, the page to go back to, and its title."""
+    return {
+        "service": service,
+        "on": {kind: record},
+        "back": KINDS[kind].back(record),
+        "title": title,
+    }
+
+
 def _form_view(
     kind: str,
     form: type[CouncilsForm],
@@ -184,12 +195,9 @@ def _form_view(
             form,
             instance=record if edits else None,
             form_kwargs=form_kwargs(record),
-            service=service,
-            on={kind: record},
-            back=of.back(record),
             done=done,
-            title=title,
             lead=(lead or of.lead)(record),
+            **_on_record(kind, record, service, title),
         )
 
     return form_page
@@ -218,11 +226,8 @@ def _delete_view(
         return _delete_page(
             request,
             record,
-            service=service,
-            on={kind: record},
-            back=of.back(record),
             done=done(record) if done else None,
-            title=title,
+            **_on_record(kind, record, service, title),
             **more(record),
         )
 
