@@ -8,15 +8,17 @@ service to ``_edit_page`` or ``_delete_page``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from councils import access, editing, selectors, services
 from councils.access import Capability
@@ -29,13 +31,14 @@ from councils.forms import (
     DecisionForm,
     MeetingForm,
 )
-from councils.http import only
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
+from councils.views import by_code, by_pk, page_view, record_view
 
 COUNCILS = Council.objects.select_related("municipality")
 COUNCIL_MEMBERS = CouncilMember.objects.select_related("council__municipality", "organisation")
 MEETINGS = Meeting.objects.select_related("council__municipality")
 DECISIONS = Decision.objects.select_related("meeting__council__municipality")
+READ, EDIT = Capability.READ, Capability.EDIT
 
 
 def _edit_page(
@@ -111,303 +114,266 @@ def _delete_page(
     return redirect(done or back)
 
 
-# --- councils -------------------------------------------------------------------------
+# --- councils, members, meetings, decisions ----------------------------------------
 
 
-@login_required
-def council_list(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
+def _council_page(pk: int) -> str:
+    return reverse("council-detail", args=[pk])
+
+
+def _meeting_page(pk: int) -> str:
+    return reverse("meeting-detail", args=[pk])
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the edit and delete pages of one kind of record need: the queryset to look
+    it up in, its form, the page to go back to and the lead line of its pages (both
+    from the record), and any form arguments the record decides."""
+
+    rows: QuerySet
+    form: type[CouncilsForm]
+    back: Callable[[Any], str]
+    lead: Callable[[Any], str]
+    form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {}
+
+
+def _organisations(municipality: Any) -> dict[str, Any]:
+    return {"organisations": selectors.member_organisations(municipality)}
+
+
+KINDS = {
+    "council": _Kind(COUNCILS, CouncilForm, lambda c: _council_page(c.pk), lambda c: c.name),
+    "member": _Kind(
+        COUNCIL_MEMBERS,
+        CouncilMemberForm,
+        lambda m: _council_page(m.council_id),
+        lambda m: m.council.name,
+        lambda m: _organisations(m.council.municipality),
+    ),
+    "meeting": _Kind(
+        MEETINGS, MeetingForm, lambda m: _meeting_page(m.pk), lambda m: m.council.name
+    ),
+    "decision": _Kind(
+        DECISIONS, DecisionForm, lambda d: _meeting_page(d.meeting_id), lambda d: str(d.meeting)
+    ),
+}
+
+
+def _on_record(kind: str, record: Any, service: Callable[..., Any], title: str) -> dict[str, Any]:
+    """What every page on a record of ``kind`` passes: the service it calls on the
+    record, the page to go back to, and its title."""
+    return {
+        "service": service,
+        "on": {kind: record},
+        "back": KINDS[kind].back(record),
+        "title": title,
+    }
+
+
+def _form_view(
+    kind: str,
+    form: type[CouncilsForm],
+    service: Callable[..., Any],
+    title: str,
+    *,
+    edits: bool = False,
+    done: Callable[[Any], str] | None = None,
+    lead: Callable[[Any], str] | None = None,
+    form_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {},
+) -> Callable[..., HttpResponse]:
+    """A form page on a record of ``kind`` (looked up for editing): it changes that
+    record when it ``edits``, else adds one to it, through ``service(<kind>=record, …)``;
+    back to the record's back page, or on to ``done(saved)``; the lead line is the
+    kind's (or ``lead(record)``)."""
+    of = KINDS[kind]
+
+    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
+    def form_page(request: HttpRequest, record: Any) -> HttpResponse:
+        return _edit_page(
+            request,
+            form,
+            instance=record if edits else None,
+            form_kwargs=form_kwargs(record),
+            done=done,
+            lead=(lead or of.lead)(record),
+            **_on_record(kind, record, service, title),
+        )
+
+    return form_page
+
+
+def _edit_view(kind: str, service: Callable[..., Any], title: str) -> Callable[..., HttpResponse]:
+    """The edit page of a record of ``kind``, saved through ``service(<kind>=record, …)``."""
+    of = KINDS[kind]
+    return _form_view(kind, of.form, service, title, edits=True, form_kwargs=of.form_kwargs)
+
+
+def _delete_view(
+    kind: str,
+    service: Callable[..., Any],
+    title: str,
+    done: Callable[[Any], str] | None = None,
+    more: Callable[[Any], dict[str, Any]] = lambda record: {},
+) -> Callable[..., HttpResponse]:
+    """The delete confirmation of a record of ``kind``, deleted through
+    ``service(<kind>=record, …)``; then to ``done(record)`` (its back page by default),
+    ``more(record)`` adds to the page's context."""
+    of = KINDS[kind]
+
+    @record_view(by_pk(of.rows, EDIT), "GET", "POST")
+    def delete(request: HttpRequest, record: Any) -> HttpResponse:
+        return _delete_page(
+            request,
+            record,
+            done=done(record) if done else None,
+            **_on_record(kind, record, service, title),
+            **more(record),
+        )
+
+    return delete
+
+
+def _municipality_page(request: HttpRequest, municipality: Any, **context: Any) -> dict[str, Any]:
+    """The context of a page about one municipality: it, whether the user may edit it,
+    and ``context``."""
+    can_edit = access.can(request.user, Capability.EDIT, municipality)
+    return {"municipality": municipality, **context, "can_edit": can_edit}
+
+
+def _municipality_form(
+    request: HttpRequest, municipality: Any, form: type[CouncilsForm], *, back: str, **page: Any
+) -> HttpResponse:
+    """``_edit_page`` for a record of ``municipality``: saved ``on`` it, back to the page
+    named ``back`` for it, its name as the lead line."""
+    return _edit_page(
         request,
-        "councils/council_list.html",
-        {
-            "municipality": municipality,
-            "councils": selectors.councils_of(municipality),
-            "can_edit": access.can(request.user, Capability.EDIT, municipality),
-        },
+        form,
+        on={"municipality": municipality},
+        back=reverse(back, args=[municipality.code]),
+        lead=municipality.name,
+        **page,
     )
 
 
-@login_required
-def council_create(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
+@page_view(by_code(READ), "councils/council_list.html")
+def council_list(request: HttpRequest, municipality: Any) -> dict[str, Any]:
+    return _municipality_page(request, municipality, councils=selectors.councils_of(municipality))
+
+
+@record_view(by_code(EDIT), "GET", "POST")
+def council_create(request: HttpRequest, municipality: Any) -> HttpResponse:
+    return _municipality_form(
         request,
+        municipality,
         CouncilForm,
         service=services.council_create,
-        on={"municipality": municipality},
-        back=reverse("council-list", args=[municipality.code]),
-        done=lambda council: reverse("council-detail", args=[council.pk]),
+        back="council-list",
+        done=lambda council: _council_page(council.pk),
         title=_("New council"),
-        lead=municipality.name,
     )
 
 
-@login_required
-def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.READ, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
-        request,
-        "councils/council_detail.html",
-        {
-            "page": selectors.council_page(council),
-            "council": council,
-            "municipality": council.municipality,
-            "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
-        },
-    )
+@page_view(by_pk(COUNCILS, READ), "councils/council_detail.html")
+def council_detail(request: HttpRequest, council: Any) -> dict[str, Any]:
+    return {
+        "page": selectors.council_page(council),
+        "council": council,
+        "municipality": council.municipality,
+        "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
+    }
 
 
-@login_required
-def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        CouncilForm,
-        instance=council,
-        service=services.council_update,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        title=_("Edit council"),
-        lead=council.name,
-    )
+council_edit = _edit_view("council", services.council_update, gettext_lazy("Edit council"))
+council_delete = _delete_view(
+    "council",
+    services.council_delete,
+    gettext_lazy("Delete council"),
+    done=lambda council: reverse("council-list", args=[council.municipality.code]),
+    more=lambda council: {
+        "blocked": council.meetings.exists()
+        and _("The council has meetings on record. Delete its meetings first, if they are wrong.")
+    },
+)
 
 
-@login_required
-def council_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _delete_page(
-        request,
-        council,
-        service=services.council_delete,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        done=reverse("council-list", args=[council.municipality.code]),
-        title=_("Delete council"),
-        blocked=council.meetings.exists()
-        and _("The council has meetings on record. Delete its meetings first, if they are wrong."),
-    )
+council_member_create = _form_view(
+    "council",
+    CouncilMemberForm,
+    services.council_member_create,
+    gettext_lazy("New member"),
+    form_kwargs=lambda council: _organisations(council.municipality),
+)
 
 
-# --- members --------------------------------------------------------------------------
+council_member_edit = _edit_view(
+    "member", services.council_member_update, gettext_lazy("Edit member")
+)
+council_member_delete = _delete_view(
+    "member", services.council_member_delete, gettext_lazy("Remove member")
+)
 
 
-@login_required
-def council_member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        CouncilMemberForm,
-        form_kwargs={"organisations": selectors.member_organisations(council.municipality)},
-        service=services.council_member_create,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        title=_("New member"),
-        lead=council.name,
-    )
+meeting_create = _form_view(
+    "council",
+    MeetingForm,
+    services.meeting_create,
+    gettext_lazy("New meeting"),
+    done=lambda meeting: _meeting_page(meeting.pk),
+)
 
 
-@login_required
-def council_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        CouncilMemberForm,
-        instance=member,
-        form_kwargs={"organisations": selectors.member_organisations(member.council.municipality)},
-        service=services.council_member_update,
-        on={"member": member},
-        back=reverse("council-detail", args=[member.council_id]),
-        title=_("Edit member"),
-        lead=member.council.name,
-    )
+@page_view(by_pk(MEETINGS, READ), "councils/meeting_detail.html")
+def meeting_detail(request: HttpRequest, meeting: Any) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "council": meeting.council,
+        "decisions": list(meeting.decisions.all()),
+        "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
+    }
 
 
-@login_required
-def council_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_object_or_404(request.user, COUNCIL_MEMBERS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _delete_page(
-        request,
-        member,
-        service=services.council_member_delete,
-        on={"member": member},
-        back=reverse("council-detail", args=[member.council_id]),
-        title=_("Remove member"),
-    )
+meeting_edit = _edit_view("meeting", services.meeting_update, gettext_lazy("Edit meeting"))
+meeting_delete = _delete_view(
+    "meeting",
+    services.meeting_delete,
+    gettext_lazy("Delete meeting"),
+    done=lambda meeting: _council_page(meeting.council_id),
+    more=lambda meeting: {"consequence": _("Its decisions are deleted with it.")},
+)
 
 
-# --- meetings -------------------------------------------------------------------------
+decision_create = _form_view(
+    "meeting", DecisionForm, services.decision_create, gettext_lazy("New decision"), lead=str
+)
 
 
-@login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    council = access.get_object_or_404(request.user, COUNCILS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        MeetingForm,
-        service=services.meeting_create,
-        on={"council": council},
-        back=reverse("council-detail", args=[council.pk]),
-        done=lambda meeting: reverse("meeting-detail", args=[meeting.pk]),
-        title=_("New meeting"),
-        lead=council.name,
-    )
-
-
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.READ, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
-        request,
-        "councils/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "council": meeting.council,
-            "decisions": list(meeting.decisions.all()),
-            "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
-        },
-    )
-
-
-@login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        MeetingForm,
-        instance=meeting,
-        service=services.meeting_update,
-        on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
-        title=_("Edit meeting"),
-        lead=meeting.council.name,
-    )
-
-
-@login_required
-def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _delete_page(
-        request,
-        meeting,
-        service=services.meeting_delete,
-        on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
-        done=reverse("council-detail", args=[meeting.council_id]),
-        title=_("Delete meeting"),
-        consequence=_("Its decisions are deleted with it."),
-    )
-
-
-# --- decisions ------------------------------------------------------------------------
-
-
-@login_required
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_object_or_404(request.user, MEETINGS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        DecisionForm,
-        service=services.decision_create,
-        on={"meeting": meeting},
-        back=reverse("meeting-detail", args=[meeting.pk]),
-        title=_("New decision"),
-        lead=str(meeting),
-    )
-
-
-@login_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _edit_page(
-        request,
-        DecisionForm,
-        instance=decision,
-        service=services.decision_update,
-        on={"decision": decision},
-        back=reverse("meeting-detail", args=[decision.meeting_id]),
-        title=_("Edit decision"),
-        lead=str(decision.meeting),
-    )
-
-
-@login_required
-def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.get_object_or_404(request.user, DECISIONS, Capability.EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    return _delete_page(
-        request,
-        decision,
-        service=services.decision_delete,
-        on={"decision": decision},
-        back=reverse("meeting-detail", args=[decision.meeting_id]),
-        title=_("Delete decision"),
-    )
+decision_edit = _edit_view("decision", services.decision_update, gettext_lazy("Edit decision"))
+decision_delete = _delete_view(
+    "decision", services.decision_delete, gettext_lazy("Delete decision")
+)
 
 
 # --- the coordination function --------------------------------------------------------
 
 
-@login_required
-def coordination_function(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.READ)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
-        request,
-        "councils/coordination_function.html",
-        {
-            "municipality": municipality,
-            "function": selectors.coordination_function_of(municipality),
-            "can_edit": access.can(request.user, Capability.EDIT, municipality),
-        },
-    )
-
-
-@login_required
-def coordination_function_edit(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@page_view(by_code(READ), "councils/coordination_function.html")
+def coordination_function(request: HttpRequest, municipality: Any) -> dict[str, Any]:
     function = selectors.coordination_function_of(municipality)
-    return _edit_page(
+    return _municipality_page(request, municipality, function=function)
+
+
+@record_view(by_code(EDIT), "GET", "POST")
+def coordination_function_edit(request: HttpRequest, municipality: Any) -> HttpResponse:
+    function = selectors.coordination_function_of(municipality)
+    return _municipality_form(
         request,
+        municipality,
         CoordinationFunctionForm,
         instance=function or CoordinationFunction(municipality=municipality),
         service=services.coordination_function_set,
-        on={"municipality": municipality},
-        back=reverse("coordination-function", args=[municipality.code]),
+        back="coordination-function",
         title=_("Coordination function"),
-        lead=municipality.name,
         intro=_(
             "The person or unit that coordinates the municipality's crime-prevention "
             "work, is the contact point for other actors and informs residents "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from councils import access, panels, selectors
 from councils.forms import TwoFactorRequiredForm
-from councils.http import only
-from councils.models import County
+from councils.models import County, Municipality, Organisation
+from councils.views import page_view
 
 
 @require_GET
@@ -46,22 +48,15 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = selectors.municipality_detail(request.user, code)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
-        request,
-        "councils/municipality_detail.html",
-        {
-            "municipality": municipality,
-            "row": selectors.MunicipalityRow(
-                municipality, access.capabilities(request.user, municipality)
-            ),
-            "panels": panels.render_context(request, municipality),
-        },
-    )
+@page_view(selectors.municipality_detail, "councils/municipality_detail.html")
+def municipality_detail(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
+    return {
+        "municipality": municipality,
+        "row": selectors.MunicipalityRow(
+            municipality, access.capabilities(request.user, municipality)
+        ),
+        "panels": panels.render_context(request, municipality),
+    }
 
 
 @require_GET
@@ -74,20 +69,13 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = access.get_organisation_or_404(request.user, pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    return render(
-        request,
-        "councils/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "members": selectors.organisation_members(organisation),
-            "show_contacts": access.can_manage_members(request.user, organisation),
-            "two_factor_form": TwoFactorRequiredForm(
-                initial={"required": organisation.two_factor_required}
-            ),
-        },
-    )
+@page_view(access.get_organisation_or_404, "councils/organisation_detail.html")
+def organisation_detail(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    return {
+        "organisation": organisation,
+        "members": selectors.organisation_members(organisation),
+        "show_contacts": access.can_manage_members(request.user, organisation),
+        "two_factor_form": TwoFactorRequiredForm(
+            initial={"required": organisation.two_factor_required}
+        ),
+    }
