@@ -36,38 +36,34 @@ from councils.models import LocalPoliceArea
 PARTIES = ("municipality", "police")
 
 
+def _signatory_fields(name: str, title: str, title_help: str, signed_on: str) -> tuple:
+    """One party's signatory: their name, their title and the day they signed."""
+    return (
+        models.CharField(name, max_length=200, blank=True),
+        models.CharField(title, max_length=200, blank=True, help_text=title_help),
+        models.DateField(signed_on, null=True, blank=True, validators=PLAUSIBLE_DATE),
+    )
+
+
 class Signed(models.Model):
     """The signatories of a document signed by the municipality and the police.
 
     The concrete model has a ``municipality`` foreign key.
     """
 
-    municipality_signatory_name = models.CharField(
-        gettext_lazy("signatory for the municipality"), max_length=200, blank=True
+    municipality_signatory_name, municipality_signatory_title, municipality_signed_on = (
+        _signatory_fields(
+            gettext_lazy("signatory for the municipality"),
+            gettext_lazy("title of the municipality's signatory"),
+            gettext_lazy("For example: chair of the municipal executive board (KSO)."),
+            gettext_lazy("signed by the municipality on"),
+        )
     )
-    municipality_signatory_title = models.CharField(
-        gettext_lazy("title of the municipality's signatory"),
-        max_length=200,
-        blank=True,
-        help_text=gettext_lazy("For example: chair of the municipal executive board (KSO)."),
-    )
-    municipality_signed_on = models.DateField(
-        gettext_lazy("signed by the municipality on"),
-        null=True,
-        blank=True,
-        validators=PLAUSIBLE_DATE,
-    )
-    police_signatory_name = models.CharField(
-        gettext_lazy("signatory for the police"), max_length=200, blank=True
-    )
-    police_signatory_title = models.CharField(
+    police_signatory_name, police_signatory_title, police_signed_on = _signatory_fields(
+        gettext_lazy("signatory for the police"),
         gettext_lazy("title of the police signatory"),
-        max_length=200,
-        blank=True,
-        help_text=gettext_lazy("For example: head of the local police area (LPO chief)."),
-    )
-    police_signed_on = models.DateField(
-        gettext_lazy("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
+        gettext_lazy("For example: head of the local police area (LPO chief)."),
+        gettext_lazy("signed by the police on"),
     )
 
     class Meta:
