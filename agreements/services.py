@@ -40,6 +40,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
+from councils.selectors import values_of
 from councils.signing import PARTIES, record_signature
 
 # --- Situational picture -----------------------------------------------------------
@@ -468,17 +469,20 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
         start, end, title = agreement.start_date, agreement.end_date, agreement.title
         years = 0
     copy = Agreement.objects.create(
-        municipality=agreement.municipality,
+        **values_of(
+            agreement,
+            "municipality",
+            "documentation",
+            "follow_up_by",
+            "follow_up_frequency",
+            "municipality_signatory_name",
+            "municipality_signatory_title",
+            "police_signatory_name",
+            "police_signatory_title",
+        ),
         title=title,
         start_date=start,
         end_date=end,
-        documentation=agreement.documentation,
-        follow_up_by=agreement.follow_up_by,
-        follow_up_frequency=agreement.follow_up_frequency,
-        municipality_signatory_name=agreement.municipality_signatory_name,
-        municipality_signatory_title=agreement.municipality_signatory_title,
-        police_signatory_name=agreement.police_signatory_name,
-        police_signatory_title=agreement.police_signatory_title,
         predecessor=agreement,
     )
     copy.police_areas.set(agreement.police_areas.all())

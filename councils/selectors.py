@@ -22,6 +22,12 @@ from councils.models import (
 )
 
 
+def values_of(source: object, *names: str) -> dict[str, object]:
+    """The named attributes of ``source`` as keyword arguments: how a row is copied or
+    built from another object with the same field names."""
+    return {name: getattr(source, name) for name in names}
+
+
 @dataclass(frozen=True)
 class MunicipalityRow:
     municipality: Municipality
