@@ -61,6 +61,11 @@ def label(choices: type[models.Choices], value: str) -> str:
     return _label(choices, value, translation.get_language())
 
 
+def label_of(attribute: str, choices: type[models.Choices]) -> property:
+    """A property: the label (see ``label``) of the value of ``attribute`` in ``choices``."""
+    return property(lambda self: label(choices, getattr(self, attribute)))
+
+
 @dataclass(frozen=True)
 class PublicMunicipality:
     code: str
@@ -76,9 +81,7 @@ class PublicDialogue:
     participants: str
     summary: str
 
-    @property
-    def kind_label(self) -> str:
-        return label(Dialogue.Kind, self.kind)
+    kind_label = label_of("kind", Dialogue.Kind)
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,7 @@ class PublicActivity:
     end_date: dt.date | None
     recurrence: str
 
-    @property
-    def party_label(self) -> str:
-        return label(Activity.Party, self.party)
+    party_label = label_of("party", Activity.Party)
 
     @property
     def responsible(self) -> str:
@@ -108,13 +109,9 @@ class PublicActivity:
             return self.partner_name
         return self.party_label
 
-    @property
-    def type_label(self) -> str:
-        return label(Activity.Type, self.type)
+    type_label = label_of("type", Activity.Type)
 
-    @property
-    def status_label(self) -> str:
-        return label(Activity.Status, self.status)
+    status_label = label_of("status", Activity.Status)
 
 
 @dataclass(frozen=True)
@@ -153,9 +150,7 @@ class PublicPledge:
     #: the latest published follow-up; None until the follow-up app provides one
     follow_up: PublicFollowUp | None = None
 
-    @property
-    def status_label(self) -> str:
-        return label(Pledge.Status, self.status)
+    status_label = label_of("status", Pledge.Status)
 
     def is_current(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
