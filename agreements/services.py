@@ -302,16 +302,20 @@ def agreement_missing_for_signature(agreement: Agreement) -> list[str]:
     return missing
 
 
-def _locked(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+def _locked(agreement: Agreement, status: str, refusal: str) -> Agreement:
+    """The agreement, locked for the change, if it is in ``status``; else ``refusal``."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != status:
+        raise ValidationError(refusal)
+    return agreement
 
 
 @transaction.atomic
 def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agreement:
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be sent for signature."))
+    agreement = _locked(
+        agreement, Agreement.Status.DRAFT, _("Only a draft can be sent for signature.")
+    )
     if missing := agreement_missing_for_signature(agreement):
         raise ValidationError(missing)
     agreement.status = Agreement.Status.AWAITING_SIGNATURE
@@ -324,9 +328,11 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
 def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     """Take an agreement awaiting signature back to draft; signatures given are void."""
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
-        raise ValidationError(_("Only an agreement awaiting signature can be taken back."))
+    agreement = _locked(
+        agreement,
+        Agreement.Status.AWAITING_SIGNATURE,
+        _("Only an agreement awaiting signature can be taken back."),
+    )
     agreement.status = Agreement.Status.DRAFT
     agreement.municipality_signed_on = agreement.police_signed_on = None
     agreement.municipality_signed_by = agreement.police_signed_by = None
@@ -345,9 +351,11 @@ def agreement_sign(
     """Record one party's signature; when both have signed, freeze the content."""
     if party not in PARTIES or not may_sign(user, agreement, party):
         raise PermissionDenied
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
-        raise ValidationError(_("The agreement must be sent for signature before it is signed."))
+    agreement = _locked(
+        agreement,
+        Agreement.Status.AWAITING_SIGNATURE,
+        _("The agreement must be sent for signature before it is signed."),
+    )
     both = record_signature(agreement, party=party, name=name, title=title, signed_on=signed_on)
     setattr(agreement, f"{party}_signed_by", user)
     if both:
@@ -451,9 +459,11 @@ def next_period(agreement: Agreement) -> tuple[date, date]:
 
 def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status not in (Agreement.Status.SIGNED,):
-        raise ValidationError(_("Only a signed agreement in its latest version can be followed."))
+    agreement = _locked(
+        agreement,
+        Agreement.Status.SIGNED,
+        _("Only a signed agreement in its latest version can be followed."),
+    )
     if Agreement.objects.filter(predecessor=agreement).exists():
         raise ValidationError(_("This agreement already has a successor."))
     if renewal:
