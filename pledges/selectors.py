@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from councils import access
 from councils.access import Capability
 from councils.models import County, Municipality
+from councils.selectors import values_of
 from pledges.models import Activity, Comment, Dialogue, Pledge
 from pledges.services import may_review
 
@@ -254,32 +255,38 @@ def _municipality(row: dict[str, Any], prefix: str = "municipality__") -> Public
 
 def _pledge(row: dict[str, Any], **extra: Any) -> PublicPledge:
     return PublicPledge(
-        pk=row["pk"],
-        title=row["title"],
+        **values_of(
+            row,
+            "pk",
+            "title",
+            "area",
+            "period_start",
+            "period_end",
+            "public_text",
+            "status",
+            "published_at",
+        ),
         municipality=_municipality(row),
-        area=row["area"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
-        public_text=row["public_text"],
-        status=row["status"],
-        published_at=row["published_at"],
         **extra,
     )
 
 
 def _activity(row: dict[str, Any]) -> PublicActivity:
     return PublicActivity(
-        pk=row["pk"],
+        **values_of(
+            row,
+            "pk",
+            "title",
+            "description",
+            "partner_name",
+            "type",
+            "status",
+            "start_date",
+            "end_date",
+            "recurrence",
+        ),
         pledge_pk=row["pledge_id"],
-        title=row["title"],
-        description=row["description"],
         party=row["responsible_party"],
-        partner_name=row["partner_name"],
-        type=row["type"],
-        status=row["status"],
-        start_date=row["start_date"],
-        end_date=row["end_date"],
-        recurrence=row["recurrence"],
     )
 
 
