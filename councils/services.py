@@ -248,19 +248,17 @@ def _check_council_name(council: Council) -> None:
 
 
 @transaction.atomic
-def council_create(
-    *,
-    user: User,
-    municipality: Municipality,
-    name: str,
-    kind: str = Council.Kind.CRIME_PREVENTION,
-    mandate: str = "",
-) -> Council:
-    access.require(user, Capability.EDIT, municipality.pk)
-    council = Council(municipality=municipality, name=name, kind=kind, mandate=mandate)
-    _check_council_name(council)
-    _save(council, user=user, expected_version=None)
-    return council
+def council_create(*, user: User, municipality: Municipality, **fields: Any) -> Council:
+    """A new council of ``municipality`` with ``fields`` (those of ``COUNCIL_FIELDS``;
+    the name is required)."""
+    return _edited(
+        Council(municipality=municipality),
+        user=user,
+        expected_version=None,
+        changes=fields,
+        allowed=COUNCIL_FIELDS,
+        check=_check_council_name,
+    )
 
 
 @transaction.atomic
