@@ -510,17 +510,20 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
         Goal.objects.create(
             agreement=copy,
             focus_area=areas.get(goal.focus_area_id),
-            text=goal.text,
-            indicator_name=goal.indicator_name,
-            indicator_source=goal.indicator_source,
-            indicator_unit=goal.indicator_unit,
+            **values_of(
+                goal,
+                "text",
+                "indicator_name",
+                "indicator_source",
+                "indicator_unit",
+                "target_value",
+                "order",
+            ),
             baseline_value=goal.latest_value if known else goal.baseline_value,
             baseline_year=goal.latest_year if known else goal.baseline_year,
-            target_value=goal.target_value,
             target_year=None if goal.target_year is None else goal.target_year + years,
             latest_value=None if renewal else goal.latest_value,
             latest_year=None if renewal else goal.latest_year,
-            order=goal.order,
         )
     return copy
 
