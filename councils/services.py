@@ -185,16 +185,12 @@ def _save(instance: Versioned, *, user: User, expected_version: int | None) -> N
 
 
 def _edited(
-    instance: Versioned,
-    *,
-    user: User,
-    expected_version: int | None,
-    changes: dict[str, Any],
-    allowed: Iterable[str],
-    check: Callable[[Any], None] | None = None,
+    instance: Versioned, *, user: User, expected_version: int | None, changes: dict[str, Any]
 ) -> Any:
-    """Save ``instance`` (new when ``expected_version`` is None) with ``changes`` to its
-    ``allowed`` fields, after ``check``: for a user who may edit in its municipality."""
+    """Save ``instance`` (new when ``expected_version`` is None) with ``changes`` to the
+    fields its model lets be edited, after the model's check (``_EDITABLE``): for a user
+    who may edit in its municipality."""
+    allowed, check = _EDITABLE[type(instance)]
     access.require(user, Capability.EDIT, instance.scope_municipality_id)
     _apply(instance, changes, allowed)
     if check is not None:
@@ -247,17 +243,21 @@ def _check_council_name(council: Council) -> None:
         )
 
 
+#: what a user may edit on each model (through ``_edited``) and the check after it
+_EDITABLE: dict[type[Versioned], tuple[Iterable[str], Callable[[Any], None] | None]] = {
+    Council: (COUNCIL_FIELDS, _check_council_name),
+    CouncilMember: (MEMBER_FIELDS, _check_member_organisation),
+    Meeting: (MEETING_FIELDS, None),
+    Decision: (DECISION_FIELDS, None),
+}
+
+
 @transaction.atomic
 def council_create(*, user: User, municipality: Municipality, **fields: Any) -> Council:
     """A new council of ``municipality`` with ``fields`` (those of ``COUNCIL_FIELDS``;
     the name is required)."""
     return _edited(
-        Council(municipality=municipality),
-        user=user,
-        expected_version=None,
-        changes=fields,
-        allowed=COUNCIL_FIELDS,
-        check=_check_council_name,
+        Council(municipality=municipality), user=user, expected_version=None, changes=fields
     )
 
 
@@ -266,14 +266,7 @@ def council_update(
     *, user: User, council: Council, expected_version: int | None, **changes: Any
 ) -> Council:
     """Save ``council`` (with ``changes``, or the values a form has set on it)."""
-    return _edited(
-        council,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        allowed=COUNCIL_FIELDS,
-        check=_check_council_name,
-    )
+    return _edited(council, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
@@ -295,28 +288,14 @@ def council_delete(*, user: User, council: Council, expected_version: int | None
 def council_member_create(*, user: User, council: Council, **fields: Any) -> CouncilMember:
     """A new member of ``council`` with ``fields`` (those of ``MEMBER_FIELDS``; the
     name and the first day are required)."""
-    return _edited(
-        CouncilMember(council=council),
-        user=user,
-        expected_version=None,
-        changes=fields,
-        allowed=MEMBER_FIELDS,
-        check=_check_member_organisation,
-    )
+    return _edited(CouncilMember(council=council), user=user, expected_version=None, changes=fields)
 
 
 @transaction.atomic
 def council_member_update(
     *, user: User, member: CouncilMember, expected_version: int | None, **changes: Any
 ) -> CouncilMember:
-    return _edited(
-        member,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        allowed=MEMBER_FIELDS,
-        check=_check_member_organisation,
-    )
+    return _edited(member, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
@@ -340,13 +319,7 @@ def meeting_create(
 def meeting_update(
     *, user: User, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:
-    return _edited(
-        meeting,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        allowed=MEETING_FIELDS,
-    )
+    return _edited(meeting, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
@@ -374,13 +347,7 @@ def decision_create(*, user: User, meeting: Meeting, text: str) -> Decision:
 def decision_update(
     *, user: User, decision: Decision, expected_version: int | None, **changes: Any
 ) -> Decision:
-    return _edited(
-        decision,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        allowed=DECISION_FIELDS,
-    )
+    return _edited(decision, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic

@@ -195,7 +195,8 @@ _MUNICIPALITY_COLUMNS = (
     "municipality__county__code",
     "municipality__county__name",
 )
-_PLEDGE_COLUMNS = (
+#: the columns a PublicPledge takes as they are
+_PLEDGE_FIELDS = (
     "pk",
     "title",
     "area",
@@ -204,8 +205,8 @@ _PLEDGE_COLUMNS = (
     "public_text",
     "status",
     "published_at",
-    *_MUNICIPALITY_COLUMNS,
 )
+_PLEDGE_COLUMNS = (*_PLEDGE_FIELDS, *_MUNICIPALITY_COLUMNS)
 _SIGNATURE_COLUMNS = (
     "municipality_signatory_name",
     "municipality_signatory_title",
@@ -214,12 +215,11 @@ _SIGNATURE_COLUMNS = (
     "police_signatory_title",
     "police_signed_on",
 )
-_ACTIVITY_COLUMNS = (
+#: the columns a PublicActivity takes as they are
+_ACTIVITY_FIELDS = (
     "pk",
-    "pledge_id",
     "title",
     "description",
-    "responsible_party",
     "partner_name",
     "type",
     "status",
@@ -227,6 +227,7 @@ _ACTIVITY_COLUMNS = (
     "end_date",
     "recurrence",
 )
+_ACTIVITY_COLUMNS = (*_ACTIVITY_FIELDS, "pledge_id", "responsible_party")
 
 
 def published_pledges() -> QuerySet[Pledge]:
@@ -255,17 +256,7 @@ def _municipality(row: dict[str, Any], prefix: str = "municipality__") -> Public
 
 def _pledge(row: dict[str, Any], **extra: Any) -> PublicPledge:
     return PublicPledge(
-        **values_of(
-            row,
-            "pk",
-            "title",
-            "area",
-            "period_start",
-            "period_end",
-            "public_text",
-            "status",
-            "published_at",
-        ),
+        **values_of(row, *_PLEDGE_FIELDS),
         municipality=_municipality(row),
         **extra,
     )
@@ -273,18 +264,7 @@ def _pledge(row: dict[str, Any], **extra: Any) -> PublicPledge:
 
 def _activity(row: dict[str, Any]) -> PublicActivity:
     return PublicActivity(
-        **values_of(
-            row,
-            "pk",
-            "title",
-            "description",
-            "partner_name",
-            "type",
-            "status",
-            "start_date",
-            "end_date",
-            "recurrence",
-        ),
+        **values_of(row, *_ACTIVITY_FIELDS),
         pledge_pk=row["pledge_id"],
         party=row["responsible_party"],
     )
