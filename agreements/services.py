@@ -41,7 +41,7 @@ from councils.concurrency import (
 )
 from councils.models import Municipality, User
 from councils.selectors import values_of
-from councils.signing import PARTIES, record_signature
+from councils.signing import PARTIES, may_sign, record_signature
 
 # --- Situational picture -----------------------------------------------------------
 
@@ -340,17 +340,12 @@ def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     return agreement
 
 
-def may_sign(user: User, agreement: Agreement, party: str) -> bool:
-    return signing.may_sign(user, agreement, party)
-
-
 @transaction.atomic
 def agreement_sign(
     *, user: User, agreement: Agreement, party: str, name: str, title: str, signed_on: date
 ) -> Agreement:
     """Record one party's signature; when both have signed, freeze the content."""
-    if party not in PARTIES or not may_sign(user, agreement, party):
-        raise PermissionDenied
+    signing.require_signer(user, agreement, party)
     agreement = _locked(
         agreement,
         Agreement.Status.AWAITING_SIGNATURE,

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -92,10 +92,18 @@ def may_sign(user, document: Signed, party: str) -> bool:
     return False
 
 
+def require_signer(user, document: Signed, party: str) -> None:
+    """PermissionDenied unless ``user`` may sign ``document`` for ``party``."""
+    if party not in PARTIES or not may_sign(user, document, party):
+        raise PermissionDenied
+
+
 def signer_or_404(user, document: Signed, party: str) -> None:
     """A signing page answers 404 to anyone who may not sign ``document`` for ``party``."""
-    if party not in PARTIES or not may_sign(user, document, party):
-        raise Http404
+    try:
+        require_signer(user, document, party)
+    except PermissionDenied as denied:
+        raise Http404 from denied
 
 
 def signatory(document: Signed, party: str) -> dict[str, str]:

@@ -28,7 +28,9 @@ from councils.concurrency import (
 )
 from councils.models import Municipality, User
 from councils.selectors import values_of
-from councils.signing import PARTIES, record_signature
+from councils.signing import PARTIES as PARTIES  # the views ask services for both
+from councils.signing import may_sign as may_sign
+from councils.signing import record_signature
 from pledges.emails import send_notification_email
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
@@ -498,17 +500,12 @@ def pledge_approve(*, user: User, pledge: Pledge, message: str = "") -> Pledge:
     return pledge
 
 
-def may_sign(user: User, pledge: Pledge, party: str) -> bool:
-    return signing.may_sign(user, pledge, party)
-
-
 @transaction.atomic
 def pledge_sign(
     *, user: User, pledge: Pledge, party: str, name: str, title: str, signed_on: dt.date
 ) -> Pledge:
     """Record one party's signature; when both have signed, the pledge is published."""
-    if party not in PARTIES or not may_sign(user, pledge, party):
-        raise PermissionDenied
+    signing.require_signer(user, pledge, party)
     pledge = _locked(pledge)
     if pledge.status != S.APPROVED:
         raise ValidationError(_("The pledge must be approved by the police before it is signed."))
