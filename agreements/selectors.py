@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -101,10 +102,8 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
 
     agreement = (
         Agreement.objects.filter(
+            signed_covering(today),
             municipality=municipality,
-            status=Agreement.Status.SIGNED,
-            start_date__lte=today,
-            end_date__gte=today,
         )
         .order_by("-end_date")
         .first()
@@ -153,15 +152,25 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     return items
 
 
+def signed_covering(start: date, end: date | None = None, *, via: str = "") -> Q:
+    """A signed agreement whose period covers ``start``–``end`` (the day ``start`` when no
+    end is given); ``via`` reaches it from a related model (``"agreement__"``)."""
+    return Q(
+        **{
+            f"{via}status": Agreement.Status.SIGNED,
+            f"{via}start_date__lte": start,
+            f"{via}end_date__gte": start if end is None else end,
+        }
+    )
+
+
 def agreement_in_force(municipality_id: int, start: date, end: date) -> Agreement | None:
     """The signed agreement (not replaced) whose period covers ``start``–``end``: the
     one a pledge for that period is the public part of. The latest one if several do."""
     return (
         Agreement.objects.filter(
+            signed_covering(start, end),
             municipality_id=municipality_id,
-            status=Agreement.Status.SIGNED,
-            start_date__lte=start,
-            end_date__gte=end,
         )
         .order_by("-start_date", "-pk")
         .first()

@@ -40,7 +40,8 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
-from councils.signing import PARTIES, record_signature
+from councils.selectors import values_of
+from councils.signing import PARTIES, may_sign, record_signature
 
 # --- Situational picture -----------------------------------------------------------
 
@@ -301,16 +302,20 @@ def agreement_missing_for_signature(agreement: Agreement) -> list[str]:
     return missing
 
 
-def _locked(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+def _locked(agreement: Agreement, status: str, refusal: str) -> Agreement:
+    """The agreement, locked for the change, if it is in ``status``; else ``refusal``."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != status:
+        raise ValidationError(refusal)
+    return agreement
 
 
 @transaction.atomic
 def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agreement:
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be sent for signature."))
+    agreement = _locked(
+        agreement, Agreement.Status.DRAFT, _("Only a draft can be sent for signature.")
+    )
     if missing := agreement_missing_for_signature(agreement):
         raise ValidationError(missing)
     agreement.status = Agreement.Status.AWAITING_SIGNATURE
@@ -323,9 +328,11 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
 def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     """Take an agreement awaiting signature back to draft; signatures given are void."""
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
-        raise ValidationError(_("Only an agreement awaiting signature can be taken back."))
+    agreement = _locked(
+        agreement,
+        Agreement.Status.AWAITING_SIGNATURE,
+        _("Only an agreement awaiting signature can be taken back."),
+    )
     agreement.status = Agreement.Status.DRAFT
     agreement.municipality_signed_on = agreement.police_signed_on = None
     agreement.municipality_signed_by = agreement.police_signed_by = None
@@ -333,20 +340,17 @@ def agreement_reopen(*, user: User, agreement: Agreement) -> Agreement:
     return agreement
 
 
-def may_sign(user: User, agreement: Agreement, party: str) -> bool:
-    return signing.may_sign(user, agreement, party)
-
-
 @transaction.atomic
 def agreement_sign(
     *, user: User, agreement: Agreement, party: str, name: str, title: str, signed_on: date
 ) -> Agreement:
     """Record one party's signature; when both have signed, freeze the content."""
-    if party not in PARTIES or not may_sign(user, agreement, party):
-        raise PermissionDenied
-    agreement = _locked(agreement)
-    if agreement.status != Agreement.Status.AWAITING_SIGNATURE:
-        raise ValidationError(_("The agreement must be sent for signature before it is signed."))
+    signing.require_signer(user, agreement, party)
+    agreement = _locked(
+        agreement,
+        Agreement.Status.AWAITING_SIGNATURE,
+        _("The agreement must be sent for signature before it is signed."),
+    )
     both = record_signature(agreement, party=party, name=name, title=title, signed_on=signed_on)
     setattr(agreement, f"{party}_signed_by", user)
     if both:
@@ -450,9 +454,11 @@ def next_period(agreement: Agreement) -> tuple[date, date]:
 
 def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
     access.require(user, Capability.EDIT, agreement.municipality_id)
-    agreement = _locked(agreement)
-    if agreement.status not in (Agreement.Status.SIGNED,):
-        raise ValidationError(_("Only a signed agreement in its latest version can be followed."))
+    agreement = _locked(
+        agreement,
+        Agreement.Status.SIGNED,
+        _("Only a signed agreement in its latest version can be followed."),
+    )
     if Agreement.objects.filter(predecessor=agreement).exists():
         raise ValidationError(_("This agreement already has a successor."))
     if renewal:
@@ -468,17 +474,20 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
         start, end, title = agreement.start_date, agreement.end_date, agreement.title
         years = 0
     copy = Agreement.objects.create(
-        municipality=agreement.municipality,
+        **values_of(
+            agreement,
+            "municipality",
+            "documentation",
+            "follow_up_by",
+            "follow_up_frequency",
+            "municipality_signatory_name",
+            "municipality_signatory_title",
+            "police_signatory_name",
+            "police_signatory_title",
+        ),
         title=title,
         start_date=start,
         end_date=end,
-        documentation=agreement.documentation,
-        follow_up_by=agreement.follow_up_by,
-        follow_up_frequency=agreement.follow_up_frequency,
-        municipality_signatory_name=agreement.municipality_signatory_name,
-        municipality_signatory_title=agreement.municipality_signatory_title,
-        police_signatory_name=agreement.police_signatory_name,
-        police_signatory_title=agreement.police_signatory_title,
         predecessor=agreement,
     )
     copy.police_areas.set(agreement.police_areas.all())
@@ -496,17 +505,20 @@ def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
         Goal.objects.create(
             agreement=copy,
             focus_area=areas.get(goal.focus_area_id),
-            text=goal.text,
-            indicator_name=goal.indicator_name,
-            indicator_source=goal.indicator_source,
-            indicator_unit=goal.indicator_unit,
+            **values_of(
+                goal,
+                "text",
+                "indicator_name",
+                "indicator_source",
+                "indicator_unit",
+                "target_value",
+                "order",
+            ),
             baseline_value=goal.latest_value if known else goal.baseline_value,
             baseline_year=goal.latest_year if known else goal.baseline_year,
-            target_value=goal.target_value,
             target_year=None if goal.target_year is None else goal.target_year + years,
             latest_value=None if renewal else goal.latest_value,
             latest_year=None if renewal else goal.latest_year,
-            order=goal.order,
         )
     return copy
 

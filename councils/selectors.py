@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,6 +22,15 @@ from councils.models import (
     Organisation,
     User,
 )
+
+
+def values_of(source: object, *names: str) -> dict[str, Any]:
+    """The named attributes of ``source`` (the keys, of a mapping such as a ``values()``
+    row) as keyword arguments: how a row is copied or built from another object with
+    the same field names."""
+    if isinstance(source, Mapping):
+        return {name: source[name] for name in names}
+    return {name: getattr(source, name) for name in names}
 
 
 @dataclass(frozen=True)

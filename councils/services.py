@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -184,6 +184,28 @@ def _save(instance: Versioned, *, user: User, expected_version: int | None) -> N
     save_versioned(instance, expected_version=expected_version, user=user)
 
 
+def _edited(
+    instance: Versioned, *, user: User, expected_version: int | None, changes: dict[str, Any]
+) -> Any:
+    """Save ``instance`` (new when ``expected_version`` is None) with ``changes`` to the
+    fields its model lets be edited, after the model's check (``_EDITABLE``): for a user
+    who may edit in its municipality."""
+    allowed, check = _EDITABLE[type(instance)]
+    access.require(user, Capability.EDIT, instance.scope_municipality_id)
+    _apply(instance, changes, allowed)
+    if check is not None:
+        check(instance)
+    _save(instance, user=user, expected_version=expected_version)
+    return instance
+
+
+def _deleted(instance: Versioned, *, user: User, expected_version: int | None) -> None:
+    """Delete ``instance`` at ``expected_version``, for a user who may edit in its
+    municipality."""
+    access.require(user, Capability.EDIT, instance.scope_municipality_id)
+    delete_versioned(instance, expected_version=expected_version, user=user)
+
+
 COUNCIL_FIELDS = ("kind", "name", "mandate")
 MEMBER_FIELDS = (
     "organisation",
@@ -221,20 +243,22 @@ def _check_council_name(council: Council) -> None:
         )
 
 
+#: what a user may edit on each model (through ``_edited``) and the check after it
+_EDITABLE: dict[type[Versioned], tuple[Iterable[str], Callable[[Any], None] | None]] = {
+    Council: (COUNCIL_FIELDS, _check_council_name),
+    CouncilMember: (MEMBER_FIELDS, _check_member_organisation),
+    Meeting: (MEETING_FIELDS, None),
+    Decision: (DECISION_FIELDS, None),
+}
+
+
 @transaction.atomic
-def council_create(
-    *,
-    user: User,
-    municipality: Municipality,
-    name: str,
-    kind: str = Council.Kind.CRIME_PREVENTION,
-    mandate: str = "",
-) -> Council:
-    access.require(user, Capability.EDIT, municipality.pk)
-    council = Council(municipality=municipality, name=name, kind=kind, mandate=mandate)
-    _check_council_name(council)
-    _save(council, user=user, expected_version=None)
-    return council
+def council_create(*, user: User, municipality: Municipality, **fields: Any) -> Council:
+    """A new council of ``municipality`` with ``fields`` (those of ``COUNCIL_FIELDS``;
+    the name is required)."""
+    return _edited(
+        Council(municipality=municipality), user=user, expected_version=None, changes=fields
+    )
 
 
 @transaction.atomic
@@ -242,11 +266,7 @@ def council_update(
     *, user: User, council: Council, expected_version: int | None, **changes: Any
 ) -> Council:
     """Save ``council`` (with ``changes``, or the values a form has set on it)."""
-    access.require(user, Capability.EDIT, council.municipality_id)
-    _apply(council, changes, COUNCIL_FIELDS)
-    _check_council_name(council)
-    _save(council, user=user, expected_version=expected_version)
-    return council
+    return _edited(council, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
@@ -265,51 +285,24 @@ def council_delete(*, user: User, council: Council, expected_version: int | None
 
 
 @transaction.atomic
-def council_member_create(
-    *,
-    user: User,
-    council: Council,
-    person_name: str,
-    from_date: date,
-    organisation: Organisation | None = None,
-    organisation_name: str = "",
-    role: str = CouncilMember.Role.MEMBER,
-    email: str = "",
-    to_date: date | None = None,
-) -> CouncilMember:
-    access.require(user, Capability.EDIT, council.municipality_id)
-    member = CouncilMember(
-        council=council,
-        person_name=person_name,
-        from_date=from_date,
-        to_date=to_date,
-        organisation=organisation,
-        organisation_name=organisation_name,
-        role=role,
-        email=email,
-    )
-    _check_member_organisation(member)
-    _save(member, user=user, expected_version=None)
-    return member
+def council_member_create(*, user: User, council: Council, **fields: Any) -> CouncilMember:
+    """A new member of ``council`` with ``fields`` (those of ``MEMBER_FIELDS``; the
+    name and the first day are required)."""
+    return _edited(CouncilMember(council=council), user=user, expected_version=None, changes=fields)
 
 
 @transaction.atomic
 def council_member_update(
     *, user: User, member: CouncilMember, expected_version: int | None, **changes: Any
 ) -> CouncilMember:
-    access.require(user, Capability.EDIT, member.council.municipality_id)
-    _apply(member, changes, MEMBER_FIELDS)
-    _check_member_organisation(member)
-    _save(member, user=user, expected_version=expected_version)
-    return member
+    return _edited(member, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
 def council_member_delete(
     *, user: User, member: CouncilMember, expected_version: int | None
 ) -> None:
-    access.require(user, Capability.EDIT, member.council.municipality_id)
-    delete_versioned(member, expected_version=expected_version, user=user)
+    _deleted(member, user=user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -326,10 +319,7 @@ def meeting_create(
 def meeting_update(
     *, user: User, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:
-    access.require(user, Capability.EDIT, meeting.council.municipality_id)
-    _apply(meeting, changes, MEETING_FIELDS)
-    _save(meeting, user=user, expected_version=expected_version)
-    return meeting
+    return _edited(meeting, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
@@ -357,16 +347,12 @@ def decision_create(*, user: User, meeting: Meeting, text: str) -> Decision:
 def decision_update(
     *, user: User, decision: Decision, expected_version: int | None, **changes: Any
 ) -> Decision:
-    access.require(user, Capability.EDIT, decision.meeting.council.municipality_id)
-    _apply(decision, changes, DECISION_FIELDS)
-    _save(decision, user=user, expected_version=expected_version)
-    return decision
+    return _edited(decision, user=user, expected_version=expected_version, changes=changes)
 
 
 @transaction.atomic
 def decision_delete(*, user: User, decision: Decision, expected_version: int | None) -> None:
-    access.require(user, Capability.EDIT, decision.meeting.council.municipality_id)
-    delete_versioned(decision, expected_version=expected_version, user=user)
+    _deleted(decision, user=user, expected_version=expected_version)
 
 
 @transaction.atomic

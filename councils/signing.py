@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -37,46 +37,36 @@ from councils.validators import single_line
 PARTIES = ("municipality", "police")
 
 
+def _signatory_fields(name: str, title: str, title_help: str, signed_on: str) -> tuple:
+    """One party's signatory: their name, their title and the day they signed."""
+    return (
+        models.CharField(name, max_length=200, blank=True, validators=[single_line]),
+        models.CharField(
+            title, max_length=200, blank=True, help_text=title_help, validators=[single_line]
+        ),
+        models.DateField(signed_on, null=True, blank=True, validators=PLAUSIBLE_DATE),
+    )
+
+
 class Signed(models.Model):
     """The signatories of a document signed by the municipality and the police.
 
     The concrete model has a ``municipality`` foreign key.
     """
 
-    municipality_signatory_name = models.CharField(
-        gettext_lazy("signatory for the municipality"),
-        max_length=200,
-        blank=True,
-        validators=[single_line],
+    municipality_signatory_name, municipality_signatory_title, municipality_signed_on = (
+        _signatory_fields(
+            gettext_lazy("signatory for the municipality"),
+            gettext_lazy("title of the municipality's signatory"),
+            gettext_lazy("For example: chair of the municipal executive board (KSO)."),
+            gettext_lazy("signed by the municipality on"),
+        )
     )
-    municipality_signatory_title = models.CharField(
-        gettext_lazy("title of the municipality's signatory"),
-        max_length=200,
-        blank=True,
-        help_text=gettext_lazy("For example: chair of the municipal executive board (KSO)."),
-        validators=[single_line],
-    )
-    municipality_signed_on = models.DateField(
-        gettext_lazy("signed by the municipality on"),
-        null=True,
-        blank=True,
-        validators=PLAUSIBLE_DATE,
-    )
-    police_signatory_name = models.CharField(
+    police_signatory_name, police_signatory_title, police_signed_on = _signatory_fields(
         gettext_lazy("signatory for the police"),
-        max_length=200,
-        blank=True,
-        validators=[single_line],
-    )
-    police_signatory_title = models.CharField(
         gettext_lazy("title of the police signatory"),
-        max_length=200,
-        blank=True,
-        help_text=gettext_lazy("For example: head of the local police area (LPO chief)."),
-        validators=[single_line],
-    )
-    police_signed_on = models.DateField(
-        gettext_lazy("signed by the police on"), null=True, blank=True, validators=PLAUSIBLE_DATE
+        gettext_lazy("For example: head of the local police area (LPO chief)."),
+        gettext_lazy("signed by the police on"),
     )
 
     class Meta:
@@ -105,10 +95,18 @@ def may_sign(user, document: Signed, party: str) -> bool:
     return False
 
 
+def require_signer(user, document: Signed, party: str) -> None:
+    """PermissionDenied unless ``user`` may sign ``document`` for ``party``."""
+    if party not in PARTIES or not may_sign(user, document, party):
+        raise PermissionDenied
+
+
 def signer_or_404(user, document: Signed, party: str) -> None:
     """A signing page answers 404 to anyone who may not sign ``document`` for ``party``."""
-    if party not in PARTIES or not may_sign(user, document, party):
-        raise Http404
+    try:
+        require_signer(user, document, party)
+    except PermissionDenied as denied:
+        raise Http404 from denied
 
 
 def signatory(document: Signed, party: str) -> dict[str, str]:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
+from agreements.selectors import signed_covering
 from councils.models import CoordinationFunction, County, Municipality
 from followup.models import GoalIndicator, IndicatorValue
 from pledges.models import Activity, Pledge
@@ -215,10 +216,8 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     # 7. the measured goals of the agreement in force, 8. the values of their indicators
     goals = (
         Goal.objects.filter(
+            signed_covering(today, via="agreement__"),
             agreement__municipality__county=county,
-            agreement__status=Agreement.Status.SIGNED,
-            agreement__start_date__lte=today,
-            agreement__end_date__gte=today,
             measured_by__isnull=False,
         )
         .select_related("agreement", "measured_by__indicator")

@@ -31,6 +31,7 @@ from councils.access import Capability
 from councils.concurrency import bump, delete_tracked, save_tracked
 from councils.imports import ImportRefused
 from councils.models import Municipality, User
+from councils.selectors import values_of
 from councils.validators import has_control
 from followup import kolada, selectors
 from followup.models import GoalIndicator, Indicator, IndicatorValue
@@ -166,12 +167,7 @@ def _save_rows(*, user: User, rows: list[_Row], report: ImportReport) -> None:
         if stored is None:
             new.append(
                 IndicatorValue(
-                    indicator=row.indicator,
-                    municipality=row.municipality,
-                    area=row.area,
-                    year=row.year,
-                    gender=row.gender,
-                    value=row.value,
+                    **values_of(row, "indicator", "municipality", "area", "year", "gender", "value")
                 )
             )
         elif stored.value != row.value:

@@ -33,6 +33,7 @@ from agreements.models import Agreement
 from councils import access, background, formats
 from councils.access import Capability
 from councils.models import Municipality, User
+from councils.selectors import values_of
 from followup.digests import send_digest
 from followup.models import DigestEmail, Reminder, ReminderPreference, ReminderSettings
 from pledges.models import Activity, Pledge
@@ -129,6 +130,20 @@ def find(today: dt.date) -> list[Candidate]:
         for user_id in dict.fromkeys(u for u in user_ids if u):  # once each, in order
             found.append(Candidate(kind, user_id, subject, due, municipality_id, text, url))
 
+    def add_each(kind, holders, prefix, rows, text, url_name):
+        """A reminder about each (pk, title, day, municipality, its name) row, to the
+        holders of the role in its municipality."""
+        for pk, title, day, municipality_id, name in rows:
+            add(
+                kind,
+                holders.get(municipality_id, []),
+                f"{prefix}:{pk}",
+                day,
+                municipality_id,
+                text % {"title": title, "municipality": name, "date": formats.iso(day)},
+                reverse(url_name, args=[pk]),
+            )
+
     # follow-ups due within N days (N of the municipality's organisation), and overdue
     horizon = today + dt.timedelta(days=max([default[0], *(r[0] for r in rules.values())]))
     activities = Activity.objects.filter(
@@ -171,19 +186,16 @@ def find(today: dt.date) -> list[Candidate]:
         end_date__gte=today,
         end_date__lte=today + dt.timedelta(days=AGREEMENT_ENDING_DAYS),
     )
-    for pk, title, end, municipality_id, name in agreements.values_list(
-        "pk", "title", "end_date", "municipality_id", "municipality__name"
-    ).order_by("end_date", "pk"):
-        add(
-            K.AGREEMENT_ENDING,
-            coordinators.get(municipality_id, []),
-            f"agreement:{pk}",
-            end,
-            municipality_id,
-            _("The agreement “%(title)s” (%(municipality)s) ends on %(date)s.")
-            % {"title": title, "municipality": name, "date": formats.iso(end)},
-            reverse("agreement-detail", args=[pk]),
-        )
+    add_each(
+        K.AGREEMENT_ENDING,
+        coordinators,
+        "agreement",
+        agreements.values_list(
+            "pk", "title", "end_date", "municipality_id", "municipality__name"
+        ).order_by("end_date", "pk"),
+        _("The agreement “%(title)s” (%(municipality)s) ends on %(date)s."),
+        "agreement-detail",
+    )
 
     # municipalities without a pledge for the coming year, once the deadline has passed
     coming = today.year + 1
@@ -211,20 +223,19 @@ def find(today: dt.date) -> list[Candidate]:
         status=Pledge.Status.IN_REVIEW,
         submitted_at__lt=_start_of(today - dt.timedelta(days=REVIEW_WAITING_DAYS)),
     )
-    for pk, title, submitted, municipality_id, name in waiting.values_list(
-        "pk", "title", "submitted_at", "municipality_id", "municipality__name"
-    ).order_by("submitted_at", "pk"):
-        submitted_on = timezone.localdate(submitted)
-        add(
-            K.REVIEW_WAITING,
-            liaisons.get(municipality_id, []),
-            f"pledge:{pk}",
-            submitted_on,
-            municipality_id,
-            _("“%(title)s” (%(municipality)s) has waited for review since %(date)s.")
-            % {"title": title, "municipality": name, "date": formats.iso(submitted_on)},
-            reverse("pledge-review", args=[pk]),
-        )
+    add_each(
+        K.REVIEW_WAITING,
+        liaisons,
+        "pledge",
+        (
+            (pk, title, timezone.localdate(submitted), municipality_id, name)
+            for pk, title, submitted, municipality_id, name in waiting.values_list(
+                "pk", "title", "submitted_at", "municipality_id", "municipality__name"
+            ).order_by("submitted_at", "pk")
+        ),
+        _("“%(title)s” (%(municipality)s) has waited for review since %(date)s."),
+        "pledge-review",
+    )
     return found
 
 
@@ -237,11 +248,7 @@ def create_reminders(candidates: list[Candidate]) -> int:
     Reminder.objects.bulk_create(
         [
             Reminder(
-                kind=c.kind,
-                user_id=c.user_id,
-                subject=c.subject,
-                due_date=c.due_date,
-                municipality_id=c.municipality_id,
+                **values_of(c, "kind", "user_id", "subject", "due_date", "municipality_id"),
                 text=c.text[:500],
                 url=c.url[:300],
             )

@@ -134,12 +134,7 @@ def request_report(user, kind: str, object_id: int, parameters: dict | None = No
             return active
         try:
             with transaction.atomic():
-                report = Report.objects.create(
-                    kind=kind,
-                    object_id=object_id,
-                    parameters=parameters,
-                    requested_by=user,
-                )
+                report = Report.objects.create(**same, requested_by=user)
         except IntegrityError:  # another request created it in the meantime
             return Report.objects.get(**same, status__in=Report.ACTIVE)
         background.enqueue(render_report, report.pk)

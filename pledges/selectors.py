@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from councils import access
 from councils.access import Capability
 from councils.models import County, Municipality
+from councils.selectors import values_of
 from pledges.models import Activity, Comment, Dialogue, Pledge
 from pledges.services import may_review
 
@@ -61,6 +62,11 @@ def label(choices: type[models.Choices], value: str) -> str:
     return _label(choices, value, translation.get_language())
 
 
+def label_of(attribute: str, choices: type[models.Choices]) -> property:
+    """A property: the label (see ``label``) of the value of ``attribute`` in ``choices``."""
+    return property(lambda self: label(choices, getattr(self, attribute)))
+
+
 @dataclass(frozen=True)
 class PublicMunicipality:
     code: str
@@ -76,9 +82,7 @@ class PublicDialogue:
     participants: str
     summary: str
 
-    @property
-    def kind_label(self) -> str:
-        return label(Dialogue.Kind, self.kind)
+    kind_label = label_of("kind", Dialogue.Kind)
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,7 @@ class PublicActivity:
     end_date: dt.date | None
     recurrence: str
 
-    @property
-    def party_label(self) -> str:
-        return label(Activity.Party, self.party)
+    party_label = label_of("party", Activity.Party)
 
     @property
     def responsible(self) -> str:
@@ -110,13 +112,9 @@ class PublicActivity:
             return self.partner_name
         return self.party_label
 
-    @property
-    def type_label(self) -> str:
-        return label(Activity.Type, self.type)
+    type_label = label_of("type", Activity.Type)
 
-    @property
-    def status_label(self) -> str:
-        return label(Activity.Status, self.status)
+    status_label = label_of("status", Activity.Status)
 
 
 @dataclass(frozen=True)
@@ -155,9 +153,7 @@ class PublicPledge:
     #: the latest published follow-up; None until the follow-up app provides one
     follow_up: PublicFollowUp | None = None
 
-    @property
-    def status_label(self) -> str:
-        return label(Pledge.Status, self.status)
+    status_label = label_of("status", Pledge.Status)
 
     def is_current(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -201,7 +197,8 @@ _MUNICIPALITY_COLUMNS = (
     "municipality__county__code",
     "municipality__county__name",
 )
-_PLEDGE_COLUMNS = (
+#: the columns a PublicPledge takes as they are
+_PLEDGE_FIELDS = (
     "pk",
     "title",
     "area",
@@ -210,8 +207,8 @@ _PLEDGE_COLUMNS = (
     "public_text",
     "status",
     "published_at",
-    *_MUNICIPALITY_COLUMNS,
 )
+_PLEDGE_COLUMNS = (*_PLEDGE_FIELDS, *_MUNICIPALITY_COLUMNS)
 _SIGNATURE_COLUMNS = (
     "municipality_signatory_name",
     "municipality_signatory_title",
@@ -220,19 +217,23 @@ _SIGNATURE_COLUMNS = (
     "police_signatory_title",
     "police_signed_on",
 )
-_ACTIVITY_COLUMNS = (
+#: the columns a PublicActivity takes as they are
+_ACTIVITY_FIELDS = (
     "pk",
-    "pledge_id",
     "title",
     "description",
-    "responsible_party",
     "partner_name",
     "type",
-    "status",
-    "public_status",
     "start_date",
     "end_date",
     "recurrence",
+)
+_ACTIVITY_COLUMNS = (
+    *_ACTIVITY_FIELDS,
+    "pledge_id",
+    "responsible_party",
+    "status",
+    "public_status",
 )
 
 
@@ -262,33 +263,19 @@ def _municipality(row: dict[str, Any], prefix: str = "municipality__") -> Public
 
 def _pledge(row: dict[str, Any], **extra: Any) -> PublicPledge:
     return PublicPledge(
-        pk=row["pk"],
-        title=row["title"],
+        **values_of(row, *_PLEDGE_FIELDS),
         municipality=_municipality(row),
-        area=row["area"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
-        public_text=row["public_text"],
-        status=row["status"],
-        published_at=row["published_at"],
         **extra,
     )
 
 
 def _activity(row: dict[str, Any]) -> PublicActivity:
     return PublicActivity(
-        pk=row["pk"],
+        **values_of(row, *_ACTIVITY_FIELDS),
         pledge_pk=row["pledge_id"],
-        title=row["title"],
-        description=row["description"],
         party=row["responsible_party"],
-        partner_name=row["partner_name"],
-        type=row["type"],
         # residents see only published follow-ups: the internal status may run ahead
         status=row["public_status"] or row["status"],
-        start_date=row["start_date"],
-        end_date=row["end_date"],
-        recurrence=row["recurrence"],
     )
 
 

@@ -27,7 +27,10 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
-from councils.signing import PARTIES, record_signature
+from councils.selectors import values_of
+from councils.signing import PARTIES as PARTIES  # the views ask services for both
+from councils.signing import may_sign as may_sign
+from councils.signing import record_signature
 from pledges.emails import send_notification_email
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
 
@@ -497,17 +500,12 @@ def pledge_approve(*, user: User, pledge: Pledge, message: str = "") -> Pledge:
     return pledge
 
 
-def may_sign(user: User, pledge: Pledge, party: str) -> bool:
-    return signing.may_sign(user, pledge, party)
-
-
 @transaction.atomic
 def pledge_sign(
     *, user: User, pledge: Pledge, party: str, name: str, title: str, signed_on: dt.date
 ) -> Pledge:
     """Record one party's signature; when both have signed, the pledge is published."""
-    if party not in PARTIES or not may_sign(user, pledge, party):
-        raise PermissionDenied
+    signing.require_signer(user, pledge, party)
     pledge = _locked(pledge)
     if pledge.status != S.APPROVED:
         raise ValidationError(_("The pledge must be approved by the police before it is signed."))
@@ -526,29 +524,26 @@ def pledge_sign(
 
 
 def _copy(pledge: Pledge, *, user: User, **changes) -> Pledge:
-    copy = Pledge.objects.create(
-        municipality=pledge.municipality,
-        area=pledge.area,
-        vulnerable_area=pledge.vulnerable_area,
-        agreement=changes.pop("agreement", pledge.agreement),
-        title=changes.pop("title", pledge.title),
-        period_start=changes.pop("period_start", pledge.period_start),
-        period_end=changes.pop("period_end", pledge.period_end),
-        public_text=changes.pop("public_text", pledge.public_text),
-        municipality_signatory_name=pledge.municipality_signatory_name,
-        municipality_signatory_title=pledge.municipality_signatory_title,
-        police_signatory_name=pledge.police_signatory_name,
-        police_signatory_title=pledge.police_signatory_title,
-        **changes,
+    kept = values_of(
+        pledge,
+        "municipality",
+        "area",
+        "vulnerable_area",
+        "agreement",
+        "title",
+        "period_start",
+        "period_end",
+        "public_text",
+        "municipality_signatory_name",
+        "municipality_signatory_title",
+        "police_signatory_name",
+        "police_signatory_title",
     )
+    copy = Pledge.objects.create(**{**kept, **changes})
     copy.problems.set(pledge.problems.all())
     for dialogue in pledge.dialogues.all():
         Dialogue.objects.create(
-            pledge=copy,
-            kind=dialogue.kind,
-            held_on=dialogue.held_on,
-            participants=dialogue.participants,
-            summary=dialogue.summary,
+            pledge=copy, **values_of(dialogue, "kind", "held_on", "participants", "summary")
         )
     return copy
 

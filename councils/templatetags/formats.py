@@ -35,40 +35,20 @@ def _decimals(arg: object) -> int | None:
     return None if arg is None or arg == "" else int(arg)
 
 
-@register.filter
-@_quiet
-def day(value):
-    return formats.day(value)
+def _open_ended(function: Callable[[object, object], str]) -> Callable[..., str]:
+    """A period filter whose end may be left out: ``{{ start|period }}``."""
+
+    def filter_(start: object, end: object = None) -> str:
+        return function(start, end)
+
+    return filter_
 
 
-@register.filter
-@_quiet
-def iso(value):
-    return formats.iso(value)
-
-
-@register.filter
-@_quiet
-def iso_datetime(value):
-    return formats.iso_datetime(value)
-
-
-@register.filter
-@_quiet
-def moment(value):
-    return formats.moment(value)
-
-
-@register.filter
-@_quiet
-def period(start, end=None):
-    return formats.period(start, end)
-
-
-@register.filter
-@_quiet
-def iso_period(start, end=None):
-    return formats.iso_period(start, end)
+# Each filter is the function of the same name in councils.formats, made quiet.
+for _name in ("day", "iso", "iso_datetime", "moment"):
+    register.filter(_name, _quiet(getattr(formats, _name)))
+for _name in ("period", "iso_period"):
+    register.filter(_name, _quiet(_open_ended(getattr(formats, _name))))
 
 
 @register.filter

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, editing, exports, imports, signing
@@ -578,55 +578,45 @@ def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the lifecycle -----------------------------------------------------------------
 
 
-def _transition(request, pk: int, service, done: str) -> HttpResponse:
-    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
-    if not_allowed := only(request, "POST"):
-        return not_allowed
-    try:
-        result = service(user=request.user, pledge=pledge)
-    except ValidationError as error:
-        _messages_from(request, error)
-        return redirect("pledge-detail", pk=pledge.pk)
-    except PermissionDenied as denied:
-        raise Http404 from denied
-    messages.success(request, done)
-    return redirect("pledge-detail", pk=result.pk)
+def _transition(service, done: str):
+    """The view that moves a pledge on through ``service`` and then says ``done``
+    (marked with ``gettext_noop``, translated for each request)."""
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
+        if not_allowed := only(request, "POST"):
+            return not_allowed
+        try:
+            result = service(user=request.user, pledge=pledge)
+        except ValidationError as error:
+            _messages_from(request, error)
+            return redirect("pledge-detail", pk=pledge.pk)
+        except PermissionDenied as denied:
+            raise Http404 from denied
+        messages.success(request, _(done))
+        return redirect("pledge-detail", pk=result.pk)
+
+    view.__name__ = view.__qualname__ = service.__name__
+    return login_required(view)
 
 
-@login_required
-def pledge_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        services.pledge_submit,
-        _("The pledge has been sent to the police for review."),
-    )
-
-
-@login_required
-def pledge_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        services.pledge_renew,
-        _(
-            "Next year's pledge has been created as a draft, with the activities that "
-            "were not carried out."
-        ),
-    )
-
-
-@login_required
-def pledge_new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        services.pledge_new_version,
-        _(
-            "A new version has been created as a draft. The published version stays "
-            "as it was until the new one is signed."
-        ),
-    )
+pledge_submit = _transition(
+    services.pledge_submit, gettext_noop("The pledge has been sent to the police for review.")
+)
+pledge_renew = _transition(
+    services.pledge_renew,
+    gettext_noop(
+        "Next year's pledge has been created as a draft, with the activities that "
+        "were not carried out."
+    ),
+)
+pledge_new_version = _transition(
+    services.pledge_new_version,
+    gettext_noop(
+        "A new version has been created as a draft. The published version stays "
+        "as it was until the new one is signed."
+    ),
+)
 
 
 # --- export and import -------------------------------------------------------------

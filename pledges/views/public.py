@@ -168,11 +168,28 @@ def activity_record(pledge: PublicPledge, activity: PublicActivity, url: str) ->
 
 
 def _open_data(
+    name: str,
+    columns: list[str],
+    build: Callable[[str], Iterable[dict[str, Any]]],
+    fingerprint: Callable[[], str],
+):
+    """The open-data view of the file ``name``: its records are ``build(prefix)`` (the
+    address of a pledge's page without its id)."""
+
+    @require_safe
+    @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
+    def view(request: HttpRequest, fmt: str) -> HttpResponse:
+        prefix = _pledge_url_prefix(request)
+        return _open_data_file(fmt, name, columns, lambda: build(prefix), fingerprint, prefix)
+
+    return view
+
+
+def _open_data_file(
     fmt: str,
     name: str,
     columns: list[str],
     build: Callable[[], Iterable[dict[str, Any]]],
-    *,
     fingerprint: Callable[[], str],
     prefix: str,
 ) -> HttpResponse:
@@ -208,31 +225,17 @@ def _pledge_url_prefix(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("public-pledge", args=[0])).removesuffix("0/")
 
 
-@require_safe
-@cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
-def open_data_pledges(request: HttpRequest, fmt: str) -> HttpResponse:
-    prefix = _pledge_url_prefix(request)
-    return _open_data(
-        fmt,
-        "citizen-pledges",
-        PLEDGE_COLUMNS,
-        lambda: (pledge_record(p, f"{prefix}{p.pk}/") for p in selectors.open_data_pledges()),
-        fingerprint=selectors.current_pledges_fingerprint,
-        prefix=prefix,
-    )
-
-
-@require_safe
-@cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
-def open_data_activities(request: HttpRequest, fmt: str) -> HttpResponse:
-    prefix = _pledge_url_prefix(request)
-    return _open_data(
-        fmt,
-        "citizen-pledge-activities",
-        ACTIVITY_COLUMNS,
-        lambda: (
-            activity_record(p, a, f"{prefix}{p.pk}/") for p, a in selectors.open_data_activities()
-        ),
-        fingerprint=selectors.open_data_activities_fingerprint,
-        prefix=prefix,
-    )
+open_data_pledges = _open_data(
+    "citizen-pledges",
+    PLEDGE_COLUMNS,
+    lambda prefix: (pledge_record(p, f"{prefix}{p.pk}/") for p in selectors.open_data_pledges()),
+    selectors.current_pledges_fingerprint,
+)
+open_data_activities = _open_data(
+    "citizen-pledge-activities",
+    ACTIVITY_COLUMNS,
+    lambda prefix: (
+        activity_record(p, a, f"{prefix}{p.pk}/") for p, a in selectors.open_data_activities()
+    ),
+    selectors.open_data_activities_fingerprint,
+)
