@@ -87,10 +87,9 @@ def test_with_redis_down_pages_work_and_a_submit_is_saved_and_its_e_mail_follows
     call_command("send_unsent_notifications")
     assert "resend-notifications" in celery_app.conf.beat_schedule
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        wait_for(
-            lambda: Notification.objects.filter(pk=notice.pk, emailed_at__isnull=False).exists(),
-            what="the worker to send the notification",
-        )
+        # the task claims the row (emailed_at) before it sends: wait for the e-mail itself
+        wait_for(lambda: len(mail.outbox) >= 1, what="the worker to send the notification")
+        assert Notification.objects.filter(pk=notice.pk, emailed_at__isnull=False).exists()
         assert [m.to for m in mail.outbox] == [[liaison.email]]
         assert pledge.title in mail.outbox[0].subject
         # the next sweep finds nothing unsent: nothing more is sent
