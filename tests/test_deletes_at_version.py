@@ -227,3 +227,38 @@ def test_council_services_no_longer_skip_the_check_without_a_version(owner, home
     with pytest.raises(Conflict):
         delete(owner, record, None)
     assert type(record).objects.filter(pk=record.pk).exists()
+
+
+# --- the gate: every delete URL has a case -------------------------------------------
+
+#: deletes of records that carry no version (never edited), with their model
+UNVERSIONED = {"source-delete": Source, "dialogue-delete": Dialogue}
+
+
+def _delete_url_names() -> set[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def is_delete(pattern: URLPattern) -> bool:
+        route = str(pattern.pattern).rstrip("/$")
+        return bool(pattern.name) and ("delete" in pattern.name or route.endswith("delete"))
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":  # Django's admin keeps no versions
+                    yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and is_delete(pattern):
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_delete_url_is_checked_at_its_version():
+    """A new delete page fails here until it has a case in DELETES (stale, missing and
+    current version) or is a record without a version."""
+    names = _delete_url_names()
+    assert len(names) >= 10, names
+    covered = {case.url for case in DELETES.values()} | set(UNVERSIONED)
+    assert names - covered == set(), f"delete URLs without a version case: {names - covered}"
+    versioned = [name for name, model in UNVERSIONED.items() if hasattr(model, "version")]
+    assert versioned == [], f"these records now carry a version: add them to DELETES {versioned}"
