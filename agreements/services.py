@@ -40,6 +40,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
+from councils.notes import sentences
 from councils.selectors import values_of
 from councils.signing import PARTIES, may_sign, record_signature
 
@@ -438,18 +439,15 @@ def next_period(agreement: Agreement) -> tuple[date, date]:
         },
         code="period_out_of_range",
     )
-    try:
+
+    def move() -> tuple[date, date]:
         start = dates.shift(agreement.end_date, timedelta(days=1))
         years = dates.whole_years(agreement.start_date, agreement.end_date)
         if years is not None:
-            end = dates.shift(dates.add_years(start, years), timedelta(days=-1))
-        else:
-            end = dates.shift(start, agreement.end_date - agreement.start_date)
-    except ValidationError as error:
-        raise refused from error
-    if not (dates.in_range(start) and dates.in_range(end)):
-        raise refused
-    return start, end
+            return start, dates.shift(dates.add_years(start, years), timedelta(days=-1))
+        return start, dates.shift(start, agreement.end_date - agreement.start_date)
+
+    return dates.moved_period(move, refused)
 
 
 def _copy(agreement: Agreement, *, user: User, renewal: bool) -> Agreement:
@@ -550,11 +548,7 @@ def renewal_notices(agreement: Agreement) -> list[str]:
         ),
         "problem": _("The problem “%(name)s” is not in the current lägesbild."),
     }
-    return [
-        messages[note["kind"]] % {"name": note.get("name", "")}
-        for note in agreement.renewal_notes or []
-        if note.get("kind") in messages
-    ]
+    return sentences(agreement.renewal_notes, messages)
 
 
 @transaction.atomic

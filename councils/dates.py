@@ -84,6 +84,18 @@ def in_range(day: dt.date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def moved_period(move, refused: ValidationError) -> tuple[dt.date, dt.date]:
+    """The period ``move()`` returns, or ``refused`` raised when moving it fails (a
+    date beyond year 9999) or it falls outside the dates the service accepts."""
+    try:
+        start, end = move()
+    except ValidationError as error:
+        raise refused from error
+    if not (in_range(start) and in_range(end)):
+        raise refused
+    return start, end
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by ``months`` calendar months, clamped to the month's end
     (31 January + 1 month = 28 or 29 February). A result without a date (before year 1

@@ -1,5 +1,5 @@
 """The e-mail of an in-app notification, and the task that sends it once (queued by
-``pledges.services.notify`` and ``notifications_resend``)."""
+``pledges.notifications.notify`` and ``notifications_resend``)."""
 
 from __future__ import annotations
 

@@ -153,7 +153,7 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
     )
     #: what the renewal that made this draft could not carry over by itself, for the
     #: coordinator to check: [{"kind": …, "activity": …, "name": …}, …] (see
-    #: ``pledges.services.renewal_notices``)
+    #: ``pledges.renewal.renewal_notices``)
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["renewal_notes"])
     municipality_path = "municipality"

@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 
-from pledges import services
+from pledges import notifications
 from pledges.emails import send_notification_email
 
 __all__ = ["resend_notifications", "send_notification_email"]
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def resend_notifications() -> int:
     """The beat entry "resend-notifications": e-mails that could not be queued (Redis
     was down) are queued again. Returns how many."""
-    queued = services.notifications_resend()
+    queued = notifications.notifications_resend()
     if queued:
         log.info("notifications: %s unsent e-mails queued again", len(queued))
     return len(queued)

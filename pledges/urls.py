@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import editor, public, review
+from pledges.views import activities, editor, public, review
 
 urlpatterns = [
     # editor
@@ -10,12 +10,12 @@ urlpatterns = [
     path("pledges/<int:pk>/sections/<slug:section>/", editor.pledge_section, name="pledge-section"),
     path("pledges/<int:pk>/dialogues/new/", editor.dialogue_create, name="dialogue-create"),
     path("dialogues/<int:pk>/delete/", editor.dialogue_delete, name="dialogue-delete"),
-    path("pledges/<int:pk>/activities/new/", editor.activity_create, name="activity-create"),
-    path("activities/<int:pk>/", editor.activity_row, name="activity-row"),
-    path("activities/<int:pk>/edit/", editor.activity_edit, name="activity-edit"),
-    path("activities/<int:pk>/delete/", editor.activity_delete, name="activity-delete"),
-    path("activities/<int:pk>/restore/", editor.activity_restore, name="activity-restore"),
-    path("activities/<int:pk>/move/", editor.activity_move, name="activity-move"),
+    path("pledges/<int:pk>/activities/new/", activities.activity_create, name="activity-create"),
+    path("activities/<int:pk>/", activities.activity_row, name="activity-row"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity-delete"),
+    path("activities/<int:pk>/restore/", activities.activity_restore, name="activity-restore"),
+    path("activities/<int:pk>/move/", activities.activity_move, name="activity-move"),
     path("pledges/<int:pk>/submit/", editor.pledge_submit, name="pledge-submit"),
     path("pledges/<int:pk>/renew/", editor.pledge_renew, name="pledge-renew"),
     path("pledges/<int:pk>/new-version/", editor.pledge_new_version, name="pledge-new-version"),

@@ -183,6 +183,7 @@ def test_the_lookup_gate_reads_every_views_module():
         "agreements.views.agreements",
         "agreements.views.pictures",
         "pledges.views.editor",
+        "pledges.views.activities",
         "pledges.views.review",
         "followup.views.entries",
         "followup.views.indicators",

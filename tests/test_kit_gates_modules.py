@@ -32,15 +32,6 @@ ALLOWED_LAZY = {
     ("followup/apps.py", "ready"): "AppConfig.ready: registers hooks once models load",
 }
 
-#: module -> the most lines it may have while it waits to be split (never more)
-ALLOWED_LONG = {
-    # services of pledges: pledge, activities, review, renewal, comments, notifications;
-    # another part of issue 12 removes duplication in it at the same time
-    "pledges/services.py": 880,
-    # the pledge editor's views; the same part removes duplication in it
-    "pledges/views/editor.py": 685,
-}
-
 
 def _modules() -> list[Path]:
     return sorted(
@@ -140,10 +131,9 @@ def test_imports_run_one_way():
 # --- 3. long modules --------------------------------------------------------------------
 
 
-def too_long(source: str, filename: str, allowed=ALLOWED_LONG) -> list[str]:
+def too_long(source: str, filename: str) -> list[str]:
     lines = len(source.splitlines())
-    limit = allowed.get(filename, MAX_LINES)
-    return [f"{filename}: {lines} lines (at most {limit})"] if lines > limit else []
+    return [f"{filename}: {lines} lines (at most {MAX_LINES})"] if lines > MAX_LINES else []
 
 
 def test_no_long_modules():
@@ -154,16 +144,6 @@ def test_no_long_modules():
         f"A module of more than {MAX_LINES} lines mixes concerns: split it by concern "
         "(a package of views, a client beside the services that use it):\n" + "\n".join(found)
     )
-
-
-def test_every_allowed_long_module_is_still_long():
-    """An entry goes once its module is split (or shrinks) below the limit."""
-    stale = [
-        filename
-        for filename in ALLOWED_LONG
-        if len((ROOT / filename).read_text(encoding="utf-8").splitlines()) <= MAX_LINES
-    ]
-    assert not stale, f"Remove from ALLOWED_LONG (no longer over {MAX_LINES} lines): {stale}"
 
 
 # --- the gates catch the old patterns ---------------------------------------------------
@@ -221,4 +201,4 @@ def test_the_length_gate_catches_a_long_module():
     long_source = "x = 1\n" * (MAX_LINES + 1)
     assert too_long(long_source, "councils/views.py")
     assert not too_long("x = 1\n" * MAX_LINES, "councils/views.py")
-    assert too_long("x = 1\n" * 900, "pledges/services.py")  # over its cap
+    assert too_long("x = 1\n" * 900, "pledges/services.py")  # no module has a cap of its own

@@ -1,5 +1,6 @@
-"""The coordinator's pledge editor: the pledge page, its sections, dialogues and the
-activity plan row by row, submit, renew, new version, export and import.
+"""The coordinator's pledge editor: the pledge page, its sections, dialogues, submit,
+renew, new version, export and import (the activity plan row by row is in
+``pledges.views.activities``).
 
 With htmx each part swaps alone: a pledge section, the dialogues, one activity row
 (shown, as a form, asking to confirm a removal, removed with an undo). Without
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -26,10 +27,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, editing, exports, imports, signing
 from councils.access import Capability
-from councils.concurrency import Conflict
 from councils.http import only
 from councils.sections import Section, section_view
-from pledges import forms, importexport, services
+from pledges import forms, importexport, renewal, services
 from pledges.models import Activity, Dialogue, Pledge
 from pledges.selectors import comment_context
 
@@ -68,22 +68,22 @@ def _readable_pledge(user, pk: int) -> Pledge:
     return pledge
 
 
-def _detail_url(pledge_id: int, anchor: str = "") -> str:
+def detail_url(pledge_id: int, anchor: str = "") -> str:
     return reverse("pledge-detail", args=[pledge_id]) + (f"#{anchor}" if anchor else "")
 
 
-def _messages_from(request, error: ValidationError) -> None:
+def messages_from(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
-def _back(request, url: str) -> HttpResponse:
+def back(request, url: str) -> HttpResponse:
     """Back to the pledge: a redirect, or for htmx a client-side one (the page reloads,
     showing the messages) rather than a whole page swapped into a row."""
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _not_editable(request, pledge: Pledge, anchor: str = "") -> HttpResponse:
+def not_editable(request, pledge: Pledge, anchor: str = "") -> HttpResponse:
     messages.error(
         request,
         _(
@@ -92,7 +92,7 @@ def _not_editable(request, pledge: Pledge, anchor: str = "") -> HttpResponse:
         )
         % {"status": pledge.get_status_display()},
     )
-    return _back(request, _detail_url(pledge.pk, anchor))
+    return back(request, detail_url(pledge.pk, anchor))
 
 
 # --- the list and a new pledge ------------------------------------------------------
@@ -151,7 +151,7 @@ def pledge_create(request: HttpRequest, code: str) -> HttpResponse:
 # --- the pledge page ---------------------------------------------------------------
 
 
-def _activities(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
+def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
     """The activity plan (in order, each knowing whether it is first or last) and the
     removed activities that can still be restored, in one query (and one for themes)."""
     rows = list(
@@ -172,7 +172,7 @@ def _problems(pledge: Pledge) -> list:
     return list(pledge.problems.select_related("picture").order_by("rank", "pk"))
 
 
-def _flags(user, pledge: Pledge) -> dict:
+def editor_flags(user, pledge: Pledge) -> dict:
     can_edit = access.can(user, EDIT, pledge.municipality_id)
     return {
         "pledge": pledge,
@@ -183,18 +183,18 @@ def _flags(user, pledge: Pledge) -> dict:
     }
 
 
-def _submit_context(pledge: Pledge, flags: dict) -> dict:
+def submit_context(pledge: Pledge, flags: dict) -> dict:
     if not flags["editable"]:
         return {"missing": []}
     return {"missing": services.missing_for_submit(pledge)}
 
 
 def _detail_context(request, pledge: Pledge) -> dict:
-    flags = _flags(request.user, pledge)
-    active, deleted = _activities(pledge)
+    flags = editor_flags(request.user, pledge)
+    active, deleted = activity_rows(pledge)
     context = {
         **flags,
-        **_submit_context(pledge, flags),
+        **submit_context(pledge, flags),
         "activities": active,
         "deleted_activities": deleted if flags["editable"] else [],
         "dialogues": list(pledge.dialogues.all()),
@@ -207,7 +207,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
     if flags["internal"]:
         if flags["editable"] and pledge.status == Pledge.Status.DRAFT:
             # what the renewal could not map, until the draft is first sent for review
-            context["renewal_notices"] = services.renewal_notices(pledge)
+            context["renewal_notices"] = renewal.renewal_notices(pledge)
         context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
         context["new_version"] = Pledge.objects.filter(replaces=pledge).first()
         if pledge.status == Pledge.Status.CHANGES_REQUESTED:
@@ -217,7 +217,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
             party: services.may_sign(request.user, pledge, party) for party in services.PARTIES
         }
         # the internal comments, as on the review page: the coordinator reads and answers
-        comments = comment_context(request.user, pledge, next_url=_detail_url(pledge.pk))
+        comments = comment_context(request.user, pledge, next_url=detail_url(pledge.pk))
         comments.pop("threads_by_activity", None)
         context.update(comments)
     context["signatures"] = signing.signatures(pledge, context.get("may_sign", {}), "pledge-sign")
@@ -244,10 +244,10 @@ SECTIONS = {
 
 def _section_context(user, pledge: Pledge, saved: bool = False) -> dict:
     """What a section's partial needs; after a save, the submit panel (out of band) too."""
-    flags = _flags(user, pledge)
+    flags = editor_flags(user, pledge)
     context = {**flags, "problems": _problems(pledge)}
     if saved:
-        context.update(_submit_context(pledge, flags), oob_submit=True)
+        context.update(submit_context(pledge, flags), oob_submit=True)
     return context
 
 
@@ -264,7 +264,7 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         SECTIONS,
         page=EDITOR,
         url_name="pledge-section",
-        detail_url=_detail_url(pk),
+        detail_url=detail_url(pk),
         context=lambda obj, saved=False: _section_context(request.user, obj, saved),
         save=lambda form: services.pledge_save(
             user=request.user,
@@ -273,7 +273,7 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             problems=form.cleaned_data["problems"] if "problems" in form.fields else None,
         ),
         fresh=lambda: access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk),
-        locked=lambda: _not_editable(request, pledge, f"section-{section}"),
+        locked=lambda: not_editable(request, pledge, f"section-{section}"),
     )
 
 
@@ -282,7 +282,7 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 def _dialogues_response(request, pledge: Pledge, *, status: int = 200, **extra) -> HttpResponse:
     context = {
-        **_flags(request.user, pledge),
+        **editor_flags(request.user, pledge),
         "dialogues": list(pledge.dialogues.all()),
         **extra,
     }
@@ -295,7 +295,7 @@ def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if not pledge.editable:
-        return _not_editable(request, pledge, "dialogues")
+        return not_editable(request, pledge, "dialogues")
     if request.htmx and request.GET.get("cancel"):
         return _dialogues_response(request, pledge)
     form = forms.DialogueForm(
@@ -310,7 +310,7 @@ def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
             if request.htmx:
                 return _dialogues_response(request, pledge, saved=True)
             messages.success(request, _("The dialogue has been added."))
-            return redirect(_detail_url(pk, "dialogues"))
+            return redirect(detail_url(pk, "dialogues"))
         status = outcome.status
     if request.htmx:
         return _dialogues_response(request, pledge, status=status, dialogue_form=form)
@@ -329,250 +329,18 @@ def dialogue_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if not pledge.editable:
-        return _not_editable(request, pledge, "dialogues")
+        return not_editable(request, pledge, "dialogues")
     if request.method == "POST":
         services.dialogue_delete(user=request.user, dialogue=dialogue)
         if request.htmx:
             return _dialogues_response(request, pledge, removed=str(dialogue))
         messages.success(request, _("Removed: %(name)s") % {"name": dialogue})
-        return redirect(_detail_url(pledge.pk, "dialogues"))
+        return redirect(detail_url(pledge.pk, "dialogues"))
     if request.htmx:
         return _dialogues_response(request, pledge, confirm=dialogue.pk)
     return render(
         request, "pledges/dialogue_confirm_delete.html", {"pledge": pledge, "dialogue": dialogue}
     )
-
-
-# --- activities, row by row --------------------------------------------------------
-
-
-def _mark_position(activity: Activity) -> Activity:
-    """Whether the row is first or last of the plan, for its move buttons."""
-    siblings = Activity.objects.filter(pledge_id=activity.pledge_id, deleted_at__isnull=True)
-    before = Q(order__lt=activity.order) | Q(order=activity.order, pk__lt=activity.pk)
-    after = Q(order__gt=activity.order) | Q(order=activity.order, pk__gt=activity.pk)
-    activity.is_first = not siblings.filter(before).exists()
-    activity.is_last = not siblings.filter(after).exists()
-    return activity
-
-
-def _fresh_activity(user, pk: int) -> Activity:
-    """The activity as stored, with what its row shows (after a change, or to cancel one)."""
-    return _mark_position(access.get_object_or_404(user, ACTIVITY_ROWS, INTERNAL, pk=pk))
-
-
-def _row(request, activity: Activity, partial: str = "activity-row", **extra) -> HttpResponse:
-    """One activity row; with the submit panel swapped out of band when it may change."""
-    pledge = activity.pledge
-    flags = _flags(request.user, pledge)
-    context = {**flags, "activity": activity, **extra}
-    if extra.get("oob_submit"):
-        context.update(_submit_context(pledge, flags))
-    return render(request, f"{EDITOR}#{partial}", context, status=extra.get("status", 200))
-
-
-def _activity_form_response(request, pledge, form, *, activity, status=200, **extra):
-    context = {
-        **_flags(request.user, pledge),
-        "form": form,
-        "activity": activity,
-        **extra,
-    }
-    if request.htmx:
-        return render(request, f"{EDITOR}#activity-form-row", context, status=status)
-    return render(request, "pledges/activity_form.html", context, status=status)
-
-
-def _save_activity(request, pledge: Pledge, activity: Activity, form) -> HttpResponse:
-    """Validate and save through the service; answer with the row or the form again."""
-    title = activity.title  # the form overwrites the instance's fields as it cleans
-    outcome = editing.submit(
-        form,
-        lambda: services.activity_save(
-            user=request.user,
-            activity=form.instance,
-            expected_version=form.expected_version if activity.pk else None,
-            themes=form.themes,
-        ),
-    )
-    if outcome.ok:
-        if request.htmx:
-            return _row(
-                request,
-                _fresh_activity(request.user, outcome.saved.pk),
-                saved=True,
-                oob_submit=True,
-            )
-        messages.success(request, _("Saved: %(title)s") % {"title": outcome.saved.title})
-        return redirect(_detail_url(pledge.pk, f"activity-{outcome.saved.pk}"))
-    if activity.pk:
-        activity.title = title
-    return _activity_form_response(
-        request, pledge, form, activity=activity, status=outcome.status, **outcome.context
-    )
-
-
-@login_required
-def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A new row: with htmx a form row appended to the table, else a page."""
-    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    if request.htmx and request.GET.get("cancel"):
-        return HttpResponse("")  # the form row is swapped for nothing: it goes away
-    if not pledge.editable:
-        return _not_editable(request, pledge, "activities")
-    activity = Activity(pledge=pledge)
-    form = forms.ActivityForm(
-        request.POST or None, instance=activity, pledge=pledge, prefix="activity-new"
-    )
-    if request.method == "POST":
-        return _save_activity(request, pledge, activity, form)
-    if request.htmx:
-        # the link that was pressed stays on the page: move focus into the new row
-        form.fields["title"].widget.attrs["autofocus"] = True
-    return _activity_form_response(request, pledge, form, activity=activity)
-
-
-def _activity_to_change(request, pk: int, *methods: str):
-    """The activity to change and its pledge, or the page to answer instead.
-
-    Another organisation's activity is a 404 whatever the method; a pledge that is
-    no longer editable sends the user back to the row.
-    """
-    activity = access.get_object_or_404(request.user, ACTIVITIES, EDIT, pk=pk)
-    if not_allowed := only(request, *methods):
-        return activity, None, not_allowed
-    pledge = activity.pledge
-    if not pledge.editable:
-        return activity, pledge, _not_editable(request, pledge, f"activity-{activity.pk}")
-    return activity, pledge, None
-
-
-@login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A row as a form (htmx) or a page; saving answers with the row, 409 if stale."""
-    activity, pledge, page = _activity_to_change(request, pk, "GET", "POST")
-    if page is not None:
-        return page
-    if activity.deleted_at is not None:
-        messages.error(request, _("The activity has been removed. Restore it to change it."))
-        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
-    form = forms.ActivityForm(
-        request.POST or None, instance=activity, pledge=pledge, prefix=f"activity-{activity.pk}"
-    )
-    if request.method == "POST":
-        return _save_activity(request, pledge, activity, form)
-    return _activity_form_response(request, pledge, form, activity=activity)
-
-
-@login_required
-def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
-    """The row as it is stored (htmx: cancel an edit or a removal)."""
-    activity = access.get_object_or_404(request.user, ACTIVITY_ROWS, INTERNAL, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
-    if not request.htmx:
-        return redirect(_detail_url(activity.pledge_id, f"activity-{activity.pk}"))
-    activity = _mark_position(activity)
-    if activity.deleted_at is not None:
-        return _row(request, activity, "activity-deleted-row")
-    return _row(request, activity)
-
-
-@login_required
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm (a row, or a page), then remove; the removed row offers an undo."""
-    activity, pledge, page = _activity_to_change(request, pk, "GET", "POST")
-    if page is not None:
-        return page
-    if request.method == "POST":
-        try:
-            services.activity_delete(
-                user=request.user,
-                activity=activity,
-                expected_version=editing.posted_version(request),
-            )
-        except Conflict as conflict:
-            current = _fresh_activity(request.user, conflict.current.pk)
-            if request.htmx:
-                return _row(
-                    request, current, "activity-confirm-row", changed=True, status=editing.CONFLICT
-                )
-            return render(
-                request,
-                "pledges/activity_confirm_delete.html",
-                {"pledge": pledge, "activity": current, "changed": True},
-                status=editing.CONFLICT,
-            )
-        except ValidationError as error:
-            _messages_from(request, error)
-            return _back(request, _detail_url(pledge.pk, f"activity-{activity.pk}"))
-        if request.htmx:
-            return _row(request, activity, "activity-deleted-row", oob_submit=True)
-        messages.success(
-            request,
-            _("Removed: %(title)s. You can restore it under “Removed activities”.")
-            % {"title": activity.title},
-        )
-        return redirect(_detail_url(pledge.pk, "deleted-activities"))
-    if activity.deleted_at is not None:
-        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
-    if request.htmx:
-        return _row(request, activity, "activity-confirm-row")
-    return render(
-        request,
-        "pledges/activity_confirm_delete.html",
-        {"pledge": pledge, "activity": activity},
-    )
-
-
-@login_required
-def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    activity, pledge, page = _activity_to_change(request, pk, "POST")
-    if page is not None:
-        return page
-    services.activity_restore(user=request.user, activity=activity)
-    if request.htmx:
-        return _row(
-            request, _fresh_activity(request.user, activity.pk), restored=True, oob_submit=True
-        )
-    messages.success(request, _("Restored: %(title)s") % {"title": activity.title})
-    return redirect(_detail_url(pledge.pk, f"activity-{activity.pk}"))
-
-
-DIRECTIONS = ("up", "down")
-
-
-@login_required
-def activity_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """One place up or down. The two rows trade places, so htmx swaps the table body."""
-    activity, pledge, page = _activity_to_change(request, pk, "POST")
-    if page is not None:
-        return page
-    direction = request.POST.get("direction")
-    if direction not in DIRECTIONS:
-        return HttpResponseBadRequest(_("Move an activity up or down."))
-    if activity.deleted_at is not None:
-        return _back(request, _detail_url(pledge.pk, "deleted-activities"))
-    services.activity_move(user=request.user, activity=activity, direction=direction)
-    if request.htmx:
-        active, _deleted = _activities(pledge)
-        for row in active:
-            if row.pk == activity.pk:  # keep focus on the button that was pressed
-                stays = not (row.is_first if direction == "up" else row.is_last)
-                row.focus = direction if stays else ("down" if direction == "up" else "up")
-        return render(
-            request,
-            f"{EDITOR}#activity-rows",
-            {
-                **_flags(request.user, pledge),
-                "activities": active,
-                "moved": activity.pk,
-                "direction": direction,
-            },
-        )
-    return redirect(_detail_url(pledge.pk, f"activity-{activity.pk}"))
 
 
 # --- the lifecycle -----------------------------------------------------------------
@@ -589,7 +357,7 @@ def _transition(service, done: str):
         try:
             result = service(user=request.user, pledge=pledge)
         except ValidationError as error:
-            _messages_from(request, error)
+            messages_from(request, error)
             return redirect("pledge-detail", pk=pledge.pk)
         except PermissionDenied as denied:
             raise Http404 from denied
@@ -604,14 +372,14 @@ pledge_submit = _transition(
     services.pledge_submit, gettext_noop("The pledge has been sent to the police for review.")
 )
 pledge_renew = _transition(
-    services.pledge_renew,
+    renewal.pledge_renew,
     gettext_noop(
         "Next year's pledge has been created as a draft, with the activities that "
         "were not carried out."
     ),
 )
 pledge_new_version = _transition(
-    services.pledge_new_version,
+    renewal.pledge_new_version,
     gettext_noop(
         "A new version has been created as a draft. The published version stays "
         "as it was until the new one is signed."
@@ -639,7 +407,7 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
     if not pledge.editable:
-        return _not_editable(request, pledge, "activities")
+        return not_editable(request, pledge, "activities")
     form = forms.ActivityImportForm(request.POST or None, request.FILES or None)
     context = {
         "pledge": pledge,
@@ -660,7 +428,7 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"count": count, "name": upload.name},
         )
-        return redirect(_detail_url(pledge.pk, "activities"))
+        return redirect(detail_url(pledge.pk, "activities"))
 
     return imports.upload_page(
         request,

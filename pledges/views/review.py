@@ -24,7 +24,7 @@ from councils import access, editing, signing
 from councils.access import Capability
 from councils.forms import SignForm
 from councils.http import only
-from pledges import services
+from pledges import notifications, services
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Comment, Notification, Pledge
 from pledges.selectors import comment_context, may_comment
@@ -314,7 +314,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     user = request.user
-    page = Paginator(services.notifications_for(user), NOTIFICATIONS_PER_PAGE).get_page(
+    page = Paginator(notifications.notifications_for(user), NOTIFICATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     rows = []

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from pledges import services, tasks
+from pledges import notifications, tasks
 from pledges.models import Notification, Pledge
 from tests import factories as f
 from tests.broker import celery_on, wait_for
@@ -133,7 +133,7 @@ def test_the_sweep_queues_only_recent_unsent_e_mails_of_users_with_an_address(
     f.NotificationFactory(user=f.UserFactory(email=""), pledge=pledge)
     old = f.NotificationFactory(user=owner, pledge=pledge)
     Notification.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - timezone.timedelta(days=services.RESEND_DAYS + 1)
+        created_at=timezone.now() - timezone.timedelta(days=notifications.RESEND_DAYS + 1)
     )
     assert tasks.resend_notifications.apply().get() == 1
     assert [m.to for m in mail.outbox] == [[liaison.email]]

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from councils import dates
-from pledges import importexport, services
+from pledges import importexport, renewal, services
 from pledges.forms import ActivityForm
 from pledges.models import Activity, Pledge
 from tests import factories as f
@@ -234,7 +234,7 @@ def year_plan(home, owner, on_30_november):
 def test_renewal_moves_dates_title_and_text_and_relinks(owner, year_plan):
     year, pledge = year_plan["year"], year_plan["pledge"]
 
-    renewed = services.pledge_renew(user=owner, pledge=pledge)
+    renewed = renewal.pledge_renew(user=owner, pledge=pledge)
 
     assert renewed.title == f"Medborgarlöfte Hemby {year + 1}"
     assert (renewed.period_start, renewed.period_end) == whole_year(year + 1)
@@ -261,7 +261,7 @@ def test_renewal_moves_dates_title_and_text_and_relinks(owner, year_plan):
 
 
 def test_the_editor_lists_what_the_renewal_could_not_map(client_of, owner, year_plan):
-    renewed = services.pledge_renew(user=owner, pledge=year_plan["pledge"])
+    renewed = renewal.pledge_renew(user=owner, pledge=year_plan["pledge"])
     page = client_of(owner).get(reverse("pledge-detail", args=[renewed.pk])).content.decode()
     assert 'id="renewal-notes"' in page
     assert "Klotter vid skolor" in page and "Färre rån" in page
@@ -280,10 +280,10 @@ def test_renewal_without_an_agreement_for_next_year_keeps_the_old_one_and_says_s
     pledge = f.PledgeFactory(
         municipality=home, period_start=start, period_end=end, agreement=agreement
     )
-    renewed = services.pledge_renew(user=owner, pledge=pledge)
+    renewed = renewal.pledge_renew(user=owner, pledge=pledge)
     assert renewed.agreement == agreement
     assert renewed.renewal_notes == [{"kind": "agreement", "name": "Överenskommelse"}]
-    assert services.renewal_notices(renewed) == [
+    assert renewal.renewal_notices(renewed) == [
         f"Ingen undertecknad överenskommelse täcker {year + 1}-01-01–{year + 1}-12-31: "
         "löftet pekar fortfarande på ”Överenskommelse”."
     ]
@@ -311,7 +311,7 @@ def test_renewing_into_a_year_after_2100_is_refused(owner, home, on_30_november)
         municipality=home, period_start=dt.date(2100, 1, 1), period_end=dt.date(2100, 12, 31)
     )
     with pytest.raises(ValidationError, match="2100-12-31"):
-        services.pledge_renew(user=owner, pledge=pledge)
+        renewal.pledge_renew(user=owner, pledge=pledge)
 
 
 # --- 3. activity dates inside the pledge's period ------------------------------------------
@@ -496,7 +496,7 @@ def test_the_activity_row_form_shows_the_period_at_the_field(client_of, owner, n
 
 
 def test_the_renewal_notice_is_gone_once_the_draft_is_sent_for_review(client_of, owner, year_plan):
-    renewed = services.pledge_renew(user=owner, pledge=year_plan["pledge"])
+    renewed = renewal.pledge_renew(user=owner, pledge=year_plan["pledge"])
     Pledge.objects.filter(pk=renewed.pk).update(status=Pledge.Status.CHANGES_REQUESTED)
     page = client_of(owner).get(reverse("pledge-detail", args=[renewed.pk])).content.decode()
     assert 'id="renewal-notes"' not in page

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pledges import importexport, services
+from pledges import importexport, renewal, services
 from pledges.models import Activity, Dialogue, Pledge
 from tests import factories as f
 
@@ -42,7 +42,7 @@ def test_only_the_municipalitys_coordinators_write(request, who, pledge, activit
         lambda: services.dialogue_save(user=user, dialogue=f.DialogueFactory.build(pledge=pledge)),
         lambda: importexport.import_activities(user=user, pledge=pledge, name="a.csv", content=CSV),
         lambda: services.pledge_submit(user=user, pledge=pledge),
-        lambda: services.pledge_renew(user=user, pledge=pledge),
+        lambda: renewal.pledge_renew(user=user, pledge=pledge),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
@@ -75,7 +75,7 @@ def test_renewal_carries_over_only_what_was_not_done(owner, pledge):
     for status in Activity.Status.values:
         f.ActivityFactory(pledge=pledge, title=f"Aktivitet {status}", status=status)
     f.ActivityFactory(pledge=pledge, title="Borttagen", deleted_at="2026-03-01T10:00:00Z")
-    renewed = services.pledge_renew(user=owner, pledge=pledge)
+    renewed = renewal.pledge_renew(user=owner, pledge=pledge)
     assert renewed.status == Pledge.Status.DRAFT
     assert sorted(renewed.activities.values_list("title", "status")) == [
         ("Aktivitet not_done", "planned"),

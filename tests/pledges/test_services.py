@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pledges import services, tasks
+from pledges import renewal, services, tasks
 from pledges.models import Activity, Notification, Pledge
 from tests import factories as f
 
@@ -165,19 +165,19 @@ def test_both_signatures_publish_and_freeze(
     with pytest.raises(ValidationError):
         services.pledge_save(user=owner, pledge=published, expected_version=published.version)
 
-    version_2 = services.pledge_new_version(user=owner, pledge=published)
+    version_2 = renewal.pledge_new_version(user=owner, pledge=published)
     assert version_2.status == S.DRAFT
     assert version_2.replaces_id == published.pk
     assert version_2.activities.count() == 2
     with pytest.raises(ValidationError):
-        services.pledge_new_version(user=owner, pledge=published)
+        renewal.pledge_new_version(user=owner, pledge=published)
 
 
 def test_renewal_carries_over_what_was_not_done(owner, pledge, activities):
     Activity.objects.filter(pk=activities[0].pk).update(status=Activity.Status.DONE)
     Activity.objects.filter(pk=activities[1].pk).update(status=Activity.Status.NOT_DONE)
     f.ActivityFactory(pledge=pledge, title="Inställd", status=Activity.Status.CANCELLED)
-    renewed = services.pledge_renew(user=owner, pledge=pledge)
+    renewed = renewal.pledge_renew(user=owner, pledge=pledge)
     assert renewed.title == "Medborgarlöfte Hemby 2027"
     assert (renewed.period_start, renewed.period_end) == (
         dt.date(2027, 1, 1),
@@ -189,7 +189,7 @@ def test_renewal_carries_over_what_was_not_done(owner, pledge, activities):
     assert carried[0].status == Activity.Status.PLANNED
     assert [t.code for t in carried[0].themes.all()] == ["avhopp"]
     with pytest.raises(ValidationError):
-        services.pledge_renew(user=owner, pledge=pledge)
+        renewal.pledge_renew(user=owner, pledge=pledge)
 
 
 def test_links_must_stay_in_the_municipality(owner, pledge, away):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
 
-from pledges import services
+from pledges import notifications
 
 
 class Command(BaseCommand):
@@ -17,10 +17,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=services.RESEND_DAYS,
+            default=notifications.RESEND_DAYS,
             help="Look this many days back (default %(default)s).",
         )
 
-    def handle(self, *args, days: int = services.RESEND_DAYS, **options):
-        queued = services.notifications_resend(days=days)
+    def handle(self, *args, days: int = notifications.RESEND_DAYS, **options):
+        queued = notifications.notifications_resend(days=days)
         self.stdout.write(f"{len(queued)} unsent notification e-mails queued")
