@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from agreements.models import ActionPlan, Agreement, PriorityProblem, SituationalPicture
 from councils import access, dates, formats
@@ -186,7 +186,11 @@ class CurrentProblems:
     """A problem of an older lägesbild → the same problem in the municipality's current
     one: itself if it is in the current lägesbild, else the current one's problem with
     the same title (a problem carried into a new lägesbild keeps its title); None if
-    there is none. Used by the renewals of agreements and pledges."""
+    there is none. Used by the renewals of agreements and pledges, which note a problem
+    without a current counterpart in the words of ``NOT_CURRENT``."""
+
+    #: the renewal note of a problem the current lägesbild lacks (``%(name)s``: its title)
+    NOT_CURRENT = gettext_lazy("The problem “%(name)s” is not in the current lägesbild.")
 
     def __init__(self, municipality_id: int):
         self.picture = SituationalPicture.objects.filter(

@@ -546,7 +546,7 @@ def renewal_notices(agreement: Agreement) -> list[str]:
             "The municipality has no current lägesbild: the problems are those of the "
             "previous agreement."
         ),
-        "problem": _("The problem “%(name)s” is not in the current lägesbild."),
+        "problem": CurrentProblems.NOT_CURRENT,
     }
     return sentences(agreement.renewal_notes, messages)
 

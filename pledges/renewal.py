@@ -229,7 +229,7 @@ def renewal_notices(pledge: Pledge) -> list[str]:
             "The municipality has no current lägesbild: the problems are those of last "
             "year's pledge."
         ),
-        "problem": _("The problem “%(name)s” is not in the current lägesbild."),
+        "problem": CurrentProblems.NOT_CURRENT,
         "activity_problem": _(
             "The activity “%(activity)s” serves the problem “%(name)s”, which is not in "
             "the current lägesbild."

@@ -95,6 +95,18 @@ def not_editable(request, pledge: Pledge, anchor: str = "") -> HttpResponse:
     return back(request, detail_url(pledge.pk, anchor))
 
 
+def pledge_to_change(request, pk: int, anchor: str, *methods: str):
+    """The pledge to change (404 without EDIT on it), and the page to answer instead,
+    if any: 405 for another method than ``methods``; back to ``anchor`` on the pledge
+    with a message when the pledge can no longer be changed."""
+    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
+    if not_allowed := only(request, *methods):
+        return pledge, not_allowed
+    if not pledge.editable:
+        return pledge, not_editable(request, pledge, anchor)
+    return pledge, None
+
+
 # --- the list and a new pledge ------------------------------------------------------
 
 
@@ -291,11 +303,9 @@ def _dialogues_response(request, pledge: Pledge, *, status: int = 200, **extra) 
 
 @login_required
 def dialogue_create(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    if not pledge.editable:
-        return not_editable(request, pledge, "dialogues")
+    pledge, page = pledge_to_change(request, pk, "dialogues", "GET", "POST")
+    if page is not None:
+        return page
     if request.htmx and request.GET.get("cancel"):
         return _dialogues_response(request, pledge)
     form = forms.DialogueForm(
@@ -403,11 +413,9 @@ def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_object_or_404(request.user, PLEDGES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    if not pledge.editable:
-        return not_editable(request, pledge, "activities")
+    pledge, page = pledge_to_change(request, pk, "activities", "GET", "POST")
+    if page is not None:
+        return page
     form = forms.ActivityImportForm(request.POST or None, request.FILES or None)
     context = {
         "pledge": pledge,
