@@ -33,4 +33,9 @@ app.conf.beat_schedule = {
         "task": "followup.sweep_reports",
         "schedule": crontab(minute="*/5"),
     },
+    # files that no record points at any more (and older than files.cleanup.GRACE)
+    "remove-unreferenced-files": {
+        "task": "files.remove_unreferenced",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

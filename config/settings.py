@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "councils",
+    "files",
     "agreements",
     "pledges",
     "followup",
@@ -191,8 +192,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+#: where generated and uploaded files go: "local" (MEDIA_ROOT, one host) or "database"
+#: (PostgreSQL, shared by web and worker processes on any number of hosts)
+FILE_STORAGE = env_str("FILE_STORAGE", default="local")
+_FILE_STORAGES = {
+    "local": "django.core.files.storage.FileSystemStorage",
+    "database": "files.storage.DatabaseStorage",
+}
+if FILE_STORAGE not in _FILE_STORAGES:
+    raise ImproperlyConfigured(
+        f"FILE_STORAGE must be one of {', '.join(_FILE_STORAGES)}, not {FILE_STORAGE!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": _FILE_STORAGES[FILE_STORAGE]},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
