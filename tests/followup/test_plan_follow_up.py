@@ -373,3 +373,22 @@ def test_page_queries_do_not_grow_from_10_to_60_activities(client_of, owner, lia
     assert len(client_of(owner).get(url(pledge)).context["rows"]) == 60
     assert_constant_queries(client_of(liaison), url(pledge), lambda: None)
     assert small < 25
+
+
+def test_junk_is_sent_back_never_a_5xx(client_of, owner, pledge, walk):
+    client = client_of(owner)
+    bodies = [
+        {},
+        {"period": "junk", "row": ["x", str(walk.pk)]},
+        {"period": FIRST, "row": str(walk.pk), f"a{walk.pk}-version": "abc"},
+        {
+            "period": FIRST,
+            "row": str(walk.pk),
+            f"a{walk.pk}-version": str(walk.version),
+            f"a{walk.pk}-status": "\x00",
+            f"a{walk.pk}-progress": "1e9",
+        },
+    ]
+    for body in bodies:
+        assert client.post(url(pledge), body).status_code in (400, 409), body
+    assert not FollowUp.objects.exists()
