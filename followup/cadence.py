@@ -30,6 +30,7 @@ __all__ = [
     "next_follow_up",
     "next_period",
     "period_containing",
+    "periods_within",
     "previous_period",
     "today",
 ]
@@ -96,3 +97,20 @@ def today() -> dt.date:
 def is_overdue(next_date: dt.date | None, on: dt.date | None = None) -> bool:
     """Due before today (a follow-up due today is not yet overdue)."""
     return next_date is not None and next_date < (on or today())
+
+
+def periods_within(within: Period, cadence: str, until: dt.date) -> list[Period]:
+    """The periods of ``cadence`` that meet ``within`` (a pledge's period), cut to it,
+    oldest first, up to the one that contains ``until`` (today): the periods that have
+    started. The first period is always there, even before it starts."""
+    if within[1] < within[0]:
+        return []
+    last = min(max(until, within[0]), within[1])
+    found: list[Period] = []
+    period = period_containing(within[0], cadence)
+    while period[0] <= last:
+        found.append(clip(period, within))
+        if period[1] >= last:
+            break
+        period = next_period(period[0], cadence)
+    return found

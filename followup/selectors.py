@@ -2,6 +2,8 @@
 
 - ``pledge_follow_up(pledge)``: every activity of a pledge with its entries (the
   latest first), which are overdue, and the roll-ups.
+- ``plan_follow_up(user, pledge, period)``: the rows of the follow-up of a whole plan
+  for one period: which the user records, which are already followed up.
 - ``public_follow_up(pledge_pk, activities)``: what residents see, registered with
   ``pledges.selectors.register_follow_up``; only published entries and the latest
   published pledge follow-up, as frozen dataclasses of public fields.
@@ -152,6 +154,52 @@ def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> Pled
         )
     marked = list(pledge.period_follow_ups.select_related("marked_by").order_by("-period_end"))
     return PledgeFollowUpPage(pledge=pledge, rows=rows, roll_up=roll_up(rows), marked=marked)
+
+
+# --- the follow-up of a whole plan ------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    activity: Activity
+    #: the latest entry of the activity
+    latest: FollowUp | None
+    #: an entry already recorded whose period includes the end of the chosen period
+    recorded: FollowUp | None
+    may_record: bool
+
+    @property
+    def editable(self) -> bool:
+        """The user records this row: they may, and it is not yet followed up."""
+        return self.may_record and self.recorded is None
+
+
+def plan_follow_up(user, pledge: Pledge, period: cadence.Period) -> list[PlanRow]:
+    """Every activity of a pledge for the follow-up of one period, in the plan's order:
+    two queries (the activities, their entries) whatever the size of the plan."""
+    activities = list(pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk"))
+    entries: dict[int, list[FollowUp]] = defaultdict(list)
+    for entry in (
+        FollowUp.objects.filter(activity__in=[a.pk for a in activities])
+        .select_related("reported_by")
+        .order_by("activity_id", "-period_end", "-pk")
+    ):
+        entries[entry.activity_id].append(entry)
+    rows = []
+    for activity in activities:
+        activity.pledge = pledge  # no query for the scope
+        own = entries[activity.pk]
+        rows.append(
+            PlanRow(
+                activity=activity,
+                latest=own[0] if own else None,
+                recorded=next(
+                    (e for e in own if e.period_start <= period[1] <= e.period_end), None
+                ),
+                may_record=pledge.is_public and may_record(user, activity),
+            )
+        )
+    return rows
 
 
 # --- the public pledge page ------------------------------------------------------------

@@ -9,6 +9,8 @@ jointly. A pledge is followed up once it is published.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -143,6 +145,88 @@ def follow_up_record(
     activity.next_follow_up = next_follow_up_after(activity, latest_end)
     bump(activity, user=user)
     return entry
+
+
+# --- a whole plan in one form ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One row of a plan's follow-up: the activity, the version of it the user saw, and
+    the entry's values (``follow_up_record``'s keywords but the period)."""
+
+    activity: Activity
+    version: int | None
+    values: dict = field(default_factory=dict)
+
+
+class RowsConflict(Exception):
+    """Rows whose activity changed (or was removed) after the user opened the page."""
+
+    def __init__(self, current: list[Activity]):
+        super().__init__(f"{len(current)} activities changed")
+        self.current = current
+
+
+class RowsInvalid(Exception):
+    """Rows the service refused, by activity id; nothing was saved."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors
+
+
+@transaction.atomic
+def follow_up_record_plan(
+    *,
+    user: User,
+    period_start: dt.date,
+    period_end: dt.date,
+    rows: Sequence[PlanEntry],
+) -> list[FollowUp]:
+    """Record a follow-up of each row's activity for one period: all or none.
+
+    Every activity is locked first; a row whose activity is no longer at the version
+    the user saw (someone recorded or edited it since) or was removed is a
+    ``RowsConflict`` and nothing is saved. Each row is then recorded through
+    ``follow_up_record`` (the same rules and rights as one entry; the public status
+    moves only with published entries); if any row is refused the whole plan is
+    rolled back and ``RowsInvalid`` names each refused row's errors.
+    """
+    ids = [row.activity.pk for row in rows]
+    locked = {
+        activity.pk: activity
+        for activity in Activity.objects.select_for_update()
+        .select_related("pledge", "pledge__municipality")
+        .filter(pk__in=ids)
+    }
+    stale = [
+        locked.get(row.activity.pk, row.activity)
+        for row in rows
+        if row.activity.pk not in locked
+        or locked[row.activity.pk].deleted_at is not None
+        or row.version is None
+        or locked[row.activity.pk].version != row.version
+    ]
+    if stale:
+        raise RowsConflict(stale)
+    entries, errors = [], {}
+    for row in rows:
+        try:
+            entries.append(
+                follow_up_record(
+                    user=user,
+                    activity=locked[row.activity.pk],
+                    period_start=period_start,
+                    period_end=period_end,
+                    **row.values,
+                )
+            )
+        except ValidationError as error:
+            errors[row.activity.pk] = error
+    if errors:
+        raise RowsInvalid(errors)
+    return entries
 
 
 def public_status_of(activity: Activity, *, plan_status: str) -> str:

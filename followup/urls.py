@@ -1,11 +1,12 @@
 from django.urls import path
 
-from followup.views import dashboard, entries, indicators, reminders, reports
+from followup.views import dashboard, entries, indicators, plan, reminders, reports
 
 urlpatterns = [
     # entries
     path("activities/<int:pk>/follow-ups/new/", entries.follow_up_create, name="follow-up-create"),
     path("pledges/<int:pk>/follow-up/", entries.pledge_follow_up, name="pledge-follow-up"),
+    path("pledges/<int:pk>/follow-up/plan/", plan.plan_follow_up, name="plan-follow-up"),
     path(
         "pledges/<int:pk>/follow-up/mark/",
         entries.pledge_mark_followed_up,

@@ -31,3 +31,4 @@ register(
     "pledge-mark-followed-up",
     Case(Kind.OBJECT, build=lambda cast: {"pk": _pledge(cast).pk}, ok_status=405),
 )
+register("plan-follow-up", Case(Kind.OBJECT, build=lambda cast: {"pk": _pledge(cast).pk}))

@@ -97,6 +97,7 @@ def _page_context(request: HttpRequest, pledge: Pledge, form: MarkFollowedUpForm
         "roll_up": page.roll_up,
         "marked": page.marked,
         "may_mark": may_mark,
+        "may_follow_up_plan": any(row.may_record for row in page.rows),
         "form": form,
     }
 

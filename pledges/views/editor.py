@@ -192,6 +192,8 @@ def editor_flags(user, pledge: Pledge) -> dict:
         "internal": access.can(user, INTERNAL, pledge.municipality_id),
         "can_edit": can_edit,
         "editable": can_edit and pledge.editable,
+        # who records follow-ups: the coordinators, and the police liaisons who review
+        "follows_up": can_edit or access.can(user, Capability.REVIEW, pledge.municipality_id),
     }
 
 

@@ -190,3 +190,19 @@ def test_today_is_the_stockholm_date_around_midnight(settings):
     with time_machine.travel(dt.datetime(2026, 6, 30, 23, 59, tzinfo=STOCKHOLM), tick=False):
         assert cadence.today() == dt.date(2026, 6, 30)
         assert not is_overdue(dt.date(2026, 6, 30))
+
+
+def test_periods_within_a_pledge_up_to_today():
+    d = dt.date
+    within = (d(2026, 3, 15), d(2027, 2, 28))
+    tertial = cadence.periods_within(within, Activity.Cadence.TERTIAL, d(2026, 9, 1))
+    assert tertial == [
+        (d(2026, 3, 15), d(2026, 4, 30)),  # cut to the pledge's start
+        (d(2026, 5, 1), d(2026, 8, 31)),
+        (d(2026, 9, 1), d(2026, 12, 31)),  # started today
+    ]
+    after = cadence.periods_within(within, Activity.Cadence.YEARLY, d(2030, 1, 1))
+    assert after == [(d(2026, 3, 15), d(2026, 12, 31)), (d(2027, 1, 1), d(2027, 2, 28))]
+    before = cadence.periods_within(within, Activity.Cadence.QUARTERLY, d(2025, 1, 1))
+    assert before == [(d(2026, 3, 15), d(2026, 3, 31))]  # the first, even before it starts
+    assert cadence.periods_within((d(2026, 2, 1), d(2026, 1, 1)), "monthly", d(2026, 1, 1)) == []

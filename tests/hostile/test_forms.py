@@ -198,6 +198,10 @@ FORMS: dict[str, Kwargs] = {
         "activity": w.followed,
     },
     "followup.forms.MarkFollowedUpForm": lambda w: {"pledge": w.published},
+    "followup.forms_plan.PlanPeriodForm": lambda w: {
+        "periods": [(w.published.period_start, w.published.period_end)]
+    },
+    "followup.forms_plan.PlanRowForm": lambda w: {"activity": w.followed},
     "followup.forms_indicators.IndicatorImportForm": lambda w: {},
     "followup.forms_indicators.GoalIndicatorForm": lambda w: {},
     "followup.forms.CountySummaryForm": lambda w: {"today": timezone.localdate()},
