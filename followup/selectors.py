@@ -126,14 +126,13 @@ def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
     )
 
 
-def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> PledgeFollowUpPage:
-    """Three queries: the activities, their entries, the pledge's marked periods."""
-    today = today or cadence.today()
-    activities = list(
-        pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("responsible_user")
-        .order_by("order", "pk")
-    )
+def _activities_with_entries(pledge: Pledge, *related: str) -> list[tuple[Activity, list]]:
+    """The pledge's activities in the plan's order, each with its entries (latest period
+    first): two queries whatever the size of the plan."""
+    activities = pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk")
+    if related:  # (with no names, select_related would follow every foreign key)
+        activities = activities.select_related(*related)
+    activities = list(activities)
     entries: dict[int, list[FollowUp]] = defaultdict(list)
     for entry in (
         FollowUp.objects.filter(activity__in=[a.pk for a in activities])
@@ -141,13 +140,20 @@ def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> Pled
         .order_by("activity_id", "-period_end", "-pk")
     ):
         entries[entry.activity_id].append(entry)
-    rows = []
     for activity in activities:
         activity.pledge = pledge  # no query for the scope
+    return [(activity, entries[activity.pk]) for activity in activities]
+
+
+def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> PledgeFollowUpPage:
+    """Three queries: the activities, their entries, the pledge's marked periods."""
+    today = today or cadence.today()
+    rows = []
+    for activity, own in _activities_with_entries(pledge, "responsible_user"):
         rows.append(
             ActivityFollowUp(
                 activity=activity,
-                entries=entries[activity.pk],
+                entries=own,
                 overdue=cadence.is_overdue(activity.next_follow_up, today),
                 may_record=pledge.is_public and may_record(user, activity),
             )
@@ -177,18 +183,8 @@ class PlanRow:
 def plan_follow_up(user, pledge: Pledge, period: cadence.Period) -> list[PlanRow]:
     """Every activity of a pledge for the follow-up of one period, in the plan's order:
     two queries (the activities, their entries) whatever the size of the plan."""
-    activities = list(pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk"))
-    entries: dict[int, list[FollowUp]] = defaultdict(list)
-    for entry in (
-        FollowUp.objects.filter(activity__in=[a.pk for a in activities])
-        .select_related("reported_by")
-        .order_by("activity_id", "-period_end", "-pk")
-    ):
-        entries[entry.activity_id].append(entry)
     rows = []
-    for activity in activities:
-        activity.pledge = pledge  # no query for the scope
-        own = entries[activity.pk]
+    for activity, own in _activities_with_entries(pledge):
         rows.append(
             PlanRow(
                 activity=activity,
