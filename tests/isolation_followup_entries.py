@@ -31,3 +31,11 @@ register(
     "pledge-mark-followed-up",
     Case(Kind.OBJECT, build=lambda cast: {"pk": _pledge(cast).pk}, ok_status=405),
 )
+register(
+    "follow-up-publish",
+    Case(
+        Kind.OBJECT,
+        build=lambda cast: {"pk": f.FollowUpFactory(activity=_activity(cast)).pk},
+        ok_status=405,
+    ),
+)
