@@ -16,13 +16,23 @@ from councils.models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-mostly admin for a model edited in the app, where versions and rules apply:
-    every stored field is shown read-only, and nothing can be added here."""
+    """Read-only admin for a model edited in the app, where versions and rules apply:
+    staff may look, but nothing is added, changed or deleted here. A versioned record
+    is changed and deleted only in the app, at the version the user saw (a change or
+    delete here would bypass the version check and the services' rules).
+    tests/test_admin_versions_gate.py fails for an admin of a versioned model that
+    does not refuse them."""
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [field.name for field in self.model._meta.concrete_fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -244,9 +244,12 @@ def public_status_of(activity: Activity, *, plan_status: str) -> str:
 
 
 @transaction.atomic
-def follow_up_publish(*, user: User, entry: FollowUp) -> FollowUp:
+def follow_up_publish(*, user: User, entry: FollowUp, expected_version: int | None) -> FollowUp:
     """Publish an entry recorded unpublished: residents see it, and the activity's
-    public status follows it if it is the latest published entry."""
+    public status follows it if it is the latest published entry.
+
+    ``expected_version`` is the version of the entry the user saw (the follow-up
+    page's button posts it); a stale or missing one raises ``Conflict``."""
     if not may_record(user, entry.activity):
         raise PermissionDenied
     activity = Activity.objects.select_for_update().get(pk=entry.activity_id)
@@ -254,7 +257,7 @@ def follow_up_publish(*, user: User, entry: FollowUp) -> FollowUp:
         return entry
     plan_status = activity.public_status or activity.status
     entry.published = True
-    save_versioned(entry, expected_version=entry.version, user=user)
+    save_versioned(entry, expected_version=expected_version, user=user)
     activity.public_status = public_status_of(activity, plan_status=plan_status)
     bump(activity, user=user)
     return entry

@@ -5,6 +5,7 @@ from followup.views import dashboard, entries, indicators, plan, reminders, repo
 urlpatterns = [
     # entries
     path("activities/<int:pk>/follow-ups/new/", entries.follow_up_create, name="follow-up-create"),
+    path("follow-ups/<int:pk>/publish/", entries.follow_up_publish, name="follow-up-publish"),
     path("pledges/<int:pk>/follow-up/", entries.pledge_follow_up, name="pledge-follow-up"),
     path("pledges/<int:pk>/follow-up/plan/", plan.plan_follow_up, name="plan-follow-up"),
     path(

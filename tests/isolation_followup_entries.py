@@ -32,3 +32,11 @@ register(
     Case(Kind.OBJECT, build=lambda cast: {"pk": _pledge(cast).pk}, ok_status=405),
 )
 register("plan-follow-up", Case(Kind.OBJECT, build=lambda cast: {"pk": _pledge(cast).pk}))
+register(
+    "follow-up-publish",
+    Case(
+        Kind.OBJECT,
+        build=lambda cast: {"pk": f.FollowUpFactory(activity=_activity(cast)).pk},
+        ok_status=405,
+    ),
+)

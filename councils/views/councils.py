@@ -281,6 +281,8 @@ def council_detail(request: HttpRequest, council: Any) -> dict[str, Any]:
         "council": council,
         "municipality": council.municipality,
         "can_edit": access.can(request.user, Capability.EDIT, council.municipality_id),
+        # the people on it are shown to the municipality and the police only
+        "internal": access.can(request.user, Capability.INTERNAL, council.municipality_id),
     }
 
 
@@ -330,6 +332,8 @@ def meeting_detail(request: HttpRequest, meeting: Any) -> dict[str, Any]:
         "council": meeting.council,
         "decisions": list(meeting.decisions.all()),
         "can_edit": access.can(request.user, Capability.EDIT, meeting.council.municipality_id),
+        # its agenda, minutes and decisions are the municipality's and the police's
+        "internal": access.can(request.user, Capability.INTERNAL, meeting.council.municipality_id),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from councils import access, editing, formats
 from councils.access import Capability
+from councils.concurrency import Conflict
 from councils.http import only
 from followup import selectors, services
 from followup.forms import FollowUpForm, MarkFollowedUpForm
@@ -32,6 +33,9 @@ ACTIVITIES = Activity.objects.filter(deleted_at__isnull=True).select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
 )
 PLEDGES = Pledge.objects.select_related("municipality", "municipality__county")
+ENTRIES = FollowUp.objects.select_related(
+    "activity", "activity__pledge", "activity__pledge__municipality"
+)
 
 
 def _recordable_activity(user, pk: int) -> Activity:
@@ -74,6 +78,38 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
         ) % {"title": activity.title}
     messages.success(request, message)
     return redirect(reverse("pledge-follow-up", args=[activity.pledge_id]) + f"#activity-{pk}")
+
+
+@login_required
+def follow_up_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a follow-up recorded unpublished (POST, with the version the user saw):
+    residents see it from then on, and the activity's public status follows it."""
+    entry = access.get_object_or_404(request.user, ENTRIES, Capability.INTERNAL, pk=pk)
+    if not services.may_record(request.user, entry.activity):
+        raise Http404
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    pledge = entry.activity.pledge
+    try:
+        services.follow_up_publish(
+            user=request.user, entry=entry, expected_version=editing.posted_version(request)
+        )
+    except Conflict:
+        messages.error(
+            request,
+            _(
+                "The follow-up has changed since you opened the page: it was not published. "
+                "Check it below and publish it again."
+            ),
+        )
+        return render(request, PLEDGE_PAGE, _page_context(request, pledge), status=editing.CONFLICT)
+    messages.success(
+        request,
+        _("The follow-up of “%(title)s” is published.") % {"title": entry.activity.title},
+    )
+    return redirect(
+        reverse("pledge-follow-up", args=[pledge.pk]) + f"#activity-{entry.activity_id}"
+    )
 
 
 # --- a pledge's follow-up ------------------------------------------------------------------

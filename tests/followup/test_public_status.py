@@ -117,7 +117,7 @@ def test_publishing_later_moves_the_public_status_then(client, owner, activity):
     assert shown_status(activity) == A.PLANNED
     assert open_data(client, "json")["Trygghetsvandring"][0] == "planned"  # now cached
 
-    services.follow_up_publish(user=owner, entry=entry)
+    services.follow_up_publish(user=owner, entry=entry, expected_version=entry.version)
     assert shown_status(activity) == A.CANCELLED
     assert "status--cancelled" in public_page(client, activity)
     assert open_data(client, "json")["Trygghetsvandring"] == ("cancelled", "inställd")
@@ -129,14 +129,14 @@ def test_the_latest_published_period_decides(owner, activity):
     later = record(owner, activity, status=A.DONE, published=False, end=dt.date(2026, 8, 31))
     record(owner, activity, status=A.ONGOING, published=True)
     assert shown_status(activity) == A.ONGOING
-    services.follow_up_publish(user=owner, entry=later)
+    services.follow_up_publish(user=owner, entry=later, expected_version=later.version)
     assert shown_status(activity) == A.DONE
 
 
 def test_publishing_needs_the_right_to_record(owner, outsider, activity):
     entry = record(owner, activity, status=A.CANCELLED, published=False)
     with pytest.raises(PermissionDenied):
-        services.follow_up_publish(user=outsider, entry=entry)
+        services.follow_up_publish(user=outsider, entry=entry, expected_version=entry.version)
     assert shown_status(activity) == A.PLANNED
 
 
