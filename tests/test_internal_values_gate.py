@@ -111,6 +111,7 @@ def test_the_classification_names_real_fields_once():
     assert wrong == []
 
 
+@pytest.mark.fixed_clock
 def test_read_only_users_meet_no_internal_value(world, client, request):
     failures = []
     for reader in READERS:
@@ -133,6 +134,7 @@ def test_read_only_users_meet_no_internal_value(world, client, request):
     assert failures == [], "internal values shown to READ-only users:\n" + "\n".join(failures)
 
 
+@pytest.mark.fixed_clock
 def test_the_gate_sees_what_internal_users_see(world, client, owner):
     """The same crawl as the municipality's coordinator finds the markers: planting
     works, and the gate reports a page that shows one."""
