@@ -1,8 +1,11 @@
 from django.urls import path
 
-from followup.views import dashboard, entries, indicators, reminders, reports
+from followup.views import calendar, dashboard, entries, indicators, reminders, reports, today
 
 urlpatterns = [
+    # the start page, "Att göra"; the personal calendar feed
+    path("", today.home, name="home"),
+    path("kalender/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     # entries
     path("activities/<int:pk>/follow-ups/new/", entries.follow_up_create, name="follow-up-create"),
     path("pledges/<int:pk>/follow-up/", entries.pledge_follow_up, name="pledge-follow-up"),
