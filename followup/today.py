@@ -1,4 +1,4 @@
-""""Att göra": what needs the signed-in user now, one part per role they hold.
+""" "Att göra": what needs the signed-in user now, one part per role they hold.
 
 - Coordinators (EDIT): changes requested and open comments; follow-ups due within their
   organisation's reminder window and overdue; signatures waiting on the municipality;
@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agreements.models import Agreement, SituationalPicture
 from councils import access
@@ -97,9 +98,7 @@ class Area:
     total: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GAPS, 0))
     #: (row, [(gap, missing) in the order of GAPS]) of each municipality with a gap
-    municipalities: list[tuple[dashboard.Row, list[tuple[str, bool]]]] = field(
-        default_factory=list
-    )
+    municipalities: list[tuple[dashboard.Row, list[tuple[str, bool]]]] = field(default_factory=list)
 
     @property
     def cells(self) -> list[tuple[str, int, str]]:
@@ -158,11 +157,10 @@ def _follow_ups(scope, today: dt.date, parties=None) -> Group:
     if parties:
         activities = activities.filter(responsible_party__in=parties)
     group = Group("follow_ups", _("Follow-ups due or overdue"))
-    for pk, title, due, pledge_id, municipality_id, name in activities.values_list(
+    for pk, title, due, municipality_id, name in activities.values_list(
         "pk",
         "title",
         "next_follow_up",
-        "pledge_id",
         "pledge__municipality_id",
         "pledge__municipality__name",
     ).order_by("next_follow_up", "pk"):
@@ -216,7 +214,9 @@ def _changes_and_comments(scope, user) -> Group:
         .order_by("pledge_id")
     )
     for pk, title, name, n in comments:
-        text = _("%(count)d open comments on “%(title)s”") % {"count": n, "title": title}
+        text = ngettext(
+            "%(count)d open comment on “%(title)s”", "%(count)d open comments on “%(title)s”", n
+        ) % {"count": n, "title": title}
         group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
     return group
 
@@ -258,9 +258,7 @@ def _next_year_pledges(scope, today: dt.date) -> Group:
     if today < _next_year_from(today.year):
         return group
     coming = today.year + 1
-    without = (
-        scope.exclude(pledges__period_start__year=coming).order_by("name", "code").distinct()
-    )
+    without = scope.exclude(pledges__period_start__year=coming).order_by("name", "code").distinct()
     for code, name in without.values_list("code", "name"):
         text = _("There is no citizen pledge for %(year)s yet.") % {"year": coming}
         group.items.append(Item(text, reverse("pledge-list", args=[code]), name))
@@ -276,7 +274,9 @@ def _failed_reports(user) -> Group:
         kind=OuterRef("kind"),
         object_id=OuterRef("object_id"),
         parameters=OuterRef("parameters"),
-        created_at__gt=OuterRef("created_at"),
+    ).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
     )
     failed = Report.objects.filter(
         requested_by=user, status=Report.Status.FAILED, created_at__gte=since
@@ -376,4 +376,3 @@ def for_user(user, today: dt.date) -> Today:
         if access.municipalities_for(user, Capability.REVIEW).exists():
             result.police = police_part(user, today)
     return result
-

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,7 +68,7 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_feed_renew(request: HttpRequest) -> HttpResponse:
-    """"Skapa ny adress": a new secret calendar address; the old one stops answering."""
+    """ "Skapa ny adress": a new secret calendar address; the old one stops answering."""
     if not_allowed := only(request, "POST"):
         return not_allowed
     feeds.calendar_feed_renew(user=request.user)
@@ -78,7 +78,7 @@ def calendar_feed_renew(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
-    """"Stäng av": the calendar address stops answering."""
+    """ "Stäng av": the calendar address stops answering."""
     if not_allowed := only(request, "POST"):
         return not_allowed
     if feeds.calendar_feed_revoke(user=request.user):
