@@ -48,7 +48,7 @@ class CalendarFeed(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+        return str(self.user)
 
 
 def open_feed(user) -> CalendarFeed | None:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from councils import dates
+from councils import dates, selectors
 from followup import today as todo
 
 #: how long the badge trusts the last count (seconds)
@@ -26,12 +26,18 @@ def badge_key(user_id: int) -> str:
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    found = todo.for_user(request.user, dates.today())
+    user = request.user
+    found = todo.for_user(user, dates.today())
     count = found.count
     cache.set(badge_key(request.user.pk), count, BADGE_SECONDS)
     request.today_count = count
     return render(
         request,
         "followup/today.html",
-        {"today": found, "gap_headers": [todo.gap_labels()[gap] for gap in todo.GAPS]},
+        {
+            "today": found,
+            "gap_headers": [todo.gap_labels()[gap] for gap in todo.GAPS],
+            # the municipalities the user works with, the way onwards (none for national roles)
+            "rows": selectors.my_municipalities(user),
+        },
     )
