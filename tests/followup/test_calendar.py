@@ -194,3 +194,11 @@ def test_the_feed_costs_the_same_queries_at_two_sizes(
         fill(neighbour, f"Grannby {n}")
     assert count() == small
     assert "Grannby 2" in client.get(url).content.decode() or who == "owner"
+
+
+def test_one_open_address_per_user_is_a_database_rule(owner):
+    from django.db import IntegrityError, transaction
+
+    feeds.calendar_feed_renew(user=owner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CalendarFeed.objects.create(user=owner, token="another-secret")

@@ -362,3 +362,10 @@ def test_each_part_reads_a_fixed_number_of_queries(
     for user in (owner, liaison, county_officer, national_reader):
         with django_assert_max_num_queries(20):
             todo.for_user(user, today)
+
+
+def test_a_superuser_sees_the_country_not_every_coordinators_list(superuser, home, today):
+    fill(home, "Hemby")
+    found = todo.for_user(superuser, today)
+    assert found.national is not None
+    assert found.coordinator is None and found.police is None and found.county is None
