@@ -78,6 +78,12 @@ def _pages(
         Page("start-county", "start page, county officer", county_officer, reverse("home")),
         Page("start-coordinator", "start page, coordinator", coordinator, reverse("home")),
         Page(
+            "start-liaison", "start page, police liaison", _liaison_of(editor_code), reverse("home")
+        ),
+        Page(
+            "start-national", "start page, national reader (21 counties)", reader, reverse("home")
+        ),
+        Page(
             "municipality-list",
             "municipality list, national reader",
             reader,

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pledges.context_processors.notifications",
+                "followup.context_processors.today_badge",
             ],
         },
     },

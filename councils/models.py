@@ -583,3 +583,6 @@ class CoordinationFunction(InMunicipality, Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+
+from councils.feeds import CalendarFeed  # noqa: E402, F401 - a model of this app, in its own module

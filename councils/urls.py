@@ -3,10 +3,11 @@ from django.urls import path
 from councils.views import councils, health, history, start, two_factor
 
 urlpatterns = [
-    path("", start.home, name="home"),
     path("municipalities/", start.municipality_list, name="municipality-list"),
     path("municipalities/<str:code>/", start.municipality_detail, name="municipality-detail"),
     path("accounts/organisations/", start.my_organisations, name="my-organisations"),
+    path("accounts/calendar/new/", start.calendar_feed_renew, name="calendar-feed-renew"),
+    path("accounts/calendar/off/", start.calendar_feed_revoke, name="calendar-feed-revoke"),
     path("organisations/<int:pk>/", start.organisation_detail, name="organisation-detail"),
     path(
         "organisations/<int:pk>/two-factor/",

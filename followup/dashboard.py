@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -135,24 +135,36 @@ def _agreement_rank(agreement: Agreement, today: dt.date) -> tuple:
 def overdue_activities(county: County, today: dt.date):
     """The county's overdue follow-ups: activities of published pledges whose follow-up
     date has passed."""
+    return _overdue({"pledge__municipality__county": county}, today)
+
+
+def _overdue(where: dict, today: dt.date):
     return Activity.objects.filter(
-        pledge__municipality__county=county,
+        **where,
         pledge__status=Pledge.Status.PUBLISHED,
         deleted_at__isnull=True,
         next_follow_up__lt=today,
     )
 
 
-def county_rows(county: County, today: dt.date) -> list[Row]:
-    """Every column for all municipalities of ``county``: nine queries, whatever the size."""
-    municipalities = list(Municipality.objects.filter(county=county).order_by("name", "code"))
-    rows = {m.pk: Row(municipality=m) for m in municipalities}
+def gap_rows(municipalities: QuerySet[Municipality], today: dt.date) -> list[Row]:
+    """The columns that say what a municipality lacks (agreement phase, lägesbild,
+    coordination function, this year's pledge, overdue follow-ups) for every municipality
+    of ``municipalities`` (a queryset, read as a subquery): six queries, whatever the size.
+    The start page's county and national parts read these."""
+    rows = {m.pk: Row(municipality=m) for m in municipalities.order_by("name", "code")}
+    _base_columns(rows, {"municipality__in": municipalities}, today)
+    return list(rows.values())
+
+
+def _base_columns(rows: dict[int, Row], where: dict, today: dt.date):
+    """Columns 1–4 and 6 of ``rows``, read with ``where`` (a lookup on ``municipality``):
+    five queries. Returns the chosen agreements and this year's pledges (query and ids)."""
+    via_pledge = {f"pledge__{key}": value for key, value in where.items()}
 
     # 1. agreements: the most relevant per municipality (replaced ones do not count)
     chosen: dict[int, Agreement] = {}
-    for agreement in Agreement.objects.filter(municipality__county=county).exclude(
-        status=Agreement.Status.REPLACED
-    ):
+    for agreement in Agreement.objects.filter(**where).exclude(status=Agreement.Status.REPLACED):
         current = chosen.get(agreement.municipality_id)
         if current is None or _agreement_rank(agreement, today) < _agreement_rank(current, today):
             chosen[agreement.municipality_id] = agreement
@@ -163,22 +175,22 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
             row.days_to_expiry = agreement.days_to_expiry(today)
 
     # 2. the current lägesbild, its age and whether it needs review
-    for picture in SituationalPicture.objects.filter(
-        municipality__county=county, is_current=True
-    ).only("municipality_id", "decided_on", "period_end", "next_review"):
+    for picture in SituationalPicture.objects.filter(**where, is_current=True).only(
+        "municipality_id", "decided_on", "period_end", "next_review"
+    ):
         row = rows[picture.municipality_id]
         row.picture_months = picture.age_in_months(today)
         row.picture_stale = picture.staleness(today)
 
     # 3. the coordination function
-    for municipality_id, name in CoordinationFunction.objects.filter(
-        municipality__county=county
-    ).values_list("municipality_id", "name"):
+    for municipality_id, name in CoordinationFunction.objects.filter(**where).values_list(
+        "municipality_id", "name"
+    ):
         rows[municipality_id].coordination = bool(name)
 
     # 4. this year's pledge: the newest whose period overlaps the calendar year
     this_year = Pledge.objects.filter(
-        municipality__county=county,
+        **where,
         period_start__lte=dt.date(today.year, 12, 31),
         period_end__gte=dt.date(today.year, 1, 1),
     )
@@ -192,6 +204,23 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
             row.pledge_status, row.pledge_id = status, pk
             row.pledge_title, row.pledge_period = title, (start, end)
 
+    # 6. overdue follow-ups
+    for municipality_id, n in (
+        _overdue(via_pledge, today)
+        .values_list("pledge__municipality_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[municipality_id].overdue = n
+    return chosen, this_year, pledge_of
+
+
+def county_rows(county: County, today: dt.date) -> list[Row]:
+    """Every column for all municipalities of ``county``: nine queries, whatever the size."""
+    municipalities = list(Municipality.objects.filter(county=county).order_by("name", "code"))
+    rows = {m.pk: Row(municipality=m) for m in municipalities}
+    chosen, this_year, pledge_of = _base_columns(rows, {"municipality__county": county}, today)
+
     # 5. its activities by status
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for pledge_id, status, n in (
@@ -203,15 +232,6 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
         counts[pledge_id][status] = n
     for municipality_id, pledge_id in pledge_of.items():
         rows[municipality_id].activities = counts.get(pledge_id, {})
-
-    # 6. overdue follow-ups
-    for municipality_id, n in (
-        overdue_activities(county, today)
-        .values_list("pledge__municipality_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        rows[municipality_id].overdue = n
 
     # 7. the measured goals of the agreement in force, 8. the values of their indicators
     goals = (

@@ -1,8 +1,20 @@
 from django.urls import path
 
-from followup.views import dashboard, entries, indicators, plan, reminders, reports
+from followup.views import (
+    calendar,
+    dashboard,
+    entries,
+    indicators,
+    plan,
+    reminders,
+    reports,
+    today,
+)
 
 urlpatterns = [
+    # the start page, "Att göra"; the personal calendar feed
+    path("", today.home, name="home"),
+    path("kalender/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     # entries
     path("activities/<int:pk>/follow-ups/new/", entries.follow_up_create, name="follow-up-create"),
     path("follow-ups/<int:pk>/publish/", entries.follow_up_publish, name="follow-up-publish"),

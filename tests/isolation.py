@@ -77,7 +77,6 @@ register("admin:*", Case(Kind.ADMIN))
 # --- councils ------------------------------------------------------------------
 register("healthz", Case(Kind.PUBLIC))
 register("bench-hello", Case(Kind.PUBLIC))  # 404 unless BENCH_HELLO is on
-register("home", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
 register("municipality-list", Case(Kind.LOGIN, hidden=lambda cast: [cast.home.name]))
 register("my-organisations", Case(Kind.LOGIN, hidden=lambda cast: [cast.home_org.name]))
 register("municipality-detail", Case(Kind.OBJECT, build=lambda cast: {"code": cast.home.code}))
@@ -106,5 +105,6 @@ from tests import (  # noqa: E402, F401
     isolation_pledges_editor,
     isolation_pledges_public,
     isolation_pledges_review,
+    isolation_today,
     isolation_two_factor,
 )

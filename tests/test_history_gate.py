@@ -42,6 +42,9 @@ NOT_USER_EDITED = {
     "pledges.comment": "append-only",
     "pledges.review": "append-only",
     "followup.pledgefollowup": "append-only (marked_by, marked_at)",
+    # A user's own secret calendar address: a history table would keep revoked secrets;
+    # the row holds created_at and revoked_at.
+    "councils.calendarfeed": "a secret (created_at, revoked_at)",
     # Made by the system, not by a person.
     "pledges.notification": "generated",
     "followup.reminder": "generated",

@@ -1,32 +1,23 @@
-"""The start page, the user's organisations and the municipalities they may see."""
+"""The user's organisations and the municipalities they may see. (The start page,
+"Att göra", is followup.views.today: it reads every app.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from councils import access, panels, selectors
+from councils import access, feeds, panels, selectors
 from councils.forms import TwoFactorRequiredForm
+from councils.http import only
 from councils.models import County, Municipality, Organisation
 from councils.views import page_view
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "councils/home.html",
-        {
-            "memberships": selectors.memberships_of(request.user),
-            "rows": selectors.my_municipalities(request.user),
-            "reads_everywhere": access.reads_everywhere(request.user),
-        },
-    )
 
 
 @require_GET
@@ -62,11 +53,37 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> dic
 @require_GET
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
+    """The account page: the user's organisations and roles, and their calendar address."""
+    feed = feeds.open_feed(request.user)
     return render(
         request,
         "councils/my_organisations.html",
-        {"memberships": selectors.memberships_of(request.user)},
+        {
+            "memberships": selectors.memberships_of(request.user),
+            "calendar_url": feed
+            and request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])),
+        },
     )
+
+
+@login_required
+def calendar_feed_renew(request: HttpRequest) -> HttpResponse:
+    """ "Skapa ny adress": a new secret calendar address; the old one stops answering."""
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    feeds.calendar_feed_renew(user=request.user)
+    messages.success(request, _("Your new calendar address is ready. The old one no longer works."))
+    return redirect(reverse("my-organisations") + "#calendar")
+
+
+@login_required
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    """ "Stäng av": the calendar address stops answering."""
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    if feeds.calendar_feed_revoke(user=request.user):
+        messages.success(request, _("Your calendar address is turned off."))
+    return redirect(reverse("my-organisations") + "#calendar")
 
 
 @page_view(access.get_organisation_or_404, "councils/organisation_detail.html")

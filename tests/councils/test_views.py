@@ -15,35 +15,37 @@ from tests.queries import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 
-def test_start_page_lists_the_users_municipalities_and_roles(client_of, owner, home):
+def test_start_page_of_a_coordinator_is_their_to_do_list(client_of, owner, home):
+    """The start page is "Att göra" (followup.views.today; tests/followup/test_today.py);
+    the organisations and roles are on the account page it links to."""
     response = client_of(owner).get(reverse("home"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Hemby kommun" in body
-    assert reverse("municipality-detail", args=[home.code]) in body
+    assert "För dig som samordnare" in body and "För dig som kommunpolis" not in body
+    assert reverse("my-organisations") in body
+    roles = client_of(owner).get(reverse("my-organisations")).content.decode()
+    assert "Hemby kommun" in roles
     with translation.override("sv"):
-        assert str(Role.COORDINATOR.label) in body
+        assert str(Role.COORDINATOR.label).capitalize() in roles
 
 
-def test_start_page_of_a_liaison_shows_review_rights_on_each_municipality(client_of, liaison):
+def test_start_page_of_a_liaison_shows_the_police_part(client_of, liaison):
     response = client_of(liaison).get(reverse("home"))
-    rows = list(response.context["rows"])
-    assert {row.municipality.name for row in rows} == {"Hemby", "Grannby"}
-    assert all(row.can_review and not row.can_edit for row in rows)
+    today = response.context["today"]
+    assert today.police is not None and today.coordinator is None
+    assert "För dig som kommunpolis" in response.content.decode()
 
 
-def test_start_page_of_a_national_reader_points_at_the_full_list(client_of, national_reader):
+def test_start_page_of_a_national_reader_shows_the_counties(client_of, national_reader, home):
     response = client_of(national_reader).get(reverse("home"))
-    assert response.context["reads_everywhere"]
-    assert response.context["rows"] == []
+    assert [area.name for area in response.context["today"].national] == ["Hemlän"]
     assert reverse("municipality-list") in response.content.decode()
 
 
 def test_user_without_memberships_is_told_what_to_do(client_of, db):
     response = client_of(f.UserFactory()).get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["rows"] == []
-    assert not response.context["memberships"]
+    assert "Be din organisations administratör" in response.content.decode()
 
 
 def test_municipality_list_can_be_filtered_by_county(client_of, superuser, home, away):

@@ -54,7 +54,7 @@ def test_language_switch_changes_lang_and_text(owner_page: Page):
 
     expect(html).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("To do")
     expect(switch.get_by_role("combobox")).to_have_value("en")
     assert page.url.endswith("/")
     assert_accessible(page)

@@ -1,0 +1,378 @@
+""" "Att göra": what needs the signed-in user now, one part per role they hold.
+
+- Coordinators (EDIT): changes requested and open comments; follow-ups due within their
+  organisation's reminder window and overdue; signatures waiting on the municipality;
+  agreements ending within 90 days; a current lägesbild that needs review; no pledge for
+  next year after ``PLEDGE_NEXT_YEAR_FROM``; failed PDF reports they asked for.
+- Police liaisons (REVIEW): pledges waiting for review (oldest first, with days waiting);
+  agreements and pledges waiting for the police signature; police and joint activities
+  whose follow-up is due or overdue.
+- County officers: their county's municipalities with something missing, from the county
+  dashboard's columns (``dashboard.gap_rows``).
+- National readers: every county side by side, with the same counts.
+
+Every read is scoped by ``councils.access`` (``municipalities_for``, ``counties_for``,
+``reads_everywhere``) and each part costs a fixed number of queries whatever the data.
+The reminder rules are those of the daily job (``followup.reminders``: the window per
+organisation, 90 days for agreements) and of ``followup.cadence`` (what is overdue).
+Superusers may do everything but are nobody's coordinator: they see the national part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.models import Agreement, SituationalPicture
+from councils import access
+from councils.access import Capability
+from councils.models import Municipality
+from followup import cadence, dashboard
+from followup.models import ReminderSettings, Report
+from followup.reminders import AGREEMENT_ENDING_DAYS, DEFAULT_DAYS_BEFORE
+from pledges.models import Activity, Comment, Pledge
+from pledges.services import _next_year_from
+
+#: failed reports older than this are no longer news
+FAILED_REPORT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do, and where it is put right."""
+
+    text: str
+    url: str
+    municipality: str = ""
+    day: dt.date | None = None
+    #: days waiting (the review queue)
+    waiting: int | None = None
+    overdue: bool = False
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+
+#: what a municipality may lack, in the order the page shows them
+GAPS = ("agreement", "picture", "coordination", "pledge", "overdue")
+
+
+def gap_labels() -> dict[str, str]:
+    return {
+        "agreement": _("No agreement in force"),
+        "picture": _("Lägesbild missing or due for review"),
+        "coordination": _("No coordination function"),
+        "pledge": _("No pledge this year"),
+        "overdue": _("Overdue follow-ups"),
+    }
+
+
+def gaps_of(row: dashboard.Row) -> dict[str, bool]:
+    """What one dashboard row lacks."""
+    return {
+        "agreement": row.phase != "in_force",
+        "picture": row.picture_state != dashboard.UP_TO_DATE,
+        "coordination": not row.coordination,
+        "pledge": row.pledge_status == dashboard.NONE,
+        "overdue": row.overdue > 0,
+    }
+
+
+@dataclass
+class Area:
+    """A county (or one municipality of it) and the number of municipalities lacking each
+    thing; ``municipalities`` lists those with any gap (the county officer's part)."""
+
+    name: str
+    url: str
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GAPS, 0))
+    #: (row, [(gap, missing) in the order of GAPS]) of each municipality with a gap
+    municipalities: list[tuple[dashboard.Row, list[tuple[str, bool]]]] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[str, int, str]]:
+        """(gap, count, dashboard link filtered to it where the dashboard has a filter)."""
+        filters = {
+            "agreement": "?sort=phase",
+            "picture": "?picture=stale",
+            "coordination": "?sort=coordination",
+            "pledge": f"?pledge={dashboard.NONE}",
+            "overdue": "?overdue=1",
+        }
+        return [(gap, self.counts[gap], self.url + filters[gap]) for gap in GAPS]
+
+    @property
+    def with_gaps(self) -> int:
+        return len(self.municipalities)
+
+
+@dataclass
+class Today:
+    coordinator: list[Group] | None = None
+    police: list[Group] | None = None
+    county: list[Area] | None = None
+    national: list[Area] | None = None
+
+    @property
+    def count(self) -> int:
+        """The badge: things to do, plus municipalities with a gap (county officers)."""
+        items = sum(len(g.items) for part in (self.coordinator, self.police) for g in part or [])
+        return items + sum(area.with_gaps for area in self.county or [])
+
+
+# --- shared reads ---------------------------------------------------------------------
+
+
+def _windows(scope: QuerySet[Municipality]) -> dict[int, int]:
+    """Days before a follow-up is due that it is shown, per municipality (one query)."""
+    return dict(
+        ReminderSettings.objects.filter(organisation__municipality__in=scope).values_list(
+            "organisation__municipality_id", "days_before_follow_up"
+        )
+    )
+
+
+def _follow_ups(scope, today: dt.date, parties=None) -> Group:
+    """Follow-ups due within the municipality's reminder window, and overdue: the daily
+    reminder job's rule (two queries)."""
+    windows = _windows(scope)
+    horizon = today + dt.timedelta(days=max([DEFAULT_DAYS_BEFORE, *windows.values()]))
+    activities = Activity.objects.filter(
+        pledge__municipality__in=scope,
+        pledge__status=Pledge.Status.PUBLISHED,
+        deleted_at__isnull=True,
+        next_follow_up__lte=horizon,
+    ).exclude(status=Activity.Status.CANCELLED)
+    if parties:
+        activities = activities.filter(responsible_party__in=parties)
+    group = Group("follow_ups", _("Follow-ups due or overdue"))
+    for pk, title, due, municipality_id, name in activities.values_list(
+        "pk",
+        "title",
+        "next_follow_up",
+        "pledge__municipality_id",
+        "pledge__municipality__name",
+    ).order_by("next_follow_up", "pk"):
+        window = windows.get(municipality_id, DEFAULT_DAYS_BEFORE)
+        overdue = cadence.is_overdue(due, today)
+        if not overdue and due > today + dt.timedelta(days=window):
+            continue
+        text = _("Follow up “%(title)s”") % {"title": title}
+        url = reverse("follow-up-create", args=[pk])
+        group.items.append(Item(text, url, name, due, overdue=overdue))
+    return group
+
+
+def _signatures(scope, party: str) -> Group:
+    """Agreements and pledges waiting for ``party``'s signature (two queries)."""
+    group = Group(f"signatures_{party}", _("Waiting for your signature"))
+    unsigned = {f"{party}_signed_on__isnull": True, "municipality__in": scope}
+    agreements = Agreement.objects.filter(status=Agreement.Status.AWAITING_SIGNATURE, **unsigned)
+    for pk, title, name in agreements.values_list("pk", "title", "municipality__name").order_by(
+        "shared_for_signature_at", "pk"
+    ):
+        text = _("Sign the agreement “%(title)s”") % {"title": title}
+        group.items.append(Item(text, reverse("agreement-sign", args=[pk, party]), name))
+    pledges = Pledge.objects.filter(status=Pledge.Status.APPROVED, **unsigned)
+    for pk, title, name in pledges.values_list("pk", "title", "municipality__name").order_by(
+        "reviewed_at", "pk"
+    ):
+        text = _("Sign the citizen pledge “%(title)s”") % {"title": title}
+        group.items.append(Item(text, reverse("pledge-sign", args=[pk, party]), name))
+    return group
+
+
+# --- the coordinator ------------------------------------------------------------------
+
+
+def _changes_and_comments(scope, user) -> Group:
+    group = Group("changes", _("Changes requested and comments to answer"))
+    changes = Pledge.objects.filter(status=Pledge.Status.CHANGES_REQUESTED, municipality__in=scope)
+    for pk, title, name in changes.values_list("pk", "title", "municipality__name").order_by(
+        "reviewed_at", "pk"
+    ):
+        text = _("The police asked for changes to “%(title)s”") % {"title": title}
+        group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
+    comments = (
+        Comment.objects.filter(
+            pledge__municipality__in=scope, resolved_at__isnull=True, reply_to__isnull=True
+        )
+        .exclude(author=user)
+        .values_list("pledge_id", "pledge__title", "pledge__municipality__name")
+        .annotate(n=Count("pk"))
+        .order_by("pledge_id")
+    )
+    for pk, title, name, n in comments:
+        text = ngettext(
+            "%(count)d open comment on “%(title)s”", "%(count)d open comments on “%(title)s”", n
+        ) % {"count": n, "title": title}
+        group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
+    return group
+
+
+def _agreements_ending(scope, today: dt.date) -> Group:
+    group = Group("ending", _("Agreements ending within 90 days"))
+    ending = Agreement.objects.filter(
+        municipality__in=scope,
+        status=Agreement.Status.SIGNED,
+        end_date__gte=today,
+        end_date__lte=today + dt.timedelta(days=AGREEMENT_ENDING_DAYS),
+    )
+    for pk, title, end, name in ending.values_list(
+        "pk", "title", "end_date", "municipality__name"
+    ).order_by("end_date", "pk"):
+        text = _("The agreement “%(title)s” ends") % {"title": title}
+        group.items.append(Item(text, reverse("agreement-detail", args=[pk]), name, end))
+    return group
+
+
+def _pictures(scope, today: dt.date) -> Group:
+    group = Group("pictures", _("Lägesbild due for review"))
+    current = (
+        SituationalPicture.objects.filter(municipality__in=scope, is_current=True)
+        .select_related("municipality")
+        .order_by("municipality__name", "pk")
+    )
+    for picture in current:
+        staleness = picture.staleness(today)
+        if staleness is not None:
+            text = f"{picture.title}: {staleness.detail}"
+            url = reverse("picture-detail", args=[picture.pk])
+            group.items.append(Item(text, url, picture.municipality.name))
+    return group
+
+
+def _next_year_pledges(scope, today: dt.date) -> Group:
+    group = Group("next_year", _("No pledge for next year"))
+    if today < _next_year_from(today.year):
+        return group
+    coming = today.year + 1
+    without = scope.exclude(pledges__period_start__year=coming).order_by("name", "code").distinct()
+    for code, name in without.values_list("code", "name"):
+        text = _("There is no citizen pledge for %(year)s yet.") % {"year": coming}
+        group.items.append(Item(text, reverse("pledge-list", args=[code]), name))
+    return group
+
+
+def _failed_reports(user) -> Group:
+    """Reports the user asked for that failed lately, unless a later one of the same
+    report exists (one query)."""
+    group = Group("reports", _("Reports that could not be made"))
+    since = timezone.now() - dt.timedelta(days=FAILED_REPORT_DAYS)
+    later = Report.objects.filter(
+        kind=OuterRef("kind"),
+        object_id=OuterRef("object_id"),
+        parameters=OuterRef("parameters"),
+    ).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    failed = Report.objects.filter(
+        requested_by=user, status=Report.Status.FAILED, created_at__gte=since
+    ).exclude(Exists(later))
+    for report in failed.order_by("-created_at", "-pk"):
+        text = _("The report “%(kind)s” could not be made") % {"kind": report.get_kind_display()}
+        day = timezone.localdate(report.created_at)
+        group.items.append(Item(text, reverse("report-detail", args=[report.pk]), "", day))
+    return group
+
+
+def coordinator_part(user, today: dt.date) -> list[Group]:
+    scope = access.municipalities_for(user, Capability.EDIT)
+    return [
+        _changes_and_comments(scope, user),
+        _follow_ups(scope, today),
+        _signatures(scope, "municipality"),
+        _agreements_ending(scope, today),
+        _pictures(scope, today),
+        _next_year_pledges(scope, today),
+        _failed_reports(user),
+    ]
+
+
+# --- the police liaison ---------------------------------------------------------------
+
+
+def _review_queue(scope, today: dt.date) -> Group:
+    group = Group("review", _("Pledges waiting for your review"))
+    waiting = Pledge.objects.filter(status=Pledge.Status.IN_REVIEW, municipality__in=scope)
+    for pk, title, submitted, name in waiting.values_list(
+        "pk", "title", "submitted_at", "municipality__name"
+    ).order_by("submitted_at", "pk"):
+        since = timezone.localdate(submitted) if submitted else today
+        text = _("Review “%(title)s”") % {"title": title}
+        url = reverse("pledge-review", args=[pk])
+        group.items.append(Item(text, url, name, since, waiting=(today - since).days))
+    return group
+
+
+def police_part(user, today: dt.date) -> list[Group]:
+    scope = access.municipalities_for(user, Capability.REVIEW)
+    parties = [Activity.Party.POLICE, Activity.Party.JOINT]
+    return [
+        _review_queue(scope, today),
+        _signatures(scope, "police"),
+        _follow_ups(scope, today, parties=parties),
+    ]
+
+
+# --- the county and the country -------------------------------------------------------
+
+
+def _areas(rows: list[dashboard.Row], counties, keep_municipalities: bool) -> list[Area]:
+    areas: dict[int, Area] = {
+        county.pk: Area(county.name, reverse("county-dashboard", args=[county.code]))
+        for county in counties
+    }
+    for row in rows:
+        area = areas.get(row.municipality.county_id)
+        if area is None:
+            continue
+        gaps = gaps_of(row)
+        area.total += 1
+        for gap, missing in gaps.items():
+            area.counts[gap] += missing
+        if keep_municipalities and any(gaps.values()):
+            area.municipalities.append((row, [(gap, gaps[gap]) for gap in GAPS]))
+    return list(areas.values())
+
+
+def county_part(user, today: dt.date) -> list[Area]:
+    """The user's counties (their county board's), each with its municipalities that
+    lack something: seven queries."""
+    counties = list(access.counties_for(user).order_by("name"))
+    municipalities = access.municipalities_for(user).filter(county__in=[c.pk for c in counties])
+    return _areas(dashboard.gap_rows(municipalities, today), counties, keep_municipalities=True)
+
+
+def national_part(user, today: dt.date) -> list[Area]:
+    """Every county side by side: seven queries."""
+    counties = list(access.counties_for(user).order_by("name"))
+    rows = dashboard.gap_rows(access.municipalities_for(user), today)
+    return _areas(rows, counties, keep_municipalities=False)
+
+
+def for_user(user, today: dt.date) -> Today:
+    """Each part the user's roles call for."""
+    result = Today()
+    if access.reads_everywhere(user):
+        result.national = national_part(user, today)
+    elif access.counties_for(user).exists():
+        result.county = county_part(user, today)
+    if not user.is_superuser:
+        if access.municipalities_for(user, Capability.EDIT).exists():
+            result.coordinator = coordinator_part(user, today)
+        if access.municipalities_for(user, Capability.REVIEW).exists():
+            result.police = police_part(user, today)
+    return result
