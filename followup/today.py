@@ -37,7 +37,7 @@ from followup import cadence, dashboard
 from followup.models import ReminderSettings, Report
 from followup.reminders import AGREEMENT_ENDING_DAYS, DEFAULT_DAYS_BEFORE
 from pledges.models import Activity, Comment, Pledge
-from pledges.services import _next_year_from
+from pledges.services import next_year_from
 
 #: failed reports older than this are no longer news
 FAILED_REPORT_DAYS = 30
@@ -255,7 +255,7 @@ def _pictures(scope, today: dt.date) -> Group:
 
 def _next_year_pledges(scope, today: dt.date) -> Group:
     group = Group("next_year", _("No pledge for next year"))
-    if today < _next_year_from(today.year):
+    if today < next_year_from(today.year):
         return group
     coming = today.year + 1
     without = scope.exclude(pledges__period_start__year=coming).order_by("name", "code").distinct()

@@ -82,7 +82,7 @@ def period_label(pledge: Pledge) -> str:
     return formats.iso_period(pledge.period_start, pledge.period_end)
 
 
-def _next_year_from(year: int) -> dt.date:
+def next_year_from(year: int) -> dt.date:
     """The day of ``year`` from which a new pledge is for next year (a setting)."""
     month, day = settings.PLEDGE_NEXT_YEAR_FROM
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
@@ -101,7 +101,7 @@ def new_pledge_defaults(municipality: Municipality, today: dt.date | None = None
         .exclude(replaced_by__status__in=Pledge.PUBLIC_STATUSES)
         .exists()
     )
-    year = today.year + 1 if this_years or today >= _next_year_from(today.year) else today.year
+    year = today.year + 1 if this_years or today >= next_year_from(today.year) else today.year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     agreement = agreement_in_force(municipality.pk, start, end)
     return {
