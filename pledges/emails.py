@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from councils import mail
+from councils import addresses, mail
 from pledges.models import Notification
 
 log = logging.getLogger(__name__)
@@ -34,17 +34,26 @@ def send_notification_email(self, notification_id: int) -> bool:
 
     The row is claimed with a conditional UPDATE (emailed_at IS NULL → now) before
     the send, so two workers or a redelivered task send nothing twice; a failed
-    send gives the claim back and the task retries with backoff.
+    send gives the claim back and the task retries with backoff. A failure for good
+    (a 5xx answer, an invalid address) is not retried: the notice keeps the answer
+    and the address is recorded as failing (``councils.addresses``), which stops
+    every e-mail to it until it is cleared.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, user__email__gt=""
-    ).update(emailed_at=timezone.now())
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id, email=True, emailed_at__isnull=True, user__email__gt=""
+        )
+        .exclude(addresses.failing("user__"))
+        .update(emailed_at=timezone.now())
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related(
         "user", "pledge", "pledge__municipality"
     ).get(pk=notification_id)
     try:
+        if answer := addresses.invalid(notification.user.email):
+            raise ValueError(answer)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "notification": notification,
@@ -61,10 +70,29 @@ def send_notification_email(self, notification_id: int) -> bool:
             )
             message.send()
     except Exception as error:
-        log.warning("notification %s: e-mail failed: %s", notification_id, error)
+        answer = _for_good(error, notification.user.email)
+        log.warning(
+            "notification %s: e-mail failed%s: %s",
+            notification_id,
+            " for good" if answer else "",
+            error,
+        )
         with transaction.atomic():
             Notification.objects.filter(pk=notification_id).update(
-                emailed_at=None, email_error=str(error)[:1000]
+                emailed_at=None, email_error=(answer or addresses.described(error))[:1000]
             )
+            if answer:
+                addresses.address_failed(
+                    user_id=notification.user_id, address=notification.user.email, answer=answer
+                )
+        if answer:
+            return False
         raise
     return True
+
+
+def _for_good(error: Exception, address: str) -> str | None:
+    """The answer to record when ``error`` means the address fails for good."""
+    return addresses.permanent(error) or (
+        str(error) if isinstance(error, ValueError) and addresses.invalid(address) else None
+    )
