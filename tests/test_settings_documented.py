@@ -185,3 +185,30 @@ def test_the_checks_find_the_old_mismatch():
     assert not documented_default_matches(table["SECURE_HSTS_PRELOAD"], "true")
     assert compose_default("${SECURE_HSTS_PRELOAD:-false}") == "false"
     assert compose_default("redis://redis:6379/0") is None
+
+
+# --- the process set ---------------------------------------------------------------------
+
+SET_UP = ["migrate", "load_reference_data", "load_regional_themes"]
+
+
+def _manage_commands(text: str) -> list[str]:
+    return re.findall(r"manage\.py ([a-z_]+)", text)
+
+
+def test_compose_web_sets_up_what_production_needs_before_gunicorn():
+    """Without load_regional_themes Stockholm's required themes would be missing."""
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    web = compose.split("\n  web:\n", 1)[1].split("\n  worker:", 1)[0]
+    assert _manage_commands(web) == SET_UP
+    assert web.index("load_regional_themes") < web.index("exec gunicorn")
+
+
+def test_the_readme_recipe_runs_the_same_set_up_and_collectstatic():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    recipe = readme.split("### The same processes by hand", 1)[1].split("\n## ", 1)[0]
+    commands = _manage_commands(recipe)
+    assert [c for c in commands if c in SET_UP] == SET_UP
+    assert "collectstatic" in commands and "seed_demo" not in commands
+    for process in ("gunicorn config.wsgi:application", "-A config worker", "-A config beat"):
+        assert process in recipe
