@@ -72,7 +72,9 @@ def send_digest(self, digest_id: int) -> bool:
     the send, so two workers or a redelivered task send nothing twice. A failed send
     gives the claim back and records the error; the task retries with backoff, and
     after the last attempt the digest's reminders are marked failed (the admin can
-    retry them).
+    retry them). A failure for good (a 5xx answer, an invalid address) is not retried:
+    the reminders are marked failed at once and the address failing
+    (``councils.addresses``), so no digest is claimed for it until it is cleared.
     """
     claimed = (
         DigestEmail.objects.filter(pk=digest_id, sent_at__isnull=True)
