@@ -83,13 +83,25 @@ def described(error: BaseException) -> str:
     return str(error) or error.__class__.__name__
 
 
-def invalid(address: str) -> str | None:
-    """Why ``address`` cannot be sent to at all, or None."""
+class InvalidAddress(ValueError):
+    """The address cannot be sent to at all: it fails for good without a send."""
+
+
+def require_valid(address: str) -> None:
+    """Raise ``InvalidAddress`` unless ``address`` is a valid e-mail address (before a
+    send, so that it fails as a 5xx answer would)."""
     try:
         validate_email(address)
     except ValidationError:
-        return str(_("The address is not a valid e-mail address."))
-    return None
+        raise InvalidAddress(_("The address is not a valid e-mail address.")) from None
+
+
+def for_good(error: BaseException) -> str | None:
+    """What to record when a send failed with ``error`` and the address fails for good
+    (``permanent``, or an ``InvalidAddress``); None when it may pass and is retried."""
+    if isinstance(error, InvalidAddress):
+        return str(error)
+    return permanent(error)
 
 
 def address_failed(*, user_id: int, address: str, answer: str) -> None:

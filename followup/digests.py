@@ -92,13 +92,10 @@ def send_digest(self, digest_id: int) -> bool:
     if not reminders or not digest.user.email:
         return False
     try:
-        if answer := addresses.invalid(digest.user.email):
-            raise ValueError(answer)
+        addresses.require_valid(digest.user.email)
         render(digest, reminders).send()
     except Exception as error:
-        answer = addresses.permanent(error) or (
-            str(error) if addresses.invalid(digest.user.email) else None
-        )
+        answer = addresses.for_good(error)
         final = (
             bool(answer)
             or not isinstance(error, TRANSIENT)

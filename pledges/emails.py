@@ -52,8 +52,7 @@ def send_notification_email(self, notification_id: int) -> bool:
         "user", "pledge", "pledge__municipality"
     ).get(pk=notification_id)
     try:
-        if answer := addresses.invalid(notification.user.email):
-            raise ValueError(answer)
+        addresses.require_valid(notification.user.email)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "notification": notification,
@@ -70,7 +69,7 @@ def send_notification_email(self, notification_id: int) -> bool:
             )
             message.send()
     except Exception as error:
-        answer = _for_good(error, notification.user.email)
+        answer = addresses.for_good(error)
         log.warning(
             "notification %s: e-mail failed%s: %s",
             notification_id,
@@ -89,10 +88,3 @@ def send_notification_email(self, notification_id: int) -> bool:
             return False
         raise
     return True
-
-
-def _for_good(error: Exception, address: str) -> str | None:
-    """The answer to record when ``error`` means the address fails for good."""
-    return addresses.permanent(error) or (
-        str(error) if isinstance(error, ValueError) and addresses.invalid(address) else None
-    )
