@@ -180,7 +180,8 @@ def test_seed_demo_with_a_broker_queues_no_e_mail_and_leaves_none_for_the_sweep(
     settings.DEBUG = False
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
     call_command("load_reference_data", stdout=StringIO())
-    with celery_on("redis://127.0.0.1:1/0"), background.watching() as not_queued:
+    # a URL of its own: kombu keeps one pool per URL, closed by earlier tests' celery_on
+    with celery_on("redis://127.0.0.1:1/15"), background.watching() as not_queued:
         call_command("seed_demo", "--allow-production", stdout=StringIO())
         assert not_queued == []
     made = Notification.objects.filter(email=True)
