@@ -46,4 +46,7 @@ USER app
 
 EXPOSE 8000
 
+# The web process only: before it, once per release, run migrate, load_reference_data
+# and load_regional_themes (docker-compose.yml's web command does; README "Production
+# layout"). Workers and beat run `celery -A config worker` / `beat` from this image.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

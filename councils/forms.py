@@ -224,6 +224,19 @@ class CoordinationFunctionForm(CouncilsForm):
         widgets = {"since": DATE_INPUT}
 
 
+# --- The account ------------------------------------------------------------------
+
+
+class EmailAddressForm(BoundedForm):
+    """The user's own e-mail address."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 # --- Two-factor authentication ------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils import formats
 from councils import history as history_log
+from councils.addresses import FailingAddress
 from councils.concurrency import Versioned
 from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
@@ -27,8 +28,9 @@ county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digit
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
 
 
-class User(AbstractUser):
-    """A person who signs in. Their rights come from their memberships."""
+class User(FailingAddress, AbstractUser):
+    """A person who signs in. Their rights come from their memberships; whether their
+    e-mail address fails for good is ``FailingAddress``'s."""
 
     first_name = models.CharField(
         _("first name"), max_length=150, blank=True, validators=[single_line]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from councils import access, two_factor
+from councils import access, addresses, two_factor
 from councils.access import Capability
 from councils.concurrency import (
     Conflict,
@@ -67,6 +67,22 @@ def user_deactivate(*, user: User) -> User:
     user.save(update_fields=["is_active"])
     sessions_end(user=user)
     return user
+
+
+@transaction.atomic
+def user_email_change(*, user: User, email: str) -> User:
+    """The user's own new e-mail address; a failing old one no longer matters
+    (``councils.addresses``: the record is of the address that failed)."""
+    user.email = email
+    user.save(update_fields=["email"])
+    if user.email_failed_address and not user.email_failing:
+        addresses.address_cleared(user=user)
+    return user
+
+
+def user_email_works(*, user: User) -> None:
+    """The user says their failing address works again: e-mail is sent to it again."""
+    addresses.address_cleared(user=user)
 
 
 # --- Two-factor authentication -----------------------------------------------------

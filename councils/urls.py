@@ -1,6 +1,6 @@
 from django.urls import path
 
-from councils.views import councils, health, history, start, two_factor
+from councils.views import account, councils, health, history, start, two_factor
 
 urlpatterns = [
     path("municipalities/", start.municipality_list, name="municipality-list"),
@@ -14,6 +14,8 @@ urlpatterns = [
         two_factor.organisation_two_factor,
         name="organisation-two-factor",
     ),
+    path("accounts/email/", account.account_email, name="account-email"),
+    path("accounts/email/works/", account.account_email_works, name="account-email-works"),
     path("accounts/two-factor/", two_factor.two_factor_status, name="two-factor"),
     path("accounts/two-factor/enrol/", two_factor.two_factor_enrol, name="two-factor-enrol"),
     path("accounts/two-factor/remove/", two_factor.two_factor_remove, name="two-factor-remove"),

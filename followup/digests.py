@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from councils import mail
+from councils import addresses, mail
 from followup.models import DigestEmail, Reminder
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,14 @@ def send_digest(self, digest_id: int) -> bool:
     the send, so two workers or a redelivered task send nothing twice. A failed send
     gives the claim back and records the error; the task retries with backoff, and
     after the last attempt the digest's reminders are marked failed (the admin can
-    retry them).
+    retry them). A failure for good (a 5xx answer, an invalid address) is not retried:
+    the reminders are marked failed at once and the address failing
+    (``councils.addresses``), so no digest is claimed for it until it is cleared.
     """
-    claimed = DigestEmail.objects.filter(pk=digest_id, sent_at__isnull=True).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1
+    claimed = (
+        DigestEmail.objects.filter(pk=digest_id, sent_at__isnull=True)
+        .exclude(addresses.failing("user__"))
+        .update(sent_at=timezone.now(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
@@ -88,21 +92,38 @@ def send_digest(self, digest_id: int) -> bool:
     if not reminders or not digest.user.email:
         return False
     try:
+        addresses.require_valid(digest.user.email)
         render(digest, reminders).send()
     except Exception as error:
-        final = not isinstance(error, TRANSIENT) or self.request.retries >= self.max_retries
+        answer = addresses.for_good(error)
+        final = (
+            bool(answer)
+            or not isinstance(error, TRANSIENT)
+            or self.request.retries >= self.max_retries
+        )
         log.warning(
             "digest %s: e-mail failed (attempt %s%s): %s",
             digest_id,
             self.request.retries + 1,
-            ", giving up" if final else "",
+            ", for good" if answer else ", giving up" if final else "",
             error,
         )
-        text = str(error)[:1000] or error.__class__.__name__
-        with transaction.atomic():
-            DigestEmail.objects.filter(pk=digest_id).update(sent_at=None, error=text)
-            Reminder.objects.filter(digests=digest_id).update(
-                send_attempts=F("send_attempts") + 1, send_error=text, failed=final
-            )
+        _failed(digest, (answer or addresses.described(error))[:1000], final, answer)
+        if answer:
+            return False  # not retried: the address fails until it is cleared
         raise
     return True
+
+
+def _failed(digest: DigestEmail, text: str, final: bool, answer: str | None) -> None:
+    """Give the claim back and record the error on the digest and its reminders (failed
+    when ``final``); a failure for good (``answer``) also marks the address failing."""
+    with transaction.atomic():
+        DigestEmail.objects.filter(pk=digest.pk).update(sent_at=None, error=text)
+        Reminder.objects.filter(digests=digest.pk).update(
+            send_attempts=F("send_attempts") + 1, send_error=text, failed=final
+        )
+        if answer:
+            addresses.address_failed(
+                user_id=digest.user_id, address=digest.user.email, answer=answer
+            )

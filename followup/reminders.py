@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from councils import access, background, formats
+from councils import access, addresses, background, formats
 from councils.access import Capability
 from councils.models import Municipality, User
 from councils.selectors import values_of
@@ -289,10 +289,15 @@ def _time_for(frequency: str | None, today: dt.date) -> bool:
 
 def _due_for_email(today: dt.date, user_ids=None, force: bool = False) -> dict[int, list[int]]:
     """Unsent, unfailed reminders per user whose preference says it is time, leaving
-    out muted kinds and users without an address or already e-mailed today."""
-    rows = Reminder.objects.filter(
-        emailed_at__isnull=True, failed=False, user__is_active=True, user__email__gt=""
-    ).exclude(user__in=DigestEmail.objects.filter(day=today).values("user_id"))
+    out muted kinds and users without a working address or already e-mailed today (an
+    address that fails for good gets its reminders once it is cleared)."""
+    rows = (
+        Reminder.objects.filter(
+            emailed_at__isnull=True, failed=False, user__is_active=True, user__email__gt=""
+        )
+        .exclude(user__in=DigestEmail.objects.filter(day=today).values("user_id"))
+        .exclude(addresses.failing("user__"))
+    )
     if user_ids is not None:
         rows = rows.filter(user_id__in=user_ids)
     due: dict[int, list[int]] = defaultdict(list)
@@ -378,6 +383,7 @@ def requeue_stale(today: dt.date) -> list[int]:
     duplicate send nothing. One query."""
     return list(
         DigestEmail.objects.filter(day__lt=today, sent_at__isnull=True, reminders__failed=False)
+        .exclude(addresses.failing("user__"))
         .values_list("pk", flat=True)
         .distinct()
         .order_by("pk")
@@ -440,9 +446,9 @@ def _would_email(new: list[Candidate], today: dt.date) -> set[int]:
         )
     )
     with_address = set(
-        User.objects.filter(pk__in=list(user_ids), is_active=True, email__gt="").values_list(
-            "pk", flat=True
-        )
+        User.objects.filter(pk__in=list(user_ids), is_active=True, email__gt="")
+        .exclude(addresses.failing())
+        .values_list("pk", flat=True)
     )
     return {
         c.user_id

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from councils import mail
+from councils import addresses, mail
 from pledges.models import Notification
 
 log = logging.getLogger(__name__)
@@ -34,17 +34,25 @@ def send_notification_email(self, notification_id: int) -> bool:
 
     The row is claimed with a conditional UPDATE (emailed_at IS NULL → now) before
     the send, so two workers or a redelivered task send nothing twice; a failed
-    send gives the claim back and the task retries with backoff.
+    send gives the claim back and the task retries with backoff. A failure for good
+    (a 5xx answer, an invalid address) is not retried: the notice keeps the answer
+    and the address is recorded as failing (``councils.addresses``), which stops
+    every e-mail to it until it is cleared.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, user__email__gt=""
-    ).update(emailed_at=timezone.now())
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id, email=True, emailed_at__isnull=True, user__email__gt=""
+        )
+        .exclude(addresses.failing("user__"))
+        .update(emailed_at=timezone.now())
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related(
         "user", "pledge", "pledge__municipality"
     ).get(pk=notification_id)
     try:
+        addresses.require_valid(notification.user.email)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "notification": notification,
@@ -61,10 +69,22 @@ def send_notification_email(self, notification_id: int) -> bool:
             )
             message.send()
     except Exception as error:
-        log.warning("notification %s: e-mail failed: %s", notification_id, error)
+        answer = addresses.for_good(error)
+        log.warning(
+            "notification %s: e-mail failed%s: %s",
+            notification_id,
+            " for good" if answer else "",
+            error,
+        )
         with transaction.atomic():
             Notification.objects.filter(pk=notification_id).update(
-                emailed_at=None, email_error=str(error)[:1000]
+                emailed_at=None, email_error=(answer or addresses.described(error))[:1000]
             )
+            if answer:
+                addresses.address_failed(
+                    user_id=notification.user_id, address=notification.user.email, answer=answer
+                )
+        if answer:
+            return False
         raise
     return True

@@ -439,7 +439,9 @@ class Review(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice; ``emailed_at`` is claimed by the e-mail task, so it is sent once."""
+    """An in-app notice; ``emailed_at`` is claimed by the e-mail task, so it is sent once.
+    A send that fails for good leaves ``emailed_at`` empty and ``email_error`` set, and
+    the user's address failing (``councils.addresses``): nothing is sent until cleared."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("pledge submitted for review")
@@ -460,6 +462,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_error = models.TextField(_("e-mail error"), blank=True)
+    #: the notice is also e-mailed (False: in the app only, e.g. a comment); the task
+    #: and the resend sweep take only these
+    email = models.BooleanField(_("also by e-mail"), default=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

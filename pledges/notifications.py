@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from councils import access, background
+from councils import access, addresses, background
 from councils.access import Capability
 from councils.models import User
 from pledges.emails import send_notification_email
@@ -39,11 +39,13 @@ def notify(
             continue
         seen.add(user.pk)
         created.append(
-            Notification.objects.create(user=user, kind=kind, pledge=pledge, message=message)
+            Notification.objects.create(
+                user=user, kind=kind, pledge=pledge, message=message, email=email
+            )
         )
     if email:
         for notification in created:
-            if notification.user.email:
+            if notification.user.email and not notification.user.email_failing:
                 # a failure to queue leaves the row unsent (``emailed_at`` empty):
                 # ``notifications_resend`` sends it again later
                 background.enqueue(send_notification_email, notification.pk)
@@ -52,14 +54,17 @@ def notify(
 
 def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
     """Queue the e-mail again for every notification of the last ``days`` days that
-    has not been e-mailed (Redis was down, or every retry of the send failed). The
-    task's claim on ``emailed_at`` makes a notification already in the queue cost
-    nothing twice. Returns the ids queued."""
+    was meant to be e-mailed and has not been (Redis was down, or every retry of the
+    send failed). In-app-only notices (``email=False``) are never e-mailed, and an
+    address that fails for good gets nothing until it is cleared; then its held
+    notices follow. The task's claim on ``emailed_at`` makes a notification already in
+    the queue cost nothing twice. Returns the ids queued."""
     since = timezone.now() - dt.timedelta(days=days)
     ids = list(
         Notification.objects.filter(
-            emailed_at__isnull=True, user__email__gt="", created_at__gte=since
+            email=True, emailed_at__isnull=True, user__email__gt="", created_at__gte=since
         )
+        .exclude(addresses.failing("user__"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -1,5 +1,5 @@
-"""Isolation cases of the two-factor pages (councils/views/two_factor.py), imported by
-tests/isolation.py."""
+"""Isolation cases of the account's own pages: two-factor (councils/views/two_factor.py)
+and the e-mail address (councils/views/account.py), imported by tests/isolation.py."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def _org_admin(cast) -> dict:
 register("two-factor", Case(Kind.LOGIN))
 register("two-factor-enrol", Case(Kind.LOGIN))
 register("two-factor-remove", Case(Kind.LOGIN, ok_status=405))
+# The user's own address: nothing of anybody else's is shown or changed.
+register("account-email", Case(Kind.LOGIN))
+register("account-email-works", Case(Kind.LOGIN, ok_status=405))
 # Without a code owed the page sends the user on to the start page.
 register("two-factor-verify", Case(Kind.LOGIN, ok_status=302))
 register(

@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from config import env
+from councils import background
 from councils.models import Membership, Organisation, User
+from pledges.models import Notification
+from tests.broker import celery_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +130,8 @@ def test_the_lagesbild_limit_comes_from_the_environment():
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_prints_the_users():
+def test_seed_demo_is_idempotent_and_prints_the_users(settings):
+    settings.DEBUG = True
     call_command("load_reference_data", stdout=StringIO())
     first = StringIO()
     call_command("seed_demo", stdout=first)
@@ -154,3 +160,41 @@ def test_a_day_of_the_year_is_read_as_month_and_day(monkeypatch):
         monkeypatch.setenv("X_DAY", wrong)
         with pytest.raises(ImproperlyConfigured, match="X_DAY"):
             env.env_month_day("X_DAY", (9, 1))
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_production_shaped_set_up_without_the_flag(settings):
+    settings.DEBUG = False
+    call_command("load_reference_data", stdout=StringIO())
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.filter(username="samordnare").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_with_a_broker_queues_no_e_mail_and_leaves_none_for_the_sweep(settings):
+    """REDIS_URL set (here a broker that is a closed port, so any attempt to queue is
+    seen): the demo's notices are neither queued for a worker nor left for beat's sweep.
+    A transactional test, so that the seed's transaction really commits (and its
+    e-mails are started then, as in production)."""
+    settings.DEBUG = False
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    call_command("load_reference_data", stdout=StringIO())
+    # a URL of its own: kombu keeps one pool per URL, closed by earlier tests' celery_on
+    with celery_on("redis://127.0.0.1:1/15"), background.watching() as not_queued:
+        call_command("seed_demo", "--allow-production", stdout=StringIO())
+        assert not_queued == []
+    made = Notification.objects.filter(email=True)
+    assert made.exists()  # the demo's workflow told people …
+    assert not made.filter(emailed_at__isnull=True).exists()  # … and nothing is left to send
+    assert RefusingBackend.sent == 0
+
+
+class RefusingBackend(BaseEmailBackend):
+    """The set-up's real mailer: the test fails if the demo sends through it."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        RefusingBackend.sent += len(email_messages)
+        raise AssertionError("the demo sent e-mail through the real mailer")

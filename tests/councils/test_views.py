@@ -85,10 +85,27 @@ def test_pages_of_signed_in_users_are_not_stored(client_of, owner):
     assert "private" in response["Cache-Control"]
 
 
-def test_health_check_reports_the_database(client, db):
+def test_health_check_reports_the_database_the_pages_and_the_cache(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "pages": "up", "cache": "up"}
+
+
+def test_health_check_fails_when_pages_cannot_render_for_want_of_collectstatic(
+    client, db, settings, tmp_path
+):
+    """Without ``collectstatic`` every page answers 500 ("Missing staticfiles manifest
+    entry"): so does the health check, so that compose and the load balancer see it."""
+    settings.STATIC_ROOT = tmp_path  # collectstatic never ran: no manifest here
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["pages"] == "down"
+    assert response.json()["database"] == "up"
 
 
 def test_bench_hello_does_not_exist_unless_the_bench_turns_it_on(client, db):

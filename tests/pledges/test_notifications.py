@@ -9,18 +9,20 @@ claim on ``emailed_at`` makes sure each notification is sent exactly once either
 
 from __future__ import annotations
 
+import io
 import smtplib
 
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from councils.models import Role
-from pledges import services
+from pledges import notifications, services
 from pledges.context_processors import notifications as unread_context
 from pledges.models import Notification, Pledge
 from pledges.tasks import send_notification_email
@@ -271,3 +273,32 @@ def test_the_header_shows_the_unread_count(settings, client_of, liaison, pledge)
     body = client_of(liaison).get(reverse("home")).content.decode()
     assert reverse("notification-list") in body
     assert '<span class="tag tag--review">' not in body
+
+
+# --- in-app-only notices ----------------------------------------------------------------
+
+
+def test_a_comment_notice_is_never_e_mailed_by_the_sweep_or_otherwise(
+    owner, liaison, pledge, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        services.comment_add(user=owner, pledge=pledge, text="Kan ni förtydliga målet?")
+    notice = Notification.objects.get(user=liaison, kind=Notification.Kind.COMMENT)
+    assert notice.email is False
+    assert queued == []
+
+    # beat's sweep, the command an operator runs, and a task queued by hand: nothing
+    assert notifications.notifications_resend() == []
+    call_command("send_unsent_notifications", stdout=io.StringIO())
+    assert send_notification_email.apply(args=[notice.pk]).get() is False
+    assert mail.outbox == []
+    notice.refresh_from_db()
+    assert notice.emailed_at is None
+
+
+def test_the_sweep_still_sends_what_was_meant_to_be_e_mailed(liaison, pledge):
+    meant = f.NotificationFactory(user=liaison, pledge=pledge)
+    f.NotificationFactory(user=liaison, pledge=pledge, kind=Notification.Kind.COMMENT, email=False)
+    assert notifications.notifications_resend() == [meant.pk]
+    send_all()
+    assert recipients() == [liaison.email]
