@@ -21,6 +21,7 @@ EMPTY_WORDS = ("none", "empty", "unset")
 COMPOSE_DIFFERS = {
     "ALLOWED_HOSTS": "compose answers on localhost out of the box, to be tried there",
     "SITE_URL": "compose publishes port 8000 on localhost",
+    "FILE_STORAGE": "compose keeps files in PostgreSQL, for web and workers on several hosts",
 }
 
 
@@ -113,7 +114,11 @@ def compose_environment(text: str) -> dict[str, str]:
     block = text.split("x-app-env: &app-env\n", 1)[1].split("\n\n", 1)[0]
     return {
         name: value.strip().strip('"')
-        for name, value in (line.strip().split(":", 1) for line in block.splitlines())
+        for name, value in (
+            line.strip().split(":", 1)
+            for line in block.splitlines()
+            if not line.strip().startswith("#")
+        )
     }
 
 
