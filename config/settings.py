@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pledges.context_processors.notifications",
+                "pledges.context_processors.review_navigation",
             ],
         },
     },

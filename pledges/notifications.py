@@ -29,9 +29,16 @@ def reviewers_of(pledge: Pledge) -> list[User]:
 
 
 def notify(
-    *, kind: str, pledge: Pledge, users, message: str, email: bool = True
+    *,
+    kind: str,
+    pledge: Pledge | None = None,
+    users,
+    message: str,
+    email: bool = True,
+    agreement=None,
 ) -> list[Notification]:
-    """In-app notices for ``users``; the e-mails are queued once the transaction commits."""
+    """In-app notices for ``users`` about ``pledge`` or ``agreement``; the e-mails are
+    queued once the transaction commits."""
     seen: set[int] = set()
     created = []
     for user in users:
@@ -39,7 +46,9 @@ def notify(
             continue
         seen.add(user.pk)
         created.append(
-            Notification.objects.create(user=user, kind=kind, pledge=pledge, message=message)
+            Notification.objects.create(
+                user=user, kind=kind, pledge=pledge, agreement=agreement, message=message
+            )
         )
     if email:
         for notification in created:
@@ -67,4 +76,6 @@ def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
 
 
 def notifications_for(user: User):
-    return Notification.objects.filter(user=user).select_related("pledge", "pledge__municipality")
+    return Notification.objects.filter(user=user).select_related(
+        "pledge", "pledge__municipality", "agreement", "agreement__municipality"
+    )

@@ -369,7 +369,8 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     signing.signer_or_404(request.user, agreement, party)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    form = SignForm(request.POST or None, initial=signing.signatory(agreement, party))
+    initial = signing.signatory(agreement, party, request.user)
+    form = SignForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
