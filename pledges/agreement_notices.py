@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from agreements import signals
 from agreements.models import Agreement
 from councils import access
 from councils.access import Capability
@@ -59,7 +60,5 @@ def on_signed(
 
 
 def connect() -> None:
-    from agreements import signals
-
     signals.agreement_submitted.connect(on_submitted, dispatch_uid="pledges-agreement-submitted")
     signals.agreement_signed.connect(on_signed, dispatch_uid="pledges-agreement-signed")

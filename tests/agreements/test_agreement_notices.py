@@ -197,3 +197,17 @@ def test_the_account_page_shows_the_name_and_title_a_signature_starts_from(clien
     owner.save()
     body = client_of(owner).get(reverse("my-organisations")).content.decode()
     assert "Sara Samordnare" in body and "Samordnare BRÅ" in body
+
+
+def test_a_comment_on_the_agreement_page_swaps_only_the_comments_with_htmx(client_of, draft, owner):
+    client = client_of(owner)
+    url = reverse("agreement-comment", args=[draft.pk])
+    response = client.post(url, {"text": "Lägg till rån."}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="comments"')
+    assert "Lägg till rån." in body and "<html" not in body
+    assert 'id="section-' not in body  # the sections open elsewhere are not touched
+    empty = client.post(url, {"text": ""}, headers={"HX-Request": "true"})
+    assert empty.status_code == 400
+    assert empty.content.decode().lstrip().startswith('<section id="comments"')

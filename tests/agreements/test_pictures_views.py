@@ -424,7 +424,8 @@ def test_the_make_current_button_says_which_one_it_replaces(client_of, owner, ho
     f.SituationalPictureFactory(municipality=home, title="Lägesbild 2025", is_current=True)
     new = f.SituationalPictureFactory(municipality=home, title="Lägesbild 2026")
     body = client_of(owner).get(reverse("picture-detail", args=[new.pk])).content.decode()
-    assert "”Lägesbild 2025” är aktuell lägesbild nu" in body
+    assert "”Lägesbild 2025” är gällande lägesbild nu" in body
+    assert "Byt: gör den här till gällande lägesbild" in body
 
 
 def test_text_over_20000_characters_is_refused(client_of, owner, home, picture):
