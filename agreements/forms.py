@@ -47,8 +47,41 @@ class SituationalPictureForm(VersionedModelForm):
             "next_review": DATE_INPUT,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        picture = self.instance
+        #: the municipality's current lägesbild, if it is another one: making this one
+        #: current switches from it, once the user confirms
+        self.current_other = (
+            SituationalPicture.objects.filter(
+                municipality_id=picture.municipality_id, is_current=True
+            )
+            .exclude(pk=picture.pk)
+            .first()
+        )
+        if self.current_other is not None:
+            self.fields["replace_current"] = forms.BooleanField(
+                label=_("Yes, make this the current lägesbild instead of “%(title)s”")
+                % {"title": self.current_other.title},
+                help_text=_("Only one lägesbild is current; the other one then stops being it."),
+                required=False,
+            )
+
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("is_current")
+            and self.current_other is not None
+            and not cleaned.get("replace_current")
+        ):
+            self.add_error(
+                "replace_current",
+                _(
+                    "“%(title)s” is the current lägesbild now. Confirm that this one "
+                    "takes its place, or leave “current” unticked."
+                )
+                % {"title": self.current_other.title},
+            )
         check_period_order(
             self, "period_start", "period_end", _("The period must end after it starts.")
         )

@@ -27,6 +27,7 @@ from agreements.models import (
     Source,
 )
 from agreements.selectors import CurrentProblems
+from agreements.signals import agreement_signed, agreement_submitted
 from councils import access, dates, formats, signing
 from councils.access import Capability
 from councils.acting import acting_organisation
@@ -59,8 +60,8 @@ def check_single_current(picture: SituationalPicture) -> None:
         raise ValidationError(
             {
                 "is_current": _(
-                    "“%(title)s” is already the current lägesbild. Make this one current "
-                    "with the button on its page instead; the other one then stops being current."
+                    "“%(title)s” is already the current lägesbild. Confirm the switch to make "
+                    "this one current; the other one then stops being current."
                 )
                 % {"title": other.title}
             }
@@ -69,18 +70,25 @@ def check_single_current(picture: SituationalPicture) -> None:
 
 @transaction.atomic
 def situational_picture_save(
-    *, user: User, picture: SituationalPicture, expected_version: int | None = None
+    *,
+    user: User,
+    picture: SituationalPicture,
+    expected_version: int | None = None,
+    replace_current: bool = False,
 ) -> SituationalPicture:
-    """Create or update a lägesbild (the form has set its fields)."""
+    """Create or update a lägesbild (the form has set its fields). A current one takes
+    the place of the municipality's current lägesbild if ``replace_current`` (the user
+    confirmed the switch); else another current one is a ValidationError."""
     access.require(user, Capability.EDIT, picture.municipality_id)
+    if replace_current and picture.is_current:
+        _stop_current(user, picture)
     check_single_current(picture)
     save_versioned(picture, expected_version=expected_version, user=user)
     return picture
 
 
-@transaction.atomic
-def situational_picture_make_current(*, user: User, picture: SituationalPicture) -> None:
-    access.require(user, Capability.EDIT, picture.municipality_id)
+def _stop_current(user: User, picture: SituationalPicture) -> None:
+    """The municipality's other current lägesbild stops being current (locked)."""
     for other in (
         SituationalPicture.objects.select_for_update()
         .filter(municipality_id=picture.municipality_id, is_current=True)
@@ -88,6 +96,12 @@ def situational_picture_make_current(*, user: User, picture: SituationalPicture)
     ):
         other.is_current = False
         bump(other, user=user)
+
+
+@transaction.atomic
+def situational_picture_make_current(*, user: User, picture: SituationalPicture) -> None:
+    access.require(user, Capability.EDIT, picture.municipality_id)
+    _stop_current(user, picture)
     picture.refresh_from_db()
     picture.is_current = True
     bump(picture, user=user)
@@ -322,6 +336,7 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
     agreement.status = Agreement.Status.AWAITING_SIGNATURE
     agreement.shared_for_signature_at = timezone.now()
     bump(agreement, user=user)
+    agreement_submitted.send(sender=Agreement, agreement=agreement, user=user)
     return agreement
 
 
@@ -363,6 +378,9 @@ def agreement_sign(
             predecessor.status = Agreement.Status.REPLACED
             bump(predecessor, user=user)
     bump(agreement, user=user)
+    agreement_signed.send(
+        sender=Agreement, agreement=agreement, user=user, party=party, complete=both
+    )
     return agreement
 
 

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pledges.context_processors.notifications",
                 "followup.context_processors.today_badge",
+                "pledges.context_processors.review_navigation",
             ],
         },
     },

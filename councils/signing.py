@@ -10,7 +10,7 @@ A signed document is a ``Signed`` model: for each party ("municipality", "police
   (``Signed.signing_police_area_ids``: an agreement's are those it names, a pledge's
   those that cover its municipality).
 - ``signer_or_404`` and ``signatory``: a signing page's check (404 for anyone who may
-  not sign for that party) and the name and title its form starts from.
+  not sign for that party) and the name, title and date its form starts from.
 - ``signatures``: the rows ``templates/components/signatures.html`` shows.
 """
 
@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.dates import PLAUSIBLE_DATE
 from councils.models import LocalPoliceArea
@@ -109,12 +109,15 @@ def signer_or_404(user, document: Signed, party: str) -> None:
         raise Http404 from denied
 
 
-def signatory(document: Signed, party: str) -> dict[str, str]:
-    """The name and title stored for ``party``: where its signature form starts."""
-    return {
-        "name": getattr(document, f"{party}_signatory_name"),
-        "title": getattr(document, f"{party}_signatory_title"),
-    }
+def signatory(document: Signed, party: str, user=None) -> dict:
+    """Where ``party``'s signature form starts: the name and title stored for the party
+    (an agreement names its signatories while it is drafted), else those of ``user``
+    who signs (their name and job title from their account), and today's date."""
+    name = getattr(document, f"{party}_signatory_name")
+    title = getattr(document, f"{party}_signatory_title")
+    if user is not None and not name:
+        name, title = user.get_full_name(), title or user.title
+    return {"name": name, "title": title, "signed_on": dates.today()}
 
 
 def record_signature(document, *, party: str, name: str, title: str, signed_on: date) -> bool:

@@ -274,6 +274,7 @@ class Reminder(models.Model):
         AGREEMENT_ENDING = "agreement_ending", _("agreement ending within 90 days")
         PLEDGE_MISSING = "pledge_missing", _("no pledge for the coming year")
         REVIEW_WAITING = "review_waiting", _("pledge waiting for review")
+        SIGNATURE_WAITING = "signature_waiting", _("signature waiting for more than 14 days")
 
     #: kinds a user cannot opt out of
     MANDATORY = frozenset({Kind.FOLLOW_UP_OVERDUE, Kind.REVIEW_WAITING})

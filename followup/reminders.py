@@ -46,6 +46,7 @@ F = ReminderPreference.Frequency
 DEFAULT_DAYS_BEFORE = 7
 AGREEMENT_ENDING_DAYS = 90
 REVIEW_WAITING_DAYS = 14
+SIGNATURE_WAITING_DAYS = 14
 #: a value for pg_advisory_xact_lock: one claiming step at a time on PostgreSQL
 #: (SQLite already takes the write lock when the transaction begins)
 CLAIM_LOCK = 0x5A4D_0001
@@ -236,7 +237,53 @@ def find(today: dt.date) -> list[Candidate]:
         _("“%(title)s” (%(municipality)s) has waited for review since %(date)s."),
         "pledge-review",
     )
+    _signatures_waiting(today, coordinators, liaisons, add)
     return found
+
+
+def _signatures_waiting(today: dt.date, coordinators, liaisons, add) -> None:
+    """Agreements sent for signature, and approved pledges, that a party has not signed
+    for longer than 14 days: a reminder to whoever signs for the party still missing
+    (the police: the liaisons of the municipality; the municipality: its coordinators).
+    Two queries."""
+    before = _start_of(today - dt.timedelta(days=SIGNATURE_WAITING_DAYS))
+    fields = ("municipality_id", "municipality__name", "municipality_signed_on", "police_signed_on")
+    agreements = (
+        Agreement.objects.filter(
+            status=Agreement.Status.AWAITING_SIGNATURE, shared_for_signature_at__lt=before
+        )
+        .values_list("pk", "title", "shared_for_signature_at", *fields)
+        .order_by("shared_for_signature_at", "pk")
+    )
+    pledges = (
+        Pledge.objects.filter(status=Pledge.Status.APPROVED, reviewed_at__lt=before)
+        .values_list("pk", "title", "reviewed_at", *fields)
+        .order_by("reviewed_at", "pk")
+    )
+    text = _("“%(title)s” (%(municipality)s) has waited for your signature since %(date)s.")
+    for prefix, rows, urls in (
+        ("agreement-signature", agreements, ("agreement-detail", "agreement-detail")),
+        ("pledge-signature", pledges, ("pledge-detail", "pledge-review")),
+    ):
+        for pk, title, since, municipality_id, name, by_municipality, by_police in rows:
+            day = timezone.localdate(since)
+            words = text % {"title": title, "municipality": name, "date": formats.iso(day)}
+            for signed, holders, url_name in (
+                (by_municipality, coordinators, urls[0]),
+                (by_police, liaisons, urls[1]),
+            ):
+                if signed is None:
+                    users = holders.get(municipality_id, [])
+                    url = reverse(url_name, args=[pk])
+                    add(
+                        K.SIGNATURE_WAITING,
+                        users,
+                        f"{prefix}:{pk}",
+                        day,
+                        municipality_id,
+                        words,
+                        url,
+                    )
 
 
 def create_reminders(candidates: list[Candidate]) -> int:

@@ -31,10 +31,18 @@ class ActivityAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "pledge", "created_at", "emailed_at", "email_error")
+    list_display = (
+        "user",
+        "kind",
+        "pledge",
+        "agreement",
+        "created_at",
+        "emailed_at",
+        "email_error",
+    )
     list_filter = ("kind",)
-    search_fields = ("user__username", "pledge__title")
-    list_select_related = ("user", "pledge")
+    search_fields = ("user__username", "pledge__title", "agreement__title")
+    list_select_related = ("user", "pledge", "agreement")
     actions = ["send_again"]
 
     @admin.action(description="Skicka e-post igen för de markerade som inte har skickats")

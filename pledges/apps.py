@@ -9,7 +9,10 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         from councils import access, panels
         from councils.access import Capability
+        from pledges import agreement_notices
         from pledges.models import Pledge
+
+        agreement_notices.connect()
 
         def context(request, municipality):
             pledges = Pledge.objects.filter(municipality=municipality).order_by(

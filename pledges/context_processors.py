@@ -1,10 +1,13 @@
-"""Template context for every page: the signed-in user's unread notifications."""
+"""Template context for every page: the signed-in user's unread notifications, and
+whether they review anything (the "Granskning" link)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject, new_method_proxy
 
+from councils import access
+from councils.access import Capability
 from pledges.models import Notification
 
 
@@ -26,5 +29,19 @@ def notifications(request: HttpRequest) -> dict:
     return {
         "unread_notifications": _LazyCount(
             lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+        )
+    }
+
+
+def review_navigation(request: HttpRequest) -> dict:
+    """``reviews_anything``: whether the signed-in user holds REVIEW on any municipality,
+    so that "Granskning" shows in the navigation only to those who review. One EXISTS
+    query, the first time a template asks, then kept for the request."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "reviews_anything": SimpleLazyObject(
+            lambda: access.municipalities_for(user, Capability.REVIEW).exists()
         )
     }

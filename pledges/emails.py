@@ -20,6 +20,13 @@ from pledges.models import Notification
 log = logging.getLogger(__name__)
 
 
+def document_url(notification: Notification) -> str:
+    """The page of the pledge or the agreement the notice is about."""
+    if notification.agreement_id:
+        return reverse("agreement-detail", args=[notification.agreement_id])
+    return reverse("pledge-detail", args=[notification.pledge_id])
+
+
 @shared_task(
     name="pledges.tasks.send_notification_email",  # its name from before it moved here
     bind=True,
@@ -49,18 +56,18 @@ def send_notification_email(self, notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related(
-        "user", "pledge", "pledge__municipality"
+        "user", "pledge", "pledge__municipality", "agreement", "agreement__municipality"
     ).get(pk=notification_id)
     try:
         addresses.require_valid(notification.user.email)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "notification": notification,
-                "url": settings.SITE_URL + reverse("pledge-detail", args=[notification.pledge_id]),
+                "url": settings.SITE_URL + document_url(notification),
             }
             kind = notification.get_kind_display().capitalize()
             message = EmailMultiAlternatives(
-                subject=mail.subject(f"{kind}: {notification.pledge.title}"),
+                subject=mail.subject(f"{kind}: {notification.document.title}"),
                 body=render_to_string("pledges/email/notification.txt", context),
                 to=[notification.user.email],
             )

@@ -211,6 +211,9 @@ class ActivityForm(VersionedModelForm):
         )
         if not fields["themes"].queryset.exists():
             del fields["themes"]
+        # one of the two is required: say so instead of "(optional)" on each
+        fields["start_date"].requirement = _("this or how often")
+        fields["recurrence"].requirement = _("this or a start date")
 
     def clean(self):
         cleaned = super().clean()

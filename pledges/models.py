@@ -449,13 +449,29 @@ class Notification(models.Model):
         APPROVED = "approved", _("pledge approved")
         PUBLISHED = "published", _("pledge published")
         COMMENT = "comment", _("new comment")
+        AGREEMENT_SUBMITTED = "agreement_submitted", _("agreement sent for signature")
+        AGREEMENT_SIGNED = "agreement_signed", _("agreement signed")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    #: what the notice is about: a pledge or an agreement, exactly one of them
     pledge = models.ForeignKey(
-        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="notifications"
+        Pledge,
+        verbose_name=_("pledge"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -471,6 +487,19 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledge__isnull=False, agreement__isnull=True)
+                | Q(pledge__isnull=True, agreement__isnull=False),
+                name="notification_about_one_document",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.pledge}"
+        return f"{self.get_kind_display()}: {self.document}"
+
+    @property
+    def document(self) -> Pledge | Agreement:
+        """The pledge or the agreement the notice is about (each has a ``title`` and a
+        ``municipality``)."""
+        return self.pledge if self.pledge_id else self.agreement

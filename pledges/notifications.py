@@ -29,9 +29,16 @@ def reviewers_of(pledge: Pledge) -> list[User]:
 
 
 def notify(
-    *, kind: str, pledge: Pledge, users, message: str, email: bool = True
+    *,
+    kind: str,
+    pledge: Pledge | None = None,
+    users,
+    message: str,
+    email: bool = True,
+    agreement=None,
 ) -> list[Notification]:
-    """In-app notices for ``users``; the e-mails are queued once the transaction commits."""
+    """In-app notices for ``users`` about ``pledge`` or ``agreement``; the e-mails are
+    queued once the transaction commits."""
     seen: set[int] = set()
     created = []
     for user in users:
@@ -40,7 +47,12 @@ def notify(
         seen.add(user.pk)
         created.append(
             Notification.objects.create(
-                user=user, kind=kind, pledge=pledge, message=message, email=email
+                user=user,
+                kind=kind,
+                pledge=pledge,
+                agreement=agreement,
+                message=message,
+                email=email,
             )
         )
     if email:
@@ -72,4 +84,6 @@ def notifications_resend(*, days: int = RESEND_DAYS) -> list[int]:
 
 
 def notifications_for(user: User):
-    return Notification.objects.filter(user=user).select_related("pledge", "pledge__municipality")
+    return Notification.objects.filter(user=user).select_related(
+        "pledge", "pledge__municipality", "agreement", "agreement__municipality"
+    )

@@ -522,3 +522,11 @@ def comment_context(user, pledge: Pledge, *, next_url: str = "") -> dict:
 def may_comment(user, pledge: Pledge) -> bool:
     """The municipality's coordinators and the police liaisons: the same rule as the services."""
     return access.can(user, Capability.EDIT, pledge.municipality_id) or may_review(user, pledge)
+
+
+def thread_of(pledge: Pledge, comment: Comment) -> Thread:
+    """The thread ``comment`` belongs to (for the part of a page htmx swaps)."""
+    for thread in _threads(pledge):
+        if comment.pk in {thread.root.pk, *(reply.pk for reply in thread.replies)}:
+            return thread
+    return Thread(root=comment)

@@ -535,6 +535,10 @@ def comment_add(
         raise ValidationError(_("Answer a comment on this pledge."))
     if not text.strip():
         raise ValidationError({"text": _("Write a comment.")})
+    if reply_to is not None and reply_to.resolved_at is not None:
+        # an answer to a resolved comment opens it again: there is more to say
+        reply_to.resolved_at, reply_to.resolved_by = None, None
+        reply_to.save(update_fields=["resolved_at", "resolved_by"])
     comment = Comment.objects.create(
         pledge=pledge,
         activity=activity if reply_to is None else reply_to.activity,

@@ -369,7 +369,8 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     signing.signer_or_404(request.user, agreement, party)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    form = SignForm(request.POST or None, initial=signing.signatory(agreement, party))
+    initial = signing.signatory(agreement, party, request.user)
+    form = SignForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -393,6 +394,18 @@ def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     )
 
 
+def _comments_section(request, agreement: Agreement, form, *, status=200, added=False):
+    """htmx: only the comments section comes back, so nothing else on the page is lost."""
+    context = {
+        "agreement": agreement,
+        "comments": list(agreement.comments.select_related("author")),
+        "comment_form": form,
+        "may_comment": True,
+        "added": added,
+    }
+    return render(request, "agreements/agreement_detail.html#comments", context, status=status)
+
+
 @login_required
 def agreement_comment(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.INTERNAL, pk=pk)
@@ -406,7 +419,11 @@ def agreement_comment(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as denied:
             raise Http404 from denied
+        if request.htmx:
+            return _comments_section(request, agreement, forms.CommentForm(), added=True)
         messages.success(request, _("Your comment has been added."))
+    elif request.htmx:
+        return _comments_section(request, agreement, form, status=400)
     else:
         for error in form.errors.get("text", []):
             messages.error(request, error)

@@ -96,7 +96,10 @@ def _picture_form(request, municipality, picture: SituationalPicture | None):
         request,
         form,
         lambda picture, version: services.situational_picture_save(
-            user=request.user, picture=picture, expected_version=version
+            user=request.user,
+            picture=picture,
+            expected_version=version,
+            replace_current=bool(form.cleaned_data.get("replace_current")),
         ),
         PICTURE_FORM,
         {"municipality": municipality, "picture": picture},
@@ -140,6 +143,12 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # the one rule of the compliance panel and the county dashboard
             "staleness": picture.staleness(today) if picture.is_current else None,
             "today": today,
+            # the one that stops being current if this one is made current
+            "current_other": None
+            if picture.is_current or not can_edit
+            else SituationalPicture.objects.filter(
+                municipality_id=picture.municipality_id, is_current=True
+            ).first(),
         },
     )
 

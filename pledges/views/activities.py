@@ -45,6 +45,21 @@ def _mark_position(activity: Activity) -> Activity:
     return activity
 
 
+def _neighbours(activity: Activity) -> list[Activity]:
+    """The active rows just above and below ``activity`` as they now stand: after a row
+    is added, removed or restored their move buttons change, so htmx swaps them too
+    (out of band). Two queries, and two for their positions."""
+    siblings = ACTIVITY_ROWS.filter(pledge_id=activity.pledge_id, deleted_at__isnull=True).exclude(
+        pk=activity.pk
+    )
+    before = Q(order__lt=activity.order) | Q(order=activity.order, pk__lt=activity.pk)
+    rows = (
+        siblings.filter(before).order_by("-order", "-pk").first(),
+        siblings.exclude(before).order_by("order", "pk").first(),
+    )
+    return [_mark_position(row) for row in rows if row is not None]
+
+
 def _fresh_activity(user, pk: int) -> Activity:
     """The activity as stored, with what its row shows (after a change, or to cancel one)."""
     return _mark_position(access.get_object_or_404(user, ACTIVITY_ROWS, INTERNAL, pk=pk))
@@ -75,22 +90,25 @@ def _activity_form_response(request, pledge, form, *, activity, status=200, **ex
 def _save_activity(request, pledge: Pledge, activity: Activity, form) -> HttpResponse:
     """Validate and save through the service; answer with the row or the form again."""
     title = activity.title  # the form overwrites the instance's fields as it cleans
+    is_new = activity.pk is None
     outcome = editing.submit(
         form,
         lambda: services.activity_save(
             user=request.user,
             activity=form.instance,
-            expected_version=form.expected_version if activity.pk else None,
+            expected_version=None if is_new else form.expected_version,
             themes=form.themes,
         ),
     )
     if outcome.ok:
         if request.htmx:
+            fresh = _fresh_activity(request.user, outcome.saved.pk)
             return _row(
                 request,
-                _fresh_activity(request.user, outcome.saved.pk),
+                fresh,
                 saved=True,
                 oob_submit=True,
+                neighbours=_neighbours(fresh) if is_new else [],
             )
         messages.success(request, _("Saved: %(title)s") % {"title": outcome.saved.title})
         return redirect(detail_url(pledge.pk, f"activity-{outcome.saved.pk}"))
@@ -198,7 +216,13 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages_from(request, error)
             return back(request, detail_url(pledge.pk, f"activity-{activity.pk}"))
         if request.htmx:
-            return _row(request, activity, "activity-deleted-row", oob_submit=True)
+            return _row(
+                request,
+                activity,
+                "activity-deleted-row",
+                oob_submit=True,
+                neighbours=_neighbours(activity),
+            )
         messages.success(
             request,
             _("Removed: %(title)s. You can restore it under “Removed activities”.")
@@ -223,9 +247,8 @@ def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
         return page
     services.activity_restore(user=request.user, activity=activity)
     if request.htmx:
-        return _row(
-            request, _fresh_activity(request.user, activity.pk), restored=True, oob_submit=True
-        )
+        fresh = _fresh_activity(request.user, activity.pk)
+        return _row(request, fresh, restored=True, oob_submit=True, neighbours=_neighbours(fresh))
     messages.success(request, _("Restored: %(title)s") % {"title": activity.title})
     return redirect(detail_url(pledge.pk, f"activity-{activity.pk}"))
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from councils import access, editing, exports, imports, signing
+from councils import access, drafts, editing, exports, imports, signing
 from councils.access import Capability
 from councils.http import only
 from councils.sections import Section, section_view
@@ -51,10 +51,16 @@ PLEDGES = Pledge.objects.select_related(
 ACTIVITIES = Activity.objects.select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
 )
+#: the open (unresolved) comment threads on an activity, for its row
+OPEN_COMMENTS = Count(
+    "comments", filter=Q(comments__reply_to__isnull=True, comments__resolved_at__isnull=True)
+)
 #: an activity as its row shows it
-ACTIVITY_ROWS = ACTIVITIES.select_related(
-    "problem", "goal", "action_plan", "decision", "responsible_user"
-).prefetch_related("themes")
+ACTIVITY_ROWS = (
+    ACTIVITIES.select_related("problem", "goal", "action_plan", "decision", "responsible_user")
+    .prefetch_related("themes")
+    .annotate(open_comment_count=OPEN_COMMENTS)
+)
 DIALOGUES = Dialogue.objects.select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
 )
@@ -171,6 +177,7 @@ def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
             "problem", "goal", "action_plan", "decision", "responsible_user"
         )
         .prefetch_related("themes")
+        .annotate(open_comment_count=OPEN_COMMENTS)
         .order_by("order", "pk")
     )
     active = [a for a in rows if a.deleted_at is None]
@@ -233,7 +240,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
         # the internal comments, as on the review page: the coordinator reads and answers
         comments = comment_context(request.user, pledge, next_url=detail_url(pledge.pk))
         comments.pop("threads_by_activity", None)
-        context.update(comments)
+        context.update(comments, drafts=drafts.take(request))
     context["signatures"] = signing.signatures(pledge, context.get("may_sign", {}), "pledge-sign")
     return context
 

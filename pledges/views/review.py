@@ -19,15 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
-from councils import access, editing, signing
+from agreements.models import Agreement
+from councils import access, dates, drafts, editing, signing
 from councils.access import Capability
 from councils.forms import SignForm
 from councils.http import only
 from pledges import notifications, services
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Comment, Notification, Pledge
-from pledges.selectors import comment_context, may_comment
+from pledges.selectors import comment_context, may_comment, thread_of
 
 S = Pledge.Status
 
@@ -62,12 +64,13 @@ def _return_url(request: HttpRequest, pledge: Pledge, target: str | None = None)
 def _days_since(moment) -> int:
     if moment is None:
         return 0
-    return (timezone.localdate() - timezone.localtime(moment).date()).days
+    return (dates.today() - timezone.localtime(moment).date()).days
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Pledges waiting for this user's review, oldest first; approved ones awaiting signing."""
+    """Pledges waiting for this user's review, oldest first; approved ones, and agreements,
+    awaiting the police's signature."""
     if not_allowed := only(request, "GET"):
         return not_allowed
     pledges = access.filter_visible(PLEDGES, request.user, Capability.REVIEW)
@@ -75,12 +78,19 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     awaiting = pledges.filter(status=S.APPROVED, police_signed_on__isnull=True).order_by(
         "reviewed_at", "pk"
     )
+    agreements = access.filter_visible(
+        Agreement.objects.select_related("municipality"), request.user, Capability.REVIEW
+    ).filter(status=Agreement.Status.AWAITING_SIGNATURE, police_signed_on__isnull=True)
     return render(
         request,
         "pledges/review_queue.html",
         {
             "in_review": [(p, _days_since(p.submitted_at)) for p in in_review],
             "awaiting_signature": [(p, _days_since(p.reviewed_at)) for p in awaiting],
+            "agreements": [
+                (a, _days_since(a.shared_for_signature_at))
+                for a in agreements.order_by("shared_for_signature_at", "pk")
+            ],
         },
     )
 
@@ -88,8 +98,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 # --- the review page ---------------------------------------------------------------
 
 
-def _review_context(request: HttpRequest, pledge: Pledge, **forms) -> dict:
+def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) -> dict:
     user = request.user
+    kept = drafts.take(request) if kept is None else kept
     reviews = list(pledge.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
     last = reviews[0] if reviews else None
     changes = services.diff(last.snapshot if last else None, services.snapshot(pledge))
@@ -126,10 +137,28 @@ def _review_context(request: HttpRequest, pledge: Pledge, **forms) -> dict:
         "may_sign": may_sign,
         "signatures": signing.signatures(pledge, may_sign, "pledge-sign"),
         "can_edit": access.can(user, Capability.EDIT, pledge.municipality_id),
-        "approve_form": forms.get("approve_form") or ApproveForm(),
-        "changes_form": forms.get("changes_form") or RequestChangesForm(),
+        "approve_form": forms.get("approve_form") or _decision_form(ApproveForm, kept),
+        "changes_form": forms.get("changes_form") or _decision_form(RequestChangesForm, kept),
         "pledge_page": _pledge_page(pledge),
+        "drafts": kept,
     }
+
+
+#: the decision boxes of the review page: their form class, prefix and template part
+DECISIONS = {
+    ApproveForm: ("draft-approve", "decision-approve"),
+    RequestChangesForm: ("draft-changes", "decision-changes"),
+}
+
+
+def _decision_form(form_class, kept: dict, data=None):
+    """A decision's box: its message is the text area ``draft-<approve|changes>-message``
+    of the page's one form (``councils.drafts``), prefilled with a draft carried back."""
+    prefix = DECISIONS[form_class][0]
+    key = f"{prefix.removeprefix(drafts.PREFIX)}-message"
+    form = form_class(data, prefix=prefix, initial={"message": kept.get(key, "")})
+    form.fields["message"].widget.attrs["form"] = "drafts"
+    return form
 
 
 def _pledge_page(pledge: Pledge) -> str:
@@ -151,7 +180,9 @@ def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, don
         return not_allowed
     if not services.may_review(request.user, pledge):
         raise Http404
-    form = form_class(request.POST)
+    box = drafts.box(request)
+    # a box of the page's one form, or a form of its own (field "message")
+    form = _decision_form(form_class, {}, request.POST) if box else form_class(request.POST)
 
     def save():
         try:
@@ -160,15 +191,29 @@ def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, don
             raise Http404 from denied
 
     outcome = editing.submit(form, save)
+    review_url = reverse("pledge-review", args=[pledge.pk])
     if outcome.ok:
         messages.success(request, done)
-        return redirect("pledge-review", pk=pledge.pk)
+        # the page changes (the decision is made): the other boxes' text comes back
+        drafts.keep(request, review_url, drafts.others(request, box))
+        if request.htmx:
+            return HttpResponseClientRedirect(review_url)
+        return redirect(review_url)
+    if request.htmx and box:
+        context = {"pledge": pledge, key: form}
+        part = DECISIONS[form_class][1]
+        return render(request, f"pledges/review.html#{part}", context, status=outcome.status)
     return render(
         request,
         "pledges/review.html",
-        {**_review_context(request, pledge, **{key: form}), "failed": key},
+        {**_review_context(request, pledge, kept=_posted(request), **{key: form}), "failed": key},
         status=outcome.status,
     )
+
+
+def _posted(request: HttpRequest) -> dict[str, str]:
+    """Every box's text as posted: a page answered with errors keeps all of it."""
+    return drafts.others(request, "")
 
 
 @login_required
@@ -198,6 +243,42 @@ def pledge_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 # --- comments ----------------------------------------------------------------------
 
 
+def _comment_data(request: HttpRequest) -> tuple[str, dict]:
+    """The box that was sent and the comment it makes: ``comment-pledge``,
+    ``comment-<activity>`` or ``reply-<comment>`` of the page's one form; a form of its
+    own posts the fields themselves (``text``, ``activity``, ``reply_to``)."""
+    box = drafts.box(request)
+    if not box:
+        return "", request.POST
+    kind, _sep, ref = box.partition("-")
+    data = {"text": drafts.text(request, box)}
+    if kind == "comment" and ref != "pledge":
+        data["activity"] = ref
+    elif kind == "reply":
+        data["reply_to"] = ref
+    return box, data
+
+
+def _comment_box(request, pledge: Pledge, form, box: str, status: int, saved=None):
+    """htmx: the box that was sent, again (empty after a comment, with the error after
+    a failed one); an answer swaps its whole thread."""
+    cleaned = getattr(form, "cleaned_data", {})
+    kind = box.partition("-")[0]
+    error = " ".join(form.errors.get("text", []) or form.non_field_errors())
+    context = {"pledge": pledge, "may_comment": True, "drafts": {}}
+    if kind == "reply" and (saved or cleaned.get("reply_to")):
+        context.update(thread=thread_of(pledge, saved or cleaned["reply_to"]), reply_error=error)
+        return render(request, "pledges/_comments.html#thread", context, status=status)
+    activity = cleaned.get("activity")
+    context.update(comment_activity=activity, comment_key=activity.pk if activity else "pledge")
+    if saved is None:
+        context.update(comment_error=error or _("The comment could not be added."))
+        context["drafts"] = {box: drafts.text(request, box)}
+        return render(request, "pledges/_comments.html#comment-form", context, status=status)
+    context["thread"] = thread_of(pledge, saved)
+    return render(request, "pledges/_comments.html#comment-added", context, status=status)
+
+
 @login_required
 def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a comment to the pledge, to one of its activities, or answer a comment."""
@@ -206,7 +287,8 @@ def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return not_allowed
     if not may_comment(request.user, pledge):
         raise Http404
-    form = CommentForm(request.POST, pledge=pledge)
+    box, data = _comment_data(request)
+    form = CommentForm(data, pledge=pledge)
 
     def save():
         try:
@@ -221,7 +303,11 @@ def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from denied
 
     outcome = editing.submit(form, save)
+    if request.htmx and box:
+        return _comment_box(request, pledge, form, box, outcome.status, outcome.saved)
     back = _return_url(request, pledge, request.POST.get("next"))
+    # without JavaScript the page comes back with what is typed in its other boxes
+    drafts.keep(request, back, drafts.others(request, box))
     if outcome.ok:
         messages.success(request, _("Your comment has been added."))
         return redirect(f"{back}#comment-{outcome.saved.pk}")
@@ -253,8 +339,13 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         services.comment_resolve(user=request.user, comment=comment)
     except PermissionDenied as denied:
         raise Http404 from denied
+    if request.htmx:
+        context = {"pledge": pledge, "may_comment": True, "drafts": {}}
+        context["thread"] = thread_of(pledge, comment)
+        return render(request, "pledges/_comments.html#thread", context)
     messages.success(request, _("The comment is marked as resolved. It stays in the history."))
     back = _return_url(request, pledge, request.POST.get("next"))
+    drafts.keep(request, back, drafts.others(request, drafts.box(request)))
     return redirect(f"{back}#comment-{comment.pk}")
 
 
@@ -267,7 +358,7 @@ def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     signing.signer_or_404(request.user, pledge, party)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    initial = {**signing.signatory(pledge, party), "signed_on": timezone.localdate()}
+    initial = signing.signatory(pledge, party, request.user)
     form = SignForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
@@ -282,13 +373,8 @@ def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 
         outcome = editing.submit(form, save)
         if outcome.ok:
-            if outcome.saved.status == S.PUBLISHED:
-                messages.success(
-                    request, _("Both parties have signed: the pledge is now published.")
-                )
-            else:
-                messages.success(request, _("The signature has been recorded."))
-            return redirect(reverse("pledge-review", args=[pledge.pk]) + "#signing")
+            messages.success(request, _signed_message(outcome.saved, party))
+            return redirect(_after_signing(pledge, party))
         status = outcome.status
     return render(
         request,
@@ -303,6 +389,22 @@ def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _signed_message(pledge: Pledge, party: str) -> str:
+    if pledge.status == S.PUBLISHED:
+        return _("Both parties have signed: the pledge is now published.")
+    if party == "municipality":
+        return _("Your signature has been recorded. The police sign next.")
+    return _("Your signature has been recorded. The municipality signs next.")
+
+
+def _after_signing(pledge: Pledge, party: str) -> str:
+    """Each signer lands on their own page: the municipality on its pledge page, the
+    police on their review page, at the signatures."""
+    if party == "municipality":
+        return _pledge_page(pledge) + "#signing"
+    return reverse("pledge-review", args=[pledge.pk]) + "#signing"
 
 
 # --- notifications -----------------------------------------------------------------
@@ -321,7 +423,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     for notification in page:
         pledge = notification.pledge
         # the police go to the review page; the municipality to its own pledge page
-        if services.may_review(user, pledge):
+        if pledge is None:
+            url = reverse("agreement-detail", args=[notification.agreement_id])
+        elif services.may_review(user, pledge):
             url = reverse("pledge-review", args=[pledge.pk])
         else:
             url = _pledge_page(pledge)

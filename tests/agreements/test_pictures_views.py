@@ -377,18 +377,20 @@ def test_a_date_without_who_decided_is_refused(client_of, owner, home):
     assert _errors(response, "decided_by")
 
 
-def test_a_second_current_lagesbild_gets_a_message_on_is_current_and_nothing_is_saved(
+def test_a_second_current_lagesbild_asks_to_confirm_the_switch_and_saves_nothing_unconfirmed(
     client_of, owner, home
 ):
     f.SituationalPictureFactory(municipality=home, title="Lägesbild 2025", is_current=True)
     client = client_of(owner)
+    form = client.get(reverse("picture-create", args=[home.code])).content.decode()
+    assert "i stället för ”Lägesbild 2025”" in form  # the confirmation names the current one
     response = client.post(
         reverse("picture-create", args=[home.code]), picture_data(is_current="on")
     )
     assert response.status_code == 400
-    [message] = _errors(response, "is_current")
+    [message] = _errors(response, "replace_current")
     assert "Lägesbild 2025" in message
-    assert 'href="#id_is_current"' in response.content.decode()
+    assert 'href="#id_replace_current"' in response.content.decode()
     assert SituationalPicture.objects.filter(municipality=home).count() == 1
 
     other = f.SituationalPictureFactory(municipality=home, title="Utkast")
@@ -397,9 +399,33 @@ def test_a_second_current_lagesbild_gets_a_message_on_is_current_and_nothing_is_
         picture_data(other, is_current="on", title="Ändrad"),
     )
     assert response.status_code == 400
-    assert _errors(response, "is_current")
+    assert _errors(response, "replace_current")
     other.refresh_from_db()
     assert (other.title, other.is_current, other.version) == ("Utkast", False, 1)
+
+
+def test_a_confirmed_switch_makes_the_new_lagesbild_current_and_the_old_one_not(
+    client_of, owner, home
+):
+    old = f.SituationalPictureFactory(municipality=home, title="Lägesbild 2025", is_current=True)
+    response = client_of(owner).post(
+        reverse("picture-create", args=[home.code]),
+        picture_data(is_current="on", replace_current="on", title="Lägesbild 2026"),
+    )
+    assert response.status_code == 302
+    assert list(
+        SituationalPicture.objects.filter(is_current=True).values_list("title", flat=True)
+    ) == ["Lägesbild 2026"]
+    old.refresh_from_db()
+    assert (old.is_current, old.version) == (False, 2)
+
+
+def test_the_make_current_button_says_which_one_it_replaces(client_of, owner, home):
+    f.SituationalPictureFactory(municipality=home, title="Lägesbild 2025", is_current=True)
+    new = f.SituationalPictureFactory(municipality=home, title="Lägesbild 2026")
+    body = client_of(owner).get(reverse("picture-detail", args=[new.pk])).content.decode()
+    assert "”Lägesbild 2025” är gällande lägesbild nu" in body
+    assert "Byt: gör den här till gällande lägesbild" in body
 
 
 def test_text_over_20000_characters_is_refused(client_of, owner, home, picture):

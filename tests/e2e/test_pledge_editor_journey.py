@@ -110,6 +110,10 @@ def test_coordinator_edits_the_activity_plan_in_place_and_submits(page: Page, lo
     expect(rows).to_have_count(3)
     expect(rows.last.get_by_role("rowheader")).to_contain_text("Nattvandring")
     expect(page.locator("#activity-new")).to_have_count(0)
+    # the row that was last gets its "move down" at once, without a reload
+    expect(page.locator(f"#activity-{walk.pk}-down")).to_be_visible()
+    expect(rows.last.locator("button[id$='-down']")).to_have_count(0)
+    expect(page.locator("template")).to_have_count(0)
 
     # --- a dialogue ----------------------------------------------------------------------
     page.locator("#dialogues a.edit-link").click()

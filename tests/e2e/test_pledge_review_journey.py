@@ -33,6 +33,7 @@ PUBLIC_TEXT = "Vi lovar fler vuxna ute på kvällarna vid resecentrum."
 PLEDGE_COMMENT = "Hur når ni ungdomarna som inte går till fritidsgården?"
 ACTIVITY_COMMENT = "Vilka sträckor ska vandringen gå, och vilka kvällar?"
 REQUEST = "Förtydliga trygghetsvandringens sträcka och vem som leder den."
+NIGHT_DRAFT = "Utkast: vilka kvällar går nattvandringen?"
 ANSWER = "Fältassistenterna söker upp dem där de är, se aktiviteten Nattvandring."
 RESPONSIBLE = "Anna Ansvarig"  # an internal name: residents see only the responsible party
 NEW_TITLE = "Trygghetsvandring Resecentrum–Stora torget"
@@ -102,9 +103,12 @@ def open_notifications(tab: Page) -> None:
     expect(tab.locator("main ul.notifications > li").first).to_be_visible()
 
 
-def comment_form(tab: Page, textarea: str):
-    """The form around one comment box."""
-    return tab.locator("form", has=tab.locator(textarea))
+def comment_box(tab: Page, key) -> Locator:
+    """One comment box of the page's one form (councils.drafts)."""
+    return tab.locator(f"#box-comment-{key}")
+
+
+CHANGES = "#id_changes_draft-changes-message"
 
 
 def contrast(element: Locator) -> float:
@@ -169,47 +173,52 @@ def test_liaison_reviews_coordinator_answers_both_sign_and_residents_read_it(
     expect(police.locator("#decision")).to_be_visible()
     assert_accessible(police)
 
-    # --- a comment on the pledge, first empty (its own page, with the error) ---------
-    comment_form(police, "#comment-text-pledge").locator("button[type=submit]").click()
-    arrive(police, f"{detail}comments/")
-    summary = police.locator("[data-error-summary]")
-    expect(summary).to_be_focused()
-    expect(summary.locator("a[href='#id_text']")).to_be_visible()
-    expect(police.locator("#id_text")).to_have_attribute("aria-invalid", "true")
+    # --- a comment on the pledge, first empty: the error in its own box (htmx) ---------
+    police.evaluate("window.__marker = 1")
+    comment_box(police, "pledge").locator("button[type=submit]").click()
+    expect(police.locator("#comment-text-pledge")).to_have_attribute("aria-invalid", "true")
+    expect(police.locator("#comment-text-pledge_error")).to_be_visible()
     assert_accessible(police)
-    police.fill("#id_text", PLEDGE_COMMENT)
-    police.locator("main form[method=post] button[type=submit]").click()
-    arrive(police, review)
-    expect(police.locator("main .messages")).to_be_visible()
+    police.fill("#comment-text-pledge", PLEDGE_COMMENT)
+    comment_box(police, "pledge").locator("button[type=submit]").click()
     expect(thread_of(police, PLEDGE_COMMENT)).to_be_visible()
+    expect(police.locator("#comment-text-pledge")).to_have_value("")
     assert_accessible(police)
 
-    # --- a comment on one activity ----------------------------------------------------
+    # --- two drafts typed, a third box sent: the drafts stay as typed -----------------
+    police.fill(CHANGES, REQUEST)
+    police.fill(f"#comment-text-{night.pk}", NIGHT_DRAFT)
     police.fill(f"#comment-text-{walk.pk}", ACTIVITY_COMMENT)
-    comment_form(police, f"#comment-text-{walk.pk}").locator("button[type=submit]").click()
-    arrive(police, review)
+    comment_box(police, walk.pk).locator("button[type=submit]").click()
     expect(police.locator(f"#activity-{walk.pk} article.comment")).to_contain_text(ACTIVITY_COMMENT)
+    expect(police.locator(f"#comment-text-{walk.pk}")).to_have_value("")
+    expect(police.locator(CHANGES)).to_have_value(REQUEST)
+    expect(police.locator(f"#comment-text-{night.pk}")).to_have_value(NIGHT_DRAFT)
     expect(police.locator(f"#activity-{night.pk} article.comment")).to_have_count(0)
+    assert police.evaluate("window.__marker") == 1, "the page reloaded instead of swapping"
     assert_accessible(police)
 
     # --- ask for changes: first without saying what -----------------------------------
-    ask = police.locator(f"form[action='{detail}request-changes/']")
-    ask.locator("button[type=submit]").click()
-    arrive(police, f"{detail}request-changes/")
-    summary = police.locator("[data-error-summary]")
+    police.fill(CHANGES, "")
+    police.locator("#box-changes button[type=submit]").click()
+    summary = police.locator("#box-changes [data-error-summary]")
     expect(summary).to_be_focused()
-    link = summary.locator("a[href='#id_changes_message']")
+    link = summary.locator(f"a[href='{CHANGES}']")
     expect(link).to_be_visible()
-    expect(police.locator("#id_changes_message_error")).to_be_visible()
-    expect(police.locator("#id_changes_message")).to_have_attribute("aria-invalid", "true")
+    expect(police.locator(f"{CHANGES}_error")).to_be_visible()
+    expect(police.locator(CHANGES)).to_have_attribute("aria-invalid", "true")
     expect(police.locator("main .status--in_review")).to_be_visible()
+    expect(police.locator(f"#comment-text-{night.pk}")).to_have_value(NIGHT_DRAFT)
     assert_accessible(police)
     link.click()
-    expect(police.locator("#id_changes_message")).to_be_focused()
-    police.fill("#id_changes_message", REQUEST)
-    police.locator(f"form[action='{detail}request-changes/'] button[type=submit]").click()
-    arrive(police, review)
+    expect(police.locator(CHANGES)).to_be_focused()
+    police.fill(CHANGES, REQUEST)
+    police.locator("#box-changes button[type=submit]").click()
     expect(police.locator("main .status--changes_requested")).to_be_visible()
+    arrive(police, review)
+    # the page changed with the decision; the draft in another box came back with it
+    expect(police.locator(f"#comment-text-{night.pk}")).to_have_value(NIGHT_DRAFT)
+    expect(police.locator("#review-state")).to_contain_text("begärt ändringar")
     expect(police.locator("#decision")).to_have_count(0)
     expect(police.locator("#reviews tbody tr")).to_have_count(1)
     expect(police.locator("#reviews tbody")).to_contain_text(REQUEST)
@@ -241,8 +250,7 @@ def test_liaison_reviews_coordinator_answers_both_sign_and_residents_read_it(
     expect(town.locator(f"#comment-text-reply-{root.pk}")).to_be_visible()
     assert_accessible(town)
     town.fill(f"#comment-text-reply-{root.pk}", ANSWER)
-    thread.locator("details form button[type=submit]").click()
-    arrive(town, detail)
+    thread.locator("details button[type=submit]").click()
     expect(thread.locator("div.comment")).to_contain_text(ANSWER)
     assert_accessible(town)
 
@@ -291,17 +299,17 @@ def test_liaison_reviews_coordinator_answers_both_sign_and_residents_read_it(
     assert_accessible(police)
 
     # --- resolves the answered comment, then approves ---------------------------------
-    police.locator(f"form[action='/comments/{root.pk}/resolve/'] button").click()
-    arrive(police, review)
+    police.locator(f"button[formaction='/comments/{root.pk}/resolve/']").click()
     resolved = police.locator(f"#comment-{root.pk}")
     expect(resolved.locator(".tag")).to_be_visible()
-    expect(resolved.locator("form")).to_have_count(0)
+    expect(resolved.locator("button[formaction$='/resolve/']")).to_have_count(0)
     expect(resolved).to_contain_text(ANSWER)  # resolved comments stay in the history
     assert_accessible(police)
 
-    police.locator(f"form[action='{detail}approve/'] button[type=submit]").click()
-    arrive(police, review)
+    police.locator("#box-approve button[type=submit]").click()
     expect(police.locator("main .status--approved")).to_be_visible()
+    arrive(police, review)
+    expect(police.locator("#review-state")).to_contain_text("godkänt")
     expect(police.locator("#signing")).to_be_visible()
     expect(police.locator("#reviews tbody tr")).to_have_count(2)
     assert_accessible(police)
@@ -326,7 +334,7 @@ def test_liaison_reviews_coordinator_answers_both_sign_and_residents_read_it(
     assert_accessible(town)
     town.fill("#id_signed_on", today.isoformat())
     town.locator("main form[method=post] button[type=submit]").click()
-    arrive(town, review)
+    arrive(town, detail)  # the coordinator's own page, not the police's review page
     signing = town.locator("#signing")
     expect(signing).to_contain_text("Karin Lind")
     expect(signing.locator(f"a[href='{detail}sign/municipality/']")).to_have_count(0)

@@ -71,7 +71,7 @@ def test_first_review_shows_every_activity_as_new_and_the_decision_forms(
     assert reverse("pledge-request-changes", args=[submitted.pk]) in body
     # a comment form for each activity, with its id
     for activity in activities:
-        assert f'name="activity" value="{activity.pk}"' in body
+        assert f'name="box" value="comment-{activity.pk}"' in body
 
 
 def test_what_changed_since_the_last_review_field_by_field_and_per_activity(
@@ -403,6 +403,7 @@ def test_the_comments_partial_renders_on_the_coordinators_page(
 
     context = selectors.comment_context(owner, submitted, next_url=pledge_page)
     html = render_to_string("pledges/_comments.html", context, request=request)
+    drafts_form = render_to_string("pledges/_comments.html#drafts-form", context, request=request)
 
     assert [t.root.text for t in context["comment_threads"]] == ["Bra text."]
     assert [(a, [t.root for t in threads]) for a, threads in context["activity_threads"]] == [
@@ -410,8 +411,11 @@ def test_the_comments_partial_renders_on_the_coordinators_page(
     ]
     assert context["open_comments"] == 1 and context["may_comment"]
     assert "Vem ansvarar?" in html and "Bra text." in html
-    assert f'name="next" value="{pledge_page}"' in html
+    assert f'name="next" value="{pledge_page}"' in drafts_form  # the page's one form
+    assert 'form="drafts"' in html
     assert reverse("comment-resolve", args=[question.pk]) not in html  # already resolved
+    # a resolved comment can still be answered (an answer opens it again)
+    assert f'value="reply-{question.pk}"' in html
 
 
 # --- the review queue ----------------------------------------------------------------

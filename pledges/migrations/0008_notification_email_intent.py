@@ -13,7 +13,7 @@ def comment_notices_in_app_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0006_single_line_text'),
+        ('pledges', '0007_notification_about_agreement'),
     ]
 
     operations = [
