@@ -25,6 +25,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from agreements.models import Agreement
+from councils import exports
 from councils.models import County
 from followup import county_summary
 from followup.models import Report
@@ -105,6 +106,10 @@ class StaticOnlyFetcher(URLFetcher):
         return self.fetch(url if isinstance(url, str) else url.full_url)
 
 
+#: every PDF is archived as an official record: PDF/A-3, level A (tagged structure, so
+#: also readable by screen readers), its title and language (sv) from the HTML
+PDF_VARIANT = "pdf/a-3a"
+
 #: called with a percentage as the rendering moves on
 Progress = Callable[[int], None]
 
@@ -120,7 +125,7 @@ def html_to_pdf(
     fetcher = fetcher or StaticOnlyFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
     progress(80)
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- the reports -------------------------------------------------------------------
@@ -225,8 +230,30 @@ def render(
     return html_to_pdf(html, fetcher, progress)
 
 
+#: the first word of each report's file name (Swedish, the language of the documents)
+FILE_WORDS = {
+    Report.Kind.AGREEMENT: ("overenskommelse",),
+    Report.Kind.PLEDGE_PUBLIC: ("medborgarlofte",),
+    Report.Kind.PLEDGE_INTERNAL: ("medborgarlofte", "internt"),
+    Report.Kind.COUNTY_SUMMARY: ("lanssammanstallning",),
+}
+
+
 def filename(report: Report) -> str:
+    """The report's file name without ``.pdf``, in words: ``lanssammanstallning-uppsala-
+    lan-2026``, ``medborgarlofte-internt-uppsala-2026``, ``overenskommelse-uppsala-2025-
+    2027`` (the object's name and year, or its id when it is gone)."""
+    words = FILE_WORDS.get(report.kind, (report.kind,))
     if report.kind == Report.Kind.COUNTY_SUMMARY:
-        year = report.parameters.get("year", "")
-        return f"county-summary-{report.object_id}-{year}-{report.pk}.pdf"
-    return f"{report.kind.replace('_', '-')}-{report.object_id}-{report.pk}.pdf"
+        county = County.objects.filter(pk=report.object_id).values_list("name", flat=True)
+        return exports.filename(*words, county.first(), report.parameters.get("year"))
+    if report.kind == Report.Kind.AGREEMENT:
+        objects, period = Agreement.objects, ("start_date", "end_date")
+    else:
+        objects, period = Pledge.objects, ("period_start", "period_end")
+    found = objects.filter(pk=report.object_id).values_list("municipality__name", *period).first()
+    if found is None:
+        return exports.filename(*words, report.object_id)
+    name, start, end = found
+    years = [start.year] if start.year == end.year else [start.year, end.year]
+    return exports.filename(*words, name, *years)

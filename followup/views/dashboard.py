@@ -222,7 +222,7 @@ def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpRe
         fmt,
         export_headers(),
         (export_row(row) for row in shown),
-        filename=f"dashboard-{county.code}-{today.isoformat()}",
+        filename=exports.filename("lansoversikt", county.name, today.isoformat()),
         sheet=_("Dashboard"),
         widths={"A": 30},
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from agreements.models import SituationalPicture
-from councils import dates
+from councils import dates, exports
 from councils.models import Organisation, Role
 from followup import county_summary, reports, tasks
 from followup.models import Report
@@ -266,7 +266,11 @@ def test_the_officer_starts_the_pdf_and_it_renders_with_progress(
     download = client.get(reverse("report-download", args=[report.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
-    assert f"county-summary-{county.pk}-2026" in download["Content-Disposition"]
+    slug = exports.filename(county.name)
+    assert f'filename="lanssammanstallning-{slug}-2026.pdf"' in download["Content-Disposition"]
+    assert (
+        f"filename*=UTF-8''lanssammanstallning-{slug}-2026.pdf" in (download["Content-Disposition"])
+    )
     pdf = b"".join(download.streaming_content)
     assert _flat("Länssammanställning 2026") in _flat(_pages(pdf)[0])
 
