@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -53,6 +53,15 @@ PICTURE_CHOICES = [
 ACTIVITY_STATUSES = [value for value, _label in Activity.Status.choices]
 
 
+#: where a goal's latest value comes from: a catalogue indicator linked to the goal, or
+#: the latest result entered on the goal itself
+INDICATOR, GOAL = "indicator", "goal"
+SOURCE_LABELS = {
+    INDICATOR: gettext_lazy("indicator catalogue"),
+    GOAL: gettext_lazy("the goal's own latest result"),
+}
+
+
 @dataclass(frozen=True)
 class IndicatorResult:
     goal: str
@@ -62,6 +71,11 @@ class IndicatorResult:
     year: int | None
     target: Decimal | None
     lower_is_better: bool
+    source: str = INDICATOR
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS[self.source])
 
     @property
     def on_track(self) -> bool | None:
@@ -88,13 +102,17 @@ class Row:
     pledge_period: tuple[dt.date, dt.date] | None = None
     activities: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
-    #: every measured goal of the agreement in force, in the agreement's order
+    #: every measurable goal of the agreement in force, in the agreement's order
     goals: list[IndicatorResult] = field(default_factory=list)
 
     @property
     def indicator(self) -> IndicatorResult | None:
         """The first measured goal: the dashboard's safety indicator column."""
         return self.goals[0] if self.goals else None
+
+    @property
+    def in_force(self) -> bool:
+        return self.phase == "in_force"
 
     @property
     def phase_label(self) -> str:
@@ -213,12 +231,19 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     ):
         rows[municipality_id].overdue = n
 
-    # 7. the measured goals of the agreement in force, 8. the values of their indicators
+    # 7. the measurable goals of the agreement in force, 8. their indicators' values
+    _add_goals(county, today, chosen, rows)
+    return list(rows.values())
+
+
+def _add_goals(county: County, today: dt.date, chosen: dict[int, Agreement], rows) -> None:
+    """Every measurable goal of the agreement in force (linked to a catalogue indicator,
+    or with a target of its own), in the agreement's order: two queries."""
     goals = (
         Goal.objects.filter(
             signed_covering(today, via="agreement__"),
+            Q(measured_by__isnull=False) | Q(target_value__isnull=False),
             agreement__municipality__county=county,
-            measured_by__isnull=False,
         )
         .select_related("agreement", "measured_by__indicator")
         .order_by("agreement_id", "order", "pk")
@@ -241,23 +266,48 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     ):
         latest[(indicator_id, municipality_id, area, gender)] = (year, value)
     for municipality_id, municipality_goals in measured.items():
-        for goal in municipality_goals:
-            link = goal.measured_by
-            year, value = latest.get(
-                (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
-            )
-            rows[municipality_id].goals.append(
-                IndicatorResult(
-                    goal=goal.text,
-                    indicator=link.indicator.name,
-                    unit=link.indicator.unit,
-                    value=value,
-                    year=year,
-                    target=goal.target_value,
-                    lower_is_better=link.indicator.lower_is_better,
-                )
-            )
-    return list(rows.values())
+        rows[municipality_id].goals = [
+            goal_result(goal, latest, municipality_id) for goal in municipality_goals
+        ]
+
+
+def _link(goal: Goal) -> GoalIndicator | None:
+    try:
+        return goal.measured_by
+    except GoalIndicator.DoesNotExist:
+        return None
+
+
+def goal_result(goal: Goal, latest: dict, municipality_id: int) -> IndicatorResult:
+    """A goal against its target: the linked indicator's latest value, or (no indicator
+    linked) the goal's own latest result. Lower is better where the target is below the
+    baseline."""
+    link = _link(goal)
+    if link is not None:
+        year, value = latest.get(
+            (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
+        )
+        return IndicatorResult(
+            goal=goal.text,
+            indicator=link.indicator.name,
+            unit=link.indicator.unit,
+            value=value,
+            year=year,
+            target=goal.target_value,
+            lower_is_better=link.indicator.lower_is_better,
+            source=INDICATOR,
+        )
+    baseline, target = goal.baseline_value, goal.target_value
+    return IndicatorResult(
+        goal=goal.text,
+        indicator=goal.indicator_name,
+        unit=goal.indicator_unit,
+        value=goal.latest_value,
+        year=goal.latest_year,
+        target=target,
+        lower_is_better=baseline is not None and target is not None and target < baseline,
+        source=GOAL,
+    )
 
 
 # --- sorting and filtering -------------------------------------------------------------

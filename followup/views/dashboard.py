@@ -181,6 +181,7 @@ def export_headers() -> list[str]:
         _("Year"),
         _("Target"),
         _("On track"),
+        _("Source of the value"),
     ]
 
 
@@ -206,6 +207,7 @@ def export_row(row: Row) -> list:
         indicator.year if indicator else None,
         indicator.target if indicator else None,
         _yes_no(indicator.on_track) if indicator else None,
+        indicator.source_label if indicator else None,
     ]
 
 
