@@ -13,22 +13,18 @@ the current lägesbild in calendar months and whether it needs review, coordinat
 function named).
 
 ``sort_rows`` and ``filter_rows`` serve the page and the export alike;
-``bar_svg`` draws a distribution as an inline SVG bar chart on the server.
+``charts.bar_svg`` draws a distribution as an inline SVG bar chart on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
@@ -363,43 +359,3 @@ def distribution(rows: Sequence[Row], attribute: str, choices) -> list[tuple[str
     """(value, label, count) for every choice, in the choices' order."""
     counter = Counter(getattr(row, attribute) for row in rows)
     return [(value, str(label), counter.get(value, 0)) for value, label in choices]
-
-
-# --- the chart -------------------------------------------------------------------------
-
-_ids = itertools.count(1)
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 8, 190, 220
-
-
-def bar_svg(
-    bars: Sequence[tuple[str, str, int]], *, title: str, label_width: int = LABEL_WIDTH
-) -> SafeString:
-    """A horizontal bar chart: ``<svg role="img">`` labelled by its title, with a
-    description that lists every number in words. All text is escaped."""
-    uid = next(_ids)
-    biggest = max((n for _v, _l, n in bars), default=0) or 1
-    width = label_width + BAR_WIDTH + 48
-    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
-    desc = "; ".join(
-        _("%(label)s: %(count)s") % {"label": label, "count": n} for _v, label, n in bars
-    )
-    parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="bar-title-{uid} bar-desc-{uid}">',
-        f'<title id="bar-title-{uid}">{escape(title)}</title>',
-        f'<desc id="bar-desc-{uid}">{escape(desc)}</desc>',
-    ]
-    for i, (value, label, n) in enumerate(bars):
-        y = GAP + i * (BAR_HEIGHT + GAP)
-        length = round(BAR_WIDTH * n / biggest)
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
-            f'font-size="13" fill="#0b0c0c">{escape(label)}</text>'
-            f'<rect class="bar bar--{escape(value)}" x="{label_width}" y="{y}" width="{length}" '
-            f'height="{BAR_HEIGHT}" fill="#1d4f91"></rect>'
-            f'<text x="{label_width + length + 6}" y="{y + BAR_HEIGHT - 6}" font-size="13" '
-            f'fill="#0b0c0c">{n}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,7 +27,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from agreements.models import Agreement
 from councils import exports
-from councils.models import County
+from councils.models import County, Organisation
+from councils.validators import LOGO_MAX_BYTES
 from followup import county_summary
 from followup.models import Report
 from pledges import selectors
@@ -34,6 +36,8 @@ from pledges.models import Activity, Comment, Pledge
 
 #: the base URL of every report: relative URLs ("/static/fonts/...") resolve here
 BASE_URL = "https://static.samverkan.invalid/"
+#: where the county summary's template finds the county board's logo (``attach``)
+LOGO_URL = BASE_URL + "attached/logo.png"
 _ORIGIN = urlsplit(BASE_URL).netloc
 #: what the fetcher serves: static files under these directories, of these types
 ALLOWED_DIRS = ("fonts/", "css/")
@@ -89,9 +93,17 @@ class StaticOnlyFetcher(URLFetcher):
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
         #: every URL WeasyPrint asked for, in order (tests read it)
         self.requested: list[str] = []
+        #: files given by the report itself (the county board's logo): URL -> bytes, type
+        self.attached: dict[str, tuple[bytes, str]] = {}
+
+    def attach(self, url: str, body: bytes, content_type: str) -> None:
+        self.attached[url] = (body, content_type)
 
     def fetch(self, url, headers=None):
         self.requested.append(url)
+        if url in self.attached:
+            body, content_type = self.attached[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
         relative = _static_path(url)
         path = _static_file(relative)
         content_type = CONTENT_TYPES[posixpath.splitext(relative)[1].lower()]
@@ -199,10 +211,27 @@ def county_summary_html(county_id: int, year: int, progress: Progress = _ignore)
             "summary": summary,
             "totals": summary.totals,
             "charts": summary.charts(),
+            "logo_url": LOGO_URL if summary.sender.logo else "",
             "title": _("County summary %(year)s: %(county)s")
             % {"year": year, "county": county.name},
         },
     )
+
+
+def county_logo(county_id: int) -> bytes | None:
+    """The PNG logo of the county's board, as stored (validated on upload), or None."""
+    name = (
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY_BOARD, county_id=county_id)
+        .values_list("logo", flat=True)
+        .first()
+    )
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(LOGO_MAX_BYTES + 1)[:LOGO_MAX_BYTES]
+    except FileNotFoundError:
+        return None
 
 
 def _render(template: str, context: dict) -> str:
@@ -227,6 +256,9 @@ def render(
     """The PDF of one report; ``progress`` hears how far it has come (percent)."""
     html = report_html(report, progress)
     progress(50)
+    fetcher = fetcher or StaticOnlyFetcher()
+    if report.kind == Report.Kind.COUNTY_SUMMARY and (logo := county_logo(report.object_id)):
+        fetcher.attach(LOGO_URL, logo, "image/png")
     return html_to_pdf(html, fetcher, progress)
 
 

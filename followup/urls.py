@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.views import dashboard, entries, indicators, reminders, reports
+from followup.views import analysis, dashboard, entries, indicators, reminders, reports
 
 urlpatterns = [
     # entries
@@ -26,6 +26,17 @@ urlpatterns = [
         "counties/<str:code>/dashboard.<str:fmt>",
         dashboard.county_dashboard_export,
         name="county-dashboard-export",
+    ),
+    # the county board's own analysis for the county summary
+    path(
+        "counties/<str:code>/analysis/<int:year>/",
+        analysis.county_analysis,
+        name="county-analysis",
+    ),
+    path(
+        "counties/<str:code>/analysis/<int:year>/<str:municipality>/",
+        analysis.municipality_comment,
+        name="municipality-comment",
     ),
     # reports
     path("agreements/<int:pk>/report/", reports.agreement_report, name="agreement-report"),
