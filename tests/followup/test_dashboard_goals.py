@@ -6,6 +6,7 @@ when they exist."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -13,6 +14,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agreements.models import Agreement
@@ -118,3 +120,37 @@ def test_the_summary_never_says_goals_are_missing_when_they_exist(county, neighb
     assert "källa:måletsegetsenasteresultat" in text
     assert "källa:indikatorkatalogen" in text
     assert "Bättresamverkan" not in text  # not measurable: no target, no indicator
+
+
+# --- the exports: semicolons and a BOM, typed cells, a descriptive name ------------------
+
+
+def _export(client, county, fmt):
+    return client.get(reverse("county-dashboard-export", args=[county.code, fmt]))
+
+
+def test_the_csv_export_says_the_source_and_is_named_in_words(client_of, county, county_officer):
+    response = _export(client_of(county_officer), county, "csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert 'filename="lansoversikt-hemlan-2026-06-15.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert len(header) > 10 and all(";" not in cell for cell in header)
+    source = header.index("Källa för värdet")
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Grannby"][source] == "målets eget senaste resultat"
+    assert by_name["Hemby"][source] == "indikatorkatalogen"
+
+
+def test_the_xlsx_export_has_typed_cells(client_of, county, county_officer):
+    response = _export(client_of(county_officer), county, "xlsx")
+    assert 'filename="lansoversikt-hemlan-2026-06-15.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    grannby = rows["Grannby"]
+    for column in ("Dagar kvar", "Senaste värde", "År", "Målvärde"):
+        cell = grannby[header.index(column)]
+        assert cell.data_type == "n" and cell.value is not None, column
+    assert grannby[header.index("Senaste värde")].value == 4.5
+    assert grannby[header.index("Kommun")].data_type == "s"
