@@ -432,6 +432,12 @@ class CountyAnalysis(Versioned):
     def __str__(self) -> str:
         return f"{self.county} {self.year}"
 
+    @property
+    def scope_municipality_id(self) -> int | None:
+        """A municipality of the county: its history records the county board the
+        officer acted for (whose scope is every municipality of the county)."""
+        return self.county.municipalities.values_list("pk", flat=True).order_by("pk").first()
+
 
 class MunicipalityComment(InMunicipality, Versioned):
     """The county board's comment on one municipality in a county analysis."""

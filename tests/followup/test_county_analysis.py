@@ -241,3 +241,15 @@ def test_without_a_board_the_county_is_the_sender_and_there_is_no_logo(home, hom
     assert _flat(reader.pages[0].extract_text()).startswith("Hemlän")
     assert not reader.pages[0].images
     assert reports.LOGO_URL not in fetcher.requested
+
+
+def test_the_history_records_the_county_board_the_officer_acted_for(
+    client_of, home, home_county, county_officer
+):
+    client = client_of(county_officer)
+    client.post(_analysis_url(home_county), {"introduction": "Inledning.", "version": ""})
+    client.post(_comment_url(home_county, home), {"text": "Kommentar.", "version": ""})
+    analysis = CountyAnalysis.objects.get()
+    comment = MunicipalityComment.objects.get()
+    assert analysis.history.get().history_organisation == "Länsstyrelsen i Hemlän"
+    assert comment.history.get().history_organisation == "Länsstyrelsen i Hemlän"
