@@ -71,7 +71,7 @@ def test_pledges_csv(client, plan):
     response = client.get(url("open-data-pledges", "csv"))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('inline; filename="citizen-pledges.csv";')
+    assert response["Content-Disposition"].startswith('inline; filename="medborgarloften.csv";')
     rows = rows_of(response)
     assert list(rows[0]) == PLEDGE_COLUMNS
     # sorted by county code: Hemlän (91) before Bortlän (92)
