@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from councils.models import County, Organisation
 from followup import charts, dashboard
@@ -83,6 +84,14 @@ class Section:
     @property
     def oldest_overdue(self) -> OverdueLine | None:
         return max(self.overdue, key=lambda line: line.days, default=None)
+
+    @property
+    def oldest_overdue_days(self) -> str:
+        """How late the oldest overdue follow-up is, in words ("1 dag", "3 dagar")."""
+        oldest = self.oldest_overdue
+        if oldest is None:
+            return ""
+        return ngettext("%(days)s day", "%(days)s days", oldest.days) % {"days": oldest.days}
 
     @property
     def municipality(self):

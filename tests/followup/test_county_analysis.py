@@ -253,3 +253,15 @@ def test_the_history_records_the_county_board_the_officer_acted_for(
     comment = MunicipalityComment.objects.get()
     assert analysis.history.get().history_organisation == "Länsstyrelsen i Hemlän"
     assert comment.history.get().history_organisation == "Länsstyrelsen i Hemlän"
+
+
+def test_one_overdue_follow_up_is_named_in_the_singular(home, home_county):
+    _fill(home, overdue=1)  # three days late
+    report = Report(
+        kind=Report.Kind.COUNTY_SUMMARY, object_id=home_county.pk, parameters={"year": 2026}
+    )
+    text = "".join(
+        _flat(p.extract_text()) for p in PdfReader(io.BytesIO(reports.render(report))).pages
+    )
+    assert _flat("Hemby: 1 uppföljning är försenad, med 3 dagar.") in text
+    assert _flat("1 uppföljning är försenad, med 3 dagar.") in text
