@@ -328,6 +328,35 @@ def get_county_or_404(user, capability: Capability = READ, **lookup) -> County:
     return county
 
 
+# --- the county board's own analysis ---------------------------------------------------
+
+
+def writes_county_analysis(user, county: County | int) -> bool:
+    """Whether ``user`` writes the county board's own analysis of ``county`` (the
+    introduction and the comments per municipality of the county summary): a county
+    officer of that county's county board, or a superuser. Readers of the county board
+    and national readers do not: the analysis is internal until the PDF is made."""
+    if _anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    county_id = county if isinstance(county, int) else county.pk
+    return Membership.objects.filter(
+        user=user,
+        organisation__kind=Kind.COUNTY_BOARD,
+        organisation__county_id=county_id,
+        role=Role.COUNTY_OFFICER,
+    ).exists()
+
+
+def get_analysis_county_or_404(user, code: str) -> County:
+    """The county with SCB code ``code`` if ``user`` writes its analysis; 404 otherwise."""
+    county = County.objects.filter(code=code).first()
+    if county is None or not writes_county_analysis(user, county):
+        raise Http404("No County matches the given query.")
+    return county
+
+
 # --- holders: who is to be told ---------------------------------------------------------
 
 #: how the roles of each kind of organisation reach municipalities, from a membership

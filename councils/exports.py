@@ -9,7 +9,11 @@
   apostrophe (``neutralise``); ``councils.imports`` takes it off again.
 
 ``response(fmt, headers, rows, filename=…)`` is what a view returns; ``render`` gives
-the bytes (for a cache), ``file_response`` wraps bytes already made.
+the bytes (for a cache), ``file_response`` wraps bytes already made and
+``file_download`` a stored file (a PDF). Every download is named by ``filename(*parts)``:
+Swedish words made plain ASCII ("Uppsala län", 2026 → ``uppsala-lan-2026``), and the
+``Content-Disposition`` header (``disposition``) carries the name both as ``filename``
+and as RFC 6266's ``filename*``.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,6 +37,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
+    "pdf": "application/pdf",
 }
 #: The kinds ``render`` writes.
 SPREADSHEETS = ("csv", "xlsx")
@@ -128,10 +134,37 @@ def render(
     raise ValueError(f"not a spreadsheet format: {fmt}")
 
 
+def filename(*parts: object) -> str:
+    """A download's name (without its extension) from words and numbers: lower case,
+    å, ä and ö as a, a and o, words joined by hyphens
+    (``filename("Länssammanställning", "Uppsala län", 2026)`` →
+    ``lanssammanstallning-uppsala-lan-2026``)."""
+    words = [slugify(str(part)) for part in parts if part is not None and str(part) != ""]
+    return "-".join(word for word in words if word) or "fil"
+
+
+def disposition(name: str, *, inline: bool = False) -> str:
+    """The ``Content-Disposition`` value naming the file ``name`` (RFC 6266: a plain
+    ``filename`` for old clients, ``filename*`` in UTF-8 for the rest)."""
+    kind = "inline" if inline else "attachment"
+    plain = name.encode("ascii", "ignore").decode().replace("\\", "").replace('"', "")
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def file_response(body: bytes, *, fmt: str, filename: str, inline: bool = False) -> HttpResponse:
     """``body`` served as ``filename.fmt`` (an attachment unless ``inline``)."""
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(not inline, f"{filename}.{fmt}")
+    response["Content-Disposition"] = disposition(f"{filename}.{fmt}", inline=inline)
+    return response
+
+
+def file_download(handle: Any, *, fmt: str, filename: str) -> FileResponse:
+    """A stored file (an open binary ``handle``) served as the attachment ``filename.fmt``,
+    never sniffed and never kept by a shared cache."""
+    response = FileResponse(handle, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = disposition(f"{filename}.{fmt}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

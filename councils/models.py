@@ -22,7 +22,7 @@ from councils.addresses import FailingAddress
 from councils.concurrency import Versioned
 from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
-from councils.validators import single_line
+from councils.validators import logo_png, single_line
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
@@ -251,6 +251,16 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         related_name="county_board",
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[logo_png],
+        help_text=_(
+            "For a county board: printed on the cover of the county summary. A PNG image "
+            "of at most 512 kB."
+        ),
     )
     two_factor_required = models.BooleanField(
         _("two-factor authentication required"),

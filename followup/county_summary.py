@@ -3,8 +3,12 @@ the data of a PDF report (``followup/pdf/county_summary.html``).
 
 It is the county dashboard's rows (``dashboard.county_rows``) plus, per municipality,
 the year's pledge with its activities and their status, the overdue follow-ups and
-every measured goal of the agreement in force against its target. Eleven queries,
-whatever the number of municipalities.
+every measurable goal of the agreement in force against its target; the sender (the
+county board, its logo) and the county board's own analysis (an introduction, a
+comment per municipality). Fourteen queries, whatever the number of municipalities.
+
+Municipalities with nothing to report (no agreement, no pledge of the year, no comment
+from the county board) share one table instead of a near-empty page each.
 
 The summary of a past year describes the situation on its last day (31 December);
 the current year's, today. Activities are listed only for published pledges: a draft
@@ -19,10 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from councils.models import County
-from followup import dashboard
+from councils.models import County, Organisation
+from followup import charts, dashboard
 from followup.dashboard import PHASE_CHOICES, PLEDGE_CHOICES, Row
+from followup.models import CountyAnalysis, MunicipalityComment
 from pledges.models import Activity, Pledge
 
 #: room for the longest Swedish label ("undertecknad, ännu inte gällande") on paper
@@ -63,6 +69,29 @@ class Section:
     row: Row
     activities: list[ActivityLine] = field(default_factory=list)
     overdue: list[OverdueLine] = field(default_factory=list)
+    #: the county board's comment on the municipality
+    comment: str = ""
+
+    @property
+    def has_nothing_to_report(self) -> bool:
+        """No agreement, no pledge of the year and no comment: a line in the shared
+        table, not a page of its own."""
+        row = self.row
+        return (
+            row.phase == dashboard.NONE and row.pledge_status == dashboard.NONE and not self.comment
+        )
+
+    @property
+    def oldest_overdue(self) -> OverdueLine | None:
+        return max(self.overdue, key=lambda line: line.days, default=None)
+
+    @property
+    def oldest_overdue_days(self) -> str:
+        """How late the oldest overdue follow-up is, in words ("1 dag", "3 dagar")."""
+        oldest = self.oldest_overdue
+        if oldest is None:
+            return ""
+        return ngettext("%(days)s day", "%(days)s days", oldest.days) % {"days": oldest.days}
 
     @property
     def municipality(self):
@@ -87,12 +116,43 @@ class Section:
         return [(label, n) for _status, label, n in self.row.activity_counts if n]
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who sends the summary: the county board (its name, its logo's file name in the
+    media storage), or the county's name while no board is registered."""
+
+    name: str
+    logo: str = ""
+
+
 @dataclass
 class Summary:
     county: County
     year: int
     day: dt.date
     sections: list[Section]
+    sender: Sender = field(default_factory=lambda: Sender(name=""))
+    introduction: str = ""
+
+    @property
+    def reported(self) -> list[Section]:
+        """The municipalities with a page of their own."""
+        return [s for s in self.sections if not s.has_nothing_to_report]
+
+    @property
+    def nothing_to_report(self) -> list[Section]:
+        """The municipalities without agreement, pledge or comment: one shared table."""
+        return [s for s in self.sections if s.has_nothing_to_report]
+
+    @property
+    def stale(self) -> list[Section]:
+        """The municipalities whose current lägesbild needs review, named in the text."""
+        return [s for s in self.sections if s.row.picture_stale]
+
+    @property
+    def late(self) -> list[Section]:
+        """The municipalities with overdue follow-ups, named in the text."""
+        return [s for s in self.sections if s.overdue]
 
     @property
     def rows(self) -> list[Row]:
@@ -140,7 +200,7 @@ class Summary:
         return [
             (
                 title,
-                dashboard.bar_svg(data, title=f"{title} – {county}", label_width=CHART_LABEL_WIDTH),
+                charts.bar_svg(data, title=f"{title} – {county}", label_width=CHART_LABEL_WIDTH),
             )
             for title, data in bars
         ]
@@ -184,5 +244,26 @@ def county_summary(county: County, year: int, today: dt.date) -> Summary:
             OverdueLine(title=title, pledge=pledge, due=due, days=(day - due).days)
         )
 
+    # 12. the sender, 13.–14. the county board's analysis
+    board = (
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY_BOARD, county=county)
+        .values_list("name", "logo")
+        .first()
+    )
+    sender = Sender(name=board[0], logo=board[1] or "") if board else Sender(name=county.name)
+    analysis = CountyAnalysis.objects.filter(county=county, year=year).first()
+    for municipality_id, text in MunicipalityComment.objects.filter(
+        analysis__county=county, analysis__year=year
+    ).values_list("municipality_id", "text"):
+        if municipality_id in sections:
+            sections[municipality_id].comment = text.strip()
+
     ordered = sorted(sections.values(), key=lambda s: dashboard.SORT_KEYS["name"](s.row))
-    return Summary(county=county, year=year, day=day, sections=ordered)
+    return Summary(
+        county=county,
+        year=year,
+        day=day,
+        sections=ordered,
+        sender=sender,
+        introduction=analysis.introduction.strip() if analysis else "",
+    )

@@ -13,22 +13,18 @@ the current lägesbild in calendar months and whether it needs review, coordinat
 function named).
 
 ``sort_rows`` and ``filter_rows`` serve the page and the export alike;
-``bar_svg`` draws a distribution as an inline SVG bar chart on the server.
+``charts.bar_svg`` draws a distribution as an inline SVG bar chart on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
@@ -53,6 +49,15 @@ PICTURE_CHOICES = [
 ACTIVITY_STATUSES = [value for value, _label in Activity.Status.choices]
 
 
+#: where a goal's latest value comes from: a catalogue indicator linked to the goal, or
+#: the latest result entered on the goal itself
+INDICATOR, GOAL = "indicator", "goal"
+SOURCE_LABELS = {
+    INDICATOR: gettext_lazy("indicator catalogue"),
+    GOAL: gettext_lazy("the goal's own latest result"),
+}
+
+
 @dataclass(frozen=True)
 class IndicatorResult:
     goal: str
@@ -62,6 +67,11 @@ class IndicatorResult:
     year: int | None
     target: Decimal | None
     lower_is_better: bool
+    source: str = INDICATOR
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS[self.source])
 
     @property
     def on_track(self) -> bool | None:
@@ -88,13 +98,17 @@ class Row:
     pledge_period: tuple[dt.date, dt.date] | None = None
     activities: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
-    #: every measured goal of the agreement in force, in the agreement's order
+    #: every measurable goal of the agreement in force, in the agreement's order
     goals: list[IndicatorResult] = field(default_factory=list)
 
     @property
     def indicator(self) -> IndicatorResult | None:
         """The first measured goal: the dashboard's safety indicator column."""
         return self.goals[0] if self.goals else None
+
+    @property
+    def in_force(self) -> bool:
+        return self.phase == "in_force"
 
     @property
     def phase_label(self) -> str:
@@ -233,12 +247,19 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     for municipality_id, pledge_id in pledge_of.items():
         rows[municipality_id].activities = counts.get(pledge_id, {})
 
-    # 7. the measured goals of the agreement in force, 8. the values of their indicators
+    # 7. the measurable goals of the agreement in force, 8. their indicators' values
+    _add_goals(county, today, chosen, rows)
+    return list(rows.values())
+
+
+def _add_goals(county: County, today: dt.date, chosen: dict[int, Agreement], rows) -> None:
+    """Every measurable goal of the agreement in force (linked to a catalogue indicator,
+    or with a target of its own), in the agreement's order: two queries."""
     goals = (
         Goal.objects.filter(
             signed_covering(today, via="agreement__"),
+            Q(measured_by__isnull=False) | Q(target_value__isnull=False),
             agreement__municipality__county=county,
-            measured_by__isnull=False,
         )
         .select_related("agreement", "measured_by__indicator")
         .order_by("agreement_id", "order", "pk")
@@ -261,23 +282,48 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
     ):
         latest[(indicator_id, municipality_id, area, gender)] = (year, value)
     for municipality_id, municipality_goals in measured.items():
-        for goal in municipality_goals:
-            link = goal.measured_by
-            year, value = latest.get(
-                (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
-            )
-            rows[municipality_id].goals.append(
-                IndicatorResult(
-                    goal=goal.text,
-                    indicator=link.indicator.name,
-                    unit=link.indicator.unit,
-                    value=value,
-                    year=year,
-                    target=goal.target_value,
-                    lower_is_better=link.indicator.lower_is_better,
-                )
-            )
-    return list(rows.values())
+        rows[municipality_id].goals = [
+            goal_result(goal, latest, municipality_id) for goal in municipality_goals
+        ]
+
+
+def _link(goal: Goal) -> GoalIndicator | None:
+    try:
+        return goal.measured_by
+    except GoalIndicator.DoesNotExist:
+        return None
+
+
+def goal_result(goal: Goal, latest: dict, municipality_id: int) -> IndicatorResult:
+    """A goal against its target: the linked indicator's latest value, or (no indicator
+    linked) the goal's own latest result. Lower is better where the target is below the
+    baseline."""
+    link = _link(goal)
+    if link is not None:
+        year, value = latest.get(
+            (link.indicator_id, municipality_id, link.area, link.gender), (None, None)
+        )
+        return IndicatorResult(
+            goal=goal.text,
+            indicator=link.indicator.name,
+            unit=link.indicator.unit,
+            value=value,
+            year=year,
+            target=goal.target_value,
+            lower_is_better=link.indicator.lower_is_better,
+            source=INDICATOR,
+        )
+    baseline, target = goal.baseline_value, goal.target_value
+    return IndicatorResult(
+        goal=goal.text,
+        indicator=goal.indicator_name,
+        unit=goal.indicator_unit,
+        value=goal.latest_value,
+        year=goal.latest_year,
+        target=target,
+        lower_is_better=baseline is not None and target is not None and target < baseline,
+        source=GOAL,
+    )
 
 
 # --- sorting and filtering -------------------------------------------------------------
@@ -333,43 +379,3 @@ def distribution(rows: Sequence[Row], attribute: str, choices) -> list[tuple[str
     """(value, label, count) for every choice, in the choices' order."""
     counter = Counter(getattr(row, attribute) for row in rows)
     return [(value, str(label), counter.get(value, 0)) for value, label in choices]
-
-
-# --- the chart -------------------------------------------------------------------------
-
-_ids = itertools.count(1)
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 8, 190, 220
-
-
-def bar_svg(
-    bars: Sequence[tuple[str, str, int]], *, title: str, label_width: int = LABEL_WIDTH
-) -> SafeString:
-    """A horizontal bar chart: ``<svg role="img">`` labelled by its title, with a
-    description that lists every number in words. All text is escaped."""
-    uid = next(_ids)
-    biggest = max((n for _v, _l, n in bars), default=0) or 1
-    width = label_width + BAR_WIDTH + 48
-    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
-    desc = "; ".join(
-        _("%(label)s: %(count)s") % {"label": label, "count": n} for _v, label, n in bars
-    )
-    parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="bar-title-{uid} bar-desc-{uid}">',
-        f'<title id="bar-title-{uid}">{escape(title)}</title>',
-        f'<desc id="bar-desc-{uid}">{escape(desc)}</desc>',
-    ]
-    for i, (value, label, n) in enumerate(bars):
-        y = GAP + i * (BAR_HEIGHT + GAP)
-        length = round(BAR_WIDTH * n / biggest)
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + BAR_HEIGHT - 6}" text-anchor="end" '
-            f'font-size="13" fill="#0b0c0c">{escape(label)}</text>'
-            f'<rect class="bar bar--{escape(value)}" x="{label_width}" y="{y}" width="{length}" '
-            f'height="{BAR_HEIGHT}" fill="#1d4f91"></rect>'
-            f'<text x="{label_width + length + 6}" y="{y + BAR_HEIGHT - 6}" font-size="13" '
-            f'fill="#0b0c0c">{n}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -10,9 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from councils.dates import DATE_INPUT, DateField, shift
-from councils.forms import BoundedForm, BoundedModelForm, check_period_order
+from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
 from followup import cadence, county_summary
-from followup.models import FollowUp, Reminder, ReminderPreference
+from followup.models import (
+    CountyAnalysis,
+    FollowUp,
+    MunicipalityComment,
+    Reminder,
+    ReminderPreference,
+)
 from pledges.models import Activity, Pledge
 
 ONE_DAY = dt.timedelta(days=1)
@@ -194,3 +200,22 @@ class PreferenceForm(BoundedModelForm):
         model = ReminderPreference
         fields = ["frequency", "muted_kinds"]
         widgets = {"frequency": forms.RadioSelect}
+
+
+class CountyAnalysisForm(VersionedModelForm):
+    class Meta:
+        model = CountyAnalysis
+        fields = ["introduction"]
+        help_texts = {
+            "introduction": _(
+                "The county board's own analysis of the year, printed first in the county "
+                "summary. Only the county officers of the county board see it until then."
+            )
+        }
+
+
+class MunicipalityCommentForm(VersionedModelForm):
+    class Meta:
+        model = MunicipalityComment
+        fields = ["text"]
+        help_texts = {"text": _("Printed under the municipality's heading in the county summary.")}

@@ -20,6 +20,7 @@ from councils.constraints import Period, not_before, within
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
+    County,
     InMunicipality,
     Organisation,
     User,
@@ -403,3 +404,65 @@ class Report(models.Model):
     @property
     def has_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+# --- the county board's own analysis ---------------------------------------------------
+
+
+class CountyAnalysis(Versioned):
+    """The county board's own words on a county's year, printed in the county summary:
+    an introduction here, a comment per municipality in ``MunicipalityComment``. Written
+    by the county officers of the county's board (``access.writes_county_analysis``) and
+    internal to them until the PDF is made."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="analyses"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
+    introduction = models.TextField(_("introduction"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("county analysis")
+        verbose_name_plural = _("county analyses")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="county_analysis_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+    @property
+    def scope_municipality_id(self) -> int | None:
+        """A municipality of the county: its history records the county board the
+        officer acted for (whose scope is every municipality of the county)."""
+        return self.county.municipalities.values_list("pk", flat=True).order_by("pk").first()
+
+
+class MunicipalityComment(InMunicipality, Versioned):
+    """The county board's comment on one municipality in a county analysis."""
+
+    analysis = models.ForeignKey(
+        CountyAnalysis,
+        verbose_name=_("county analysis"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    municipality = municipality_field("county_comments")
+    text = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = tracked()
+    municipality_path = "municipality"
+
+    class Meta:
+        verbose_name = _("comment on a municipality")
+        verbose_name_plural = _("comments on municipalities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["analysis", "municipality"], name="municipality_comment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analysis}: {self.municipality}"

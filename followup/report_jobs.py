@@ -185,7 +185,7 @@ def render_report(self, report_id: int) -> bool:
             report = Report.objects.select_for_update().get(pk=report_id)
             if report.status != Report.Status.RUNNING:
                 return False
-            save_complete(report.file, reports.filename(report), pdf)
+            save_complete(report.file, reports.filename(report) + ".pdf", pdf)
             report.status = Report.Status.DONE
             report.progress = 100
             report.finished_at = timezone.now()

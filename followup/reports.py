@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,7 +26,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from agreements.models import Agreement
-from councils.models import County
+from councils import exports
+from councils.models import County, Organisation
+from councils.validators import LOGO_MAX_BYTES
 from followup import county_summary
 from followup.models import Report
 from pledges import selectors
@@ -33,6 +36,8 @@ from pledges.models import Activity, Comment, Pledge
 
 #: the base URL of every report: relative URLs ("/static/fonts/...") resolve here
 BASE_URL = "https://static.samverkan.invalid/"
+#: where the county summary's template finds the county board's logo (``attach``)
+LOGO_URL = BASE_URL + "attached/logo.png"
 _ORIGIN = urlsplit(BASE_URL).netloc
 #: what the fetcher serves: static files under these directories, of these types
 ALLOWED_DIRS = ("fonts/", "css/")
@@ -88,9 +93,17 @@ class StaticOnlyFetcher(URLFetcher):
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
         #: every URL WeasyPrint asked for, in order (tests read it)
         self.requested: list[str] = []
+        #: files given by the report itself (the county board's logo): URL -> bytes, type
+        self.attached: dict[str, tuple[bytes, str]] = {}
+
+    def attach(self, url: str, body: bytes, content_type: str) -> None:
+        self.attached[url] = (body, content_type)
 
     def fetch(self, url, headers=None):
         self.requested.append(url)
+        if url in self.attached:
+            body, content_type = self.attached[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
         relative = _static_path(url)
         path = _static_file(relative)
         content_type = CONTENT_TYPES[posixpath.splitext(relative)[1].lower()]
@@ -104,6 +117,10 @@ class StaticOnlyFetcher(URLFetcher):
     def open(self, url, data=None, timeout=None):
         return self.fetch(url if isinstance(url, str) else url.full_url)
 
+
+#: every PDF is archived as an official record: PDF/A-3, level A (tagged structure, so
+#: also readable by screen readers), its title and language (sv) from the HTML
+PDF_VARIANT = "pdf/a-3a"
 
 #: called with a percentage as the rendering moves on
 Progress = Callable[[int], None]
@@ -120,7 +137,7 @@ def html_to_pdf(
     fetcher = fetcher or StaticOnlyFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
     progress(80)
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- the reports -------------------------------------------------------------------
@@ -194,10 +211,27 @@ def county_summary_html(county_id: int, year: int, progress: Progress = _ignore)
             "summary": summary,
             "totals": summary.totals,
             "charts": summary.charts(),
+            "logo_url": LOGO_URL if summary.sender.logo else "",
             "title": _("County summary %(year)s: %(county)s")
             % {"year": year, "county": county.name},
         },
     )
+
+
+def county_logo(county_id: int) -> bytes | None:
+    """The PNG logo of the county's board, as stored (validated on upload), or None."""
+    name = (
+        Organisation.objects.filter(kind=Organisation.Kind.COUNTY_BOARD, county_id=county_id)
+        .values_list("logo", flat=True)
+        .first()
+    )
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(LOGO_MAX_BYTES + 1)[:LOGO_MAX_BYTES]
+    except FileNotFoundError:
+        return None
 
 
 def _render(template: str, context: dict) -> str:
@@ -222,11 +256,36 @@ def render(
     """The PDF of one report; ``progress`` hears how far it has come (percent)."""
     html = report_html(report, progress)
     progress(50)
+    fetcher = fetcher or StaticOnlyFetcher()
+    if report.kind == Report.Kind.COUNTY_SUMMARY and (logo := county_logo(report.object_id)):
+        fetcher.attach(LOGO_URL, logo, "image/png")
     return html_to_pdf(html, fetcher, progress)
 
 
+#: the first word of each report's file name (Swedish, the language of the documents)
+FILE_WORDS = {
+    Report.Kind.AGREEMENT: ("overenskommelse",),
+    Report.Kind.PLEDGE_PUBLIC: ("medborgarlofte",),
+    Report.Kind.PLEDGE_INTERNAL: ("medborgarlofte", "internt"),
+    Report.Kind.COUNTY_SUMMARY: ("lanssammanstallning",),
+}
+
+
 def filename(report: Report) -> str:
+    """The report's file name without ``.pdf``, in words: ``lanssammanstallning-uppsala-
+    lan-2026``, ``medborgarlofte-internt-uppsala-2026``, ``overenskommelse-uppsala-2025-
+    2027`` (the object's name and year, or its id when it is gone)."""
+    words = FILE_WORDS.get(report.kind, (report.kind,))
     if report.kind == Report.Kind.COUNTY_SUMMARY:
-        year = report.parameters.get("year", "")
-        return f"county-summary-{report.object_id}-{year}-{report.pk}.pdf"
-    return f"{report.kind.replace('_', '-')}-{report.object_id}-{report.pk}.pdf"
+        county = County.objects.filter(pk=report.object_id).values_list("name", flat=True)
+        return exports.filename(*words, county.first(), report.parameters.get("year"))
+    if report.kind == Report.Kind.AGREEMENT:
+        objects, period = Agreement.objects, ("start_date", "end_date")
+    else:
+        objects, period = Pledge.objects, ("period_start", "period_end")
+    found = objects.filter(pk=report.object_id).values_list("municipality__name", *period).first()
+    if found is None:
+        return exports.filename(*words, report.object_id)
+    name, start, end = found
+    years = [start.year] if start.year == end.year else [start.year, end.year]
+    return exports.filename(*words, name, *years)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from followup.views import (
+    analysis,
     calendar,
     dashboard,
     entries,
@@ -40,6 +41,17 @@ urlpatterns = [
         "counties/<str:code>/dashboard.<str:fmt>",
         dashboard.county_dashboard_export,
         name="county-dashboard-export",
+    ),
+    # the county board's own analysis for the county summary
+    path(
+        "counties/<str:code>/analysis/<int:year>/",
+        analysis.county_analysis,
+        name="county-analysis",
+    ),
+    path(
+        "counties/<str:code>/analysis/<int:year>/<str:municipality>/",
+        analysis.municipality_comment,
+        name="municipality-comment",
     ),
     # reports
     path("agreements/<int:pk>/report/", reports.agreement_report, name="agreement-report"),

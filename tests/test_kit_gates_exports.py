@@ -171,6 +171,73 @@ def test_writer_gate_catches_the_old_pattern():
     assert not spreadsheet_writers("from councils import exports\nexports.csv_bytes(h, rows)")
 
 
+# --- one way to serve a download ------------------------------------------------------
+
+#: what only the export module says: the content types of downloads, the header that
+#: names the file, the CSV delimiter
+DOWNLOAD_WORDS = ("text/csv", "spreadsheetml", "application/pdf", "content-disposition")
+DOWNLOAD_NAMES = ("FileResponse", "StreamingHttpResponse", "content_disposition_header")
+
+
+def download_builders(source: str) -> list[int]:
+    """Lines that serve a file without ``councils.exports``: a download content type or
+    a ``Content-Disposition`` spelled out, a ``FileResponse``/``StreamingHttpResponse``,
+    Django's ``content_disposition_header``, or a ``delimiter=`` of their own (a CSV
+    joined by hand with commas is served as text/csv, which this gate also catches)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if any(word in node.value.lower() for word in DOWNLOAD_WORDS):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Name | ast.alias):
+            name = node.id if isinstance(node, ast.Name) else node.name
+            if name in DOWNLOAD_NAMES:
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr in DOWNLOAD_NAMES:
+            lines.append(node.lineno)
+        elif isinstance(node, ast.keyword) and node.arg == "delimiter":
+            lines.append(node.value.lineno)
+    return sorted(set(lines))
+
+
+#: Files that may: the export writer, and the import reader (which sniffs delimiters)
+DOWNLOAD_HOMES = {"councils/exports.py", "councils/imports.py"}
+
+
+def test_only_councils_exports_serves_downloads():
+    offenders = []
+    for app in [*APPS, "api", "est"]:
+        for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            relative = path.relative_to(ROOT).as_posix()
+            if relative in DOWNLOAD_HOMES or "/migrations/" in relative:
+                continue
+            for line in download_builders(path.read_text()):
+                offenders.append(f"{relative}:{line}")
+    assert not offenders, (
+        "Serve every CSV, XLSX and PDF through councils.exports (response, file_response, "
+        "file_download, filename): semicolons and a BOM, typed cells, a descriptive file "
+        "name in Content-Disposition:\n" + "\n".join(offenders)
+    )
+
+
+def test_download_gate_catches_the_old_patterns():
+    comma_csv = (
+        "from django.http import HttpResponse\n"
+        "def export(request):\n"
+        "    body = '\\n'.join(','.join(map(str, row)) for row in rows)\n"
+        "    return HttpResponse(body, content_type='text/csv')\n"
+    )
+    assert download_builders(comma_csv) == [4]
+    assert download_builders("r = HttpResponse(b)\nr['Content-Disposition'] = 'attachment'")
+    assert download_builders("from django.http import FileResponse\nFileResponse(f)")
+    assert download_builders("import django.http\ndjango.http.FileResponse(f)")
+    assert download_builders("from django.utils.http import content_disposition_header")
+    assert download_builders("w = csv.writer(out, delimiter=',')")
+    assert download_builders("HttpResponse(x, content_type='application/pdf')")
+    assert not download_builders("from councils import exports\nexports.response('csv', h, r)")
+    assert not download_builders("exports.file_download(handle, fmt='pdf', filename=name)")
+
+
 # --- one import pipeline -------------------------------------------------------------
 
 READER_HOMES = {"councils/imports.py", "councils/exports.py"}

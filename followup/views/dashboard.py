@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils import access, exports
+from councils import access, exports, formats
 from councils.http import only
 from councils.models import County
-from followup import dashboard
+from followup import charts, dashboard
 from followup.dashboard import (
     ACTIVITY_STATUSES,
     PHASE_CHOICES,
@@ -130,14 +130,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "href": "?" + query.params(sort=key, dir=next_dir),
             }
         )
-    phase_chart = dashboard.bar_svg(
-        dashboard.distribution(rows, "phase", PHASE_CHOICES),
-        title=_("Agreements in %(county)s by phase") % {"county": county.name},
-    )
-    pledge_chart = dashboard.bar_svg(
-        dashboard.distribution(rows, "pledge_status", PLEDGE_CHOICES),
-        title=_("This year's pledges in %(county)s by status") % {"county": county.name},
-    )
+    today = timezone.localdate()
     export = query.params()
     return render(
         request,
@@ -153,12 +146,54 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "picture_choices": PICTURE_CHOICES,
             "stale_pictures": sum(row.picture_state == dashboard.STALE for row in rows),
             "no_picture": sum(row.picture_state == dashboard.NONE for row in rows),
-            "phase_chart": phase_chart,
-            "pledge_chart": pledge_chart,
+            "charts": dashboard_charts(county, rows, today),
             "export_query": export,
             "report_form": CountySummaryForm(today=timezone.localdate()),
+            "writes_analysis": access.writes_county_analysis(request.user, county),
+            "year": timezone.localdate().year,
         },
     )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the page: a visible heading, a caption with the year or day, the SVG,
+    and the same numbers as a table (``bars``: value, label, count)."""
+
+    key: str
+    heading: str
+    caption: str
+    svg: str
+    bars: list[tuple[str, str, int]]
+
+
+def dashboard_charts(county: County, rows: list[Row], today: dt.date) -> list[Chart]:
+    phases = dashboard.distribution(rows, "phase", PHASE_CHOICES)
+    pledges = dashboard.distribution(rows, "pledge_status", PLEDGE_CHOICES)
+    names = {"county": county.name, "year": today.year, "day": formats.day(today)}
+    specs = [
+        (
+            "phase",
+            _("Cooperation agreements by phase"),
+            _("The municipalities of %(county)s on %(day)s, by the phase of their agreement.")
+            % names,
+            phases,
+        ),
+        (
+            "pledge",
+            _("Citizen pledges of %(year)s by status") % names,
+            _(
+                "The municipalities of %(county)s by the status of their citizen pledge for "
+                "%(year)s."
+            )
+            % names,
+            pledges,
+        ),
+    ]
+    return [
+        Chart(key, heading, caption, charts.bar_svg(bars, title=f"{heading} – {county.name}"), bars)
+        for key, heading, caption, bars in specs
+    ]
 
 
 # --- export --------------------------------------------------------------------------
@@ -181,6 +216,7 @@ def export_headers() -> list[str]:
         _("Year"),
         _("Target"),
         _("On track"),
+        _("Source of the value"),
     ]
 
 
@@ -206,6 +242,7 @@ def export_row(row: Row) -> list:
         indicator.year if indicator else None,
         indicator.target if indicator else None,
         _yes_no(indicator.on_track) if indicator else None,
+        indicator.source_label if indicator else None,
     ]
 
 
@@ -222,7 +259,7 @@ def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpRe
         fmt,
         export_headers(),
         (export_row(row) for row in shown),
-        filename=f"dashboard-{county.code}-{today.isoformat()}",
+        filename=exports.filename("lansoversikt", county.name, today.isoformat()),
         sheet=_("Dashboard"),
         widths={"A": 30},
     )

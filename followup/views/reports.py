@@ -9,12 +9,12 @@ served only here, as attachments.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from agreements.models import Agreement
-from councils import access
+from councils import access, exports
 from councils.access import Capability
 from councils.http import only
 from followup import report_jobs, reports
@@ -142,12 +142,4 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = report.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=reports.filename(report),
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return exports.file_download(handle, fmt="pdf", filename=reports.filename(report))

@@ -19,7 +19,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop, ngettext
@@ -416,7 +415,7 @@ def pledge_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return not_allowed
     if fmt not in exports.SPREADSHEETS:
         raise Http404
-    name = f"{slugify(pledge.title) or 'medborgarlofte'}-aktiviteter"
+    name = exports.filename(pledge.title or _("Citizen pledge"), _("activities"))
     return exports.file_response(importexport.export(fmt, pledge), fmt=fmt, filename=name)
 
 

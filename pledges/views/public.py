@@ -226,13 +226,13 @@ def _pledge_url_prefix(request: HttpRequest) -> str:
 
 
 open_data_pledges = _open_data(
-    "citizen-pledges",
+    "medborgarloften",
     PLEDGE_COLUMNS,
     lambda prefix: (pledge_record(p, f"{prefix}{p.pk}/") for p in selectors.open_data_pledges()),
     selectors.current_pledges_fingerprint,
 )
 open_data_activities = _open_data(
-    "citizen-pledge-activities",
+    "medborgarloften-aktiviteter",
     ACTIVITY_COLUMNS,
     lambda prefix: (
         activity_record(p, a, f"{prefix}{p.pk}/") for p, a in selectors.open_data_activities()

@@ -43,6 +43,22 @@ def test_xlsx_cells_are_typed():
 def test_response_names_the_file_once():
     response = exports.response("csv", ["a"], [[1]], filename="plan-2026")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="plan-2026.csv"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"plan-2026.csv\"; filename*=UTF-8''plan-2026.csv"
+    )
     inline = exports.file_response(b"[]", fmt="json", filename="open", inline=True)
-    assert inline["Content-Disposition"] == 'inline; filename="open.json"'
+    assert inline["Content-Disposition"].startswith('inline; filename="open.json";')
+
+
+def test_file_names_are_swedish_words_made_plain():
+    assert exports.filename("Länssammanställning", "Uppsala län", 2026) == (
+        "lanssammanstallning-uppsala-lan-2026"
+    )
+    assert exports.filename("Östra Göinge", "Åre", None, "") == "ostra-goinge-are"
+    assert exports.filename("<script>", "../../etc") == "script-etc"
+    assert exports.filename("", None) == "fil"
+
+
+def test_a_name_outside_ascii_is_carried_by_filename_star():
+    header = exports.disposition('Län "x".pdf')
+    assert header == "attachment; filename=\"Ln x.pdf\"; filename*=UTF-8''L%C3%A4n%20%22x%22.pdf"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from councils import exports
 from followup import tasks
 from followup.models import Report
 from pledges.models import Activity, Pledge
@@ -110,4 +111,37 @@ def test_county_officer_filters_starts_the_county_pdf_watches_it_and_downloads_i
     assert pdf.startswith(b"%PDF-")
     first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert home.county.name in first_page
-    assert info.value.suggested_filename.startswith(f"county-summary-{home.county.pk}-{year}")
+    expected = exports.filename("lanssammanstallning", home.county.name, year) + ".pdf"
+    assert info.value.suggested_filename == expected
+
+
+def test_county_officer_reads_a_chart_as_a_table_and_writes_the_analysis(
+    page: Page, log_in, county_officer, home, live_server
+):
+    log_in(county_officer)
+    page.goto(live_server.url + reverse("county-dashboard", args=[home.county.code]))
+    phase = page.locator("#chart-phase")
+    expect(phase.locator("h3")).to_have_text("Samverkansöverenskommelser efter fas")
+    table = page.locator("#chart-phase-table")
+    expect(table).to_be_hidden()
+    phase.locator("summary").click()
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(6)
+    assert_accessible(page)
+
+    page.locator("#analysis-link").click()
+    year = timezone.localdate().year
+    expect(page).to_have_url(
+        live_server.url + reverse("county-analysis", args=[home.county.code, year])
+    )
+    assert_accessible(page)
+    page.get_by_label("Inledning").fill("Länet har kommit långt i år.")
+    page.get_by_role("button", name="Spara inledningen").click()
+    expect(page.get_by_label("Inledning")).to_have_value("Länet har kommit långt i år.")
+
+    page.locator(f"#comment-{home.code} a").click()
+    assert_accessible(page)
+    page.get_by_label("Kommentar").fill("Hemby följer upp i tid.")
+    page.get_by_role("button", name="Spara kommentaren").click()
+    expect(page.locator(f"#comment-{home.code}")).to_contain_text("Hemby följer upp i tid.")
+    assert_accessible(page)

@@ -209,7 +209,9 @@ def test_download_only_when_done_and_only_for_readers(client, signed, owner, out
     assert url in page and "<progress" not in page and "hx-get" not in page
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="overenskommelse-hemby-')
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
     client.force_login(outsider)
@@ -225,3 +227,56 @@ def test_internal_pledge_report_needs_internal_access(client, pledge, county_off
     assert client.post(public).status_code == 302
     unknown = reverse("pledge-report", kwargs={"pk": pledge.pk, "kind": "x"})
     assert client.post(unknown).status_code == 404
+
+
+# --- archival: PDF/A with title and language ----------------------------------------
+
+
+def archival_metadata(pdf: bytes) -> dict:
+    """What an archive checks, read back: the XMP PDF/A claim, /Lang, /Title, tagging."""
+    reader = PdfReader(io.BytesIO(pdf))
+    claim = {}
+    for description in reader.xmp_metadata.rdf_root.getElementsByTagName("rdf:Description"):
+        for name in ("pdfaid:part", "pdfaid:conformance"):
+            if description.getAttribute(name):
+                claim[name] = description.getAttribute(name)
+    root = reader.trailer["/Root"]
+    return {
+        **claim,
+        "lang": root.get("/Lang"),
+        "title": reader.metadata.get("/Title"),
+        "tagged": "/StructTreeRoot" in root
+        and bool(root.get("/MarkInfo", {}).get_object().get("/Marked")),
+    }
+
+
+def test_every_kind_of_report_is_pdf_a_with_title_and_language(
+    signed,  # noqa: F811
+    pledge,
+    owner,
+):
+    for kind, object_id, title in (
+        (Report.Kind.AGREEMENT, signed.pk, signed.signed_snapshot["title"]),
+        (Report.Kind.PLEDGE_PUBLIC, pledge.pk, "Löfte för Hemby"),
+        (Report.Kind.PLEDGE_INTERNAL, pledge.pk, "Löfte för Hemby"),
+    ):
+        metadata = archival_metadata(reports.render(_report(kind, object_id, owner)))
+        assert metadata == {
+            "pdfaid:part": "3",
+            "pdfaid:conformance": "A",
+            "lang": "sv",
+            "title": title,
+            "tagged": True,
+        }, kind
+
+
+def test_report_file_names_say_what_and_whose(signed, pledge, owner):  # noqa: F811
+    agreement = _report(Report.Kind.AGREEMENT, signed.pk, owner)
+    years = "-".join(sorted({str(signed.start_date.year), str(signed.end_date.year)}))
+    assert reports.filename(agreement) == f"overenskommelse-hemby-{years}"
+    internal = _report(Report.Kind.PLEDGE_INTERNAL, pledge.pk, owner)
+    start, end = pledge.period_start.year, pledge.period_end.year
+    expected = "medborgarlofte-internt-hemby-" + (f"{start}" if start == end else f"{start}-{end}")
+    assert reports.filename(internal) == expected
+    gone = _report(Report.Kind.PLEDGE_PUBLIC, 999999, owner)
+    assert reports.filename(gone) == "medborgarlofte-999999"
