@@ -38,6 +38,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
     "pdf": "application/pdf",
+    "ics": "text/calendar; charset=utf-8",
 }
 #: The kinds ``render`` writes.
 SPREADSHEETS = ("csv", "xlsx")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from councils import exports
 from councils.feeds import feed_user
 from followup import calendar
 
@@ -17,8 +18,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404("No such calendar.")
     body = calendar.ics(user, request.build_absolute_uri, request.get_host())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="samverkan.ics"'
+    response = exports.file_response(body, fmt="ics", filename="samverkan", inline=True)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
