@@ -57,6 +57,11 @@ class ResultPage:
     def has_other_pages(self) -> bool:
         return self.num_pages > 1
 
+    @property
+    def paginator(self) -> ResultPage:
+        """What ``components/pager.html`` asks a Django page for (``paginator.num_pages``)."""
+        return self
+
 
 @dataclass(frozen=True)
 class Group:

@@ -65,7 +65,13 @@ def test_case_is_ignored_for_swedish_letters_too(walks):
 
 def test_every_word_must_match_in_the_fallback_or_the_document_on_postgres(walks):
     assert _titles("Ängby trygghetsvandring") == ["Trygghetsvandring i Ängby"]
-    assert _titles("Ängby biblioteket") == []
+    if POSTGRES:
+        # no document holds both words, but most of the query's trigrams are in one
+        # title's words: found by similarity
+        assert _titles("Ängby biblioteket") == ["Läxhjälp på biblioteket"]
+        assert _titles("Ängby skolgården") == []
+    else:
+        assert _titles("Ängby biblioteket") == []
 
 
 def test_hostile_queries_are_plain_text(walks):
