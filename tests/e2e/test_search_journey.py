@@ -15,7 +15,7 @@ def test_a_coordinator_searches_from_the_header_and_opens_a_result(log_in, owner
     f.ActivityFactory(pledge=pledge, title="Trygghetsvandring vid stationen")
     f.CouncilFactory(municipality=home, name="Trygghetsrådet Hemby")
     page: Page = log_in(owner)
-    page.goto("/")
+    page.goto(f"/municipalities/{home.code}/pledges/")
 
     header_search = page.get_by_role("search", name="Sök i Samverkan")
     header_search.get_by_role("searchbox").fill("Trygghetsvandring")
