@@ -317,6 +317,9 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         SIGNED = "signed", _("signed")
         REPLACED = "replaced", _("replaced")
 
+    #: the statuses every user with READ may open; the rest need INTERNAL
+    VISIBLE_TO_READERS = (Status.SIGNED, Status.REPLACED)
+
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("monthly")
         TERTIAL = "tertial", _("every four months")

@@ -29,6 +29,9 @@ from django.urls import reverse  # noqa: E402
 from councils.models import Role, User  # noqa: E402
 from pledges.models import Pledge  # noqa: E402
 
+#: what the search pages look for: an inflected form of a word of the activities' titles
+SEARCH_QUERY = "trygghetsvandringar"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -137,6 +140,26 @@ def _pages(
             f"pledge follow-up view ({public_size} activities), coordinator",
             coordinator,
             reverse("pledge-follow-up", args=[published.pk]),
+        ),
+        Page(
+            "search",
+            "search “Uppsala”, national reader",
+            reader,
+            f"{reverse('search')}?q=Uppsala",
+        ),
+        # the worst case: every activity of the national data says "trygghetsvandring",
+        # so the search ranks all 53 000 and shows the first of each kind
+        Page(
+            "search-everything",
+            f"search “{SEARCH_QUERY}” (every activity), national reader",
+            reader,
+            f"{reverse('search')}?q={SEARCH_QUERY}",
+        ),
+        Page(
+            "public-search",
+            f"public search “{SEARCH_QUERY}”, anonymous",
+            None,
+            f"{reverse('public-search')}?q={SEARCH_QUERY}",
         ),
     ]
 

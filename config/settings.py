@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.forms",
     "django_htmx",
     "simple_history",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "agreements",
     "pledges",
     "followup",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -58,4 +58,5 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
     path("", include("followup.urls")),
+    path("", include("search.urls")),
 ]

@@ -48,6 +48,8 @@ class Case:
     viewer: str = "owner"
     #: the status a permitted GET answers (302 for pages that redirect onwards)
     ok_status: int = 200
+    #: a query string for the URL (a search's ``q``), as a dict
+    query: Callable[[Cast], dict[str, str]] = field(default=lambda cast: {})
 
 
 CASES: dict[str, Case] = {}
@@ -106,6 +108,7 @@ from tests import (  # noqa: E402, F401
     isolation_pledges_editor,
     isolation_pledges_public,
     isolation_pledges_review,
+    isolation_search,
     isolation_today,
     isolation_two_factor,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 from tests.isolation import CASES, Kind
 
@@ -46,6 +47,12 @@ def test_every_isolation_case_names_a_url():
     assert not stale, f"Isolation cases for URLs that no longer exist: {stale}"
 
 
+def _url(name: str, case, cast) -> str:
+    """The case's URL, with its query string if it has one."""
+    query = case.query(cast)
+    return reverse(name, kwargs=case.build(cast)) + (f"?{urlencode(query)}" if query else "")
+
+
 def _login_redirect(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(
         reverse(settings.LOGIN_URL)
@@ -58,7 +65,7 @@ def _cases(kind: Kind):
 
 @pytest.mark.parametrize(("name", "case"), _cases(Kind.OBJECT))
 def test_object_pages_answer_404_to_other_organisations(client, cast, name, case):
-    url = reverse(name, kwargs=case.build(cast))
+    url = _url(name, case, cast)
 
     anonymous = client.get(url)
     assert _login_redirect(anonymous), f"anonymous GET {url}: {anonymous.status_code}"
@@ -75,7 +82,7 @@ def test_object_pages_answer_404_to_other_organisations(client, cast, name, case
 
 @pytest.mark.parametrize(("name", "case"), _cases(Kind.LOGIN))
 def test_login_pages_send_anonymous_users_to_login_and_hide_others_data(client, cast, name, case):
-    url = reverse(name, kwargs=case.build(cast))
+    url = _url(name, case, cast)
     assert _login_redirect(client.get(url)), f"anonymous GET {url}"
     assert client.post(url).status_code in {302, 405}
 
@@ -92,7 +99,7 @@ def test_login_pages_send_anonymous_users_to_login_and_hide_others_data(client, 
 
 @pytest.mark.parametrize(("name", "case"), _cases(Kind.PUBLIC))
 def test_public_pages_open_without_login(client, cast, name, case):
-    url = reverse(name, kwargs=case.build(cast))
+    url = _url(name, case, cast)
     response = client.get(url)
     assert response.status_code < 500
     assert not _login_redirect(response), f"{url} must not require login"

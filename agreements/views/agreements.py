@@ -20,7 +20,7 @@ from councils.forms import SignForm
 from councils.http import only
 from councils.sections import Section, section_view
 
-VISIBLE_TO_READERS = (Agreement.Status.SIGNED, Agreement.Status.REPLACED)
+VISIBLE_TO_READERS = Agreement.VISIBLE_TO_READERS
 
 
 # --- lookups: the object or 404 (councils.access) -------------------------------------

@@ -1,0 +1,211 @@
+"""What the search finds, kind by kind, and who may see each row.
+
+Every kind reads through ``councils.access``: the rows of municipalities where the user
+holds the capability the record's own page asks for. Drafts and internal records
+(lägesbilder's problems, draft agreements and pledges and their activities) need
+INTERNAL; signed agreements, published pledges and their activities, councils and
+meetings need READ. Indicator definitions are no municipality's record: every
+signed-in user reads them (as on the indicator list).
+
+The fields searched are the ones the record's page shows to whoever may see the row,
+never an internal one (comments, responsible persons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, PriorityProblem
+from councils import access, formats
+from councils.access import Capability
+from councils.models import Council, Meeting
+from followup.models import Indicator
+from pledges.models import Activity, Pledge
+
+READ, INTERNAL = Capability.READ, Capability.INTERNAL
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result as the page lists it."""
+
+    title: str
+    url: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    #: the heading of the group
+    label: Promise
+    #: the rows the user may see (through councils.access), with what ``hit`` reads
+    visible: Callable[[Any], QuerySet]
+    #: the fields of the full-text document
+    text: tuple[str, ...]
+    #: the name fields, matched by trigram similarity too
+    names: tuple[str, ...]
+    hit: Callable[[Any], Hit]
+    #: fields that match the whole query exactly
+    exact: tuple[str, ...] = ()
+
+
+def _internal_or_read(queryset: QuerySet, user, **readable) -> QuerySet:
+    """Every row with INTERNAL; with READ only the rows ``readable`` selects."""
+    return access.filter_visible(queryset, user, INTERNAL) | access.filter_visible(
+        queryset.filter(**readable), user, READ
+    )
+
+
+def _municipalities(user) -> QuerySet:
+    return access.municipalities_for(user, READ).select_related("county")
+
+
+def _agreements(user) -> QuerySet:
+    agreements = Agreement.objects.select_related("municipality")
+    return _internal_or_read(agreements, user, status__in=Agreement.VISIBLE_TO_READERS)
+
+
+def _problems(user) -> QuerySet:
+    problems = PriorityProblem.objects.select_related("picture__municipality")
+    return access.filter_visible(problems, user, INTERNAL)
+
+
+def _pledges(user) -> QuerySet:
+    pledges = Pledge.objects.select_related("municipality")
+    return _internal_or_read(pledges, user, status__in=Pledge.PUBLIC_STATUSES)
+
+
+def _activities(user) -> QuerySet:
+    activities = Activity.objects.filter(deleted_at__isnull=True).select_related(
+        "pledge__municipality"
+    )
+    return _internal_or_read(activities, user, pledge__status__in=Pledge.PUBLIC_STATUSES)
+
+
+def _councils(user) -> QuerySet:
+    return access.filter_visible(Council.objects.select_related("municipality"), user, READ)
+
+
+def _meetings(user) -> QuerySet:
+    meetings = Meeting.objects.select_related("council__municipality")
+    return access.filter_visible(meetings, user, READ)
+
+
+def _indicators(user) -> QuerySet:
+    signed_in = user.is_authenticated and user.is_active
+    return Indicator.objects.all() if signed_in else Indicator.objects.none()
+
+
+def _period(record) -> str:
+    start = getattr(record, "period_start", None) or record.start_date
+    end = getattr(record, "period_end", None) or record.end_date
+    return formats.period(start, end)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "municipalities",
+        _("Municipalities"),
+        _municipalities,
+        text=("name",),
+        names=("name",),
+        exact=("code",),
+        hit=lambda m: Hit(
+            m.name, reverse("municipality-detail", args=[m.code]), [m.county.name, m.code]
+        ),
+    ),
+    Kind(
+        "agreements",
+        _("Cooperation agreements"),
+        _agreements,
+        text=("title", "documentation"),
+        names=("title",),
+        hit=lambda a: Hit(
+            a.title,
+            reverse("agreement-detail", args=[a.pk]),
+            [a.municipality.name, _period(a), a.get_status_display()],
+        ),
+    ),
+    Kind(
+        "problems",
+        _("Priority problems"),
+        _problems,
+        text=("title", "description", "place", "cause_analysis"),
+        names=("title",),
+        hit=lambda p: Hit(
+            p.title,
+            reverse("problem-detail", args=[p.pk]),
+            [p.picture.municipality.name, p.picture.title],
+        ),
+    ),
+    Kind(
+        "pledges",
+        _("Citizen pledges"),
+        _pledges,
+        text=("title", "public_text", "area"),
+        names=("title",),
+        hit=lambda p: Hit(
+            p.title,
+            reverse("pledge-detail", args=[p.pk]),
+            [p.municipality.name, _period(p), p.get_status_display()],
+        ),
+    ),
+    Kind(
+        "activities",
+        _("Activities"),
+        _activities,
+        text=("title", "description"),
+        names=("title",),
+        hit=lambda a: Hit(
+            a.title,
+            reverse("pledge-detail", args=[a.pledge_id]) + f"#activity-{a.pk}",
+            [a.pledge.municipality.name, a.pledge.title],
+        ),
+    ),
+    Kind(
+        "councils",
+        _("Councils"),
+        _councils,
+        text=("name", "mandate"),
+        names=("name",),
+        hit=lambda c: Hit(
+            c.name,
+            reverse("council-detail", args=[c.pk]),
+            [c.municipality.name, c.get_kind_display()],
+        ),
+    ),
+    Kind(
+        "meetings",
+        _("Meetings"),
+        _meetings,
+        text=("agenda", "minutes"),
+        names=(),
+        hit=lambda m: Hit(
+            f"{m.council.name} {formats.day(m.held_on)}",
+            reverse("meeting-detail", args=[m.pk]),
+            [m.council.municipality.name],
+        ),
+    ),
+    Kind(
+        "indicators",
+        _("Indicators"),
+        _indicators,
+        text=("name", "description", "code"),
+        names=("name",),
+        hit=lambda i: Hit(
+            i.name,
+            reverse("indicator-detail", args=[i.pk]),
+            [i.get_source_display(), *filter(None, [i.code, i.unit])],
+        ),
+    ),
+)
+
+BY_KEY = {kind.key: kind for kind in KINDS}
