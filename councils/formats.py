@@ -20,10 +20,11 @@ function               sv                              en
 ``percent(x)``         12 %                            12%
 =====================  ==============================  ==============================
 
-- ``short_day`` where space is short (list cells, chips): Swedish abbreviates with a
-  full stop and leaves the short months whole (mars, maj, juni, juli).
-- ``day`` for dates in running text and headings; ``iso`` for tables, forms, exports,
-  file names and messages that quote a date; ``moment`` for a point in time.
+- ``day`` for dates in running text and headings; ``short_day`` in the tables and lists
+  a person reads (Swedish abbreviates with a full stop and leaves the short months
+  whole: mars, maj, juni, juli); ``iso`` for forms, exports, file names, machine
+  attributes (``<time datetime>``) and messages that quote a date; ``moment`` for a
+  point in time.
 - An aware datetime is shown in the current time zone (Stockholm, ``TIME_ZONE``):
   ``day``/``iso`` of a moment give its date there, ``moment`` its time there (summer
   and winter time alike). A naive datetime is taken as local already.

@@ -31,9 +31,10 @@ TEMPLATE_PATTERN = re.compile(
     r"\|\s*(?P<filter>date|time|floatformat|intcomma)\b|\{%-?\s*now\s", re.MULTILINE
 )
 #: a date-named value printed with no filter of the kit (``_date``, ``_on``, ``_at``,
-#: ``period_start``/``period_end``, ``next_review``), or only through default/escape
+#: ``period_start``/``period_end``, ``next_review``), or a measured ``_value`` (Django
+#: would print a decimal's stored places, "20,00"), or one only through default/escape
 BARE_DATE = re.compile(
-    r"\{\{\s*[\w.]*?\b(?:\w+_date|\w+_on|\w+_at|period_start|period_end|next_review)"
+    r"\{\{\s*[\w.]*?\b(?:\w+_date|\w+_on|\w+_at|period_start|period_end|next_review|\w+_value)"
     r"\s*(?:\}\}|\|\s*(?:default|escape|force_escape|safe)\b)"
 )
 FORMAT_MODULES = {"django.utils.formats", "django.utils.dateformat", "django.utils.numberformat"}
@@ -124,17 +125,18 @@ def test_the_template_gate_catches_the_old_filters():
     assert found[0].startswith("line 1:") and found[-1].startswith("line 4:")
 
 
-def test_the_template_gate_catches_a_date_printed_bare():
+def test_the_template_gate_catches_a_date_or_a_measured_value_printed_bare():
     """Django would print these as "Jan. 1, 2026" in English, or ISO from a snapshot."""
     old = (
         "<td>{{ activity.start_date }}</td>\n"
         '<dd>{{ snapshot.signatories.police.signed_on|default:"" }}</dd>\n'
         "<p>{{ pledge.period_start }} – {{ pledge.period_end }}</p>\n"
-        "<p>{{ report.created_at }}</p>"
+        "<p>{{ report.created_at }}</p>\n"
+        "<td>{{ goal.baseline_value }}</td>"
     )
     found = template_violations(old)
     lines = [entry.split(":")[0] for entry in found]
-    assert lines == ["line 1", "line 2", "line 3", "line 3", "line 4"]
+    assert lines == ["line 1", "line 2", "line 3", "line 3", "line 4", "line 5"]
 
 
 def test_the_template_gate_lets_the_kit_through():

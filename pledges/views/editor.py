@@ -180,6 +180,8 @@ def _flags(user, pledge: Pledge) -> dict:
         "internal": access.can(user, INTERNAL, pledge.municipality_id),
         "can_edit": can_edit,
         "editable": can_edit and pledge.editable,
+        # the "Themes" column only where the police region defines themes
+        "has_themes": services.themes_for(pledge).exists(),
     }
 
 
