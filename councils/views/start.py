@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from councils import access, panels, selectors
 from councils.forms import TwoFactorRequiredForm
@@ -15,7 +15,7 @@ from councils.models import County, Municipality, Organisation
 from councils.views import page_view
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county") or None
@@ -59,7 +59,7 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> dic
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
     return render(
