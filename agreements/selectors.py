@@ -27,6 +27,13 @@ class ComplianceItem:
     warning: str = ""
 
 
+def picture_age(months: int) -> str:
+    """How old a lägesbild is, in words: "mindre än en månad gammal", "1 månad gammal"."""
+    if months < 1:
+        return _("less than a month old")
+    return ngettext("%(months)d month old", "%(months)d months old", months) % {"months": months}
+
+
 def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     """The five duties at a glance, each linking to where it is put right.
 
@@ -51,9 +58,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     else:
         months = picture.age_in_months(today)
         stale = picture.staleness(today)
-        detail = ngettext("%(months)d month old", "%(months)d months old", months) % {
-            "months": months
-        }
+        detail = picture_age(months)
         items.append(
             ComplianceItem(
                 _("Current lägesbild"),

@@ -10,6 +10,7 @@ Swedish output is written as Swedish authorities write it (Språkrådet,
 function               sv                              en
 =====================  ==============================  ==============================
 ``day(d)``             31 mars 2027                    31 March 2027
+``short_day(d)``       30 nov. 2027, 31 mars 2027      30 Nov 2027, 31 Mar 2027
 ``iso(d)``             2027-03-31                      2027-03-31
 ``iso_datetime(t)``    2027-03-31T14:05:00+02:00       (the same)
 ``moment(t)``          31 mars 2027 kl. 14.05          31 March 2027, 14:05
@@ -19,13 +20,19 @@ function               sv                              en
 ``percent(x)``         12 %                            12%
 =====================  ==============================  ==============================
 
-- ``day`` for dates in running text and headings; ``iso`` for tables, forms, exports,
-  file names and messages that quote a date; ``moment`` for a point in time.
+- ``day`` for dates in running text and headings; ``short_day`` in the tables and lists
+  a person reads (Swedish abbreviates with a full stop and leaves the short months
+  whole: mars, maj, juni, juli); ``iso`` for forms, exports, file names, machine
+  attributes (``<time datetime>``) and messages that quote a date; ``moment`` for a
+  point in time.
 - An aware datetime is shown in the current time zone (Stockholm, ``TIME_ZONE``):
   ``day``/``iso`` of a moment give its date there, ``moment`` its time there (summer
   and winter time alike). A naive datetime is taken as local already.
 - The thousands separator in Swedish is a non-breaking space (U+00A0), as is the
   space before the per cent sign, so a number never breaks over two lines.
+- ``day``, ``iso`` and ``period`` also take the ISO text a JSON snapshot keeps
+  ("2027-03-31"), so a signed snapshot reads like the live page; ``number`` takes the
+  decimal text ("34.50" gives "34,5").
 - Nothing (``None`` or ``""``) gives ``""``: a page that wants a dash writes
   ``{{ value|day|default:"–" }}``.
 - These are for people. Data (JSON snapshots, CSV cells, API fields) keeps
@@ -52,9 +59,27 @@ _PATTERNS = {
     "sv": {"day": "j F Y", "moment": r"j F Y \k\l. H.i"},
     "en": {"day": "j F Y", "moment": "j F Y, H:i"},
 }
+#: Språkrådet's abbreviations; the month names that are short already stay whole
+_SHORT_MONTHS = {
+    "sv": [
+        "jan.",
+        "feb.",
+        "mars",
+        "apr.",
+        "maj",
+        "juni",
+        "juli",
+        "aug.",
+        "sep.",
+        "okt.",
+        "nov.",
+        "dec.",
+    ],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
 _PERCENT = {"sv": NBSP + "%", "en": "%"}
 
-type Day = dt.date | dt.datetime | None
+type Day = dt.date | dt.datetime | str | None
 type Number = Decimal | int | float | str | None
 
 
@@ -69,8 +94,16 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value
 
 
-def _date_of(value: dt.date | dt.datetime) -> dt.date:
-    value = _local(value)
+def _parsed(value: dt.date | dt.datetime | str) -> dt.date | dt.datetime:
+    """A date as given, or read from the ISO text a signed snapshot keeps ("2027-03-31")."""
+    if isinstance(value, str):
+        text = value.strip()
+        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    return value
+
+
+def _date_of(value: dt.date | dt.datetime | str) -> dt.date:
+    value = _local(_parsed(value))
     return value.date() if isinstance(value, dt.datetime) else value
 
 
@@ -83,6 +116,14 @@ def day(value: Day) -> str:
     if _missing(value):
         return EMPTY
     return date_pattern(_date_of(value), _PATTERNS[_language()]["day"])
+
+
+def short_day(value: Day) -> str:
+    """A date with its month cut short: "30 nov. 2026" (sv), "30 Nov 2026" (en)."""
+    if _missing(value):
+        return EMPTY
+    date = _date_of(value)
+    return f"{date.day} {_SHORT_MONTHS[_language()][date.month - 1]} {date.year}"
 
 
 def iso(value: Day) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from councils import signing
 from councils.dates import DATE_INPUT, DateField
@@ -15,6 +16,11 @@ MAX_TEXT = 20_000
 
 #: The height of a text area that does not ask for its own.
 TEXT_ROWS = 6
+
+#: Django's own strings that its Swedish catalogue lacks (Django 6.1's blank choice of
+#: every select). Named here so ``makemessages`` keeps them in our catalogue, which
+#: comes first (LOCALE_PATHS) and gives them their Swedish.
+DJANGO_STRINGS_WITHOUT_SWEDISH = (gettext_noop("- Select an option -"),)
 
 
 def bound_text_areas(form: forms.BaseForm) -> None:

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from councils.exports import FORMULA_START
@@ -280,6 +281,16 @@ def numbered(
         if len(found) > max_rows or (max_scanned is not None and number > max_scanned):
             raise ImportRefused(too_many)
     return found
+
+
+def not_a_choice(value: str, labels: Iterable[str]) -> str:
+    """The message for a cell that is none of a field's choices, naming the ones accepted:
+    "“X” is not accepted: write social or situational" ("ange social eller situationell")."""
+    accepted = get_text_list([str(label) for label in labels], _("or"))
+    return _("“%(value)s” is not accepted: write %(choices)s.") % {
+        "value": value,
+        "choices": accepted,
+    }
 
 
 def row_error(number: int, message: str, column: str | None = None) -> str:

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from councils import addresses, mail
 from followup.models import DigestEmail, Reminder
@@ -35,6 +35,7 @@ def groups(reminders: list[Reminder]) -> list[tuple[str, list[Reminder]]]:
 
 
 def render(digest: DigestEmail, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    count = len(reminders)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "user": digest.user,
@@ -45,7 +46,10 @@ def render(digest: DigestEmail, reminders: list[Reminder]) -> EmailMultiAlternat
             "preferences_url": settings.SITE_URL + reverse("reminder-preferences"),
         }
         message = EmailMultiAlternatives(
-            subject=mail.subject(_("Samverkan: %(count)s reminders") % {"count": len(reminders)}),
+            subject=mail.subject(
+                ngettext("Samverkan: %(count)s reminder", "Samverkan: %(count)s reminders", count)
+                % {"count": count}
+            ),
             body=render_to_string("followup/email/digest.txt", context),
             to=[digest.user.email],
         )

@@ -210,6 +210,9 @@ def _form_data(cells: dict[str, str], lookups: _Lookups) -> tuple[dict, list[tup
         value = cells.get(name, "")
         if name in CHOICES:
             data[name] = lookups.choices[name].get(value.casefold(), value) if value else ""
+            if value and value.casefold() not in lookups.choices[name]:
+                labels = [label.lower() for label in CHOICES[name].labels]
+                unknown.append((name, imports.not_a_choice(value, labels)))
             if not value and name in DEFAULTS:
                 data[name] = DEFAULTS[name]
         elif name in lookups.by_name:

@@ -74,6 +74,11 @@ class PublicMunicipality:
     county_code: str
     county_name: str
 
+    @property
+    def official_name(self) -> str:
+        """The name it signs with, "Uppsala kommun" (``Municipality.official_name``)."""
+        return Municipality(name=self.name).official_name
+
 
 @dataclass(frozen=True)
 class PublicDialogue:

@@ -400,12 +400,22 @@ FIELD_LABELS = {  # lazy: the labels are shown in the reader's language
 }
 
 
+DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date"}
+
+
 def diff(old: dict | None, new: dict) -> dict[str, list]:
     """Field by field, and activities added, removed and changed, between two snapshots."""
 
+    def shown(name: str, value: str) -> str:  # the snapshot keeps ISO dates
+        return formats.day(value) if name in DATE_FIELDS and value else value
+
     def changed(before: dict, after: dict) -> list[tuple[str, str, str]]:
         return [
-            (str(FIELD_LABELS.get(name, name)), before.get(name, ""), value)
+            (
+                str(FIELD_LABELS.get(name, name)),
+                shown(name, before.get(name, "")),
+                shown(name, value),
+            )
             for name, value in after.items()
             if before.get(name, "") != value
         ]

@@ -5,7 +5,9 @@ Templates use its filters (``{% load formats %}``: ``day``, ``iso``, ``moment``,
 ways of doing it by hand:
 
 - in templates: Django's ``|date``, ``|time``, ``|floatformat`` (and ``|intcomma``)
-  filters and the ``{% now "…" %}`` tag, each a format chosen on the spot;
+  filters and the ``{% now "…" %}`` tag, each a format chosen on the spot; and a
+  date printed bare (``{{ a.start_date }}``, ``{{ p.signed_at|default:"" }}``), which
+  Django writes in its own format ("Jan. 1, 2026" in English, ISO in a snapshot);
 - in app code: ``strftime(…)``, a date format in an f-string (``f"{d:%Y-%m-%d}"``),
   and imports of ``django.utils.formats`` / ``dateformat`` / ``numberformat``.
 
@@ -28,6 +30,13 @@ THE_KIT = ROOT / "councils" / "formats.py"
 TEMPLATE_PATTERN = re.compile(
     r"\|\s*(?P<filter>date|time|floatformat|intcomma)\b|\{%-?\s*now\s", re.MULTILINE
 )
+#: a date-named value printed with no filter of the kit (``_date``, ``_on``, ``_at``,
+#: ``period_start``/``period_end``, ``next_review``), or a measured ``_value`` (Django
+#: would print a decimal's stored places, "20,00"), or one only through default/escape
+BARE_DATE = re.compile(
+    r"\{\{\s*[\w.]*?\b(?:\w+_date|\w+_on|\w+_at|period_start|period_end|next_review|\w+_value)"
+    r"\s*(?:\}\}|\|\s*(?:default|escape|force_escape|safe)\b)"
+)
 FORMAT_MODULES = {"django.utils.formats", "django.utils.dateformat", "django.utils.numberformat"}
 HINT = "use councils.formats (templates: {% load formats %} and |day, |iso, |moment, |number)"
 
@@ -38,6 +47,9 @@ def template_violations(text: str) -> list[str]:
     for match in TEMPLATE_PATTERN.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         found.append(f"line {line}: {match.group(0).strip()}")
+    for match in BARE_DATE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(f"line {line}: a bare date {match.group(0).strip()}")
     return found
 
 
@@ -113,11 +125,27 @@ def test_the_template_gate_catches_the_old_filters():
     assert found[0].startswith("line 1:") and found[-1].startswith("line 4:")
 
 
+def test_the_template_gate_catches_a_date_or_a_measured_value_printed_bare():
+    """Django would print these as "Jan. 1, 2026" in English, or ISO from a snapshot."""
+    old = (
+        "<td>{{ activity.start_date }}</td>\n"
+        '<dd>{{ snapshot.signatories.police.signed_on|default:"" }}</dd>\n'
+        "<p>{{ pledge.period_start }} – {{ pledge.period_end }}</p>\n"
+        "<p>{{ report.created_at }}</p>\n"
+        "<td>{{ goal.baseline_value }}</td>"
+    )
+    found = template_violations(old)
+    lines = [entry.split(":")[0] for entry in found]
+    assert lines == ["line 1", "line 2", "line 3", "line 3", "line 4", "line 5"]
+
+
 def test_the_template_gate_lets_the_kit_through():
     new = (
         "{% load i18n formats %}<td>{{ a.start|iso }}</td><td>{{ a.signed_at|moment }}</td>"
         "<td>{{ i.value|number }} {{ p|percent }} {{ a.start|day|default:'–' }}</td>"
-        "{{ mandate|datefield }} {{ times }}"
+        "{{ mandate|datefield }} {{ times }} {{ a.start_date|short_day }}"
+        "{{ s.start_date|period:s.end_date }} {{ n.signed_on|day|default:'–' }}"
+        "{% blocktranslate with date=p.signed_on|day %}on {{ date }}{% endblocktranslate %}"
     )
     assert template_violations(new) == []
 

@@ -1,7 +1,7 @@
 """``{% load formats %}``: the filters of ``councils.formats`` for templates.
 
-``{{ d|day }}``, ``{{ d|iso }}``, ``{{ t|iso_datetime }}``, ``{{ t|moment }}``,
-``{{ start|period:end }}``, ``{{ start|iso_period:end }}``, ``{{ x|number }}``,
+``{{ d|day }}``, ``{{ d|short_day }}``, ``{{ d|iso }}``, ``{{ t|iso_datetime }}``,
+``{{ t|moment }}``, ``{{ start|period:end }}``, ``{{ start|iso_period:end }}``, ``{{ x|number }}``,
 ``{{ x|number:1 }}``, ``{{ x|percent }}``. Each delegates to ``councils.formats``, so
 a template shows a date or a number exactly as Python code (PDFs, e-mails, messages)
 does. Like Django's own filters they fail silently: a value of the wrong kind shows
@@ -45,7 +45,7 @@ def _open_ended(function: Callable[[object, object], str]) -> Callable[..., str]
 
 
 # Each filter is the function of the same name in councils.formats, made quiet.
-for _name in ("day", "iso", "iso_datetime", "moment"):
+for _name in ("day", "short_day", "iso", "iso_datetime", "moment"):
     register.filter(_name, _quiet(getattr(formats, _name)))
 for _name in ("period", "iso_period"):
     register.filter(_name, _quiet(_open_ended(getattr(formats, _name))))

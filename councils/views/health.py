@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _cache() -> bool:
     return answered
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for the load balancer and docker-compose: the database
@@ -66,7 +66,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ready else 503)
 
 
-@require_GET
+@require_safe
 def bench_hello(request: HttpRequest) -> HttpResponse:
     """The benchmark's baseline: the whole middleware stack and no database work.
 

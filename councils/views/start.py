@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from councils import access, feeds, panels, selectors
 from councils.forms import TwoFactorRequiredForm
@@ -20,7 +20,7 @@ from councils.models import County, Municipality, Organisation
 from councils.views import page_view
 
 
-@require_GET
+@require_safe
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county") or None
@@ -50,7 +50,7 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> dic
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
     """The account page: the user's organisations and roles, and their calendar address."""

@@ -20,14 +20,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from councils import access, editing, services, two_factor
 from councils.forms import TokenForm, TwoFactorRequiredForm
 from councils.http import only
 
 
-@require_GET
+@require_safe
 @login_required
 def two_factor_status(request: HttpRequest) -> HttpResponse:
     return render(

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from councils import dates, selectors
 from followup import today as todo
@@ -23,7 +23,7 @@ def badge_key(user_id: int) -> str:
     return f"today:count:{user_id}"
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user

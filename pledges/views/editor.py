@@ -200,6 +200,8 @@ def editor_flags(user, pledge: Pledge) -> dict:
         "editable": can_edit and pledge.editable,
         # who records follow-ups: the coordinators, and the police liaisons who review
         "follows_up": can_edit or access.can(user, Capability.REVIEW, pledge.municipality_id),
+        # the "Themes" column only where the police region defines themes
+        "has_themes": services.themes_for(pledge).exists(),
     }
 
 

@@ -254,3 +254,44 @@ def test_filters_fail_silently_and_nothing_takes_a_default(sv):
         )
         == "–||"
     )
+
+
+# --- short dates and the text a snapshot keeps --------------------------------------------
+
+
+def test_short_day_in_swedish_cuts_long_months_with_a_full_stop(sv):
+    assert formats.short_day(dt.date(2026, 11, 30)) == "30 nov. 2026"
+    assert formats.short_day(dt.date(2026, 10, 31)) == "31 okt. 2026"
+    assert formats.short_day(LAST_OF_MARCH) == "31 mars 2027"
+    assert formats.short_day(dt.date(2027, 5, 1)) == "1 maj 2027"
+    assert formats.short_day(None) == ""
+
+
+def test_short_day_in_english(en):
+    assert formats.short_day(dt.date(2026, 11, 30)) == "30 Nov 2026"
+
+
+def test_swedish_months_are_lower_case(sv):
+    for month in range(1, 13):
+        date = dt.date(2026, month, 1)
+        for text in (formats.day(date), formats.short_day(date)):
+            assert text == text.lower(), text
+
+
+def test_dates_kept_as_iso_text_read_like_dates(sv):
+    """A signed snapshot keeps "2026-11-30" in JSON; a person reads "30 november 2026"."""
+    assert formats.day("2026-11-30") == "30 november 2026"
+    assert formats.short_day("2026-11-30") == "30 nov. 2026"
+    assert formats.iso("2026-11-30") == "2026-11-30"
+    assert formats.period("2026-01-01", "2026-12-31") == "1 januari 2026 – 31 december 2026"
+    assert (
+        render("{{ d|day }}|{{ d|short_day }}", d="2026-11-30") == "30 november 2026|30 nov. 2026"
+    )
+    assert render("{{ d|day|default:'–' }}", d="not a date") == "–"
+
+
+def test_decimal_text_gets_a_decimal_comma_and_counts_no_decimals(sv):
+    assert formats.number("34.50") == "34,5"
+    assert formats.number("34.50", 2) == "34,50"
+    assert formats.number("20.00") == "20"
+    assert formats.number(Decimal("12345.00")) == f"12{NBSP}345"

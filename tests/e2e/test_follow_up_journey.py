@@ -55,7 +55,7 @@ def test_coordinator_records_a_follow_up_and_the_next_date_moves(
     expect(page).to_have_url(f"{page.url.split('/pledges/')[0]}{follow_up_page}")
     row = page.locator(f"#activity-{walk.pk}")
     expect(row.locator(".next-follow-up")).to_contain_text("2026")
-    expect(row.locator(".next-follow-up")).to_contain_text("2026-03-31")
+    expect(row.locator(".next-follow-up")).to_contain_text("31 mars 2026")
     assert_accessible(page)
 
     # --- the form, first with a mistake -----------------------------------------------
@@ -74,7 +74,7 @@ def test_coordinator_records_a_follow_up_and_the_next_date_moves(
     page.select_option("#id_status", Activity.Status.ONGOING)
     page.locator("form[action$='/follow-ups/new/'] button[type=submit]").click()
     row = page.locator(f"#activity-{walk.pk}")
-    expect(row.locator(".next-follow-up")).to_contain_text("2026-06-30")
+    expect(row.locator(".next-follow-up")).to_contain_text("30 juni 2026")
     expect(row).to_contain_text("60 %")
     assert_accessible(page)
 

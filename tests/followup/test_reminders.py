@@ -522,3 +522,15 @@ def test_the_job_uses_a_fixed_number_of_queries(world, home, home_org, away, awa
     assert report.created > 50 and report.digests > 10
     assert small == large, f"{small} queries at the small size, {large} at the large"
     assert small <= 22  # two of them find the signatures waiting (agreements, pledges)
+
+
+def test_the_digest_subject_counts_in_swedish_with_singular_and_plural(world, owner, settings):
+    from followup import digests
+
+    settings.LANGUAGE_CODE = "sv"
+    job.run_daily(MONDAY)  # callbacks are not run: nothing sent, the digest is rendered here
+    digest = DigestEmail.objects.get(user=owner)
+    reminders = list(digest.reminders.order_by("pk"))
+    assert len(reminders) > 1
+    assert digests.render(digest, reminders[:1]).subject == "Samverkan: 1 påminnelse"
+    assert digests.render(digest, reminders).subject == f"Samverkan: {len(reminders)} påminnelser"

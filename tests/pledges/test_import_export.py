@@ -266,7 +266,7 @@ def test_broken_rows_are_reported_row_by_row_and_nothing_is_saved(english, owner
     assert "Row 3: Activity: This field is required." in body
     assert "Row 4: From: Enter a valid date." in body
     assert "Row 4: Regional themes: “Okänt tema” is not a theme of the police region." in body
-    assert "Row 6: Type: Select a valid choice." in body
+    assert "Row 6: Type: “sociala” is not accepted: write social or situational." in body
     assert "Row 6: To: The activity must end after it starts." in body
     assert "Row 6: Problem it serves: there is no priority problem called “Inget sådant”." in body
     assert "Row 2" not in body and "Row 5" not in body
@@ -358,4 +358,17 @@ def test_the_import_page_and_who_may_use_it(client_of, owner, colleague, liaison
     content = b"title;type;responsible_party;recurrence\r\nA;social;joint;Varje fredag\r\n"
     response = upload(client_of(owner), pledge, "plan.csv", content)
     assert response.status_code == 302
+    assert not pledge.activities.exists()
+
+
+def test_a_wrong_choice_lists_the_accepted_values_in_swedish(client_of, owner, pledge):
+    content = (
+        "title;type;responsible_party;recurrence\r\n"
+        "Första;sociala;polisen och kommunen;Varje vecka\r\n"
+    ).encode()
+    response = upload(client_of(owner), pledge, "plan.csv", content)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Rad 2: Typ: ”sociala” godtas inte: ange socialt eller situationellt." in body
+    assert "Rad 2: Ansvarig part: ”polisen och kommunen” godtas inte: ange " in body
     assert not pledge.activities.exists()

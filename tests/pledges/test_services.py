@@ -226,3 +226,13 @@ def test_reordering_activities(owner, pledge, activities):
         "Trygghetsvandring",
     ]
     assert activities[1].history.first().history_user == owner
+
+
+def test_what_changed_shows_dates_as_a_person_reads_them():
+    from django.utils import translation
+
+    old = {"fields": {"period_end": "2026-12-31"}, "activities": {}}
+    new = {"fields": {"period_end": "2027-06-30"}, "activities": {}}
+    with translation.override("sv"):
+        [(_label, before, after)] = services.diff(old, new)["fields"]
+    assert (before, after) == ("31 december 2026", "30 juni 2027")
