@@ -97,7 +97,7 @@ bench: install
 # settings, a real SMTP server; checked over HTTP (see scripts/smoke.py).
 SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/12
-smoke: install
+smoke: install system
 	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) $(PY) scripts/smoke.py
 
 messages: install

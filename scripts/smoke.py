@@ -103,6 +103,8 @@ class Smoke:
         self.db = None
         self.people: dict[str, Browser] = {}
         self.counted = 0
+        #: e-mails the steps expected: at the end, every e-mail received is one of them
+        self.expected_mails = 0
 
     # --- helpers -----------------------------------------------------------------
 
@@ -272,6 +274,8 @@ class Smoke:
             "SELECT p.id FROM pledges_pledge p JOIN councils_municipality m"
             " ON m.id = p.municipality_id WHERE m.code = '0305'"
         )
+        before = self.mailbox.since()
+        expect(not before, f"e-mail sent before the scenario started: {before}")
         coordinator = self.login("samordnare.enkoping", 0)
         form = coordinator.get(f"{self.web(1)}/pledges/{pledge}/sections/text/")
         expect(form.status == 200, f"the text section's form on web 2: {form.status}")
@@ -289,6 +293,7 @@ class Smoke:
         expect(sent.status == 302, f"submitting the pledge: {sent.status}")
         status = self.one("SELECT status FROM pledges_pledge WHERE id = %s", pledge)
         expect(status == "in_review", f"the pledge is {status!r}, not in review")
+        self.expected_mails += 1
         self.mailbox.expect(
             mark,
             ["kommunpolis.enkoping@example.se"],
@@ -332,6 +337,7 @@ class Smoke:
         expect(due, "no digest is due: the smoke's data should make some")
         mark = self.mailbox.mark()
         self.celery_call("followup.daily_reminders")
+        self.expected_mails += len(due)
         mails = self.mailbox.expect(mark, due, seconds=WAIT, quiet=QUIET, what="the digests")
         expect(all("Samverkan" in m.subject for m in mails), f"unexpected subjects: {mails}")
         sent = self.one("SELECT count(*) FROM followup_digestemail WHERE sent_at IS NOT NULL")
@@ -374,6 +380,23 @@ class Smoke:
             f"report {report}: {status} {progress}% after {attempts} attempts",
         )
         self.download(coordinator, report, on=0)
+        took = self.one(
+            "SELECT extract(epoch FROM finished_at - started_at) FROM followup_report"
+            " WHERE id = %s",
+            report,
+        )
+        print(f"smoke:          (the second render took {float(took):.1f} s)", flush=True)
+
+    def step_end(self) -> None:
+        """Files and static files, and every e-mail of the run was one a step expected."""
+        self.step_files()
+        self.step_static()
+        time.sleep(QUIET)
+        mails = self.mailbox.since()
+        expect(
+            len(mails) == self.expected_mails,
+            f"{len(mails)} e-mails received in all, {self.expected_mails} expected: {mails}",
+        )
 
     def step_files(self) -> None:
         """Every finished report has its file in the database, and no other report file
@@ -493,8 +516,8 @@ STEPS: list[tuple[str, Callable[[Smoke], None]]] = [
     ("3 daily reminders triggered once: each digest once", Smoke.step_reminders),
     ("4 worker killed mid-render: one complete PDF after all", Smoke.step_worker_killed),
     (
-        "5 files in the database only; static files cached and compressed",
-        lambda s: (s.step_files(), s.step_static()),
+        "5 headers on every response; files in the database only; static files; no stray mail",
+        Smoke.step_end,
     ),
 ]
 
@@ -523,9 +546,13 @@ def run() -> int:
     return 0
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     # Ctrl-C and a CI timeout's SIGTERM unwind through the finally blocks above
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return run()
     except KeyboardInterrupt:
