@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -137,15 +138,20 @@ class Smoke:
             start_new_session=True,
         )
         self.stack.callback(_end, process)
+        ended: list[float] = []
+        waiter = threading.Thread(
+            target=lambda: (process.wait(), ended.append(time.monotonic())), daemon=True
+        )
+        waiter.start()
 
         def finish() -> str:
-            process.wait(timeout=900)
+            waiter.join(timeout=900)
             output.seek(0)
             text = output.read()
             output.close()
-            if process.returncode != 0:
+            if not ended or process.returncode != 0:
                 raise SmokeFailure(f"manage.py {' '.join(args)}:\n{text}")
-            print(f"smoke: {time.monotonic() - began:8.1f} s    manage.py {args[0]}", flush=True)
+            print(f"smoke: {ended[0] - began:8.1f} s    manage.py {args[0]}", flush=True)
             return text
 
         return finish
