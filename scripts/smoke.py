@@ -192,6 +192,7 @@ class Smoke:
             server.execute(f'CREATE DATABASE "{DATABASE}"')
         self.stack.callback(drop_database)
         redis.Redis.from_url(REDIS_URL).flushdb()
+        self.stack.callback(lambda: redis.Redis.from_url(REDIS_URL).flushdb())
         self.db = self.stack.enter_context(psycopg.connect(database_url(DATABASE), autocommit=True))
 
     def operator_setup(self) -> None:
