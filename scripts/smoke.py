@@ -193,6 +193,8 @@ class Smoke:
         self.stack.callback(drop_database)
         redis.Redis.from_url(REDIS_URL).flushdb()
         self.stack.callback(lambda: redis.Redis.from_url(REDIS_URL).flushdb())
+        # unwound first: the processes stop before their database and Redis go
+        self.stack.callback(self.processes.stop_all)
         self.db = self.stack.enter_context(psycopg.connect(database_url(DATABASE), autocommit=True))
 
     def operator_setup(self) -> None:
@@ -535,7 +537,6 @@ def run() -> int:
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="samverkan-smoke-")))
         smoke = Smoke(stack, work)
-        stack.callback(smoke.processes.stop_all)  # before the database is dropped
         try:
             for step, action in STEPS:
                 began = time.monotonic()
