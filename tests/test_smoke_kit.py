@@ -173,3 +173,9 @@ def test_the_deployment_check_allows_only_what_plain_http_on_loopback_explains()
         smoke.check_deploy(loopback + "?: (security.W004) You have not set SECURE_HSTS_SECONDS.\n")
     with pytest.raises(kit.SmokeFailure, match=r"mail\.E001"):
         smoke.check_deploy("?: (mail.E001) Your MAILERS setting uses a development-only backend\n")
+
+
+def test_the_smoke_logs_in_with_the_demo_password_of_the_demo_data():
+    from councils.demo import DEMO_PASSWORD
+
+    assert smoke.demo_password() == DEMO_PASSWORD
