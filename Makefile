@@ -14,13 +14,14 @@ PORT ?= 8000
 # The embedded default is a development set-up: DEBUG on unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: help install system setup run test test-at e2e lint format check bench messages lock clean
+.PHONY: help install system setup run test test-at e2e lint format check bench smoke messages lock clean
 
 help:
 	@echo "make run    set up (virtualenv, migrations, reference and demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
 	@echo "make test-at AT='2026-12-31 23:45 Europe/Stockholm'  the suite (browser tests aside) with the clock moved"
 	@echo "make bench  seed the national-scale data set and print the benchmark table"
+	@echo "make smoke  start the production process set (2 gunicorn, worker, beat) and prove it over HTTP"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make messages  extract and compile the translation catalogues"
 	@echo "make lock   re-resolve requirements.lock and requirements-dev.lock from pyproject.toml"
@@ -90,6 +91,14 @@ bench: install
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) load_reference_data
 	$(BENCH_ENV) $(PY) -m bench.run
+
+# The production smoke: a database and a Redis database of its own (created and flushed,
+# dropped after), two gunicorn web processes, a Celery worker and beat with production
+# settings, a real SMTP server; checked over HTTP (see scripts/smoke.py).
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/12
+smoke: install system
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) $(PY) scripts/smoke.py
 
 messages: install
 	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'staticfiles/*'

@@ -48,13 +48,13 @@ def collectstatic(env: dict[str, str]) -> None:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -71,7 +71,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
 @contextmanager
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
     """Serve the app; yields its base URL (http://127.0.0.1:PORT) and stops it after."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -88,7 +88,7 @@ def gunicorn(env: dict[str, str]) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process)
+        wait_until_up(url, process)
         yield url
     finally:
         process.terminate()
