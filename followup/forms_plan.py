@@ -46,7 +46,7 @@ def default_plan_period(periods: Sequence[cadence.Period], today: dt.date):
     return periods[-1] if periods else None
 
 
-def period_value(period: cadence.Period) -> str:
+def period_key(period: cadence.Period) -> str:
     return f"{period[0].isoformat()}{SEPARATOR}{period[1].isoformat()}"
 
 
@@ -57,7 +57,7 @@ class PlanPeriodForm(BoundedForm):
 
     def __init__(self, *args, periods: Sequence[cadence.Period], **kwargs):
         super().__init__(*args, **kwargs)
-        self.periods = {period_value(period): period for period in periods}
+        self.periods = {period_key(period): period for period in periods}
         self.fields["period"].choices = [
             (value, formats.iso_period(*period)) for value, period in self.periods.items()
         ]

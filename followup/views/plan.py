@@ -30,7 +30,7 @@ from followup.forms_plan import (
     PlanPeriodForm,
     PlanRowForm,
     default_plan_period,
-    period_value,
+    period_key,
     plan_cadence,
     plan_periods,
 )
@@ -93,7 +93,7 @@ def _render(request, pledge, period_form, period, rows, *, status=200, **extra) 
         "municipality": pledge.municipality,
         "period_form": period_form,
         "period": period,
-        "period_value": period_value(period) if period else "",
+        "period_key": period_key(period) if period else "",
         "rows": rows,
         "forms": forms,
         "has_errors": status == INVALID,
@@ -115,7 +115,7 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     period_form = PlanPeriodForm(
         source if "period" in source or request.method == "POST" else None,
         periods=periods,
-        initial={"period": period_value(period) if period else None},
+        initial={"period": period_key(period) if period else None},
     )
     if period_form.is_bound and period_form.is_valid():
         period = period_form.cleaned_data["period"]

@@ -83,7 +83,7 @@ def filled(response, **rows) -> dict:
     """The POST body of the page as the user sends it: every form row at its initial
     values (the version seen among them), with ``rows[title]`` changes on top."""
     context = response.context
-    data = {"period": context["period_value"]}
+    data = {"period": context["period_key"]}
     for form in context["forms"]:
         data.setdefault("row", []).append(str(form.activity.pk))
         values = {
