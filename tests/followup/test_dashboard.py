@@ -305,7 +305,7 @@ def test_csv_export_is_the_filtered_sorted_table(client_of, county_officer, coun
     assert hemby[COLUMN["picture"]] == "3"
     assert hemby[COLUMN["coordination"]] == yes
     assert hemby[COLUMN["overdue"]] == "2"
-    assert hemby[COLUMN["value"]] == "1.8000"
+    assert hemby[COLUMN["value"]] == "1,8"  # a decimal comma for Swedish Excel
     assert hemby[COLUMN["on_track"]] == yes
 
     response = _export(client_of(county_officer), county, "csv", overdue="1")
