@@ -13,6 +13,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from councils import imports
+
 #: C0 controls (NUL, TAB, LF, CR, ESC …), DEL, C1 controls (NEL …) and the Unicode
 #: line and paragraph separators
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -39,9 +41,6 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 4000
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-#: declarations that could define entities (expansion bombs, external files): refused
-#: in the bytes before the XML parser sees them
-SVG_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 #: an external style sheet by processing instruction
 SVG_STYLESHEET = re.compile(r"<\?xml-stylesheet", re.IGNORECASE)
 #: elements that run code or embed other documents
@@ -117,22 +116,18 @@ def logo_svg(content: bytes) -> None:
         text = ""
     if not text.lstrip().startswith("<"):
         raise ValidationError(_("The logo must be a PNG or SVG image."), code="logo_not_image")
-    if SVG_DECLARATION.search(text):
-        raise ValidationError(
-            _("The logo may not contain a DOCTYPE or ENTITY declaration."), code="svg_doctype"
-        )
     if SVG_STYLESHEET.search(text):
         raise ValidationError(
             _("The logo may not refer to an external style sheet."), code="svg_stylesheet"
         )
-    import xml.etree.ElementTree as ElementTree  # only after the declarations are refused
-
     try:
-        root = ElementTree.fromstring(text)  # noqa: S314 (declarations refused above)
-    except ElementTree.ParseError as broken:
-        raise ValidationError(
-            _("The logo could not be read as an SVG image."), code="logo_broken"
-        ) from broken
+        root = imports.parse_xml(
+            text,
+            refusal=str(_("The logo could not be read as an SVG image.")),
+            declared=str(_("The logo may not contain a DOCTYPE or ENTITY declaration.")),
+        )
+    except imports.ImportRefused as refused:
+        raise ValidationError(str(refused), code="svg_refused") from refused
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
         raise ValidationError(
             _("The logo's outermost element must be an svg element in the SVG namespace."),
