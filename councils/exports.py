@@ -2,7 +2,8 @@
 
 - CSV: UTF-8 with a byte order mark (so Excel reads å, ä and ö), semicolons between
   cells (what Excel expects where the decimal mark is a comma, as in Sweden), CRLF line
-  ends; dates as ISO 8601.
+  ends; dates as ISO 8601; decimals with a decimal comma and no thousands separator,
+  as many decimals as the value has ("1,8", not "1.8000"; integers as they are).
 - XLSX: typed cells (numbers as numbers, dates as dates shown yyyy-mm-dd), a bold
   header row that stays in view, text cells that are never formulas.
 - Either way a text cell that a spreadsheet would run as a formula gets a leading
@@ -22,6 +23,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -52,9 +54,23 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def csv_number(value: Decimal | float) -> str:
+    """A decimal for a Swedish spreadsheet: "1,8" for 1.8000, "-0,25", "1200" (no
+    thousands separator, no trailing zeros, never an exponent, no rounding)."""
+    amount = Decimal(str(value)) if isinstance(value, float) else value
+    if not amount.is_finite():
+        return str(amount)
+    amount = amount.normalize()
+    if amount == 0:
+        amount = abs(amount)
+    return format(amount, "f").replace(".", ",")
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, Decimal | float):
+        return csv_number(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):

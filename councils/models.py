@@ -22,7 +22,7 @@ from councils.addresses import FailingAddress
 from councils.concurrency import Versioned
 from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
-from councils.validators import logo_png, single_line
+from councils.validators import logo_image, single_line
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))
@@ -256,10 +256,10 @@ class Organisation(models.Model):
         _("logo"),
         upload_to="logos/",
         blank=True,
-        validators=[logo_png],
+        validators=[logo_image],
         help_text=_(
-            "For a county board: printed on the cover of the county summary. A PNG image "
-            "of at most 512 kB."
+            "For a county board: printed on the cover of the county summary. A PNG or SVG "
+            "image of at most 512 kB."
         ),
     )
     two_factor_required = models.BooleanField(

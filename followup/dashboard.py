@@ -28,7 +28,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
-from agreements.selectors import signed_covering
+from agreements.selectors import picture_age, signed_covering
 from councils.models import CoordinationFunction, County, Municipality
 from followup.models import GoalIndicator, IndicatorValue
 from pledges.models import Activity, Pledge
@@ -119,6 +119,11 @@ class Row:
         if self.picture_months is None:
             return NONE
         return STALE if self.picture_stale else UP_TO_DATE
+
+    @property
+    def picture_age(self) -> str:
+        """The current lägesbild's age in words ("3 månader gammal"), or "" if none."""
+        return "" if self.picture_months is None else picture_age(self.picture_months)
 
     @property
     def pledge_label(self) -> str:

@@ -9,6 +9,8 @@ static fonts or stylesheets (http, https, file, data, ftp, 127.0.0.1 ...).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import posixpath
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from agreements.models import Agreement
 from councils import exports
 from councils.models import County, Organisation
-from councils.validators import LOGO_MAX_BYTES
+from councils.validators import LOGO_MAX_BYTES, SVG_LOCAL_LINK, logo_type
 from followup import county_summary
 from followup.models import Report
 from pledges import selectors
@@ -86,6 +88,19 @@ def _static_file(relative: str) -> Path:
     raise ValueError(f"No such static file: {relative!r}")
 
 
+def _embedded_image(url: str) -> URLFetcherResponse:
+    """A PNG or JPEG embedded in an SVG logo as a base64 data: URI; nothing else."""
+    if url.startswith("data:image/") and SVG_LOCAL_LINK.fullmatch(url):
+        header, _comma, data = url.partition(",")
+        try:
+            body = base64.b64decode("".join(data.split()), validate=True)
+        except binascii.Error as broken:
+            raise ValueError("Broken embedded image") from broken
+        content_type = header.removeprefix("data:").partition(";")[0]
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+    raise ValueError("Only embedded PNG and JPEG images are served from data: URIs")
+
+
 class StaticOnlyFetcher(URLFetcher):
     """Serves our static fonts and stylesheets by their /static/ URL; refuses the rest."""
 
@@ -104,6 +119,8 @@ class StaticOnlyFetcher(URLFetcher):
         if url in self.attached:
             body, content_type = self.attached[url]
             return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+        if url.startswith("data:"):
+            return _embedded_image(url)
         relative = _static_path(url)
         path = _static_file(relative)
         content_type = CONTENT_TYPES[posixpath.splitext(relative)[1].lower()]
@@ -219,7 +236,7 @@ def county_summary_html(county_id: int, year: int, progress: Progress = _ignore)
 
 
 def county_logo(county_id: int) -> bytes | None:
-    """The PNG logo of the county's board, as stored (validated on upload), or None."""
+    """The logo (PNG or SVG) of the county's board, as stored (validated on upload), or None."""
     name = (
         Organisation.objects.filter(kind=Organisation.Kind.COUNTY_BOARD, county_id=county_id)
         .values_list("logo", flat=True)
@@ -258,7 +275,7 @@ def render(
     progress(50)
     fetcher = fetcher or StaticOnlyFetcher()
     if report.kind == Report.Kind.COUNTY_SUMMARY and (logo := county_logo(report.object_id)):
-        fetcher.attach(LOGO_URL, logo, "image/png")
+        fetcher.attach(LOGO_URL, logo, logo_type(logo))
     return html_to_pdf(html, fetcher, progress)
 
 

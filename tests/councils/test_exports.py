@@ -18,8 +18,17 @@ def test_csv_is_semicolons_with_a_byte_order_mark_and_neutralised():
     )
     assert body.startswith(b"\xef\xbb\xbf")
     assert body.decode("utf-8-sig") == (
-        "Titel;Datum;Antal\r\n'=1+1;2026-03-01;3\r\n;2026-01-02;1.5\r\n"
+        "Titel;Datum;Antal\r\n'=1+1;2026-03-01;3\r\n;2026-01-02;1,5\r\n"
     )
+
+
+def test_csv_decimals_have_a_comma_and_only_the_decimals_they_need():
+    rows = [
+        [Decimal("1.8000"), Decimal("1234567.125"), Decimal("1E+2"), Decimal("-0.00")],
+        [0.25, 1200, -3, Decimal("0.000001")],
+    ]
+    body = exports.csv_bytes(["A", "B", "C", "D"], rows).decode("utf-8-sig")
+    assert body.splitlines()[1:] == ["1,8;1234567,125;100;0", "0,25;1200;-3;0,000001"]
 
 
 def test_xlsx_cells_are_typed():

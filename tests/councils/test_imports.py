@@ -86,3 +86,15 @@ def test_all_or_none_saves_nothing_when_a_row_is_wrong():
     )
     assert errors == [] and saved == [True]
     assert Group.objects.filter(name="92").exists()
+
+
+def test_parse_xml_refuses_declarations_before_parsing_and_broken_xml():
+    root = imports.parse_xml('<a xmlns="urn:x"><b/></a>', refusal="broken", declared="declared")
+    assert root.tag == "{urn:x}a"
+    bomb = '<!DOCTYPE a [<!ENTITY x "xx">]><a>&x;</a>'
+    for text in (bomb, '<!doctype a SYSTEM "file:///etc/passwd"><a/>', "<! ENTITY x><a/>"):
+        with pytest.raises(imports.ImportRefused, match=r"^declared$"):
+            imports.parse_xml(text, refusal="broken", declared="declared")
+    for text in ("<a>", "<a>&x;</a>", ""):
+        with pytest.raises(imports.ImportRefused, match=r"^broken$"):
+            imports.parse_xml(text, refusal="broken", declared="declared")

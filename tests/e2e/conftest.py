@@ -105,10 +105,9 @@ def open_page(browser: Browser, live_server) -> Iterator[Callable[[], Page]]:
         page = context.new_page()
 
         def on_console(message: ConsoleMessage) -> None:
-            url = message.location.get("url", "")
-            # Chromium asks for /favicon.ico on its own; we serve none.
-            if message.type == "error" and not url.endswith("/favicon.ico"):
-                problems.append((f"console.error: {message.text}", url))
+            # every page links its icons (base.html), so Chromium asks no /favicon.ico
+            if message.type == "error":
+                problems.append((f"console.error: {message.text}", message.location.get("url", "")))
 
         def on_response(response: Response) -> None:
             if response.status in FORM_SENT_BACK and response.request.method == "POST":

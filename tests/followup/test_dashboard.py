@@ -305,7 +305,7 @@ def test_csv_export_is_the_filtered_sorted_table(client_of, county_officer, coun
     assert hemby[COLUMN["picture"]] == "3"
     assert hemby[COLUMN["coordination"]] == yes
     assert hemby[COLUMN["overdue"]] == "2"
-    assert hemby[COLUMN["value"]] == "1.8000"
+    assert hemby[COLUMN["value"]] == "1,8"  # a decimal comma for Swedish Excel
     assert hemby[COLUMN["on_track"]] == yes
 
     response = _export(client_of(county_officer), county, "csv", overdue="1")
@@ -382,6 +382,8 @@ def test_the_rows_say_which_lagesbild_needs_review(pictures, today):
     assert grannby.picture_stale.reason == Staleness.REVIEW_PASSED
     assert grannby.picture_stale.day == today - dt.timedelta(days=1)
     assert rows["Färskby"].picture_months == 3
+    assert rows["Färskby"].picture_age == "3 månader gammal"
+    assert rows["Tomby"].picture_age == ""
     assert rows["Färskby"].picture_stale is None
     assert rows["Tomby"].picture_months is None and rows["Tomby"].picture_stale is None
     states = {name: row.picture_state for name, row in rows.items()}
@@ -404,13 +406,13 @@ def test_the_page_flags_a_stale_lagesbild_in_words(client_of, county_officer, pi
     body = client_of(county_officer).get(_url(pictures)).content.decode()
     decided = dates.add_months(today, -21).isoformat()
     assert (
-        '<td data-column="picture" data-value="stale">21 <strong class="overdue">'
+        '<td data-column="picture" data-value="stale">21 månader gammal <strong class="overdue">'
         "behöver ses över</strong>"
     ) in body
     assert f"(äldre än 12 månader, beslutad {decided})" in body
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     assert f"(nästa översyn var {yesterday})" in body
-    assert '<td data-column="picture" data-value="up_to_date">3</td>' in body
+    assert '<td data-column="picture" data-value="up_to_date">3 månader gammal</td>' in body
     summary = "2 av 4 kommuner har en lägesbild som behöver ses över; 1 saknar gällande lägesbild."
     assert summary in body
 
@@ -476,3 +478,12 @@ def test_selector_queries_do_not_grow(
         _fill(f.MunicipalityFactory(code=f"91{n + 10}", county=home_county), picture=_stale(n))
     with django_assert_num_queries(9):
         assert len(dashboard.county_rows(home_county, today)) == 12
+
+
+def test_a_lagesbild_decided_this_month_is_less_than_a_month_old(
+    client_of, county_officer, home, home_county, today
+):
+    _fill(home, picture={"decided_on": today})
+    body = client_of(county_officer).get(_url(home_county)).content.decode()
+    cell = '<td data-column="picture" data-value="up_to_date">Mindre än en månad gammal</td>'
+    assert cell in body
