@@ -41,7 +41,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
-from councils.notes import sentences
+from councils.notes import keep_notes, sentences
 from councils.selectors import values_of
 from councils.signing import PARTIES, may_sign, record_signature
 
@@ -551,9 +551,7 @@ def _relink_problems(copy: Agreement, problems: list) -> list:
         if mapped is None:
             notes.append({"kind": "problem", "name": problem.title})
         relinked.append(mapped or problem)
-    if notes:
-        copy.renewal_notes = notes
-        copy.save(update_fields=["renewal_notes"])
+    keep_notes(copy, notes)
     return relinked
 
 

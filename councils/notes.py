@@ -21,3 +21,10 @@ def sentences(notes: Iterable[Mapping] | None, messages: Mapping[str, str], **co
         for note in notes or []
         if note.get("kind") in messages
     ]
+
+
+def keep_notes(record, notes: list[Mapping], field: str = "renewal_notes") -> None:
+    """Store ``notes`` on ``record`` (saving only that field), when there are any."""
+    if notes:
+        setattr(record, field, notes)
+        record.save(update_fields=[field])

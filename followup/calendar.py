@@ -50,21 +50,22 @@ class Entry:
     path: str
 
 
+def _entry(kind: str, pk: int, day: dt.date, summary: str, municipality: str, url_name: str, *more):
+    """The event of record ``pk``: its UID is ``kind-pk`` (and ``-more``), its link
+    ``url_name`` with ``pk`` (and ``more``) as arguments."""
+    uid = "-".join([kind, str(pk), *more])
+    return Entry(uid, day, summary, municipality, reverse(url_name, args=[pk, *more]))
+
+
 def _meetings(user, today: dt.date) -> Iterator[Entry]:
     scope = access.municipalities_for(user, Capability.INTERNAL)
     meetings = Meeting.objects.filter(
         council__municipality__in=scope, held_on__gte=today - dt.timedelta(days=PAST_DAYS)
     )
-    for pk, held_on, council, municipality in meetings.values_list(
-        "pk", "held_on", "council__name", "council__municipality__name"
-    ).order_by("held_on", "pk"):
-        yield Entry(
-            f"meeting-{pk}",
-            held_on,
-            _("Meeting: %(council)s") % {"council": council},
-            municipality,
-            reverse("meeting-detail", args=[pk]),
-        )
+    rows = meetings.values_list("pk", "held_on", "council__name", "council__municipality__name")
+    for pk, held_on, council, municipality in rows.order_by("held_on", "pk"):
+        summary = _("Meeting: %(council)s") % {"council": council}
+        yield _entry("meeting", pk, held_on, summary, municipality, "meeting-detail")
 
 
 def _follow_ups(user) -> Iterator[Entry]:
@@ -86,28 +87,17 @@ def _follow_ups(user) -> Iterator[Entry]:
         .order_by("next_follow_up", "pk")
     )
     for pk, title, due, municipality in activities:
-        yield Entry(
-            f"follow-up-{pk}",
-            due,
-            _("Follow-up due: %(title)s") % {"title": title},
-            municipality,
-            reverse("follow-up-create", args=[pk]),
-        )
+        summary = _("Follow-up due: %(title)s") % {"title": title}
+        yield _entry("follow-up", pk, due, summary, municipality, "follow-up-create")
 
 
 def _agreements(user) -> Iterator[Entry]:
     scope = access.municipalities_for(user, Capability.INTERNAL)
     signed = Agreement.objects.filter(municipality__in=scope, status=Agreement.Status.SIGNED)
-    for pk, title, end, municipality in signed.values_list(
-        "pk", "title", "end_date", "municipality__name"
-    ).order_by("end_date", "pk"):
-        yield Entry(
-            f"agreement-end-{pk}",
-            end,
-            _("Agreement ends: %(title)s") % {"title": title},
-            municipality,
-            reverse("agreement-detail", args=[pk]),
-        )
+    rows = signed.values_list("pk", "title", "end_date", "municipality__name")
+    for pk, title, end, municipality in rows.order_by("end_date", "pk"):
+        summary = _("Agreement ends: %(title)s") % {"title": title}
+        yield _entry("agreement-end", pk, end, summary, municipality, "agreement-detail")
 
 
 def _deadline(moment: dt.datetime | None) -> dt.date | None:
@@ -121,13 +111,8 @@ def _reviews(user) -> Iterator[Entry]:
         "pk", "title", "submitted_at", "municipality__name"
     ).order_by("pk"):
         if day := _deadline(submitted):
-            yield Entry(
-                f"review-{pk}",
-                day,
-                _("Review by: %(title)s") % {"title": title},
-                municipality,
-                reverse("pledge-review", args=[pk]),
-            )
+            summary = _("Review by: %(title)s") % {"title": title}
+            yield _entry("review", pk, day, summary, municipality, "pledge-review")
 
 
 def _signatures(user) -> Iterator[Entry]:
@@ -155,13 +140,8 @@ def _signatures(user) -> Iterator[Entry]:
                 "pk", "title", since, "municipality__name"
             ).order_by("pk"):
                 if day := _deadline(moment):
-                    yield Entry(
-                        f"sign-{kind}-{pk}-{party}",
-                        day,
-                        summary(title),
-                        municipality,
-                        reverse(url_name, args=[pk, party]),
-                    )
+                    uid = f"sign-{kind}"
+                    yield _entry(uid, pk, day, summary(title), municipality, url_name, party)
 
 
 def entries(user, today: dt.date) -> list[Entry]:

@@ -15,7 +15,7 @@ from agreements.selectors import CurrentProblems, agreement_in_force, same_text
 from councils import access, dates, formats
 from councils.access import Capability
 from councils.models import User
-from councils.notes import sentences
+from councils.notes import keep_notes, sentences
 from councils.selectors import values_of
 from pledges.models import Activity, Dialogue, Pledge
 from pledges.services import _locked, activity_date_errors, period_label
@@ -210,9 +210,7 @@ def pledge_renew(*, user: User, pledge: Pledge) -> Pledge:
         ):
             notes.append({"kind": "activity_dates", "activity": activity.title})
         _copy_activity(activity, copy, **changes)
-    if notes:
-        copy.renewal_notes = notes
-        copy.save(update_fields=["renewal_notes"])
+    keep_notes(copy, notes)
     return copy
 
 

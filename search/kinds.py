@@ -110,6 +110,11 @@ def _period(record) -> str:
     return formats.period(start, end)
 
 
+def _linked(url_name: str, details: Callable[[Any], list[str]], name: str = "title"):
+    """A row's hit: its ``name`` field, linked to its page ``url_name``, with ``details``."""
+    return lambda row: Hit(getattr(row, name), reverse(url_name, args=[row.pk]), details(row))
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         "municipalities",
@@ -128,10 +133,8 @@ KINDS: tuple[Kind, ...] = (
         _agreements,
         text=("title", "documentation"),
         names=("title",),
-        hit=lambda a: Hit(
-            a.title,
-            reverse("agreement-detail", args=[a.pk]),
-            [a.municipality.name, _period(a), a.get_status_display()],
+        hit=_linked(
+            "agreement-detail", lambda a: [a.municipality.name, _period(a), a.get_status_display()]
         ),
     ),
     Kind(
@@ -140,11 +143,7 @@ KINDS: tuple[Kind, ...] = (
         _problems,
         text=("title", "description", "place", "cause_analysis"),
         names=("title",),
-        hit=lambda p: Hit(
-            p.title,
-            reverse("problem-detail", args=[p.pk]),
-            [p.picture.municipality.name, p.picture.title],
-        ),
+        hit=_linked("problem-detail", lambda p: [p.picture.municipality.name, p.picture.title]),
     ),
     Kind(
         "pledges",
@@ -152,10 +151,8 @@ KINDS: tuple[Kind, ...] = (
         _pledges,
         text=("title", "public_text", "area"),
         names=("title",),
-        hit=lambda p: Hit(
-            p.title,
-            reverse("pledge-detail", args=[p.pk]),
-            [p.municipality.name, _period(p), p.get_status_display()],
+        hit=_linked(
+            "pledge-detail", lambda p: [p.municipality.name, _period(p), p.get_status_display()]
         ),
     ),
     Kind(
@@ -176,10 +173,8 @@ KINDS: tuple[Kind, ...] = (
         _councils,
         text=("name", "mandate"),
         names=("name",),
-        hit=lambda c: Hit(
-            c.name,
-            reverse("council-detail", args=[c.pk]),
-            [c.municipality.name, c.get_kind_display()],
+        hit=_linked(
+            "council-detail", lambda c: [c.municipality.name, c.get_kind_display()], name="name"
         ),
     ),
     Kind(
@@ -200,10 +195,10 @@ KINDS: tuple[Kind, ...] = (
         _indicators,
         text=("name", "description", "code"),
         names=("name",),
-        hit=lambda i: Hit(
-            i.name,
-            reverse("indicator-detail", args=[i.pk]),
-            [i.get_source_display(), *filter(None, [i.code, i.unit])],
+        hit=_linked(
+            "indicator-detail",
+            lambda i: [i.get_source_display(), *filter(None, [i.code, i.unit])],
+            name="name",
         ),
     ),
 )

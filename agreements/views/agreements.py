@@ -16,9 +16,9 @@ from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
 from councils import access, editing, signing
 from councils.access import Capability
 from councils.concurrency import Conflict
-from councils.forms import SignForm
 from councils.http import only
 from councils.sections import Section, section_view
+from councils.views.signing import sign_page
 
 VISIBLE_TO_READERS = Agreement.VISIBLE_TO_READERS
 
@@ -366,31 +366,21 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     agreement = access.get_object_or_404(request.user, AGREEMENTS, Capability.INTERNAL, pk=pk)
-    signing.signer_or_404(request.user, agreement, party)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    initial = signing.signatory(agreement, party, request.user)
-    form = SignForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.agreement_sign(
-                    user=request.user, agreement=agreement, party=party, **form.cleaned_data
-                )
-            except ValidationError as error:
-                editing.add_service_errors(form, error)
-            except PermissionDenied as denied:
-                raise Http404 from denied
-            else:
-                messages.success(request, _("The signature has been recorded."))
-                return redirect("agreement-detail", pk=agreement.pk)
-        status = 400
-    return render(
+
+    def signed(_saved) -> HttpResponse:
+        messages.success(request, _("The signature has been recorded."))
+        return redirect("agreement-detail", pk=agreement.pk)
+
+    return sign_page(
         request,
-        "agreements/agreement_sign.html",
-        {"agreement": agreement, "party": party, "form": form},
-        status=status,
+        agreement,
+        party,
+        sign=lambda **signature: services.agreement_sign(
+            user=request.user, agreement=agreement, party=party, **signature
+        ),
+        signed=signed,
+        template="agreements/agreement_sign.html",
+        context=lambda: {"agreement": agreement},
     )
 
 

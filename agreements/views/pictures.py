@@ -3,13 +3,13 @@
 All of it is internal: reading needs Capability.INTERNAL on the municipality and
 changing it Capability.EDIT. Every lookup filters by the municipalities the user
 holds that capability on, so another organisation's records answer 404 whatever
-the method; ``only()`` runs after the lookup for the same reason.
+the method: ``councils.views.record_view`` looks the record up before it checks the
+method.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -23,8 +23,8 @@ from agreements.models import ActionPlan, PriorityProblem, SituationalPicture, S
 from councils import access, editing
 from councils.access import Capability
 from councils.concurrency import Conflict
-from councils.http import only
 from councils.models import Municipality
+from councils.views import by_code, by_pk, record_view
 
 INTERNAL, EDIT = Capability.INTERNAL, Capability.EDIT
 
@@ -63,11 +63,8 @@ def _edit_page(request, form, save, template: str, context: dict, message: str, 
 # --- situational pictures ----------------------------------------------------------
 
 
-@login_required
-def picture_list(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, INTERNAL)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_code(INTERNAL), "GET")
+def picture_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     pictures = municipality.situational_pictures.annotate(
         problem_count=Count("problems", distinct=True),
     ).order_by(*SituationalPicture._meta.ordering)  # a GROUP BY query drops Meta.ordering
@@ -108,11 +105,8 @@ def _picture_form(request, municipality, picture: SituationalPicture | None):
     )
 
 
-@login_required
-def picture_create(request: HttpRequest, code: str) -> HttpResponse:
-    municipality = access.get_municipality_or_404(request.user, code, EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_code(EDIT), "GET", "POST")
+def picture_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return _picture_form(request, municipality, None)
 
 
@@ -124,11 +118,8 @@ def _problem_list_context(picture: SituationalPicture, can_edit: bool) -> dict:
     }
 
 
-@login_required
-def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = access.get_object_or_404(request.user, PICTURES, INTERNAL, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_pk(PICTURES, INTERNAL), "GET")
+def picture_detail(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     can_edit = access.can(request.user, EDIT, picture.municipality_id)
     today = timezone.localdate()
     return render(
@@ -153,19 +144,13 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def picture_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PICTURES, EDIT), "GET", "POST")
+def picture_edit(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     return _picture_form(request, picture.municipality, picture)
 
 
-@login_required
-def picture_make_current(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
-    if not_allowed := only(request, "POST"):
-        return not_allowed
+@record_view(by_pk(PICTURES, EDIT), "POST")
+def picture_make_current(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     services.situational_picture_make_current(user=request.user, picture=picture)
     messages.success(
         request,
@@ -177,11 +162,8 @@ def picture_make_current(request: HttpRequest, pk: int) -> HttpResponse:
 # --- sources -----------------------------------------------------------------------
 
 
-@login_required
-def source_create(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PICTURES, EDIT), "GET", "POST")
+def source_create(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     form = forms.SourceForm(request.POST or None, instance=Source(picture=picture))
     context = {"picture": picture, "municipality": picture.municipality}
     if request.method == "POST" and form.is_valid():
@@ -195,11 +177,8 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, "agreements/source_form.html", context, form)
 
 
-@login_required
-def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    source = access.get_object_or_404(request.user, SOURCES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(SOURCES, EDIT), "GET", "POST")
+def source_delete(request: HttpRequest, source: Source) -> HttpResponse:
     picture = source.picture
     if request.method == "POST":
         services.source_delete(user=request.user, source=source)
@@ -237,19 +216,13 @@ def _problem_form(request, picture: SituationalPicture, problem: PriorityProblem
     )
 
 
-@login_required
-def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = access.get_object_or_404(request.user, PICTURES, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PICTURES, EDIT), "GET", "POST")
+def problem_create(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     return _problem_form(request, picture, None)
 
 
-@login_required
-def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = access.get_object_or_404(request.user, PROBLEMS, INTERNAL, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_pk(PROBLEMS, INTERNAL), "GET")
+def problem_detail(request: HttpRequest, problem: PriorityProblem) -> HttpResponse:
     picture = problem.picture
     return render(
         request,
@@ -263,19 +236,13 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PROBLEMS, EDIT), "GET", "POST")
+def problem_edit(request: HttpRequest, problem: PriorityProblem) -> HttpResponse:
     return _problem_form(request, problem.picture, problem)
 
 
-@login_required
-def problem_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PROBLEMS, EDIT), "GET", "POST")
+def problem_delete(request: HttpRequest, problem: PriorityProblem) -> HttpResponse:
     picture = problem.picture
     if request.method == "POST":
         try:
@@ -312,12 +279,9 @@ def problem_delete(request: HttpRequest, pk: int) -> HttpResponse:
 DIRECTIONS = ("up", "down")
 
 
-@login_required
-def problem_move(request: HttpRequest, pk: int) -> HttpResponse:
+@record_view(by_pk(PROBLEMS, EDIT), "POST")
+def problem_move(request: HttpRequest, problem: PriorityProblem) -> HttpResponse:
     """One place up or down in the ranking; htmx swaps only the ranked list."""
-    problem = access.get_object_or_404(request.user, PROBLEMS, EDIT, pk=pk)
-    if not_allowed := only(request, "POST"):
-        return not_allowed
     direction = request.POST.get("direction")
     if direction not in DIRECTIONS:
         return HttpResponseBadRequest(_("Move a problem up or down."))
@@ -361,22 +325,16 @@ def _plan_form(request, municipality, plan: ActionPlan | None, initial=None):
     )
 
 
-@login_required
-def action_plan_create(request: HttpRequest, code: str) -> HttpResponse:
-    municipality: Municipality = access.get_municipality_or_404(request.user, code, EDIT)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_code(EDIT), "GET", "POST")
+def action_plan_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     current = municipality.situational_pictures.filter(is_current=True).first()
     return _plan_form(
         request, municipality, None, initial={"picture": current.pk if current else None}
     )
 
 
-@login_required
-def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_object_or_404(request.user, PLANS, INTERNAL, pk=pk)
-    if not_allowed := only(request, "GET"):
-        return not_allowed
+@record_view(by_pk(PLANS, INTERNAL), "GET")
+def action_plan_detail(request: HttpRequest, plan: ActionPlan) -> HttpResponse:
     return render(
         request,
         "agreements/action_plan_detail.html",
@@ -390,9 +348,6 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_object_or_404(request.user, PLANS, EDIT, pk=pk)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
+@record_view(by_pk(PLANS, EDIT), "GET", "POST")
+def action_plan_edit(request: HttpRequest, plan: ActionPlan) -> HttpResponse:
     return _plan_form(request, plan.municipality, plan)

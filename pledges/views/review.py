@@ -24,8 +24,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from agreements.models import Agreement
 from councils import access, dates, drafts, editing, signing
 from councils.access import Capability
-from councils.forms import SignForm
 from councils.http import only
+from councils.views.signing import sign_page
 from pledges import notifications, services
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Comment, Notification, Pledge
@@ -355,39 +355,26 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
-    signing.signer_or_404(request.user, pledge, party)
-    if not_allowed := only(request, "GET", "POST"):
-        return not_allowed
-    initial = signing.signatory(pledge, party, request.user)
-    form = SignForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
 
-        def save():
-            try:
-                return services.pledge_sign(
-                    user=request.user, pledge=pledge, party=party, **form.cleaned_data
-                )
-            except PermissionDenied as denied:
-                raise Http404 from denied
+    def signed(saved: Pledge) -> HttpResponse:
+        messages.success(request, _signed_message(saved, party))
+        return redirect(_after_signing(pledge, party))
 
-        outcome = editing.submit(form, save)
-        if outcome.ok:
-            messages.success(request, _signed_message(outcome.saved, party))
-            return redirect(_after_signing(pledge, party))
-        status = outcome.status
-    return render(
+    return sign_page(
         request,
-        "pledges/sign.html",
-        {
+        pledge,
+        party,
+        sign=lambda **signature: services.pledge_sign(
+            user=request.user, pledge=pledge, party=party, **signature
+        ),
+        signed=signed,
+        template="pledges/sign.html",
+        context=lambda: {
             "pledge": pledge,
-            "party": party,
-            "form": form,
             "signed_on": getattr(pledge, f"{party}_signed_on"),
             "signed_by": getattr(pledge, f"{party}_signatory_name"),
             "approved": pledge.status == S.APPROVED,
         },
-        status=status,
     )
 
 
