@@ -29,6 +29,7 @@ from hypothesis.errors import HypothesisException
 from hypothesis.extra.django import from_field, from_form
 
 from councils.models import Organisation
+from followup.models import CountyAnalysis, MunicipalityComment
 from pledges.models import Pledge
 from tests import factories as f
 from tests.hostile.nasty import nasty_text
@@ -164,6 +165,7 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.TwoFactorRequiredForm": lambda w: {},
     "councils.forms.SignForm": lambda w: {},
     "councils.forms.BoundedForm": lambda w: {},  # the kit's base: no fields of its own
+    "councils.forms.EmailAddressForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},
@@ -205,6 +207,15 @@ FORMS: dict[str, Kwargs] = {
     "followup.forms_indicators.IndicatorImportForm": lambda w: {},
     "followup.forms_indicators.GoalIndicatorForm": lambda w: {},
     "followup.forms.CountySummaryForm": lambda w: {"today": timezone.localdate()},
+    "followup.forms.CountyAnalysisForm": lambda w: {
+        "instance": CountyAnalysis(county=w.home.county, year=timezone.localdate().year)
+    },
+    "followup.forms.MunicipalityCommentForm": lambda w: {
+        "instance": MunicipalityComment(
+            analysis=CountyAnalysis(county=w.home.county, year=timezone.localdate().year),
+            municipality=w.home,
+        )
+    },
     "followup.forms.PreferenceForm": lambda w: {
         "instance": f.ReminderPreferenceFactory.build(user=w.owner)
     },
