@@ -69,8 +69,11 @@ FIELDS: dict[str, Visibility] = {
     # who a person is shows where they act in the open (signatures, their own
     # organisation's members); the people on internal records are classified there
     "councils.user": _visibility(
-        internal="password", shown="username email first_name last_name title"
+        internal="password email_failed_address email_failure",
+        shown="username email first_name last_name title",
     ),
+    # a personal calendar address is its owner's secret
+    "councils.calendarfeed": _visibility(internal="token"),
     "councils.policeregion": _visibility(shown="name"),
     "councils.county": _visibility(shown="code letter_code name short_name"),
     "councils.municipality": _visibility(shown="code name"),
@@ -125,4 +128,10 @@ FIELDS: dict[str, Visibility] = {
     "followup.reminder": _visibility(internal="subject text url send_error"),
     "followup.digestemail": _visibility(internal="error"),
     "followup.report": _visibility(internal="error"),
+    # the county board's own words on its county's year: written by its officers (who
+    # read only) and printed in the county summary they ask for
+    "followup.countyanalysis": _visibility(shown="introduction"),
+    "followup.municipalitycomment": _visibility(shown="text"),
+    # --- files: names the code chooses, never shown ------------------------------------
+    "files.storedfile": _visibility(internal="name"),
 }

@@ -361,7 +361,7 @@ def _local(url: str, base: str) -> str | None:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(client, seeds, *, submit_forms: bool, limit: int = 700) -> Crawl:
+def crawl(client, seeds, *, submit_forms: bool, limit: int = 1500) -> Crawl:
     result = Crawl()
     queue: deque[tuple[str, bool]] = deque((seed, False) for seed in seeds)
     seen: set[tuple[str, bool]] = set()
