@@ -22,6 +22,7 @@ import time_machine
 from django.db import models
 from django.urls import reverse
 
+from config.celery import app as celery_app
 from councils.visibility import FIELDS
 from tests import planted
 from tests.isolation import CASES, Kind
@@ -36,6 +37,19 @@ READERS = ("county_officer", "national_reader")
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reports_render_at_once():
+    """The PDFs the crawl asks for render in-process, so the crawl reads them: with
+    REDIS_URL set (CI) the tasks would otherwise wait in Redis for a worker."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        conf.task_always_eager = saved
 
 
 @pytest.fixture
