@@ -51,28 +51,34 @@ class Capability(StrEnum):
     EDIT = "edit"
     #: comment on, approve and co-sign for the police
     REVIEW = "review"
+    #: report incidents by place (EST): the municipality, the police and partners
+    REPORT = "report"
+    #: the joint weekly picture of incidents: counts, never other organisations' reports
+    PICTURE = "picture"
 
 
-READ, INTERNAL, EDIT, REVIEW = (
+READ, INTERNAL, EDIT, REVIEW, REPORT, PICTURE = (
     Capability.READ,
     Capability.INTERNAL,
     Capability.EDIT,
     Capability.REVIEW,
+    Capability.REPORT,
+    Capability.PICTURE,
 )
 
 #: What a role in a kind of organisation grants on the municipalities in its scope.
 GRANTS: dict[tuple[str, str], frozenset[Capability]] = {
-    (Kind.MUNICIPALITY, Role.COORDINATOR): frozenset({READ, INTERNAL, EDIT}),
-    (Kind.MUNICIPALITY, Role.READER): frozenset({READ, INTERNAL}),
-    (Kind.MUNICIPALITY, Role.ORG_ADMIN): frozenset({READ, INTERNAL}),
-    (Kind.POLICE_AREA, Role.POLICE_LIAISON): frozenset({READ, INTERNAL, REVIEW}),
-    (Kind.POLICE_AREA, Role.READER): frozenset({READ, INTERNAL}),
-    (Kind.POLICE_AREA, Role.ORG_ADMIN): frozenset({READ, INTERNAL}),
-    (Kind.COUNTY_BOARD, Role.COUNTY_OFFICER): frozenset({READ}),
-    (Kind.COUNTY_BOARD, Role.READER): frozenset({READ}),
-    (Kind.COUNTY_BOARD, Role.ORG_ADMIN): frozenset({READ}),
-    (Kind.NATIONAL, Role.READER): frozenset({READ}),
-    (Kind.NATIONAL, Role.ORG_ADMIN): frozenset({READ}),
+    (Kind.MUNICIPALITY, Role.COORDINATOR): frozenset({READ, INTERNAL, EDIT, REPORT, PICTURE}),
+    (Kind.MUNICIPALITY, Role.READER): frozenset({READ, INTERNAL, PICTURE}),
+    (Kind.MUNICIPALITY, Role.ORG_ADMIN): frozenset({READ, INTERNAL, PICTURE}),
+    (Kind.POLICE_AREA, Role.POLICE_LIAISON): frozenset({READ, INTERNAL, REVIEW, REPORT, PICTURE}),
+    (Kind.POLICE_AREA, Role.READER): frozenset({READ, INTERNAL, PICTURE}),
+    (Kind.POLICE_AREA, Role.ORG_ADMIN): frozenset({READ, INTERNAL, PICTURE}),
+    (Kind.COUNTY_BOARD, Role.COUNTY_OFFICER): frozenset({READ, PICTURE}),
+    (Kind.COUNTY_BOARD, Role.READER): frozenset({READ, PICTURE}),
+    (Kind.COUNTY_BOARD, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
+    (Kind.NATIONAL, Role.READER): frozenset({READ, PICTURE}),
+    (Kind.NATIONAL, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
 }
 
 ALL = frozenset(Capability)

@@ -24,13 +24,13 @@ def test_coordinator_reads_and_edits_only_their_municipality(owner, home, neighb
     assert codes(access.municipalities_for(owner, C.READ)) == {home.code}
     assert codes(access.municipalities_for(owner, C.EDIT)) == {home.code}
     assert codes(access.municipalities_for(owner, C.REVIEW)) == set()
-    assert access.capabilities(owner, home) == {C.READ, C.INTERNAL, C.EDIT}
+    assert access.capabilities(owner, home) == {C.READ, C.INTERNAL, C.EDIT, C.REPORT, C.PICTURE}
     assert access.capabilities(owner, away) == frozenset()
     assert access.capabilities(owner, neighbour) == frozenset()
 
 
 def test_reader_in_the_municipality_sees_drafts_but_does_not_edit(colleague, home):
-    assert access.capabilities(colleague, home) == {C.READ, C.INTERNAL}
+    assert access.capabilities(colleague, home) == {C.READ, C.INTERNAL, C.PICTURE}
     assert not access.can(colleague, C.EDIT, home)
 
 
@@ -39,7 +39,7 @@ def test_police_liaison_reviews_every_municipality_of_their_police_area(
 ):
     assert codes(access.municipalities_for(liaison, C.REVIEW)) == {home.code, neighbour.code}
     assert codes(access.municipalities_for(liaison, C.EDIT)) == set()
-    assert access.capabilities(liaison, neighbour) == {C.READ, C.INTERNAL, C.REVIEW}
+    assert access.capabilities(liaison, neighbour) == {C.READ, C.INTERNAL, C.REVIEW, C.REPORT, C.PICTURE}
     assert not access.can(liaison, C.READ, away)
 
 
@@ -48,14 +48,14 @@ def test_county_officer_reads_every_municipality_of_the_county_and_no_drafts(
 ):
     assert codes(access.municipalities_for(county_officer, C.READ)) == {home.code, neighbour.code}
     assert codes(access.municipalities_for(county_officer, C.INTERNAL)) == set()
-    assert access.capabilities(county_officer, home) == {C.READ}
+    assert access.capabilities(county_officer, home) == {C.READ, C.PICTURE}
     assert access.capabilities(county_officer, away) == frozenset()
 
 
 def test_national_reader_reads_everything_but_no_drafts(national_reader, home, away):
     assert codes(access.municipalities_for(national_reader, C.READ)) >= {home.code, away.code}
     assert access.reads_everywhere(national_reader)
-    assert access.capabilities(national_reader, away) == {C.READ}
+    assert access.capabilities(national_reader, away) == {C.READ, C.PICTURE}
     assert not access.municipalities_for(national_reader, C.INTERNAL).exists()
 
 
@@ -75,7 +75,7 @@ def test_anonymous_and_inactive_users_get_nothing(owner, home):
 def test_a_user_with_several_memberships_gets_the_union(owner, home, away_org, away):
     f.MembershipFactory(user=owner, organisation=away_org, role=Role.READER)
     assert codes(access.municipalities_for(owner, C.READ)) == {home.code, away.code}
-    assert access.capabilities(owner, away) == {C.READ, C.INTERNAL}
+    assert access.capabilities(owner, away) == {C.READ, C.INTERNAL, C.PICTURE}
     assert codes(access.municipalities_for(owner, C.EDIT)) == {home.code}
 
 
