@@ -52,7 +52,7 @@ test: install
 	scripts/system-packages.sh test
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(BIN)/pytest
+	$(BIN)/pytest $$(scripts/pytest-jobs.sh)
 
 # The suite (browser journeys aside) with the clock moved to AT (any `date -d` moment; a zone
 # name at the end reads it as that zone's wall clock); ARGS go to pytest.

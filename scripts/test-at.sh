@@ -42,4 +42,6 @@ export TEST_CLOCK_SHIFT="$offset"
 export TEST_CLOCK_MOMENT="$target"
 export PYTHONPATH="$PWD/tests/clock${PYTHONPATH:+:$PYTHONPATH}"
 
-exec .venv/bin/pytest -m "not e2e and not fixed_clock" -p no:cacheprovider "$@"
+# In JOBS processes (scripts/pytest-jobs.sh); each worker inherits the moved clock.
+mapfile -t jobs < <(scripts/pytest-jobs.sh)
+exec .venv/bin/pytest "${jobs[@]}" -m "not e2e and not fixed_clock" -p no:cacheprovider "$@"
