@@ -244,6 +244,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: The address links in e-mails point at (no trailing slash).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Open data catalogue (DCAT-AP-SE) --------------------------------------------
+#: the licence of the open data: "CC0" or "CC-BY-4.0" (pledges.catalogue.LICENCES)
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", default="CC0")
+if OPEN_DATA_LICENCE not in ("CC0", "CC-BY-4.0"):
+    raise ImproperlyConfigured(
+        f"OPEN_DATA_LICENCE must be CC0 or CC-BY-4.0, not {OPEN_DATA_LICENCE!r}"
+    )
+#: who publishes the national dataset and answers questions about the catalogue
+OPEN_DATA_PUBLISHER = env_str("OPEN_DATA_PUBLISHER", default="Samverkan")
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", default="opendata@samverkan.local")
+
 # --- Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", default="") or None
 CELERY_BROKER_URL = REDIS_URL or "memory://"

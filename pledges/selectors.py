@@ -322,6 +322,11 @@ def public_index(*, county_code: str | None = None) -> list[CountyGroup]:
     return groups
 
 
+def is_municipality(code: str) -> bool:
+    """Whether ``code`` is a municipality's (every municipality is public knowledge)."""
+    return len(code) == 4 and Municipality.objects.filter(code=code).exists()
+
+
 def public_municipality(code: str) -> tuple[PublicMunicipality, list[PublicPledge]]:
     """A municipality and its current published pledges, the ones in force today first.
 

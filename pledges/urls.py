@@ -41,6 +41,11 @@ urlpatterns = [
         "public/municipalities/<str:code>/", public.public_municipality, name="public-municipality"
     ),
     path("public/pledges/<int:pk>/", public.public_pledge, name="public-pledge"),
+    path(
+        "public/open-data/catalog.<str:fmt>",
+        public.open_data_catalogue,
+        name="open-data-catalogue",
+    ),
     path("public/open-data/pledges.<str:fmt>", public.open_data_pledges, name="open-data-pledges"),
     path(
         "public/open-data/activities.<str:fmt>",

@@ -27,3 +27,4 @@ register("public-municipality", Case(Kind.PUBLIC, build=lambda cast: {"code": ca
 register("public-pledge", Case(Kind.PUBLIC, build=_published_pledge))
 register("open-data-pledges", Case(Kind.PUBLIC, build=lambda cast: {"fmt": "csv"}))
 register("open-data-activities", Case(Kind.PUBLIC, build=lambda cast: {"fmt": "json"}))
+register("open-data-catalogue", Case(Kind.PUBLIC, build=lambda cast: {"fmt": "jsonld"}))

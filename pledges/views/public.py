@@ -15,7 +15,9 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,7 +27,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from councils import exports
-from pledges import selectors
+from pledges import catalogue, selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
 PAGE_MAX_AGE = 300
@@ -180,7 +182,21 @@ def _open_data(
     @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
     def view(request: HttpRequest, fmt: str) -> HttpResponse:
         prefix = _pledge_url_prefix(request)
-        return _open_data_file(fmt, name, columns, lambda: build(prefix), fingerprint, prefix)
+        code = request.GET.get("kommun")
+        if code is None:
+            return _open_data_file(fmt, name, columns, lambda: build(prefix), fingerprint, prefix)
+        # One municipality's rows (the catalogue's municipal datasets): an unknown code
+        # is a file that does not exist.
+        if not selectors.is_municipality(code):
+            raise Http404
+        return _open_data_file(
+            fmt,
+            f"{name}-{code}",
+            columns,
+            lambda: (r for r in build(prefix) if r["municipality_code"] == code),
+            fingerprint,
+            prefix,
+        )
 
     return view
 
@@ -216,6 +232,38 @@ def _open_data_file(
             body = text.encode("utf-8")
         cache.set(key, body, OPEN_DATA_MAX_AGE)
     response = exports.file_response(body, fmt=fmt, filename=name, inline=True)
+    response["Content-Language"] = "sv"
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
+def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The open data's DCAT-AP-SE catalogue (``pledges.catalogue``), from the cache while
+    the published pledges are unchanged."""
+    if fmt not in catalogue.SERIALISATIONS:
+        raise Http404
+    here = request.build_absolute_uri(reverse("open-data-catalogue", args=["rdf"]))
+    fingerprint = selectors.current_pledges_fingerprint()
+    key = (
+        "open-data-catalogue:1:"
+        + hashlib.sha256(
+            f"{fmt} {here} {settings.OPEN_DATA_LICENCE} {fingerprint}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        files = catalogue.Files(
+            catalogue=here.removesuffix(".rdf"),
+            home=request.build_absolute_uri(reverse("public-index")),
+            url=lambda name, file_fmt, code: request.build_absolute_uri(
+                reverse(f"open-data-{name}", args=[file_fmt])
+                + (f"?{urlencode({'kommun': code})}" if code else "")
+            ),
+        )
+        body = catalogue.serialise(catalogue.catalogue(selectors.open_data_pledges(), files), fmt)
+        cache.set(key, body, OPEN_DATA_MAX_AGE)
+    response = HttpResponse(body, content_type=catalogue.SERIALISATIONS[fmt][1])
     response["Content-Language"] = "sv"
     return response
 
