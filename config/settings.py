@@ -293,6 +293,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With Redis, a signed-in request reads its session from the cache, not the database
+# (written through to both; while Redis is down the cache answers as empty and the
+# database has every session). Without Redis: the database only (one process or many).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Logging --------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", default="INFO")

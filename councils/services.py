@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -57,7 +59,11 @@ def sessions_end(*, user: User) -> int:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
-    return Session.objects.filter(session_key__in=keys).delete()[0]
+    # through the session engine: a cached session (cached_db) leaves the cache too
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    return len(keys)
 
 
 @transaction.atomic

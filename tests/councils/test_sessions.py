@@ -122,6 +122,21 @@ def test_deactivating_a_user_ends_all_their_sessions(owner, colleague):
     assert bystander.get(reverse("home")).status_code == 200
 
 
+def test_deactivating_ends_cached_sessions_too(settings, owner):
+    """With Redis (production), sessions are read from the cache: ending them must empty
+    it too, or a user made active again would find their old sessions alive."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    clients = _two_logged_in_clients(owner)
+    for client in clients:
+        assert client.get(reverse("home")).status_code == 200  # read, and now cached
+
+    assert services.user_deactivate(user=owner)
+    User.objects.filter(pk=owner.pk).update(is_active=True)
+
+    for client in clients:
+        assert client.get(reverse("home")).status_code == 302
+
+
 def test_an_inactive_users_session_is_refused_even_while_its_row_exists(client, owner):
     login(client)
     User.objects.filter(pk=owner.pk).update(is_active=False)
