@@ -8,6 +8,7 @@ e-mails are printed to the console.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -257,6 +258,13 @@ OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", default="opendata@s
 
 # --- Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", default="") or None
+#: a Redis database number that replaces the one in REDIS_URL (the test suite gives each
+#: of its processes its own: scripts/pytest-jobs.sh)
+REDIS_DB = env_str("REDIS_DB", default="")
+if REDIS_URL and REDIS_DB:
+    if not REDIS_DB.isdigit():
+        raise ImproperlyConfigured(f"REDIS_DB must be a database number, not {REDIS_DB!r}")
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{int(REDIS_DB)}").geturl()
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without Redis every task runs eagerly, in-process: the embedded default needs nothing else.

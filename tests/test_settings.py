@@ -63,7 +63,8 @@ def _settings_in_subprocess(
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}
+        if k
+        not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_DB", "ALLOWED_HOSTS"}
     }
     environment.update(extra_env)
     code = f"import config.settings as s; print({expression})"
@@ -111,6 +112,15 @@ def test_production_values_come_from_the_environment():
         "django.db.backends.postgresql db.example False redis://cache.example:6379/0 "
         "['samverkan.example.se'] True True 31536000"
     )
+
+
+def test_redis_db_replaces_the_database_number_of_redis_url():
+    base = {"DEBUG": "true", "REDIS_URL": "redis://cache.example:6379/15"}
+    result = _settings_in_subprocess({**base, "REDIS_DB": "14"}, "s.CELERY_BROKER_URL")
+    assert result.stdout.strip() == "redis://cache.example:6379/14", result.stderr
+    result = _settings_in_subprocess({**base, "REDIS_DB": "x"}, "s.CELERY_BROKER_URL")
+    assert result.returncode != 0
+    assert "REDIS_DB must be a database number" in result.stderr
 
 
 def test_the_lagesbild_limit_comes_from_the_environment():
