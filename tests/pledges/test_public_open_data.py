@@ -233,3 +233,35 @@ def test_the_cached_file_names_the_host_it_was_asked_on(client, plan):
     other = rows_of(client.get(url("open-data-pledges", "csv"), HTTP_HOST="localhost"))[0]
     assert first.startswith("http://testserver/")
     assert other["pledge_url"].startswith("http://localhost/")
+
+
+def test_a_reader_that_has_the_file_gets_304_until_it_changes(client, plan):
+    hemby, _ = plan
+    address = url("open-data-activities", "csv")
+    first = client.get(address)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+
+    again = client.get(address, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    f.ActivityFactory(pledge=hemby, title="Ny aktivitet", order=3)
+    changed = client.get(address, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Ny aktivitet" in changed.content.decode("utf-8-sig")
+
+
+def test_the_file_is_gzipped_when_asked_and_says_so(client, plan):
+    import gzip
+
+    address = url("open-data-activities", "json")
+    plain = client.get(address)
+    packed = client.get(address, headers={"Accept-Encoding": "br, gzip"})
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == plain["ETag"]
