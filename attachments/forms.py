@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments import sniffing
 from attachments.models import Attachment
-from attachments.sniffing import Refused
 from attachments.services import check_size
+from attachments.sniffing import Refused
 from councils.forms import BoundedForm
 
 

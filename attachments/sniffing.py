@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
 from PIL import Image
 
 from councils import imports
@@ -185,10 +184,12 @@ def _pdf(upload) -> Sniffed:
     if _HTML.search(data):
         raise refusal(_("The file is a PDF and a web page at once."))
     names = _pdf_names(data)
+    archival = b"pdfaid:part" in data
     for unpacked in _streams(data):
         if _HTML.search(unpacked):
             raise refusal(_("The file is a PDF and a web page at once."))
         names |= _pdf_names(unpacked)
+        archival = archival or b"pdfaid:part" in unpacked
     for name, what in _FORBIDDEN_PDF.items():
         if name in names:
             raise refusal(_("PDFs with %(what)s are not accepted.") % {"what": what})
@@ -196,7 +197,7 @@ def _pdf(upload) -> Sniffed:
         raise refusal(_("PDFs with %(what)s are not accepted.") % {"what": "JavaScript"})
     if b"%%EOF" not in data[-2048:]:
         raise refusal(_("The PDF is not complete."))
-    label = "PDF/A" if b"pdfaid:part" in data else "PDF"
+    label = "PDF/A" if archival else "PDF"
     return Sniffed(PDF, label)
 
 
@@ -207,11 +208,11 @@ def _image(upload, content_type: str, label: str) -> Sniffed:
     # Pillow reads the header and checks the structure; a decompression bomb (more
     # pixels than Pillow's limit) is refused, not warned about
     errors = (*imports.PARSER_ERRORS, Image.DecompressionBombError)
-    with _reading(str(refusal(_("The image cannot be read."))), errors):
-        with Image.open(upload) as image:
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
-                raise ValueError("too many pixels")
-            image.verify()
+    reason = str(refusal(_("The image cannot be read.")))
+    with _reading(reason, errors), Image.open(upload) as image:
+        if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+            raise ValueError("too many pixels")
+        image.verify()
     upload.seek(0)
     return Sniffed(content_type, label)
 

@@ -1,6 +1,7 @@
 """``{% load panels %}{% object_panels object %}``: the panels higher apps register for
 this object's page (``councils.panels.register_for``), each with ``panel`` as its
-context. On the residents' pages: ``{% object_panels pledge public=True label="pledges.pledge" %}``."""
+context. On the residents' pages:
+``{% object_panels pledge public=True label="pledges.pledge" %}``."""
 
 from __future__ import annotations
 
