@@ -37,7 +37,3 @@ class AttachmentForm(BoundedForm):
         except Refused as refused:
             raise forms.ValidationError(str(refused)) from refused
         return upload
-
-
-class AttachmentDeleteForm(BoundedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
