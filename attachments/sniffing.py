@@ -67,13 +67,13 @@ _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|script|svg|body|iframe)\b", re
 _PDF_NAME = re.compile(rb"/([A-Za-z0-9#_.\-]+)")
 _PDF_STREAM = re.compile(rb"stream\r?\n")
 _FORBIDDEN_PDF = {
-    b"JS": "JavaScript",
-    b"JavaScript": "JavaScript",
-    b"EmbeddedFiles": "embedded files",
-    b"EmbeddedFile": "embedded files",
-    b"Launch": "a command to start a program",
-    b"RichMedia": "embedded media",
-    b"XFA": "an XFA form",
+    b"JS": gettext_lazy("PDFs with JavaScript are not accepted."),
+    b"JavaScript": gettext_lazy("PDFs with JavaScript are not accepted."),
+    b"EmbeddedFiles": gettext_lazy("PDFs with embedded files are not accepted."),
+    b"EmbeddedFile": gettext_lazy("PDFs with embedded files are not accepted."),
+    b"Launch": gettext_lazy("PDFs that start programs are not accepted."),
+    b"RichMedia": gettext_lazy("PDFs with embedded media are not accepted."),
+    b"XFA": gettext_lazy("PDFs with XFA forms are not accepted."),
 }
 
 
@@ -190,11 +190,9 @@ def _pdf(upload) -> Sniffed:
             raise refusal(_("The file is a PDF and a web page at once."))
         names |= _pdf_names(unpacked)
         archival = archival or b"pdfaid:part" in unpacked
-    for name, what in _FORBIDDEN_PDF.items():
+    for name, reason in _FORBIDDEN_PDF.items():
         if name in names:
-            raise refusal(_("PDFs with %(what)s are not accepted.") % {"what": what})
-    if b"OpenAction" in names and (b"JS" in names or b"Launch" in names):
-        raise refusal(_("PDFs with %(what)s are not accepted.") % {"what": "JavaScript"})
+            raise refusal(str(reason))
     if b"%%EOF" not in data[-2048:]:
         raise refusal(_("The PDF is not complete."))
     label = "PDF/A" if archival else "PDF"
