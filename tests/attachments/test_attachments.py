@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import Agreement
 from attachments import selectors, services, sniffing
 from attachments.models import Attachment
 from attachments.sniffing import Refused
@@ -105,7 +104,7 @@ def test_limits_per_file_and_per_object_name_the_limit(meeting, owner, settings)
         public=False,
         user=owner,
     )
-    with pytest.raises(Refused, match="tillsammans|together"):
+    with pytest.raises(Refused, match=r"tillsammans|together"):
         services.attach(
             meeting,
             upload=_upload(b"b" * 7000, "b.txt"),
