@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from attachments import selectors
-from attachments.models import TARGETS
+from attachments import selectors, services
+from attachments.models import TARGETS, Attachment
 from attachments.views import panel_context
 from councils import access, panels
 from councils.access import Capability
+from followup import reports
 
 PANEL = "attachments/_panel.html"
 PUBLIC_PANEL = "attachments/_public_panel.html"
@@ -38,3 +39,27 @@ def _public_panel(request, pledge, public: bool):
 def register() -> None:
     for model in TARGETS.values():
         panels.register_for(model._meta.label_lower, PANEL, _internal_panel)
+    reports.register_attachment_list(pdf_rows)
+
+
+def pdf_rows(label: str, pk: int, internal: bool) -> list[dict]:
+    """The attachment list of a pledge's or an agreement's PDF
+    (``followup.reports.register_attachment_list``): every file in the internal PDF,
+    the public ones in the others."""
+    model = next((m for m in TARGETS.values() if m._meta.label_lower == label), None)
+    if model is None:
+        return []
+    field = services.target_field(model(pk=pk))
+    rows = Attachment.objects.filter(**{f"{field}_id": pk})
+    if not internal:
+        rows = rows.filter(public=True)
+    return [
+        {
+            "title": row.title,
+            "kind": row.get_kind_display(),
+            "name": row.original_name,
+            "size": row.size_label,
+            "added": row.added_at,
+        }
+        for row in rows.order_by("added_at", "pk")
+    ]

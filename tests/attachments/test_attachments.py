@@ -13,6 +13,7 @@ from attachments import selectors, services, sniffing
 from attachments.models import Attachment
 from attachments.sniffing import Refused
 from councils.concurrency import Conflict
+from followup import reports
 from pledges.models import Pledge
 from tests import factories as f
 from tests.attachments import samples
@@ -250,3 +251,19 @@ def test_an_oversized_body_is_refused_before_it_is_read(client, meeting, owner, 
         url, {"title": "t", "kind": "other", "file": _upload(b"x" * 200_000, "a.txt")}
     )
     assert response.status_code == 413 and not Attachment.objects.exists()
+
+
+def test_the_pledge_pdfs_list_the_attachments(published, owner):
+    for title, public in (("Tryckt version", True), ("Dialoganteckningar", False)):
+        services.attach(
+            published,
+            upload=_upload(samples.pdf()),
+            title=title,
+            kind="other",
+            public=public,
+            user=owner,
+        )
+    internal = reports.pledge_html(published.pk, internal=True)
+    assert "Tryckt version" in internal and "Dialoganteckningar" in internal
+    public = reports.pledge_html(published.pk, internal=False)
+    assert "Tryckt version" in public and "Dialoganteckningar" not in public
