@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from attachments import selectors, services, sniffing
 from attachments.models import Attachment
 from attachments.sniffing import Refused
 from councils.concurrency import Conflict
+from files import cleanup
 from followup import reports
 from pledges.models import Pledge
 from tests import factories as f
@@ -267,3 +271,17 @@ def test_the_pledge_pdfs_list_the_attachments(published, owner):
     assert "Tryckt version" in internal and "Dialoganteckningar" in internal
     public = reports.pledge_html(published.pk, internal=False)
     assert "Tryckt version" in public and "Dialoganteckningar" not in public
+
+
+def test_the_nightly_clean_up_keeps_attached_files_and_removes_removed_ones(meeting, owner):
+    kept = services.attach(
+        meeting, upload=_upload(samples.pdf()), title="a", kind="other", public=False, user=owner
+    )
+    gone = services.attach(
+        meeting, upload=_upload(samples.pdf()), title="b", kind="other", public=False, user=owner
+    )
+    gone_name = gone.file.name
+    services.remove(gone, expected_version=gone.version, user=owner)
+    with time_machine.travel(timezone.now() + cleanup.GRACE + timedelta(minutes=1)):
+        assert cleanup.remove_unreferenced() == [gone_name]
+    assert default_storage.exists(kept.file.name) and not default_storage.exists(gone_name)
