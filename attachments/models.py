@@ -90,7 +90,9 @@ class Attachment(InMunicipality, Versioned):
     original_name = models.CharField(
         _("file name"), max_length=120, validators=[single_line], editable=False
     )
-    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    content_type = models.CharField(
+        _("content type"), max_length=100, validators=[single_line], editable=False
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
     public = models.BooleanField(_("public"), default=False, editable=False)
     added_by = models.ForeignKey(

@@ -142,7 +142,7 @@ def attach(
             **{field: locked},
         )
         upload.seek(0)
-        attachment.file.save(f"upload.{sniffed.extension}", upload, save=False)
+        attachment.file.save(f"upload.{sniffed.fmt}", upload, save=False)
         save_versioned(attachment, expected_version=None, user=user)
     return attachment
 

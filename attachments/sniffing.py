@@ -20,35 +20,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
-from councils import imports
+from councils import exports, imports
 
 #: what a user is told is accepted (shown on the form and in every refusal)
 ACCEPTED = gettext_lazy(
     "PDF (also PDF/A), Word (DOCX), Excel (XLSX), ODT, ODS, PNG, JPEG, CSV, text"
 )
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-PNG = "image/png"
-JPEG = "image/jpeg"
-CSV = "text/csv"
-TEXT = "text/plain"
-
-#: content type -> the file ending a download gets
-EXTENSIONS = {
-    PDF: "pdf",
-    DOCX: "docx",
-    XLSX: "xlsx",
-    ODT: "odt",
-    ODS: "ods",
-    PNG: "png",
-    JPEG: "jpg",
-    CSV: "csv",
-    TEXT: "txt",
+#: the formats, by the ending a download gets (``councils.exports.ATTACHED_TYPES``)
+PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV, TEXT = (
+    "pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "csv", "txt"
+)  # fmt: skip
+ODF_TYPES = {
+    exports.ATTACHED_TYPES[ODT].encode(): (ODT, "ODT"),
+    exports.ATTACHED_TYPES[ODS].encode(): (ODS, "ODS"),
 }
+
+
+def format_of(content_type: str) -> str:
+    """The format of a stored ``content_type``."""
+    return next(fmt for fmt, known in exports.ATTACHED_TYPES.items() if known == content_type)
+
 
 #: a zip whose entries declare more than this in all is refused unopened
 MAX_UNPACKED = 200 * 1024 * 1024
@@ -83,13 +75,14 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Sniffed:
-    content_type: str
+    #: the ending a download gets ("pdf"), a key of ``councils.exports.ATTACHED_TYPES``
+    fmt: str
     #: "PDF/A" for an archival PDF, else the format's short name
     label: str
 
     @property
-    def extension(self) -> str:
-        return EXTENSIONS[self.content_type]
+    def content_type(self) -> str:
+        return exports.ATTACHED_TYPES[self.fmt]
 
 
 @contextmanager
@@ -222,7 +215,7 @@ def _zip(upload) -> Sniffed:
     reason = str(refusal(_("The file looks like an Office file but cannot be read.")))
     try:
         with _reading(reason):
-            archive = zipfile.ZipFile(upload)
+            archive = imports.open_zip(upload)
             return _office(archive)
     finally:
         upload.seek(0)
@@ -252,9 +245,8 @@ def _office(archive: zipfile.ZipFile) -> Sniffed:
         raise refusal(_("Files with macros are not accepted."))
     if "mimetype" in names:
         mimetype = _read_part(archive, "mimetype").strip()
-        kinds = {ODT.encode(): (ODT, "ODT"), ODS.encode(): (ODS, "ODS")}
-        if mimetype in kinds and "content.xml" in names:
-            return Sniffed(*kinds[mimetype])
+        if mimetype in ODF_TYPES and "content.xml" in names:
+            return Sniffed(*ODF_TYPES[mimetype])
         raise refusal(_("This OpenDocument type is not accepted."))
     if "[Content_Types].xml" in names:
         types = _read_part(archive, "[Content_Types].xml").lower()

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from attachments import selectors, services
+from attachments import selectors, services, sniffing
 from attachments.forms import AttachmentForm
 from attachments.models import TARGETS, Attachment
 from attachments.sniffing import Refused
@@ -130,22 +130,14 @@ def attachment_upload(request: HttpRequest, target: str, pk: int) -> HttpRespons
     return render(request, template, {"panel": context}, status=status)
 
 
-def serve(attachment: Attachment) -> FileResponse:
-    """The stored file as a download: its real type, never sniffed or shown inline, in
-    a sandbox should a browser show it anyway."""
+def serve(attachment: Attachment) -> HttpResponse:
+    """The stored file as a download (``councils.exports.attached_download``)."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    content_type = attachment.content_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = exports.disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    fmt = sniffing.format_of(attachment.content_type)
+    return exports.attached_download(handle, fmt=fmt, name=attachment.original_name)
 
 
 @login_required
