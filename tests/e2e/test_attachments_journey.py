@@ -41,7 +41,7 @@ def test_the_secretary_uploads_minutes_and_a_resident_downloads_the_printed_pled
     expect(page.locator("#attachments table")).to_contain_text("Protokoll 3 mars.pdf")
     _accessible_at_both_widths(page)
     with page.expect_download() as download:
-        page.locator("#attachments").get_by_role("link", name="Ladda ner Protokoll 3 mars").click()
+        page.locator("#attachments").get_by_role("link", name="Ladda ned Protokoll 3 mars").click()
     assert download.value.suggested_filename == "Protokoll 3 mars.pdf"
     assert open(download.value.path(), "rb").read() == samples.pdf()  # noqa: SIM115
 
@@ -61,5 +61,5 @@ def test_the_secretary_uploads_minutes_and_a_resident_downloads_the_printed_pled
     expect(page.locator("#attachments")).to_contain_text("Tryckt version")
     _accessible_at_both_widths(page)
     with page.expect_download() as download:
-        page.locator("#attachments").get_by_role("link", name="Ladda ner Tryckt version").click()
+        page.locator("#attachments").get_by_role("link", name="Ladda ned Tryckt version").click()
     assert open(download.value.path(), "rb").read() == printed  # noqa: SIM115
