@@ -290,3 +290,16 @@ def test_the_nightly_clean_up_keeps_attached_files_and_removes_removed_ones(meet
     with time_machine.travel(timezone.now() + cleanup.GRACE + timedelta(minutes=1)):
         assert cleanup.remove_unreferenced() == [gone_name]
     assert default_storage.exists(kept.file.name) and not default_storage.exists(gone_name)
+
+
+def test_the_upload_page_alone_accepts_a_body_over_the_general_limit(
+    client, meeting, owner, settings
+):
+    settings.MAX_REQUEST_BYTES = 1000
+    settings.ATTACHMENT_MAX_FILE_BYTES = 100_000
+    client.force_login(owner)
+    url = reverse("attachment-upload", args=["meeting", meeting.pk])
+    body = {"title": "t", "kind": "other", "file": _upload(b"x" * 5000, "a.txt")}
+    assert client.post(url, body).status_code == 302
+    other = reverse("meeting-edit", args=[meeting.pk])
+    assert client.post(other, {"agenda": "x" * 5000}).status_code == 413
