@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "agreements",
     "pledges",
     "followup",
+    "attachments",
     "search",
 ]
 
@@ -182,6 +183,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 # The largest request body at all, files included, by its Content-Length: larger ones
 # are refused with 413 before they are read (councils.middleware.RequestLimitsMiddleware).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024)
+# Attachments (the attachments app): the largest file, and all files of one object
+# together. The upload page alone accepts a body of one file plus its form
+# (councils.http.accepts_upload).
+ATTACHMENT_MAX_FILE_BYTES = env_int("ATTACHMENT_MAX_FILE_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_MAX_OBJECT_BYTES = env_int("ATTACHMENT_MAX_OBJECT_BYTES", 100 * 1024 * 1024)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="sv")

@@ -42,6 +42,19 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "ics": "text/calendar; charset=utf-8",
 }
+#: The files people attach (the attachments app), by the ending a download gets: the
+#: types ``attachments.sniffing`` recognises by content.
+ATTACHED_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
 #: The kinds ``render`` writes.
 SPREADSHEETS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
@@ -181,6 +194,21 @@ def file_download(handle: Any, *, fmt: str, filename: str) -> FileResponse:
     response = FileResponse(handle, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = disposition(f"{filename}.{fmt}")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def attached_download(handle: Any, *, fmt: str, name: str) -> FileResponse:
+    """A file a user attached (an open binary ``handle``) served as the attachment
+    ``name`` with the type of ``fmt`` (``ATTACHED_TYPES``): never sniffed, never shown
+    inline, and in a sandbox (no script, no requests) should a browser show it anyway."""
+    content_type = ATTACHED_TYPES[fmt]
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponseNotAllowed
 
 
@@ -17,3 +19,15 @@ def only(request: HttpRequest, *methods: str) -> HttpResponseNotAllowed | None:
     if request.method not in allowed:
         return HttpResponseNotAllowed(sorted(allowed))
     return None
+
+
+def accepts_upload(limit: Callable[[], int]):
+    """Mark a view that takes a file larger than ``MAX_REQUEST_BYTES``: ``limit()`` is
+    the body it accepts (``councils.middleware.RequestLimitsMiddleware`` asks it before
+    anything reads the body; the view still checks the file's own size)."""
+
+    def mark(view):
+        view.max_request_bytes = limit
+        return view
+
+    return mark

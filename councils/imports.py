@@ -76,6 +76,12 @@ PARSER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def open_zip(content) -> zipfile.ZipFile:
+    """An uploaded zip (an Office or OpenDocument file) opened for its directory and
+    parts; call it inside ``parsing(refusal)``, where a broken zip is refused."""
+    return zipfile.ZipFile(content)
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be read (type, size, encoding, headers, shape)."""
 

@@ -163,13 +163,24 @@ def _send_to(request, page: str):
     return redirect_to_login(request.get_full_path() if request.method == "GET" else "/", page)
 
 
+def _upload_limit(path: str) -> int:
+    """The larger body an upload view accepts (``councils.http.accepts_upload``), or 0."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return 0
+    limit = getattr(view, "max_request_bytes", None)
+    return limit() if limit else 0
+
+
 class RequestLimitsMiddleware:
     """Requests that no page can answer are refused before anything reads them.
 
     - A body over ``MAX_REQUEST_BYTES`` (by its Content-Length) gets 413 and is never
       read. Django keeps only the non-file part of a body under
       DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file of any size would be streamed to a
-      temporary file first and only then refused by its form.
+      temporary file first and only then refused by its form. A view marked with
+      ``councils.http.accepts_upload`` (attachments) accepts the larger body it names.
     - A NUL character in the path or the query string gets 400. PostgreSQL cannot hold
       NUL in text, so a path parameter or a filter with one would fail in the database
       (the forms refuse NUL in what they clean; the URL reaches lookups directly).
@@ -186,8 +197,11 @@ class RequestLimitsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads nothing from a malformed length either
-        if length > settings.MAX_REQUEST_BYTES:
-            megabytes = settings.MAX_REQUEST_BYTES / (1024 * 1024)
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            limit = max(limit, _upload_limit(request.path_info))
+        if length > limit:
+            megabytes = limit / (1024 * 1024)
             # (no "Connection: close": a WSGI application may not set hop-by-hop headers)
             return render(
                 request, "413.html", {"megabytes": formats.number(megabytes, 0)}, status=413

@@ -35,3 +35,45 @@ def render_context(request, municipality) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+# --- panels on one object's page -------------------------------------------------------
+#
+# The pages of a council, a meeting, a lägesbild, a problem, an agreement and a pledge
+# belong to lower apps. A higher app registers a panel for a model ("councils.meeting")
+# with ``register_for``; the page says ``{% load panels %}{% object_panels object %}``
+# and each registered panel renders there with ``panel`` as its context (``public``
+# is true on the residents' pages, where only what is public may show:
+# ``{% object_panels pledge public=True label="pledges.pledge" %}``).
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    template: str
+    #: (request, object, public) -> the context, or None: the panel is not shown
+    context: Callable[[Any, Any, bool], dict[str, Any] | None]
+
+
+OBJECT_PANELS: dict[str, list[ObjectPanel]] = {}
+
+
+def register_for(
+    label: str, template: str, context: Callable[[Any, Any, bool], dict[str, Any] | None]
+) -> None:
+    panels = OBJECT_PANELS.setdefault(label, [])
+    if any(panel.template == template for panel in panels):
+        return  # ready() may run twice in tests
+    panels.append(ObjectPanel(template, context))
+
+
+def object_context(
+    request, obj, *, public: bool = False, label: str = ""
+) -> list[tuple[str, dict[str, Any]]]:
+    """The panels of ``obj``'s page; ``label`` names its model when ``obj`` is not a
+    model instance (the residents' pages read into dataclasses that carry its ``pk``)."""
+    shown = []
+    for panel in OBJECT_PANELS.get(label or obj._meta.label_lower, []):
+        context = panel.context(request, obj, public)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown

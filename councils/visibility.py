@@ -134,4 +134,7 @@ FIELDS: dict[str, Visibility] = {
     "followup.municipalitycomment": _visibility(shown="text"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
+    # an attachment's title and file name are internal until its uploader makes it
+    # public (only on a published pledge or a signed agreement)
+    "attachments.attachment": _visibility(until_public="title original_name", shown="content_type"),
 }

@@ -36,6 +36,21 @@ from followup.models import Report
 from pledges import selectors
 from pledges.models import Activity, Comment, Pledge
 
+#: the lists of files attached to a document, from a higher app (attachments registers
+#: one in its AppConfig.ready; followup cannot import it): (model label, pk, internal)
+#: -> rows with title, kind, name, size and added (a date)
+ATTACHMENT_LISTS: list = []
+
+
+def register_attachment_list(provider) -> None:
+    if provider not in ATTACHMENT_LISTS:
+        ATTACHMENT_LISTS.append(provider)
+
+
+def attachment_rows(label: str, pk: int, *, internal: bool) -> list[dict]:
+    return [row for provider in ATTACHMENT_LISTS for row in provider(label, pk, internal)]
+
+
 #: the base URL of every report: relative URLs ("/static/fonts/...") resolve here
 BASE_URL = "https://static.samverkan.invalid/"
 #: where the county summary's template finds the county board's logo (``attach``)
@@ -176,7 +191,12 @@ def agreement_html(agreement_id: int) -> str:
     snapshot = agreement["signed_snapshot"]
     return _render(
         "followup/pdf/agreement.html",
-        {"snapshot": snapshot, "title": snapshot.get("title", "")},
+        {
+            "snapshot": snapshot,
+            "title": snapshot.get("title", ""),
+            # the signed agreement's PDF is read by READ-only users: public files only
+            "attachments": attachment_rows("agreements.agreement", agreement_id, internal=False),
+        },
     )
 
 
@@ -187,7 +207,12 @@ def pledge_html(pledge_id: int, *, internal: bool) -> str:
         raise LookupError(_("The pledge no longer exists or is not published.")) from missing
     if internal:
         pledge = _with_internal_statuses(pledge)
-    context = {"pledge": pledge, "title": pledge.title, "internal": internal}
+    context = {
+        "pledge": pledge,
+        "title": pledge.title,
+        "internal": internal,
+        "attachments": attachment_rows("pledges.pledge", pledge_id, internal=internal),
+    }
     if internal:
         context["comments"] = list(
             Comment.objects.filter(pledge_id=pledge_id)

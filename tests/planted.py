@@ -48,6 +48,7 @@ DOCUMENT_PUBLIC: dict[str, dict] = {
     "agreements.agreement": {"status__in": [Agreement.Status.SIGNED, Agreement.Status.REPLACED]},
     "followup.followup": {"published": True},
     "followup.pledgefollowup": {"published_at__isnull": False},
+    "attachments.attachment": {"public": True},
 }
 
 

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
 
 from agreements.models import Source
+from attachments import services as attachment_services
 from councils import services as council_services
 from councils.concurrency import Conflict, bump, delete_versioned
 from councils.models import Council
@@ -47,6 +49,18 @@ def _pledge(home):
     return f.PledgeFactory(municipality=home)
 
 
+def _attachment(home):
+    meeting = f.MeetingFactory(council=f.CouncilFactory(municipality=home))
+    return attachment_services.attach(
+        meeting,
+        upload=SimpleUploadedFile("dagordning.txt", b"Dagordning"),
+        title="Dagordning",
+        kind="other",
+        public=False,
+        user=f.UserFactory(),
+    )
+
+
 DELETES = {
     "council": Delete("council-delete", lambda home: f.CouncilFactory(municipality=home)),
     "council member": Delete(
@@ -75,6 +89,7 @@ DELETES = {
         lambda home: f.ActivityFactory(pledge=_pledge(home)),
         gone=lambda record: Activity.objects.get(pk=record.pk).deleted_at is not None,
     ),
+    "attachment": Delete("attachment-delete", _attachment),
 }
 
 

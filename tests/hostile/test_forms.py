@@ -34,7 +34,7 @@ from pledges.models import Pledge
 from tests import factories as f
 from tests.hostile.nasty import nasty_text
 
-APPS = ("councils", "agreements", "pledges", "followup")
+APPS = ("councils", "agreements", "pledges", "followup", "attachments")
 
 FUZZ = settings(
     max_examples=25,
@@ -149,6 +149,8 @@ Kwargs = Callable[[SimpleNamespace], dict]
 
 #: how each form is built: the constructor arguments it needs besides data/files
 FORMS: dict[str, Kwargs] = {
+    # attachments
+    "attachments.forms.AttachmentForm": lambda w: {"may_be_public": True},
     # councils
     "councils.forms.LoginForm": lambda w: {"request": w.request},
     "councils.forms.CouncilForm": lambda w: {
