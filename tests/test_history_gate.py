@@ -19,7 +19,7 @@ from councils.models import Council, Organisation, Role
 from followup import indicators
 from tests import factories as f
 
-PROJECT_APPS = ["councils", "agreements", "pledges", "followup", "search"]
+PROJECT_APPS = ["councils", "accessibility", "agreements", "pledges", "followup", "search"]
 
 #: Concrete models nobody edits as such, and why they keep no history of their own.
 NOT_USER_EDITED = {
@@ -45,6 +45,9 @@ NOT_USER_EDITED = {
     # A user's own secret calendar address: a history table would keep revoked secrets;
     # the row holds created_at and revoked_at.
     "councils.calendarfeed": "a secret (created_at, revoked_at)",
+    # What a visitor sent about accessibility: kept as it came, never edited (the row
+    # holds created_at and emailed_at).
+    "accessibility.feedback": "append-only (created_at, emailed_at)",
     # Made by the system, not by a person.
     "pledges.notification": "generated",
     "followup.reminder": "generated",
