@@ -5,6 +5,7 @@ form) and reads the feedback (read-only: it is what visitors sent)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -23,7 +24,7 @@ VERSIONS_SHOWN = 20
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
     form = StatementAdminForm
-    readonly_fields = ["version", "updated_at", "versions"]
+    readonly_fields = ["current_version", "updated_at", "versions"]
     fieldsets = [
         (None, {"fields": ["operator", "conformance"]}),
         (_("What is not accessible"), {"fields": ["not_accessible", "not_covered"]}),
@@ -32,8 +33,15 @@ class StatementAdmin(admin.ModelAdmin):
             {"fields": ["assessment", "automated_review_on", "manual_review_on"]},
         ),
         (_("Reporting a problem"), {"fields": ["contact", "contact_email", "contact_phone"]}),
-        (_("Versions"), {"fields": ["version", "updated_at", "versions"]}),
+        (_("Versions"), {"fields": ["version", "current_version", "updated_at", "versions"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form's model fields: the fieldsets' but the read-only ones and the version,
+        which the form declares itself (a hidden field, posted back)."""
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [f for f in shown if f not in {"version", *self.readonly_fields}]
+        return super().get_form(request, obj, change, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not Statement.objects.exists()
@@ -50,6 +58,10 @@ class StatementAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         save_versioned(obj, expected_version=form.expected_version, user=request.user)
+
+    @admin.display(description=_("version"))
+    def current_version(self, obj: Statement) -> int | str:
+        return obj.version if obj.pk else "–"
 
     @admin.display(description=_("earlier versions"))
     def versions(self, obj: Statement) -> str:
