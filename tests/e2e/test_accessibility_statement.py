@@ -4,7 +4,6 @@ error state), and a report sent without logging in is confirmed in Swedish."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from accessibility.models import Feedback
