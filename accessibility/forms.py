@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accessibility.models import Feedback, Statement
 from councils.concurrency import Conflict, lock_at_version
+from councils.dates import DATE_INPUT, DateField
 from councils.forms import BoundedModelForm, VersionedModelForm
 
 
@@ -57,6 +58,8 @@ class StatementAdminForm(VersionedModelForm):
             "contact_email",
             "contact_phone",
         ]
+        field_classes = {"automated_review_on": DateField, "manual_review_on": DateField}
+        widgets = {"automated_review_on": DATE_INPUT, "manual_review_on": DATE_INPUT}
 
     def clean(self):
         cleaned = super().clean()

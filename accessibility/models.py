@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils import formats, history
 from councils.concurrency import Versioned
+from councils.dates import PLAUSIBLE_DATE
 from councils.validators import single_line
 
 #: the defaults, in Swedish: the statement is published in Swedish (DIGG's model)
@@ -86,9 +87,14 @@ class Statement(Versioned):
     )
     assessment = models.TextField(_("how the service was assessed"), default=DEFAULT_ASSESSMENT)
     automated_review_on = models.DateField(
-        _("date of the last automated review"), null=True, blank=True
+        _("date of the last automated review"),
+        null=True,
+        blank=True,
+        validators=PLAUSIBLE_DATE,
     )
-    manual_review_on = models.DateField(_("date of the last manual review"), null=True, blank=True)
+    manual_review_on = models.DateField(
+        _("date of the last manual review"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     contact = models.TextField(_("how to report a problem"), default=DEFAULT_CONTACT)
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
     contact_phone = models.CharField(
