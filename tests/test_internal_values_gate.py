@@ -141,6 +141,9 @@ def test_read_only_users_meet_no_internal_value(world, client, request):
         # the agreement's, the public pledge's and the county summary's PDFs
         assert len(crawl.ok("pdf")) >= 3, [visit.url for visit in crawl.ok("pdf")]
         urls = {visit.url for visit in crawl.ok()}
+        # the county board's yearly report (XLSX) was read, at the case's year
+        yearly = reverse("county-yearly-report", args=[world["pledge"].municipality.county.code])
+        assert any(url.startswith(f"{yearly}?year=") for url in urls), f"{reader}: no yearly"
         for must in (
             reverse("pledge-detail", args=[world["pledge"].pk]),
             reverse("agreement-detail", args=[world["agreement"].pk]),
