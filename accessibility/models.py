@@ -134,7 +134,7 @@ class Feedback(models.Model):
     email = models.EmailField(_("reply to"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-    email_error = models.CharField(_("e-mail error"), max_length=1000, blank=True)
+    email_error = models.TextField(_("e-mail error"), blank=True)
 
     class Meta:
         verbose_name = _("accessibility feedback")
