@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "pledges.resend_notifications",
         "schedule": crontab(minute="*/10"),
     },
+    # accessibility feedback whose e-mail to the operator was never sent
+    "resend-accessibility-feedback": {
+        "task": "accessibility.resend_feedback",
+        "schedule": crontab(minute="*/10"),
+    },
     # PDF renders whose worker died are queued again or marked failed
     "sweep-reports": {
         "task": "followup.sweep_reports",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "councils",
+    "accessibility",
     "files",
     "agreements",
     "pledges",
@@ -248,6 +249,9 @@ elif _email_backend.endswith("filebased.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Samverkan <noreply@samverkan.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Who receives the accessibility feedback (comma-separated); empty: ADMINS, else
+#: DEFAULT_FROM_EMAIL (accessibility.feedback.recipients).
+ACCESSIBILITY_FEEDBACK_EMAIL = env_list("ACCESSIBILITY_FEEDBACK_EMAIL")
 #: The address links in e-mails point at (no trailing slash).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 

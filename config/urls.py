@@ -55,6 +55,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("councils.urls")),
+    path("", include("accessibility.urls")),
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
     path("", include("followup.urls")),

@@ -9,7 +9,8 @@
 - Either way a text cell that a spreadsheet would run as a formula gets a leading
   apostrophe (``neutralise``); ``councils.imports`` takes it off again.
 
-``response(fmt, headers, rows, filename=…)`` is what a view returns; ``render`` gives
+``response(fmt, headers, rows, filename=…)`` is what a view returns (a workbook of
+several worksheets: ``workbook_response([Sheet(…), …], filename=…)``); ``render`` gives
 the bytes (for a cache), ``file_response`` wraps bytes already made and
 ``file_download`` a stored file (a PDF). Every download is named by ``filename(*parts)``:
 Swedish words made plain ASCII ("Uppsala län", 2026 → ``uppsala-lan-2026``), and the
@@ -22,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -58,6 +61,8 @@ ATTACHED_TYPES = {
 #: The kinds ``render`` writes.
 SPREADSHEETS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
+#: characters Excel refuses in a worksheet's name
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def neutralise(value: Any) -> Any:
@@ -101,6 +106,64 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a workbook: its name (cut to Excel's 31 characters), the header
+    row, the rows and column widths by letter (``{"A": 40}``)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Mapping[str, int] | None = None
+
+
+def _xlsx_cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        # control characters (other than tab and newlines) are not allowed in XLSX
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.make_naive(value)  # Excel has no time zones
+    return value
+
+
+def _write_sheet(worksheet, sheet: Sheet) -> None:
+    from openpyxl.styles import Font
+
+    if sheet.title:
+        worksheet.title = SHEET_TITLE_FORBIDDEN.sub("-", _xlsx_cell(str(sheet.title)))[:31]
+    worksheet.append([_xlsx_cell(str(h)) for h in sheet.headers])
+    for header in worksheet[1]:
+        header.font = Font(bold=True)
+    for row in sheet.rows:
+        worksheet.append([_xlsx_cell(v) for v in row])
+        for written in worksheet[worksheet.max_row]:
+            if isinstance(written.value, dt.datetime):
+                written.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(written.value, dt.date):
+                written.number_format = "yyyy-mm-dd"
+            elif isinstance(written.value, str):
+                written.data_type = "s"  # never a formula, whatever the text
+    worksheet.freeze_panes = "A2"
+    for letter, width in (sheet.widths or {}).items():
+        worksheet.column_dimensions[letter].width = width
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """An Excel workbook of one worksheet per ``Sheet``, in their order, each written as
+    ``xlsx_bytes`` writes its one (typed cells, bold header row, no formulas)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    for index, sheet in enumerate(sheets):
+        _write_sheet(first if index == 0 else workbook.create_sheet(), sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_bytes(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -112,40 +175,7 @@ def xlsx_bytes(
 
     ``sheet`` names the worksheet (cut to Excel's 31 characters); ``widths`` sets
     column widths by letter (``{"A": 40}``)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, str):
-            # control characters (other than tab and newlines) are not allowed in XLSX
-            return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.make_naive(value)  # Excel has no time zones
-        return value
-
-    workbook = Workbook()
-    worksheet = workbook.active
-    if sheet:
-        worksheet.title = str(sheet)[:31]
-    worksheet.append([cell(str(h)) for h in headers])
-    for header in worksheet[1]:
-        header.font = Font(bold=True)
-    for row in rows:
-        worksheet.append([cell(v) for v in row])
-        for written in worksheet[worksheet.max_row]:
-            if isinstance(written.value, dt.datetime):
-                written.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(written.value, dt.date):
-                written.number_format = "yyyy-mm-dd"
-            elif isinstance(written.value, str):
-                written.data_type = "s"  # never a formula, whatever the text
-    worksheet.freeze_panes = "A2"
-    for letter, width in (widths or {}).items():
-        worksheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes([Sheet(sheet, headers, rows, widths)])
 
 
 def render(
@@ -211,6 +241,11 @@ def attached_download(handle: Any, *, fmt: str, name: str) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def workbook_response(sheets: Sequence[Sheet], *, filename: str) -> HttpResponse:
+    """A workbook of several worksheets as the download ``filename.xlsx``."""
+    return file_response(workbook_bytes(sheets), fmt="xlsx", filename=filename)
 
 
 def response(

@@ -132,6 +132,11 @@ FIELDS: dict[str, Visibility] = {
     # read only) and printed in the county summary they ask for
     "followup.countyanalysis": _visibility(shown="introduction"),
     "followup.municipalitycomment": _visibility(shown="text"),
+    # --- accessibility: the public statement; what visitors report is the operator's
+    "accessibility.statement": _visibility(
+        shown="operator not_accessible not_covered assessment contact contact_email contact_phone"
+    ),
+    "accessibility.feedback": _visibility(internal="message page email email_error"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
     # an attachment's title and file name are internal until its uploader makes it

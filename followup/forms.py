@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from councils.dates import DATE_INPUT, DateField, shift
 from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
-from followup import cadence, county_summary
+from followup import cadence, county_summary, yearly_report
 from followup.models import (
     CountyAnalysis,
     FollowUp,
@@ -179,6 +179,25 @@ class CountySummaryForm(BoundedForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in county_summary.years(today)]
         self.fields["year"].initial = today.year
+
+
+class YearlyReportForm(BoundedForm):
+    """The year of the county board's yearly report (a GET form: the file is the answer)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, today, **kwargs):
+        kwargs.setdefault("auto_id", "yearly-report-%s")  # beside the PDF form's "year"
+        super().__init__(*args, **kwargs)
+        offered = yearly_report.years(today)
+        field = self.fields["year"]
+        field.choices = [(y, y) for y in offered]
+        field.initial = yearly_report.default_year(today)
+        field.error_messages["invalid_choice"] = _("Choose a year from %(first)s to %(last)s.") % {
+            "first": offered[-1],
+            "last": offered[0],
+        }
+        field.error_messages["required"] = _("Choose the year the report is for.")
 
 
 OPTIONAL_KINDS = [(v, label) for v, label in Reminder.Kind.choices if v not in Reminder.MANDATORY]

@@ -42,6 +42,11 @@ urlpatterns = [
         dashboard.county_dashboard_export,
         name="county-dashboard-export",
     ),
+    path(
+        "counties/<str:code>/yearly-report/",
+        dashboard.county_yearly_report,
+        name="county-yearly-report",
+    ),
     # the county board's own analysis for the county summary
     path(
         "counties/<str:code>/analysis/<int:year>/",

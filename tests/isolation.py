@@ -96,6 +96,7 @@ register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
 
 # Later apps keep their cases in modules of their own, imported here.
 from tests import (  # noqa: E402, F401
+    isolation_accessibility,
     isolation_agreements,
     isolation_attachments,
     isolation_councils,

@@ -7,6 +7,7 @@ gets 404 for the page and its exports.
 
 from __future__ import annotations
 
+from councils import dates
 from tests.isolation import Case, Kind, register
 
 register(
@@ -23,5 +24,15 @@ register(
         Kind.OBJECT,
         build=lambda cast: {"code": cast.home.county.code, "fmt": "csv"},
         viewer="county_officer",
+    ),
+)
+# the yearly report: the isolation and planted-values gates open the file of this year
+register(
+    "county-yearly-report",
+    Case(
+        Kind.OBJECT,
+        build=lambda cast: {"code": cast.home.county.code},
+        viewer="county_officer",
+        query=lambda cast: {"year": str(dates.today().year)},
     ),
 )

@@ -15,18 +15,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.apps import FEATURE_APPS
+
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = (
-    "config",
-    "councils",
-    "agreements",
-    "pledges",
-    "followup",
-    "attachments",
-    "search",
-    "tests",
-    "bench",
-)
+PACKAGES = ("config", *FEATURE_APPS, "tests", "bench")
 CLOCKS = {"now", "today", "localdate", "localtime", "utcnow", "time", "time_ns"}
 #: the one file that must read the clock at start-up: it moves it for the dated test runs
 MOVES_THE_CLOCK = ROOT / "tests" / "clock" / "sitecustomize.py"

@@ -18,8 +18,9 @@ from councils.history import HistoryOrganisation
 from councils.models import Council, Organisation, Role
 from followup import indicators
 from tests import factories as f
+from tests.apps import FEATURE_APPS
 
-PROJECT_APPS = ["councils", "agreements", "pledges", "followup", "attachments", "search"]
+PROJECT_APPS = list(FEATURE_APPS)
 
 #: Concrete models nobody edits as such, and why they keep no history of their own.
 NOT_USER_EDITED = {
@@ -45,6 +46,9 @@ NOT_USER_EDITED = {
     # A user's own secret calendar address: a history table would keep revoked secrets;
     # the row holds created_at and revoked_at.
     "councils.calendarfeed": "a secret (created_at, revoked_at)",
+    # What a visitor sent about accessibility: kept as it came, never edited (the row
+    # holds created_at and emailed_at).
+    "accessibility.feedback": "append-only (created_at, emailed_at)",
     # Made by the system, not by a person.
     "pledges.notification": "generated",
     "followup.reminder": "generated",

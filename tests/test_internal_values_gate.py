@@ -26,7 +26,7 @@ from config.celery import app as celery_app
 from councils.visibility import FIELDS
 from tests import planted
 from tests.isolation import CASES, Kind
-from tests.test_isolation_gate import _walk
+from tests.test_isolation_gate import _url, _walk
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,8 @@ def frozen():
 
 def _seeds(cast) -> list[str]:
     """Every URL of the URLconf with an isolation case (admin aside: staff only), at the
-    kwargs its case builds in ``cast.home``."""
+    kwargs its case builds in ``cast.home`` and with its query string (a search's ``q``,
+    the yearly report's ``year``)."""
     from django.urls import get_resolver
 
     seeds = []
@@ -68,7 +69,7 @@ def _seeds(cast) -> list[str]:
         case = CASES.get(name) if name else None
         if case is None or case.kind == Kind.ADMIN or name in planted.NEVER:
             continue
-        seeds.append(reverse(name, kwargs=case.build(cast)))
+        seeds.append(_url(name, case, cast))
     return seeds
 
 
@@ -140,6 +141,9 @@ def test_read_only_users_meet_no_internal_value(world, client, request):
         # the agreement's, the public pledge's and the county summary's PDFs
         assert len(crawl.ok("pdf")) >= 3, [visit.url for visit in crawl.ok("pdf")]
         urls = {visit.url for visit in crawl.ok()}
+        # the county board's yearly report (XLSX) was read, at the case's year
+        yearly = reverse("county-yearly-report", args=[world["pledge"].municipality.county.code])
+        assert any(url.startswith(f"{yearly}?year=") for url in urls), f"{reader}: no yearly"
         for must in (
             reverse("pledge-detail", args=[world["pledge"].pk]),
             reverse("agreement-detail", args=[world["agreement"].pk]),

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.apps import FEATURE_APPS
+
 ROOT = Path(settings.BASE_DIR)
-APPS = ("councils", "agreements", "pledges", "followup", "attachments", "search")
+APPS = FEATURE_APPS
 KIT = {ROOT / "councils" / "imports.py", ROOT / "councils" / "concurrency.py"}
 
 

@@ -16,8 +16,10 @@ import ast
 import re
 from pathlib import Path
 
+from tests.apps import FEATURE_APPS
+
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["councils", "agreements", "pledges", "followup", "attachments", "search"]
+APPS = list(FEATURE_APPS)
 
 # --- templates: no raw status strings ------------------------------------------------
 

@@ -18,10 +18,11 @@ import ast
 from pathlib import Path
 
 from councils.forms import BoundedTextAreas
+from tests.apps import FEATURE_APPS
 from tests.hostile.test_forms import project_forms
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("councils", "agreements", "pledges", "followup", "attachments", "search")
+APPS = FEATURE_APPS
 
 #: the one module allowed to define each thing
 KIT = {

@@ -47,9 +47,10 @@ from django.db.models import Manager, Model, QuerySet
 
 from councils import access, history
 from councils.models import County, Municipality, Organisation
+from tests.apps import FEATURE_APPS
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["councils", "agreements", "pledges", "followup", "attachments", "search"]
+APPS = list(FEATURE_APPS)
 KIT = ROOT / "councils" / "access.py"
 
 # --- 1. lookups in views ---------------------------------------------------------------

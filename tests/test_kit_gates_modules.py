@@ -18,9 +18,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.apps import LAYERS
+
 ROOT = Path(__file__).resolve().parent.parent
 #: the apps, lowest first: an app may import those before it, never those after it
-LAYERS = ("councils", "files", "agreements", "pledges", "followup", "attachments", "search")
 PROJECT = {*LAYERS, "config"}
 MAX_LINES = 600
 

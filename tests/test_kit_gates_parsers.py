@@ -18,8 +18,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.apps import FEATURE_APPS
+
 ROOT = Path(settings.BASE_DIR)
-APP_PACKAGES = ("config", "councils", "agreements", "pledges", "followup", "attachments", "search")
+APP_PACKAGES = ("config", *FEATURE_APPS)
 THE_KIT = ROOT / "councils" / "imports.py"
 PARSERS = {
     ("json", "loads"),

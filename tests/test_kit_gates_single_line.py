@@ -32,8 +32,9 @@ from django.db import models
 from django.utils import translation
 
 from councils.validators import single_line
+from tests.apps import FEATURE_APPS
 
-APPS = ("councils", "agreements", "pledges", "followup", "attachments", "search")
+APPS = FEATURE_APPS
 HOSTILE = ["\r\n", "\n", "x\rBcc: injected@evil.example", "\x00", "\x1b[31m", "a\u2028b", "\x85"]
 ORDINARY = "Åsa Öberg – kl. 14.05"
 SWEDISH = "Fältet får inte innehålla radbrytningar eller andra styrtecken."

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.apps import FEATURE_APPS
+
 ROOT = Path(settings.BASE_DIR)
-APPS = ("councils", "agreements", "pledges", "followup", "search")
+APPS = FEATURE_APPS
 #: Most keyword arguments of one call that may copy a field of the same name by hand.
 MOST = 3
 

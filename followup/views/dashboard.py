@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from councils import access, exports, formats
+from councils import access, dates, exports, formats
 from councils.http import only
 from councils.models import County
-from followup import charts, dashboard
+from followup import charts, dashboard, yearly_report
 from followup.dashboard import (
     ACTIVITY_STATUSES,
     PHASE_CHOICES,
@@ -30,7 +30,7 @@ from followup.dashboard import (
     PLEDGE_CHOICES,
     Row,
 )
-from followup.forms import CountySummaryForm
+from followup.forms import CountySummaryForm, YearlyReportForm
 from pledges.models import Activity
 
 PAGE = "followup/dashboard.html"
@@ -149,6 +149,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "charts": dashboard_charts(county, rows, today),
             "export_query": export,
             "report_form": CountySummaryForm(today=timezone.localdate()),
+            "yearly_form": YearlyReportForm(today=dates.today()),
             "writes_analysis": access.writes_county_analysis(request.user, county),
             "year": timezone.localdate().year,
         },
@@ -262,4 +263,29 @@ def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpRe
         filename=exports.filename("lansoversikt", county.name, today.isoformat()),
         sheet=_("Dashboard"),
         widths={"A": 30},
+    )
+
+
+@login_required
+def county_yearly_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The county board's yearly report as XLSX for the year asked (``?year=``); without
+    a year the page with the year chooser, with a wrong one the chooser and the error
+    (400). Same access as the dashboard."""
+    county = access.get_county_or_404(request.user, code=code)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    today = dates.today()
+    asked = "year" in request.GET
+    form = YearlyReportForm(request.GET if asked else None, today=today)
+    if asked and form.is_valid():
+        year = form.cleaned_data["year"]
+        return exports.workbook_response(
+            yearly_report.sheets(county, year, today),
+            filename=yearly_report.filename(county, year),
+        )
+    return render(
+        request,
+        "followup/yearly_report.html",
+        {"county": county, "form": form},
+        status=400 if asked else 200,
     )

@@ -28,13 +28,15 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis.extra.django import from_field, from_form
 
+from accessibility.models import Statement
 from councils.models import Organisation
 from followup.models import CountyAnalysis, MunicipalityComment
 from pledges.models import Pledge
 from tests import factories as f
+from tests.apps import FEATURE_APPS
 from tests.hostile.nasty import nasty_text
 
-APPS = ("councils", "agreements", "pledges", "followup", "attachments")
+APPS = tuple(app for app in FEATURE_APPS if app != "search")
 
 FUZZ = settings(
     max_examples=25,
@@ -221,6 +223,10 @@ FORMS: dict[str, Kwargs] = {
     "followup.forms.PreferenceForm": lambda w: {
         "instance": f.ReminderPreferenceFactory.build(user=w.owner)
     },
+    "followup.forms.YearlyReportForm": lambda w: {"today": timezone.localdate()},
+    # accessibility
+    "accessibility.forms.FeedbackForm": lambda w: {},
+    "accessibility.forms.StatementAdminForm": lambda w: {"instance": Statement()},
 }
 
 

@@ -26,10 +26,11 @@ from pypdf import PdfReader
 
 from councils.exports import FORMULA_START
 from tests import factories as f
+from tests.apps import FEATURE_APPS
 from tests.hostile.nasty import FORMULAS, IMG, JAVASCRIPT_URL, SCRIPT
 from tests.isolation import CASES, Kind
 
-APPS = ("councils", "agreements", "pledges", "followup")
+APPS = tuple(app for app in FEATURE_APPS if app != "search")
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 #: what must never appear in HTML: the payloads as live markup
