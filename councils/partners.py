@@ -14,6 +14,7 @@ used once, open for ``INVITATION_DAYS`` days, withdrawn at will. The writes are 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ from councils.validators import single_line
 
 #: how long an invitation's link opens
 INVITATION_DAYS = 7
+#: the salt of the signed invitation links: a link signs nothing else
+SALT = "councils.invitation"
 #: the roles a partner organisation invites to
 INVITED_ROLES = (Role.REPORTER, Role.CONTACT, Role.ORG_ADMIN)
 
@@ -127,6 +130,10 @@ class Invitation(InMunicipality, Versioned):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.organisation}"
+
+    def token(self) -> str:
+        """The signed part of the invitation's link (``invitation-accept``)."""
+        return signing.dumps([self.pk, self.nonce], salt=SALT)
 
     def status_at(self, moment) -> str:
         if self.accepted_at is not None:
