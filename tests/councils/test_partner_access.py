@@ -11,17 +11,7 @@ from councils.models import Municipality, Role
 from councils.partners import Partnership
 from pledges.models import Activity
 from tests import factories as f
-from tests.partner_fixtures import (  # noqa: F401 - fixtures
-    away_contact,
-    away_partner,
-    contact,
-    housing,
-    member,
-    partner_admin,
-    reporter,
-    school,
-    school_contact,
-)
+from tests.partner_fixtures import member
 
 C = Capability
 pytestmark = pytest.mark.django_db
