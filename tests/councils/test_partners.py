@@ -111,10 +111,10 @@ ACCOUNT = {
 
 
 def test_an_invitation_is_sent_accepted_once_and_logged(
-    client, frozen, owner, home, housing, settings
+    client, frozen, owner, home, housing, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    invitation = _invite(owner, housing, home)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite(owner, housing, home)
     assert invitation.expires_at == MOMENT + dt.timedelta(days=7)
     [message] = mail.outbox
     assert message.to == ["ny@example.se"] and _link(invitation) in message.body
