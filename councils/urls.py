@@ -53,9 +53,7 @@ urlpatterns = [
     ),
     # partner organisations: partnerships with the municipality, invitations
     path("municipalities/<str:code>/partners/", partners.partner_list, name="partner-list"),
-    path(
-        "municipalities/<str:code>/partners/new/", partners.partner_create, name="partner-create"
-    ),
+    path("municipalities/<str:code>/partners/new/", partners.partner_create, name="partner-create"),
     path(
         "municipalities/<str:code>/partners/start/",
         partners.partnership_start,
