@@ -579,10 +579,16 @@ def partners_for(user, municipality: Municipality | int) -> QuerySet[Partnership
     return rows.filter(organisation__in=admins)
 
 
-def get_partnership_or_404(user, queryset: QuerySet[Partnership], **lookup) -> Partnership:
+def get_partnership_or_404(user, queryset: QuerySet, **lookup):
     """A partnership ``user`` manages (``partners_for``: coordinators of its municipality,
-    administrators of its partner organisation), else 404."""
+    administrators of its partner organisation), else 404. Also an invitation (any row
+    with ``organisation`` and ``municipality``): one into a partnership ``user`` manages."""
     found = queryset.filter(**lookup).first()
-    if found is None or not partners_for(user, found.municipality_id).filter(pk=found.pk).exists():
-        raise Http404("No Partnership matches the given query.")
+    managed = found is not None and (
+        partners_for(user, found.municipality_id)
+        .filter(organisation_id=found.organisation_id)
+        .exists()
+    )
+    if not managed:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
     return found

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from councils import access, background, dates
 from councils.access import Capability
 from councils.concurrency import bump, lock_at_version, save_tracked, save_versioned
-from councils.models import Membership, Municipality, Organisation, User
+from councils.models import Municipality, Organisation, User
 from councils.partner_kinds import PartnerKind
 from councils.partner_mail import send_invitation
 from councils.partners import INVITATION_DAYS, INVITED_ROLES, SALT, Invitation, Partnership
+from councils.services import membership_grant
 
 # --- partnerships ------------------------------------------------------------------------
 
@@ -119,10 +120,6 @@ def invitation_create(*, user: User, partnership: Partnership, email: str, role:
     if role not in INVITED_ROLES:
         raise ValidationError({"role": _("Choose a role.")})
     email = email.strip()
-    if Membership.objects.filter(
-        user__email__iexact=email, organisation_id=partnership.organisation_id, role=role
-    ).exists():
-        raise ValidationError({"email": _("The person already has that role there.")})
     now = dates.now()
     invitation = Invitation(
         organisation_id=partnership.organisation_id,
@@ -209,11 +206,7 @@ def invitation_accept(
             raise ValidationError({"password1": error.messages}) from error
         user.set_password(password)
         save_tracked(user, user=user)
-    membership = Membership(user=user, organisation_id=current.organisation_id, role=current.role)
-    if not Membership.objects.filter(
-        user=user, organisation_id=current.organisation_id, role=current.role
-    ).exists():
-        save_tracked(membership, user=user)
+    membership_grant(user=user, organisation=current.organisation, role=current.role)
     current.accepted_at = dates.now()
     current.accepted_by = user
     bump(current, user=user, update_fields=["accepted_at", "accepted_by"])

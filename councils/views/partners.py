@@ -172,14 +172,13 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = INVITATIONS.filter(pk=pk).first()
-    managed = invitation is not None and (
+    invitation = access.get_partnership_or_404(request.user, INVITATIONS, pk=pk)
+    partnership = (
         access.partners_for(request.user, invitation.municipality_id)
         .filter(organisation_id=invitation.organisation_id)
+        .order_by("-started_on", "-pk")
         .first()
     )
-    if not managed:
-        raise Http404("No Invitation matches the given query.")
     if not_allowed := only(request, "POST"):
         return not_allowed
     try:
@@ -194,7 +193,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The invitation is withdrawn."))
-    return redirect("partnership-detail", pk=managed.pk)
+    return redirect("partnership-detail", pk=partnership.pk)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
