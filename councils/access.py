@@ -579,6 +579,18 @@ def partners_for(user, municipality: Municipality | int) -> QuerySet[Partnership
     return rows.filter(organisation__in=admins)
 
 
+def managed_partnerships(user) -> QuerySet[Partnership]:
+    """The active partnerships of the partner organisations ``user`` administers."""
+    if _anonymous(user):
+        return Partnership.objects.none()
+    admins = _partner_memberships(user, INVITING_ROLES).values("organisation")
+    return (
+        Partnership.objects.active()
+        .filter(organisation__in=admins)
+        .select_related("organisation", "municipality")
+    )
+
+
 def get_partnership_or_404(user, queryset: QuerySet, **lookup):
     """A partnership ``user`` manages (``partners_for``: coordinators of its municipality,
     administrators of its partner organisation), else 404. Also an invitation (any row

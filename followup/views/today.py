@@ -41,5 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": selectors.my_municipalities(user),
             # a partner's contacts: the way to their own activities
             "partner_organisations": list(access.partner_organisations(user)),
+            # a partner's administrators: the partnerships they invite people into
+            "managed_partnerships": list(access.managed_partnerships(user)),
         },
     )
