@@ -209,6 +209,8 @@ def test_the_partnership_page_lists_members_and_invites(
 ):
     _invite(owner, housing, home, email="vakt@example.se")
     partnership = _partnership(housing, home)
+    start = client_of(partner_admin).get(reverse("home")).content.decode()
+    assert reverse("partnership-detail", args=[partnership.pk]) in start
     for user in (owner, partner_admin):
         page = client_of(user).get(reverse("partnership-detail", args=[partnership.pk]))
         text = page.content.decode()
