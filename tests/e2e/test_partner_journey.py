@@ -68,7 +68,7 @@ def test_a_housing_company_contact_is_invited_and_follows_up(
     phone.fill("#id_last_name", "Björk")
     phone.fill("#id_password1", "trygga-trapphus-2026")
     phone.fill("#id_password2", "trygga-trapphus-2026")
-    phone.locator("form button[type=submit]").click()
+    phone.locator("form:has(#id_password1) button[type=submit]").click()
     activities = reverse("partner-activities")
     phone.locator(f"main a[href='{activities}']").click()
     expect(phone.locator("main table").first).to_contain_text("Ny belysning i alla trapphus.")
