@@ -71,6 +71,22 @@ def test_a_housing_company_contact_is_invited_and_follows_up(
     phone.locator("form:has(#id_password1) button[type=submit]").click()
     activities = reverse("partner-activities")
     phone.locator(f"main a[href='{activities}']").click()
+    expect(phone.locator(f"#activity-{lighting.pk}")).to_be_visible()
+    assert_accessible(phone)
+    assert Membership.objects.filter(
+        user__username="klara@hembybostader.se", organisation=housing, role=Role.CONTACT
+    ).exists()
+
+    create = reverse("partner-follow-up-create", args=[lighting.pk])
+    phone.locator(f"a[href='{create}']").click()
+    expect(phone.locator("#id_period_start")).to_be_visible()
+    assert_accessible(phone)
+    phone.fill("#id_period_start", "2026-09-01")
+    phone.fill("#id_period_end", "2026-12-31")
+    phone.select_option("#id_status", Activity.Status.DONE)
+    phone.fill("#id_progress", "100")
+    phone.fill("#id_done", "Ny belysning i alla trapphus.")
+    phone.locator(f"form[action='{create}'] button[type=submit]").click()
     expect(phone.locator("main table").first).to_contain_text("Ny belysning i alla trapphus.")
     assert_accessible(phone)
     entry = FollowUp.objects.get()
