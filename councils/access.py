@@ -8,10 +8,8 @@ municipalities in that organisation's scope.
 - Police liaisons see and review the municipalities of their local police area.
 - County officers read every municipality in their county.
 - National readers (Brå) read everything that is published or signed.
-- Partner organisations (housing companies, schools …) report incidents and see the
-  joint weekly picture of the municipalities they have an active partnership with;
-  their contacts also follow up the activities their organisation is responsible for
-  (``filter_responsible``). Nothing internal, and not even READ.
+- Partners (housing companies, schools …) report and see the weekly picture where they
+  have an active partnership; their contacts follow up their own activities.
 - Superusers may do everything.
 
 Objects a user may not know exist answer 404, never 403. Views look objects up with
@@ -482,9 +480,8 @@ def _partner_memberships(user, roles) -> QuerySet[Membership]:
 
 
 def reporting_organisations(user, municipality: Municipality | int) -> list[int]:
-    """The ids of the organisations ``user`` reports incidents for in ``municipality``:
-    their own organisations (municipality, police area, partner) whose role grants
-    REPORT there. A reporter sees the reports of these organisations."""
+    """The ids of ``user``'s organisations whose role grants them REPORT in
+    ``municipality``: a reporter sees the reports of these organisations."""
     if _anonymous(user):
         return []
     municipality_id = getattr(municipality, "pk", municipality)
@@ -510,10 +507,8 @@ def partner_organisations(user, roles=RESPONSIBLE_ROLES) -> QuerySet[Organisatio
 def filter_responsible(
     queryset: QuerySet, user, organisation_field: str = "responsible_organisation"
 ):
-    """The rows of ``queryset`` (activities) whose responsible organisation is one that
-    ``user`` is a contact of, in the municipalities it has an active partnership with:
-    the partner's own activities, and nothing else (superusers included: this is a
-    partner's list, not a reader's)."""
+    """The rows of ``queryset`` (activities) whose responsible organisation ``user`` is a
+    contact of, where it has an active partnership (superusers too: a partner's list)."""
     if _anonymous(user):
         return queryset.none()
     path = municipality_path(queryset.model)
@@ -549,9 +544,8 @@ def responsible_for(user, organisation_id: int | None, municipality_id: int) -> 
 
 
 def responsible_holders() -> dict[tuple[int, int], list[int]]:
-    """(partner organisation id, municipality id) -> the active users responsible for
-    that organisation's activities there (its contacts), for every active partnership
-    at once: one query. Reminders go to them."""
+    """(partner organisation id, municipality id) -> the active contacts responsible for
+    its activities there, for every active partnership: one query (reminders)."""
     found: dict[tuple[int, int], list[int]] = defaultdict(list)
     pairs = Membership.objects.filter(
         organisation__kind=Kind.PARTNER,

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from councils import access, dates, editing
 from councils import partner_services as services
@@ -44,10 +43,11 @@ def _list_context(request, municipality, **forms) -> dict:
     }
 
 
-@require_safe
 @login_required
 def partner_list(request: HttpRequest, code: str) -> HttpResponse:
     municipality = access.get_municipality_or_404(request.user, code, Capability.EDIT)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
     return render(request, "councils/partner_list.html", _list_context(request, municipality))
 
 
@@ -92,11 +92,13 @@ def partnership_start(request: HttpRequest, code: str) -> HttpResponse:
 
 def _detail_context(request, partnership, form=None) -> dict:
     now = dates.now()
+    statuses = Invitation.Status
     invitations = [
-        (invitation, invitation.status_at(now))
+        (invitation, status == statuses.OPEN, statuses(status).label)
         for invitation in INVITATIONS.filter(
             organisation=partnership.organisation, municipality=partnership.municipality
         )
+        for status in [invitation.status_at(now)]
     ]
     return {
         "partnership": partnership,
@@ -114,10 +116,11 @@ def _detail_context(request, partnership, form=None) -> dict:
     }
 
 
-@require_safe
 @login_required
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access.get_partnership_or_404(request.user, PARTNERSHIPS, pk=pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
     return render(
         request, "councils/partnership_detail.html", _detail_context(request, partnership)
     )

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from councils import access, editing, formats
 from councils.http import only
@@ -28,9 +27,10 @@ ACTIVITIES = Activity.objects.filter(
 ).select_related("pledge", "pledge__municipality", "responsible_organisation")
 
 
-@require_safe
 @login_required
 def partner_activities(request: HttpRequest) -> HttpResponse:
+    if not_allowed := only(request, "GET"):
+        return not_allowed
     activities = list(
         access.filter_responsible(ACTIVITIES, request.user).order_by(
             "pledge__municipality__name", "pledge__period_start", "order", "pk"

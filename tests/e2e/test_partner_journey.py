@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from councils.models import Role
+from councils.models import Membership, Role
 from councils.partners import Invitation, Partnership
 from followup.models import FollowUp
 from pledges.models import Activity, Pledge
