@@ -8,6 +8,8 @@ municipalities in that organisation's scope.
 - Police liaisons see and review the municipalities of their local police area.
 - County officers read every municipality in their county.
 - National readers (Brå) read everything that is published or signed.
+- Partners (housing companies, schools …) report and see the weekly picture where they
+  have an active partnership; their contacts follow up their own activities.
 - Superusers may do everything.
 
 Objects a user may not know exist answer 404, never 403. Views look objects up with
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,7 @@ from councils.models import (
     Role,
     User,
 )
+from councils.partners import Partnership
 
 Kind = Organisation.Kind
 
@@ -79,7 +82,16 @@ GRANTS: dict[tuple[str, str], frozenset[Capability]] = {
     (Kind.COUNTY_BOARD, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
     (Kind.NATIONAL, Role.READER): frozenset({READ, PICTURE}),
     (Kind.NATIONAL, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
+    # partners: on the municipalities they have an active partnership with
+    (Kind.PARTNER, Role.REPORTER): frozenset({REPORT, PICTURE}),
+    (Kind.PARTNER, Role.CONTACT): frozenset({REPORT, PICTURE}),
+    (Kind.PARTNER, Role.ORG_ADMIN): frozenset({PICTURE}),
 }
+
+#: the partner roles responsible for their organisation's activities (follow-ups, reminders)
+RESPONSIBLE_ROLES = (Role.CONTACT,)
+#: the partner roles that invite people into their own organisation
+INVITING_ROLES = (Role.ORG_ADMIN,)
 
 ALL = frozenset(Capability)
 
@@ -117,8 +129,15 @@ def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
     via_police = LocalPoliceArea.municipalities.through.objects.filter(
         localpolicearea__in=police_areas
     ).values("municipality")
+    partners = mine.filter(
+        organisation__kind=Kind.PARTNER, role__in=_granting(capability, Kind.PARTNER)
+    ).values("organisation")
+    partnered = Partnership.objects.active().filter(organisation__in=partners)
     return Municipality.objects.filter(
-        Q(pk__in=own) | Q(pk__in=via_police) | Q(county__in=counties)
+        Q(pk__in=own)
+        | Q(pk__in=via_police)
+        | Q(county__in=counties)
+        | Q(pk__in=partnered.values("municipality"))
     )
 
 
@@ -149,6 +168,7 @@ def _grants(user) -> _Grants:
     else:
         police_caps: dict[int, set[Capability]] = defaultdict(set)
         county_caps: dict[int, set[Capability]] = defaultdict(set)
+        partner_caps: dict[int, set[Capability]] = defaultdict(set)
         for membership in Membership.objects.filter(user=user).select_related("organisation"):
             org = membership.organisation
             caps = GRANTS.get((org.kind, membership.role), frozenset())
@@ -162,6 +182,8 @@ def _grants(user) -> _Grants:
                 police_caps[org.local_police_area_id] |= caps
             elif org.kind == Kind.COUNTY_BOARD:
                 county_caps[org.county_id] |= caps
+            elif org.kind == Kind.PARTNER:
+                partner_caps[org.pk] |= caps
         if police_caps:
             links = LocalPoliceArea.municipalities.through.objects.filter(
                 localpolicearea_id__in=police_caps
@@ -174,6 +196,12 @@ def _grants(user) -> _Grants:
             )
             for municipality_id, county_id in in_counties:
                 grants.by_municipality[municipality_id] |= county_caps[county_id]
+        if partner_caps:
+            partnered = Partnership.objects.active().filter(organisation_id__in=partner_caps)
+            for org_id, municipality_id in partnered.values_list(
+                "organisation_id", "municipality_id"
+            ):
+                grants.by_municipality[municipality_id] |= partner_caps[org_id]
     user._samverkan_grants = grants
     return grants
 
@@ -277,6 +305,9 @@ def organisation_scope(organisation: Organisation) -> QuerySet[Municipality]:
         return Municipality.objects.filter(county=organisation.county_id)
     if organisation.kind == Kind.NATIONAL:
         return Municipality.objects.all()
+    if organisation.kind == Kind.PARTNER:
+        partnered = Partnership.objects.active().filter(organisation=organisation)
+        return Municipality.objects.filter(pk__in=partnered.values("municipality"))
     return Municipality.objects.none()
 
 
@@ -371,7 +402,10 @@ _REACH = {
     Kind.MUNICIPALITY: "organisation__municipality",
     Kind.POLICE_AREA: "organisation__local_police_area__municipalities",
     Kind.COUNTY_BOARD: "organisation__county__municipalities",
+    Kind.PARTNER: "organisation__partnerships__municipality",
 }
+#: what else a reach must meet (in the same join): a partnership that has not ended
+_REACH_ALSO = {Kind.PARTNER: {"organisation__partnerships__ended_on__isnull": True}}
 
 
 def _granting_kinds(capability: Capability) -> dict[str, list[str]]:
@@ -389,7 +423,8 @@ def holders(capability: Capability, municipality: Municipality | int) -> QuerySe
     for kind, roles in _granting_kinds(capability).items():
         member = Q(memberships__organisation__kind=kind, memberships__role__in=roles)
         if kind in _REACH:
-            member &= Q(**{f"memberships__{_REACH[kind]}": municipality_id})
+            also = {f"memberships__{k}": v for k, v in _REACH_ALSO.get(kind, {}).items()}
+            member &= Q(**{f"memberships__{_REACH[kind]}": municipality_id}, **also)
         granted |= member
     if not granted:
         return User.objects.none()
@@ -412,7 +447,9 @@ def holders_by_municipality(capability: Capability) -> dict[int, list[int]]:
         )
         if kind in _REACH:
             reach = _REACH[kind]
-            pairs = members.filter(**{f"{reach}__isnull": False}).values_list("user_id", reach)
+            pairs = members.filter(
+                **{f"{reach}__isnull": False}, **_REACH_ALSO.get(kind, {})
+            ).values_list("user_id", reach)
             for user_id, municipality_id in pairs:
                 add(municipality_id, user_id)
         else:  # national: every municipality
@@ -431,3 +468,133 @@ def administers(user) -> bool:
     """Staff and superusers: they change what belongs to every municipality at once
     (indicator imports); nobody's membership grants that."""
     return not _anonymous(user) and (user.is_staff or user.is_superuser)
+
+
+# --- partner organisations -------------------------------------------------------------
+
+
+def _partner_memberships(user, roles) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user=user, organisation__kind=Kind.PARTNER, role__in=list(roles)
+    )
+
+
+def reporting_organisations(user, municipality: Municipality | int) -> list[int]:
+    """The ids of ``user``'s organisations whose role grants them REPORT in
+    ``municipality``: a reporter sees the reports of these organisations."""
+    if _anonymous(user):
+        return []
+    municipality_id = getattr(municipality, "pk", municipality)
+    found = []
+    for membership in Membership.objects.filter(user=user).select_related("organisation"):
+        org = membership.organisation
+        if REPORT not in GRANTS.get((org.kind, membership.role), frozenset()):
+            continue
+        if organisation_scope(org).filter(pk=municipality_id).exists() and org.pk not in found:
+            found.append(org.pk)
+    return found
+
+
+def partner_organisations(user, roles=RESPONSIBLE_ROLES) -> QuerySet[Organisation]:
+    """The partner organisations in which ``user`` holds one of ``roles`` (by default the
+    contacts': the organisations whose activities they follow up)."""
+    if _anonymous(user):
+        return Organisation.objects.none()
+    mine = _partner_memberships(user, roles).values("organisation")
+    return Organisation.objects.filter(pk__in=mine)
+
+
+def filter_responsible(
+    queryset: QuerySet, user, organisation_field: str = "responsible_organisation"
+):
+    """The rows of ``queryset`` (activities) whose responsible organisation ``user`` is a
+    contact of, where it has an active partnership (superusers too: a partner's list)."""
+    if _anonymous(user):
+        return queryset.none()
+    path = municipality_path(queryset.model)
+    active = Partnership.objects.active().filter(
+        organisation=OuterRef(organisation_field), municipality=OuterRef(path)
+    )
+    mine = _partner_memberships(user, RESPONSIBLE_ROLES).values("organisation")
+    return queryset.filter(**{f"{organisation_field}__in": mine}).filter(Exists(active))
+
+
+def get_responsible_or_404(user, queryset: QuerySet, **lookup):
+    """A row of ``filter_responsible(queryset, user)`` matching ``lookup``, else 404."""
+    found = filter_responsible(queryset, user).filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+    return found
+
+
+def responsible_for(user, organisation_id: int | None, municipality_id: int) -> bool:
+    """Whether ``user`` is a contact of partner ``organisation_id``, partnered with
+    ``municipality_id``: they follow up that organisation's activities there."""
+    if _anonymous(user) or organisation_id is None:
+        return False
+    return (
+        _partner_memberships(user, RESPONSIBLE_ROLES)
+        .filter(
+            organisation_id=organisation_id,
+            organisation__partnerships__municipality_id=municipality_id,
+            organisation__partnerships__ended_on__isnull=True,
+        )
+        .exists()
+    )
+
+
+def responsible_holders() -> dict[tuple[int, int], list[int]]:
+    """(partner organisation id, municipality id) -> the active contacts responsible for
+    its activities there, for every active partnership: one query (reminders)."""
+    found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    pairs = Membership.objects.filter(
+        organisation__kind=Kind.PARTNER,
+        role__in=list(RESPONSIBLE_ROLES),
+        user__is_active=True,
+        organisation__partnerships__ended_on__isnull=True,
+    ).values_list("organisation_id", "organisation__partnerships__municipality_id", "user_id")
+    for org_id, municipality_id, user_id in pairs:
+        if user_id not in found[(org_id, municipality_id)]:
+            found[(org_id, municipality_id)].append(user_id)
+    return dict(found)
+
+
+def partners_for(user, municipality: Municipality | int) -> QuerySet[Partnership]:
+    """The partnerships of ``municipality`` that ``user`` manages (starts, ends, invites
+    into): all of them for who holds EDIT there, their own organisation's for a partner's
+    organisation administrators."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    rows = Partnership.objects.filter(municipality_id=municipality_id)
+    if can(user, EDIT, municipality_id):
+        return rows
+    if _anonymous(user):
+        return rows.none()
+    admins = _partner_memberships(user, INVITING_ROLES).values("organisation")
+    return rows.filter(organisation__in=admins)
+
+
+def managed_partnerships(user) -> QuerySet[Partnership]:
+    """The active partnerships of the partner organisations ``user`` administers."""
+    if _anonymous(user):
+        return Partnership.objects.none()
+    admins = _partner_memberships(user, INVITING_ROLES).values("organisation")
+    return (
+        Partnership.objects.active()
+        .filter(organisation__in=admins)
+        .select_related("organisation", "municipality")
+    )
+
+
+def get_partnership_or_404(user, queryset: QuerySet, **lookup):
+    """A partnership ``user`` manages (``partners_for``: coordinators of its municipality,
+    administrators of its partner organisation), else 404. Also an invitation (any row
+    with ``organisation`` and ``municipality``): one into a partnership ``user`` manages."""
+    found = queryset.filter(**lookup).first()
+    managed = found is not None and (
+        partners_for(user, found.municipality_id)
+        .filter(organisation_id=found.organisation_id)
+        .exists()
+    )
+    if not managed:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+    return found

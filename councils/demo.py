@@ -21,6 +21,8 @@ from councils.models import (
     User,
     VulnerableArea,
 )
+from councils.partner_kinds import PartnerKind
+from councils.partners import Partnership
 from councils.services import (
     coordination_function_set,
     council_create,
@@ -68,6 +70,19 @@ DEMO_USERS: dict[str, tuple[str, str, str, list[tuple[str, str]]]] = {
         [("Länsstyrelsen i Uppsala län", Role.COUNTY_OFFICER)],
     ),
     "bra": ("Per", "Nord", "Utredare", [("Brottsförebyggande rådet", Role.READER)]),
+    # a housing company partnered with Uppsala: its caretaker reports, its contact follows up
+    "bostadsbolag.rapportor": (
+        "Rami",
+        "Saleh",
+        "Fastighetsskötare",
+        [("Uppsalahem AB", Role.REPORTER)],
+    ),
+    "bostadsbolag.kontakt": (
+        "Klara",
+        "Björk",
+        "Trygghetsansvarig",
+        [("Uppsalahem AB", Role.CONTACT), ("Uppsalahem AB", Role.ORG_ADMIN)],
+    ),
 }
 
 
@@ -90,8 +105,17 @@ def seed(stdout) -> None:
     Organisation.objects.get_or_create(
         name="Brottsförebyggande rådet", defaults={"kind": Organisation.Kind.NATIONAL}
     )
-    Organisation.objects.get_or_create(
+    housing, _created = Organisation.objects.get_or_create(
         name="Uppsalahem AB", defaults={"kind": Organisation.Kind.PARTNER}
+    )
+    if housing.partner_kind != PartnerKind.HOUSING:
+        housing.partner_kind = PartnerKind.HOUSING
+        housing.save(update_fields=["partner_kind"])
+    Partnership.objects.get_or_create(
+        organisation=housing,
+        municipality=uppsala,
+        ended_on=None,
+        defaults={"started_on": date(2025, 9, 1)},
     )
     for name, category in (
         ("Gottsunda/Valsätra", VulnerableArea.Category.ESPECIALLY_VULNERABLE),

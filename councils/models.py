@@ -22,6 +22,7 @@ from councils.addresses import FailingAddress
 from councils.concurrency import Versioned
 from councils.constraints import not_before, within
 from councils.dates import PLAUSIBLE_DATE
+from councils.partner_kinds import PARTNER_ROLES, partner_kind_field
 from councils.validators import logo_image, single_line
 
 county_code_validator = RegexValidator(r"^\d{2}$", _("A county code is two digits."))
@@ -29,8 +30,7 @@ municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code 
 
 
 class User(FailingAddress, AbstractUser):
-    """A person who signs in. Their rights come from their memberships; whether their
-    e-mail address fails for good is ``FailingAddress``'s."""
+    """A person who signs in, with rights from their memberships (``FailingAddress``)."""
 
     first_name = models.CharField(
         _("first name"), max_length=150, blank=True, validators=[single_line]
@@ -223,10 +223,11 @@ class Organisation(models.Model):
         POLICE_AREA = "police_area", _("local police area")
         COUNTY_BOARD = "county_board", _("county administrative board")
         NATIONAL = "national", _("national authority")
-        PARTNER = "partner", _("other partner")
+        PARTNER = "partner", _("partner organisation")
 
     name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    partner_kind = partner_kind_field()
     municipality = models.OneToOneField(
         Municipality,
         verbose_name=_("municipality"),
@@ -325,6 +326,8 @@ class Role(models.TextChoices):
     COUNTY_OFFICER = "county_officer", _("county officer")
     READER = "reader", _("reader")
     ORG_ADMIN = "org_admin", _("organisation administrator")
+    REPORTER = "reporter", _("reporter")
+    CONTACT = "contact", _("contact (responsible for activities)")
 
 
 # Which roles make sense in which kind of organisation.
@@ -333,7 +336,7 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     Organisation.Kind.POLICE_AREA: frozenset({Role.POLICE_LIAISON, Role.READER, Role.ORG_ADMIN}),
     Organisation.Kind.COUNTY_BOARD: frozenset({Role.COUNTY_OFFICER, Role.READER, Role.ORG_ADMIN}),
     Organisation.Kind.NATIONAL: frozenset({Role.READER, Role.ORG_ADMIN}),
-    Organisation.Kind.PARTNER: frozenset({Role.READER, Role.ORG_ADMIN}),
+    Organisation.Kind.PARTNER: PARTNER_ROLES,
 }
 
 
@@ -397,8 +400,7 @@ phone_validator = RegexValidator(
 
 @history_log.register
 class Council(InMunicipality, Versioned):
-    """Lokalt brottsförebyggande råd, trygghetsråd, folkhälsoråd, styrgrupp or EST group:
-    where the municipality, the police and others meet with a mandate."""
+    """Lokalt brottsförebyggande råd, trygghetsråd, folkhälsoråd, styrgrupp or EST group."""
 
     class Kind(models.TextChoices):
         CRIME_PREVENTION = "crime_prevention", _("local crime-prevention council")
@@ -539,10 +541,7 @@ class Meeting(InMunicipality, Versioned):
 
 @history_log.register
 class Decision(InMunicipality, Versioned):
-    """A decision recorded in a meeting's minutes, numbered in the order it was taken.
-
-    The pledges app links its activities to decisions (councils imports no higher app).
-    """
+    """A decision recorded in a meeting's minutes, numbered in the order it was taken."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
@@ -566,8 +565,7 @@ class Decision(InMunicipality, Versioned):
 
 @history_log.register
 class CoordinationFunction(InMunicipality, Versioned):
-    """Samordningsfunktion (Lag 2023:196): the person or unit that coordinates the
-    municipality's crime-prevention work, is the contact point and informs residents."""
+    """Samordningsfunktion (Lag 2023:196): who coordinates the crime-prevention work."""
 
     municipality = models.OneToOneField(
         Municipality,
@@ -598,3 +596,4 @@ class CoordinationFunction(InMunicipality, Versioned):
 
 
 from councils.feeds import CalendarFeed  # noqa: E402, F401 - a model of this app, in its own module
+from councils.partners import Invitation, Partnership  # noqa: E402, F401 - the same

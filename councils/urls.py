@@ -1,6 +1,6 @@
 from django.urls import path
 
-from councils.views import account, councils, health, history, start, two_factor
+from councils.views import account, councils, health, history, partners, start, two_factor
 
 urlpatterns = [
     path("municipalities/", start.municipality_list, name="municipality-list"),
@@ -51,6 +51,23 @@ urlpatterns = [
         councils.coordination_function_edit,
         name="coordination-function-edit",
     ),
+    # partner organisations: partnerships with the municipality, invitations
+    path("municipalities/<str:code>/partners/", partners.partner_list, name="partner-list"),
+    path("municipalities/<str:code>/partners/new/", partners.partner_create, name="partner-create"),
+    path(
+        "municipalities/<str:code>/partners/start/",
+        partners.partnership_start,
+        name="partnership-start",
+    ),
+    path("partnerships/<int:pk>/", partners.partnership_detail, name="partnership-detail"),
+    path("partnerships/<int:pk>/end/", partners.partnership_end, name="partnership-end"),
+    path("partnerships/<int:pk>/invite/", partners.invitation_create, name="invitation-create"),
+    path(
+        "invitations/<int:pk>/withdraw/",
+        partners.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    path("invitations/<str:token>/", partners.invitation_accept, name="invitation-accept"),
     path("healthz", health.healthz, name="healthz"),
     path("bench/hello", health.bench_hello, name="bench-hello"),
 ]

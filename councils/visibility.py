@@ -74,6 +74,8 @@ FIELDS: dict[str, Visibility] = {
     ),
     # a personal calendar address is its owner's secret
     "councils.calendarfeed": _visibility(internal="token"),
+    # an invitation's address and the secret of its link are for who manages the partner
+    "councils.invitation": _visibility(internal="email nonce"),
     "councils.policeregion": _visibility(shown="name"),
     "councils.county": _visibility(shown="code letter_code name short_name"),
     "councils.municipality": _visibility(shown="code name"),

@@ -238,3 +238,11 @@ class MunicipalityCommentForm(VersionedModelForm):
         model = MunicipalityComment
         fields = ["text"]
         help_texts = {"text": _("Printed under the municipality's heading in the county summary.")}
+
+
+class PartnerFollowUpForm(FollowUpForm):
+    """A partner contact's follow-up of their organisation's activity: the same entry,
+    published by the municipality (never by the partner)."""
+
+    class Meta(FollowUpForm.Meta):
+        fields = [name for name in FollowUpForm.Meta.fields if name != "published"]

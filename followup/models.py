@@ -56,6 +56,15 @@ class FollowUp(InMunicipality, Versioned, Period):
         User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    #: the partner organisation an entry was recorded for by one of its contacts
+    reported_for = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reported for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = tracked()
     municipality_path = "activity__pledge__municipality"
 

@@ -153,7 +153,17 @@ def find(today: dt.date) -> list[Candidate]:
         next_follow_up__isnull=False,
         next_follow_up__lte=horizon,
     ).exclude(status=Activity.Status.CANCELLED)
-    for pk, title, due, pledge_id, municipality_id, name, responsible in activities.values_list(
+    partners = access.responsible_holders()
+    for (
+        pk,
+        title,
+        due,
+        pledge_id,
+        municipality_id,
+        name,
+        responsible,
+        partner,
+    ) in activities.values_list(
         "pk",
         "title",
         "next_follow_up",
@@ -161,6 +171,7 @@ def find(today: dt.date) -> list[Candidate]:
         "pledge__municipality_id",
         "pledge__municipality__name",
         "responsible_user_id",
+        "responsible_organisation_id",
     ).order_by("next_follow_up", "pk"):
         days = rules.get(municipality_id, default)[0]
         if due < today:
@@ -179,6 +190,16 @@ def find(today: dt.date) -> list[Candidate]:
             municipality_id,
             text % {"title": title, "municipality": name, "date": formats.iso(due)},
             reverse("pledge-detail", args=[pledge_id]) + f"#activity-{pk}",
+        )
+        # the responsible partner's contacts, to their own page of the activity
+        add(
+            kind,
+            partners.get((partner, municipality_id), []),
+            f"activity:{pk}",
+            due,
+            municipality_id,
+            text % {"title": title, "municipality": name, "date": formats.iso(due)},
+            reverse("partner-activities") + f"#activity-{pk}",
         )
 
     # signed agreements that end within 90 days

@@ -31,13 +31,28 @@ POLICE_PARTIES = (Activity.Party.POLICE, Activity.Party.JOINT)
 
 
 def may_record(user: User, activity: Activity) -> bool:
-    """Coordinators of the municipality; its police liaisons for police or joint activities."""
+    """Coordinators of the municipality; its police liaisons for police or joint
+    activities; the contacts of the partner organisation responsible for it."""
     municipality_id = activity.pledge.municipality_id
     if access.can(user, Capability.EDIT, municipality_id):
         return True
-    return activity.responsible_party in POLICE_PARTIES and access.can(
+    if activity.responsible_party in POLICE_PARTIES and access.can(
         user, Capability.REVIEW, municipality_id
-    )
+    ):
+        return True
+    return records_for_partner(user, activity)
+
+
+def records_for_partner(user: User, activity: Activity) -> bool:
+    """Whether ``user`` records the activity's follow-up as a contact of its responsible
+    partner organisation (and not as the municipality or the police): the entry is then
+    the organisation's, and only the municipality publishes it."""
+    municipality_id = activity.pledge.municipality_id
+    if access.can(user, Capability.EDIT, municipality_id) or access.can(
+        user, Capability.REVIEW, municipality_id
+    ):
+        return False
+    return access.responsible_for(user, activity.responsible_organisation_id, municipality_id)
 
 
 def may_mark(user: User, pledge: Pledge) -> bool:
@@ -123,6 +138,7 @@ def follow_up_record(
         raise ValidationError({"status": _("Choose a status.")})
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": _("Progress is a share between 0 and 100 %.")})
+    partner = records_for_partner(user, activity)
     entry = FollowUp(
         activity=activity,
         period_start=period_start,
@@ -132,8 +148,9 @@ def follow_up_record(
         done=done,
         effect=effect,
         obstacles=obstacles,
-        published=published,
+        published=published and not partner,
         reported_by=user,
+        reported_for_id=activity.responsible_organisation_id if partner else None,
     )
     save_versioned(entry, expected_version=None, user=user)
     plan_status = activity.public_status or activity.status
@@ -249,8 +266,9 @@ def follow_up_publish(*, user: User, entry: FollowUp, expected_version: int | No
     public status follows it if it is the latest published entry.
 
     ``expected_version`` is the version of the entry the user saw (the follow-up
-    page's button posts it); a stale or missing one raises ``Conflict``."""
-    if not may_record(user, entry.activity):
+    page's button posts it); a stale or missing one raises ``Conflict``. A partner's
+    contacts do not publish: the municipality does."""
+    if not may_record(user, entry.activity) or records_for_partner(user, entry.activity):
         raise PermissionDenied
     activity = Activity.objects.select_for_update().get(pk=entry.activity_id)
     if entry.published:

@@ -6,6 +6,7 @@ from followup.views import (
     dashboard,
     entries,
     indicators,
+    partners,
     plan,
     reminders,
     reports,
@@ -25,6 +26,13 @@ urlpatterns = [
         "pledges/<int:pk>/follow-up/mark/",
         entries.pledge_mark_followed_up,
         name="pledge-mark-followed-up",
+    ),
+    # a partner organisation's own activities ("Våra aktiviteter")
+    path("partners/activities/", partners.partner_activities, name="partner-activities"),
+    path(
+        "partners/activities/<int:pk>/follow-up/",
+        partners.partner_follow_up_create,
+        name="partner-follow-up-create",
     ),
     # indicators
     path("indicators/", indicators.indicator_list, name="indicator-list"),

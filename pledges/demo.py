@@ -11,7 +11,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from councils.models import Municipality, User
+from councils.models import Municipality, Organisation, User
 from pledges import services
 from pledges.models import Activity, Dialogue, RegionalTheme
 
@@ -39,7 +39,10 @@ ACTIVITIES = [
         "planned",
     ),
     ("Stöd till unga som vill lämna kriminalitet", "joint", "social", "", "planned"),
+    ("Trygga entréer och belysning i bostadsområdet", "partner", "situational", "", "ongoing"),
 ]
+#: the demo's housing company (councils.demo), responsible for the activity above
+HOUSING = "Uppsalahem AB"
 
 
 def _pledge(municipality: Municipality, coordinator: User, title: str):
@@ -64,15 +67,23 @@ def _pledge(municipality: Municipality, coordinator: User, title: str):
         summary="Oro för stök vid resecentrum och för ungas trygghet på helgerna.",
     )
     themes = list(RegionalTheme.objects.filter(police_region=municipality.county.police_region))
+    housing = Organisation.objects.filter(
+        name=HOUSING, partnerships__municipality=municipality, partnerships__ended_on=None
+    ).first()
     for n, (name, party, kind, recurrence, status) in enumerate(ACTIVITIES):
+        for_housing = name.startswith("Trygga entréer")
         activity = Activity(
             pledge=pledge,
             title=name,
             description="Genomförs tillsammans med berörda aktörer.",
             responsible_party=party,
-            partner_name="Föreningen Nattvandrarna" if party == "partner" else "",
+            partner_name=(HOUSING if for_housing else "Föreningen Nattvandrarna")
+            if party == "partner" and not (for_housing and housing)
+            else "",
+            responsible_organisation=housing if for_housing else None,
             responsible_name="Sara Lind" if party != "police" else "Karin Holm",
             start_date=dt.date(2026, 2, 1) if not recurrence else None,
+            next_follow_up=dt.date(2026, 4, 30) if for_housing else None,
             end_date=dt.date(2026, 11, 30) if not recurrence else None,
             recurrence=recurrence,
             type=kind,

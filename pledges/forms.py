@@ -17,7 +17,8 @@ from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
 from councils import formats, imports
 from councils.dates import DATE_INPUT, DateField, in_range
 from councils.forms import BoundedForm, BoundedModelForm, VersionedModelForm, check_period_order
-from councils.models import Decision, User, VulnerableArea
+from councils.models import Decision, Organisation, User, VulnerableArea
+from councils.partners import Partnership
 from pledges import services
 from pledges.models import Activity, Dialogue, Pledge, RegionalTheme
 
@@ -164,6 +165,7 @@ class ActivityForm(VersionedModelForm):
             "type",
             "status",
             "responsible_party",
+            "responsible_organisation",
             "partner_name",
             "responsible_user",
             "responsible_name",
@@ -205,6 +207,12 @@ class ActivityForm(VersionedModelForm):
             f"{formats.iso(d.meeting.held_on)} § {d.order} {d.text[:60]}"
         )
         fields["responsible_user"].queryset = responsible_users(municipality_id)
+        # the municipality's partners now, and the one the activity names (even if ended)
+        partnered = Partnership.objects.filter(municipality_id=municipality_id)
+        current = Q(pk=self.instance.responsible_organisation_id or 0)
+        fields["responsible_organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=partnered.active().values("organisation")) | current
+        )
         fields["themes"].queryset = themes_of(pledge)
         fields["themes"].help_text = _(
             "The themes your police region requires every pledge to address."
@@ -231,6 +239,7 @@ class ActivityForm(VersionedModelForm):
         if (
             cleaned.get("responsible_party") == Activity.Party.PARTNER
             and not cleaned.get("partner_name", "").strip()
+            and not cleaned.get("responsible_organisation")
             and "partner_name" not in self.errors
         ):
             self.add_error("partner_name", _("Name the partner organisation that is responsible."))

@@ -41,8 +41,13 @@ MAX_SCANNED_ROWS = 20 * MAX_ROWS
 MAX_UNPACKED_BYTES = imports.MAX_UNPACKED_BYTES
 
 #: The columns, in order: the fields of the activity form, but the decision (a file
-#: names no meeting's decision).
-COLUMNS = [name for name in ActivityForm.Meta.fields if name != "decision"]
+#: names no meeting's decision) and the responsible organisation (its name is the
+#: partner column).
+COLUMNS = [
+    name
+    for name in ActivityForm.Meta.fields
+    if name not in ("decision", "responsible_organisation")
+]
 CHOICES = {
     "type": Activity.Type,
     "status": Activity.Status,
@@ -85,7 +90,9 @@ def _choice_map(choices) -> dict[str, str]:
 def activities_for_export(pledge: Pledge):
     return (
         pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("problem", "goal", "action_plan", "responsible_user")
+        .select_related(
+            "problem", "goal", "action_plan", "responsible_user", "responsible_organisation"
+        )
         .prefetch_related("themes")
         .order_by("order", "pk")
     )
@@ -98,7 +105,8 @@ def _row(activity: Activity) -> list:
         "type": activity.get_type_display(),
         "status": activity.get_status_display(),
         "responsible_party": activity.get_responsible_party_display(),
-        "partner_name": activity.partner_name,
+        # the responsible organisation's name (an import keeps it as the typed name)
+        "partner_name": activity.partner_display,
         "responsible_user": activity.responsible_user.username
         if activity.responsible_user_id
         else "",

@@ -22,6 +22,7 @@ from councils.history import tracked
 from councils.models import (
     Decision,
     InMunicipality,
+    Organisation,
     PoliceRegion,
     User,
     VulnerableArea,
@@ -262,11 +263,21 @@ class Activity(InMunicipality, Versioned):
     title = models.CharField(_("activity"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     responsible_party = models.CharField(_("responsible party"), max_length=20, choices=Party)
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible partner organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_activities",
+        limit_choices_to={"kind": Organisation.Kind.PARTNER},
+        help_text=_("A partner the municipality works with; its contacts follow it up."),
+    )
     partner_name = models.CharField(
-        _("partner organisation"),
+        _("partner organisation (name)"),
         max_length=200,
         blank=True,
-        help_text=_("When a partner is responsible."),
+        help_text=_("When the responsible partner is not in the list."),
         validators=[single_line],
     )
     responsible_user = models.ForeignKey(
@@ -357,13 +368,22 @@ class Activity(InMunicipality, Versioned):
                 name="activity_dates_order",
             ),
             models.CheckConstraint(
-                condition=~Q(responsible_party="partner") | ~Q(partner_name=""),
+                condition=~Q(responsible_party="partner")
+                | ~Q(partner_name="")
+                | Q(responsible_organisation__isnull=False),
                 name="activity_partner_named",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def partner_display(self) -> str:
+        """The responsible partner: its organisation's name, or the name typed in."""
+        if self.responsible_organisation_id:
+            return self.responsible_organisation.name
+        return self.partner_name
 
 
 class Comment(InMunicipality, models.Model):

@@ -112,7 +112,8 @@ class PublicActivity:
 
     @property
     def responsible(self) -> str:
-        """Who answers for it: the police, the municipality, jointly, or the partner's name."""
+        """Who answers for it: the police, the municipality, jointly, or the partner (the
+        responsible organisation's name)."""
         if self.party == Activity.Party.PARTNER and self.partner_name:
             return self.partner_name
         return self.party_label
@@ -227,7 +228,6 @@ _ACTIVITY_FIELDS = (
     "pk",
     "title",
     "description",
-    "partner_name",
     "type",
     "start_date",
     "end_date",
@@ -235,6 +235,8 @@ _ACTIVITY_FIELDS = (
 )
 _ACTIVITY_COLUMNS = (
     *_ACTIVITY_FIELDS,
+    "partner_name",
+    "responsible_organisation__name",
     "pledge_id",
     "responsible_party",
     "status",
@@ -279,6 +281,8 @@ def _activity(row: dict[str, Any]) -> PublicActivity:
         **values_of(row, *_ACTIVITY_FIELDS),
         pledge_pk=row["pledge_id"],
         party=row["responsible_party"],
+        # the responsible partner organisation's name, or the name typed in
+        partner_name=row["responsible_organisation__name"] or row["partner_name"],
         # residents see only published follow-ups: the internal status may run ahead
         status=row["public_status"] or row["status"],
     )

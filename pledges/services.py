@@ -26,6 +26,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, User
+from councils.partners import Partnership
 from councils.signing import PARTIES as PARTIES  # the views ask services for both
 from councils.signing import may_sign as may_sign
 from councils.signing import record_signature
@@ -240,8 +241,16 @@ def _check_activity(activity: Activity) -> None:
         errors["decision"] = _("Choose a decision of the same municipality.")
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
         errors["end_date"] = _("The activity must end after it starts.")
-    if activity.responsible_party == Activity.Party.PARTNER and not activity.partner_name.strip():
+    if (
+        activity.responsible_party == Activity.Party.PARTNER
+        and not activity.partner_display.strip()
+    ):
         errors["partner_name"] = _("Name the partner organisation that is responsible.")
+    partner = Partnership.objects.filter(municipality_id=municipality_id)
+    if activity.responsible_organisation_id and not partner.filter(
+        organisation_id=activity.responsible_organisation_id
+    ):
+        errors["responsible_organisation"] = _("Choose a partner of the same municipality.")
     if not (activity.start_date or activity.recurrence.strip()):
         errors["start_date"] = _("Give a start date or describe how often the activity recurs.")
     for name, message in activity_date_errors(
@@ -360,7 +369,7 @@ def snapshot(pledge: Pledge) -> dict[str, Any]:
                 "title": a.title,
                 "description": a.description,
                 "responsible_party": a.get_responsible_party_display(),
-                "partner_name": a.partner_name,
+                "partner_name": a.partner_display,
                 "responsible_name": a.responsible_name
                 or (str(a.responsible_user) if a.responsible_user_id else ""),
                 "start_date": a.start_date.isoformat() if a.start_date else "",

@@ -196,3 +196,7 @@ def cast(
         home_org=home_org,
         away=away,
     )
+
+
+# Partner organisations and their people (housing, school, contact, reporter …).
+from tests.partner_fixtures import *  # noqa: E402, F403

@@ -106,6 +106,7 @@ from tests import (  # noqa: E402, F401
     isolation_followup_indicators,
     isolation_followup_reminders,
     isolation_followup_reports,
+    isolation_partners,
     isolation_pictures,
     isolation_pledges_editor,
     isolation_pledges_public,

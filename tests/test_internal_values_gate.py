@@ -23,9 +23,12 @@ from django.db import models
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from councils.models import Role
 from councils.visibility import FIELDS
+from pledges.models import Activity
 from tests import planted
 from tests.isolation import CASES, Kind
+from tests.partner_fixtures import member, partner
 from tests.test_isolation_gate import _url, _walk
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +193,24 @@ def test_markers_are_found_in_every_format():
     # a PDF wraps long words: white space inside a marker does not hide it
     assert planted.markers_in("PLANTED-pledges.com\nment-text~1") == {"pledges.comment.text"}
     assert planted.markers_in("PLANTED but not a marker") == set()
+
+
+@pytest.mark.fixed_clock
+def test_a_partner_contact_meets_no_internal_value(world, client, home):
+    """A housing company's contact, responsible for the published pledge's activities
+    and for one of the draft's, crawls every page: their own activities page and
+    follow-up form show no internal value (no comment, no draft, no person)."""
+    housing = partner("Planterade bostäder AB", "housing", home)
+    contact = member("planted_contact", housing, Role.CONTACT)
+    Activity.objects.filter(pledge__in=[world["pledge"], world["draft"]]).update(
+        responsible_party=Activity.Party.PARTNER, responsible_organisation=housing
+    )
+    client.force_login(_fresh(contact))
+    seeds = [reverse("partner-activities"), *world["seeds"]]
+    crawl = planted.crawl(client, seeds, submit_forms=True)
+    assert crawl.leaks() == [], "internal values shown to a partner:\n" + "\n".join(crawl.leaks())
+    assert crawl.errors() == []
+    urls = {visit.url for visit in crawl.ok("html")}
+    assert reverse("partner-activities") in urls
+    ours = world["pledge"].activities.first()
+    assert reverse("partner-follow-up-create", args=[ours.pk]) in urls

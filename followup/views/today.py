@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from councils import dates, selectors
+from councils import access, dates, selectors
 from followup import today as todo
 
 #: how long the badge trusts the last count (seconds)
@@ -39,5 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "gap_headers": [todo.gap_labels()[gap] for gap in todo.GAPS],
             # the municipalities the user works with, the way onwards (none for national roles)
             "rows": selectors.my_municipalities(user),
+            # a partner's contacts: the way to their own activities
+            "partner_organisations": list(access.partner_organisations(user)),
+            # a partner's administrators: the partnerships they invite people into
+            "managed_partnerships": list(access.managed_partnerships(user)),
         },
     )

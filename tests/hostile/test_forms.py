@@ -170,6 +170,10 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.SignForm": lambda w: {},
     "councils.forms.BoundedForm": lambda w: {},  # the kit's base: no fields of its own
     "councils.forms.EmailAddressForm": lambda w: {},
+    "councils.partner_forms.PartnerCreateForm": lambda w: {},
+    "councils.partner_forms.PartnershipStartForm": lambda w: {"municipality": w.home},
+    "councils.partner_forms.InvitationForm": lambda w: {},
+    "councils.partner_forms.AcceptInvitationForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},
@@ -200,6 +204,10 @@ FORMS: dict[str, Kwargs] = {
     "pledges.forms_review.RequestChangesForm": lambda w: {},
     # followup
     "followup.forms.FollowUpForm": lambda w: {
+        "instance": w.new.follow_up(),
+        "activity": w.followed,
+    },
+    "followup.forms.PartnerFollowUpForm": lambda w: {
         "instance": w.new.follow_up(),
         "activity": w.followed,
     },
