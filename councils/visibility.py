@@ -132,6 +132,10 @@ FIELDS: dict[str, Visibility] = {
     # read only) and printed in the county summary they ask for
     "followup.countyanalysis": _visibility(shown="introduction"),
     "followup.municipalitycomment": _visibility(shown="text"),
+    # --- residents: a follower's address is theirs alone; events name public things ---
+    "residents.follower": _visibility(internal="email"),
+    "residents.event": _visibility(shown="key"),
+    "residents.digest": _visibility(internal="error"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
 }
