@@ -167,8 +167,8 @@ def render(follower: Follower, items: list[events.PublicEvent]) -> EmailMessage:
         message = EmailMessage(
             subject=mail.subject(
                 ngettext(
-                    "Citizen pledges of %(name)s: %(count)s news",
-                    "Citizen pledges of %(name)s: %(count)s news",
+                    "Citizen pledges of %(name)s: %(count)s update",
+                    "Citizen pledges of %(name)s: %(count)s updates",
                     len(items),
                 )
                 % {"name": follower.municipality.name, "count": len(items)}
