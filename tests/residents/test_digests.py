@@ -42,7 +42,13 @@ def _eager():
 def _plant_internal(municipality, pledge) -> None:
     """A draft pledge, an unpublished follow-up of a published pledge, an internal entry."""
     f.PledgeFactory(municipality=municipality, title=SECRET, public_text=SECRET)
-    f.PledgeFollowUpFactory(pledge=pledge, summary=INTERNAL, published_at=None)
+    f.PledgeFollowUpFactory(
+        pledge=pledge,
+        period_start=dt.date(2026, 9, 1),
+        period_end=dt.date(2026, 12, 31),
+        summary=INTERNAL,
+        published_at=None,
+    )
     activity = f.ActivityFactory(pledge=pledge)
     f.FollowUpFactory(activity=activity, done=INTERNAL, published=False)
 
