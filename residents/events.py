@@ -98,9 +98,9 @@ def public_events(
             occurred_at=at,
             period=(start, end),
         )
-        for pk, municipality, pledge, title, at, start, end in follow_ups.order_by(
-            "-published_at"
-        )[:limit].values_list(
+        for pk, municipality, pledge, title, at, start, end in follow_ups.order_by("-published_at")[
+            :limit
+        ].values_list(
             "pk",
             "pledge__municipality_id",
             "pledge_id",

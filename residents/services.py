@@ -31,6 +31,7 @@ from residents.tokens import (
     normalised,
 )
 
+
 def pending_for(token: str) -> Follower | None:
     """The follower a confirmation link is for, while the link is valid."""
     value = load(token, CONFIRM_SALT, dt.timedelta(days=UNCONFIRMED_DAYS))

@@ -50,7 +50,10 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("resident-follow-sent", code=code)
         status = 400
     return render(
-        request, "residents/follow.html", {"municipality": municipality, "form": form}, status=status
+        request,
+        "residents/follow.html",
+        {"municipality": municipality, "form": form},
+        status=status,
     )
 
 

@@ -119,9 +119,7 @@ def test_nothing_is_sent_before_confirmation_or_after_unsubscription(
     assert not Digest.objects.exists()
 
 
-def test_an_event_no_longer_public_is_left_out(
-    home, outbox, django_capture_on_commit_callbacks
-):
+def test_an_event_no_longer_public_is_left_out(home, outbox, django_capture_on_commit_callbacks):
     helpers.follower(home)
     pledge = published(home, title="Återkallat")
     kept = published(home, title="Kvar")
@@ -143,7 +141,7 @@ def test_the_confirmation_and_a_digest_over_real_smtp(
     settings.SITE_URL = "https://samverkan.example"
     with django_capture_on_commit_callbacks(execute=True):
         services.ask_to_follow(home, "smtp@example.se")
-    (recipients, raw), = smtp_server.delivered
+    ((recipients, raw),) = smtp_server.delivered
     assert recipients == ["smtp@example.se"]
     confirmation = email.message_from_bytes(raw, policy=email.policy.default)
     assert confirmation["Subject"] == "Bekräfta att du vill följa medborgarlöftena i Hemby"

@@ -142,9 +142,7 @@ def test_an_expired_confirmation_link_does_not_work(client, home, outbox):
 def test_a_tampered_link_does_not_work(client, home, name):
     services.ask_to_follow(home, ADDRESS)
     row = Follower.objects.get()
-    token = (tokens.confirm_token if name == "resident-confirm" else tokens.unsubscribe_token)(
-        row
-    )
+    token = (tokens.confirm_token if name == "resident-confirm" else tokens.unsubscribe_token)(row)
     other = Follower.objects.create(
         municipality=home, email="bert@example.se", requested_at=dates.now()
     )
@@ -193,9 +191,7 @@ def test_requests_are_throttled_per_address_and_per_client(
 def test_unconfirmed_addresses_are_deleted_after_seven_days(home, neighbour):
     services.ask_to_follow(home, "old@example.se")
     services.ask_to_follow(home, "new@example.se")
-    kept = helpers.follower(
-        neighbour, "kept@example.se"
-    )
+    kept = helpers.follower(neighbour, "kept@example.se")
     Follower.objects.filter(email__in=["old@example.se", "kept@example.se"]).update(
         requested_at=dates.now() - dt.timedelta(days=8)
     )
@@ -210,5 +206,8 @@ def test_unconfirmed_addresses_are_deleted_after_seven_days(home, neighbour):
 
 def test_unknown_municipality_answers_404(client):
     assert client.get(reverse("resident-follow", args=["9999"])).status_code == 404
-    assert client.post(reverse("resident-follow", args=["9999"]), {"email": "a@b.se"}).status_code == 404
+    assert (
+        client.post(reverse("resident-follow", args=["9999"]), {"email": "a@b.se"}).status_code
+        == 404
+    )
     assert client.get(reverse("resident-feed", args=["9999"])).status_code == 404
