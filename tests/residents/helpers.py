@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from django.core import mail
-
 from residents import services
 from residents.models import Follower
 from tests.pledges.public_helpers import published  # noqa: F401 (re-exported)
 
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 LINK = re.compile(r"https?://\S+/public/follow/(confirm|unsubscribe)/(\S+?)/(?=\s|$)")
-
-
-@pytest.fixture
-def outbox(settings):
-    settings.MAILERS = LOCMEM
-    settings.SITE_URL = "https://samverkan.example"
-    return mail.outbox
 
 
 def link(message, kind: str) -> str:

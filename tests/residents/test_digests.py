@@ -21,8 +21,8 @@ from residents import digests, services
 from residents.models import Delivery, Digest, Event, Follower
 from tests import factories as f
 from tests.residents import helpers
-from tests.residents.helpers import link, outbox, published  # noqa: F401 (fixture)
-from tests.smtp import smtp_server  # noqa: F401 (fixture)
+from tests.residents.helpers import link, published
+from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,10 @@ def test_an_event_no_longer_public_is_left_out(home, outbox, django_capture_on_c
 
 
 def test_the_confirmation_and_a_digest_over_real_smtp(
-    home, smtp_server, settings, django_capture_on_commit_callbacks
+    home,
+    smtp_server,  # noqa: F811
+    settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.SITE_URL = "https://samverkan.example"
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,7 +166,9 @@ def test_the_confirmation_and_a_digest_over_real_smtp(
 
 
 def test_an_address_refused_for_good_is_unsubscribed(
-    home, smtp_server, django_capture_on_commit_callbacks
+    home,
+    smtp_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     helpers.follower(home, "finns-inte@example.se")
     smtp_server.refuse("finns-inte@example.se", "550 5.1.1 No such user")
@@ -185,7 +190,7 @@ def test_the_atom_feed_lists_the_public_events_only(client, home, away):
     assert response["Content-Type"].startswith("application/atom+xml")
     text = response.content.decode()
     assert SECRET not in text and INTERNAL not in text and "Bortby" not in text
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 (our own feed, just made)
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}title") == "Medborgarlöften i Hemby"
     entries = root.findall(f"{ATOM}entry")

@@ -15,8 +15,9 @@ from django.urls import reverse
 from councils import dates
 from residents import services, throttle, tokens
 from residents.models import Follower
+from tests.hostile.nasty import NASTY, SCRIPT
 from tests.residents import helpers
-from tests.residents.helpers import link, outbox  # noqa: F401 (fixture)
+from tests.residents.helpers import link
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,15 @@ def test_unknown_municipality_answers_404(client):
         == 404
     )
     assert client.get(reverse("resident-feed", args=["9999"])).status_code == 404
+
+
+def test_hostile_entries_are_refused_without_an_error(client, home, outbox):
+    for value in (*NASTY, "a@b.se\r\nBcc: x@y.se", "a@b.se\x00", SCRIPT + "@example.se"):
+        cache.clear()  # the throttle is tested on its own
+        response = _follow(client, home, address=value)
+        assert response.status_code in (302, 400), repr(value[:40])
+        if response.status_code == 400:
+            assert "<script>alert(1)</script>" not in response.content.decode()
+    for stored in Follower.objects.values_list("email", flat=True):
+        assert "\n" not in stored and "\x00" not in stored and "<" not in stored
+    assert all("\n" not in address for m in outbox for address in m.to)
