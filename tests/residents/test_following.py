@@ -5,10 +5,12 @@ addresses never confirmed."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -224,3 +226,12 @@ def test_hostile_entries_are_refused_without_an_error(client, home, outbox):
     for stored in Follower.objects.values_list("email", flat=True):
         assert "\n" not in stored and "\x00" not in stored and "<" not in stored
     assert all("\n" not in address for m in outbox for address in m.to)
+
+
+def test_the_command_runs_both_steps(home, outbox):
+    services.ask_to_follow(home, "gammal@example.se")
+    Follower.objects.update(requested_at=dates.now() - dt.timedelta(days=8))
+    out = io.StringIO()
+    call_command("send_follower_digests", stdout=out)
+    assert out.getvalue().startswith("1 unconfirmed addresses deleted; 0 new public events")
+    assert not Follower.objects.exists()
