@@ -214,7 +214,9 @@ def send_digest(self, digest_id: int) -> bool:
         log.warning("follower digest %s: e-mail failed: %s", digest_id, error)
         with transaction.atomic():
             Digest.objects.filter(pk=digest_id).update(
-                sent_at=None, error=(answer or addresses.described(error))[:1000]
+                # the server's answer may quote the address, which is kept nowhere else
+                sent_at=None,
+                error=(answer or addresses.described(error)).replace(follower.email, "…")[:1000],
             )
             if answer:
                 Follower.objects.filter(pk=follower.pk, unsubscribed_at__isnull=True).update(

@@ -36,7 +36,7 @@ def _municipality(code: str):
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
     municipality, row = _municipality(code)
-    form = FollowForm(request.POST or None)
+    form = FollowForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not throttle.client_allowed(request):

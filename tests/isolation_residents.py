@@ -14,10 +14,11 @@ from residents.models import Follower
 from tests.isolation import Case, Kind, register
 
 
-def _follower(cast) -> Follower:
-    return Follower.objects.create(
-        municipality=cast.home, email="isolering@example.se", requested_at=dates.now()
+def _follower(cast, address: str) -> Follower:
+    follower, _new = Follower.objects.get_or_create(
+        municipality=cast.home, email=address, defaults={"requested_at": dates.now()}
     )
+    return follower
 
 
 def _code(cast) -> dict[str, str]:
@@ -30,9 +31,17 @@ register("resident-feed", Case(Kind.PUBLIC, build=_code))
 register("resident-privacy", Case(Kind.PUBLIC))
 register(
     "resident-confirm",
-    Case(Kind.PUBLIC, build=lambda cast: {"token": tokens.confirm_token(_follower(cast))}),
+    Case(
+        Kind.PUBLIC,
+        build=lambda cast: {"token": tokens.confirm_token(_follower(cast, "bekrafta@example.se"))},
+    ),
 )
 register(
     "resident-unsubscribe",
-    Case(Kind.PUBLIC, build=lambda cast: {"token": tokens.unsubscribe_token(_follower(cast))}),
+    Case(
+        Kind.PUBLIC,
+        build=lambda cast: {
+            "token": tokens.unsubscribe_token(_follower(cast, "avsluta@example.se"))
+        },
+    ),
 )
