@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from councils import dates, formats
+from councils.models import Municipality
+from councils.selectors import values_of
 from followup.models import PledgeFollowUp
 from pledges import selectors
 from residents.models import Event
@@ -59,6 +61,11 @@ class PublicEvent:
     @property
     def kind_label(self) -> str:
         return str(K(self.kind).label)
+
+
+def municipality_id(code: str) -> int | None:
+    """The id of the municipality with ``code`` (public knowledge), None if none."""
+    return Municipality.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
 def public_events(
@@ -126,11 +133,8 @@ def record(now: dt.datetime | None = None) -> int:
     Event.objects.bulk_create(
         [
             Event(
-                key=e.key,
-                kind=e.kind,
-                municipality_id=e.municipality_id,
+                **values_of(e, "key", "kind", "municipality_id", "occurred_at"),
                 pledge_id=e.pledge_pk,
-                occurred_at=e.occurred_at,
             )
             for e in found
         ],

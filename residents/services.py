@@ -56,21 +56,22 @@ def follower_for(token: str) -> Follower | None:
     return Follower.objects.filter(pk=value["f"]).select_related("municipality").first()
 
 
-def ask_to_follow(municipality: Municipality, address: str) -> None:
+def ask_to_follow(municipality: Municipality | int, address: str) -> None:
     """Record the wish and queue one e-mail to the address: a confirmation, or (when it
     follows already) a note saying so. Nothing else differs."""
     address = normalised(address)
+    municipality_id = getattr(municipality, "pk", municipality)
     now = dates.now()
     with transaction.atomic():
         current = Follower.objects.filter(
-            municipality=municipality, email=address, unsubscribed_at__isnull=True
+            municipality_id=municipality_id, email=address, unsubscribed_at__isnull=True
         )
         follower = current.select_for_update().first()
         if follower is None:
             try:
                 with transaction.atomic():
                     follower = Follower.objects.create(
-                        municipality=municipality, email=address, requested_at=now
+                        municipality_id=municipality_id, email=address, requested_at=now
                     )
             except IntegrityError:  # asked twice at once: the other request's row
                 follower = current.get()

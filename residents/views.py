@@ -21,21 +21,20 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from councils.models import Municipality
 from pledges import selectors
 from residents import events, services, throttle
 from residents.forms import FollowForm
 
 
-def _municipality(code: str):
-    """The public municipality (404 for a code that is none) and its row."""
+def _municipality(code: str) -> tuple[selectors.PublicMunicipality, int]:
+    """The public municipality (404 for a code that is none) and its id."""
     public, _pledges = selectors.public_municipality(code)
-    return public, Municipality.objects.get(code=code)
+    return public, events.municipality_id(code)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
-    municipality, row = _municipality(code)
+    municipality, municipality_id = _municipality(code)
     form = FollowForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -46,7 +45,7 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             address = form.cleaned_data["email"]
             if throttle.address_allowed(address):
-                services.ask_to_follow(row, address)
+                services.ask_to_follow(municipality_id, address)
             return redirect("resident-follow-sent", code=code)
         status = 400
     return render(
@@ -63,7 +62,7 @@ def follow_sent(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "residents/follow_sent.html", {"municipality": municipality})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     follower = services.pending_for(token)
     if follower is None:
@@ -75,7 +74,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # the one-click unsubscribe (RFC 8058): mail programs post without a token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     follower = services.follower_for(token)
     if follower is None:
@@ -112,7 +111,7 @@ class MunicipalityFeed(Feed):
         return reverse("public-municipality", args=[obj[0].code])
 
     def items(self, obj):
-        return events.public_events(municipality_id=obj[1].pk, limit=events.FEED_ENTRIES)
+        return events.public_events(municipality_id=obj[1], limit=events.FEED_ENTRIES)
 
     def item_title(self, item):
         return item.headline

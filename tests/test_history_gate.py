@@ -45,7 +45,13 @@ NOT_USER_EDITED = {
     # A user's own secret calendar address: a history table would keep revoked secrets;
     # the row holds created_at and revoked_at.
     "councils.calendarfeed": "a secret (created_at, revoked_at)",
+    # A resident's address: a history table would keep the address that unsubscribing
+    # deletes; the row holds requested_at, confirmed_at and unsubscribed_at.
+    "residents.follower": "personal data deleted on request (its own times)",
     # Made by the system, not by a person.
+    "residents.event": "generated",
+    "residents.digest": "generated",
+    "residents.delivery": "generated",
     "pledges.notification": "generated",
     "followup.reminder": "generated",
     "followup.digestemail": "generated",
