@@ -39,6 +39,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
     # files that no record points at any more (and older than files.cleanup.GRACE)
+    # residents who follow a municipality: the day's public events, one digest each
+    "follower-digests": {
+        "task": "residents.daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # addresses never confirmed are deleted after residents.tokens.UNCONFIRMED_DAYS
+    "forget-unconfirmed-followers": {
+        "task": "residents.forget_unconfirmed",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "remove-unreferenced-files": {
         "task": "files.remove_unreferenced",
         "schedule": crontab(hour=3, minute=30),

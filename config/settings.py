@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pledges",
     "followup",
     "attachments",
+    "residents",
     "search",
 ]
 

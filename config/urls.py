@@ -60,5 +60,6 @@ urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("followup.urls")),
     path("", include("attachments.urls")),
+    path("", include("residents.urls")),
     path("", include("search.urls")),
 ]

@@ -139,6 +139,10 @@ FIELDS: dict[str, Visibility] = {
         shown="operator not_accessible not_covered assessment contact contact_email contact_phone"
     ),
     "accessibility.feedback": _visibility(internal="message page email email_error"),
+    # --- residents: a follower's address is theirs alone; events name public things ---
+    "residents.follower": _visibility(internal="email"),
+    "residents.event": _visibility(shown="key"),
+    "residents.digest": _visibility(internal="error"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
     # an attachment's title and file name are internal until its uploader makes it

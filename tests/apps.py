@@ -14,6 +14,7 @@ LAYERS = (
     "pledges",
     "followup",
     "attachments",
+    "residents",
     "search",
 )
 #: the apps of the product's features: the files app is storage plumbing (no forms,

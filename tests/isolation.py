@@ -111,6 +111,7 @@ from tests import (  # noqa: E402, F401
     isolation_pledges_editor,
     isolation_pledges_public,
     isolation_pledges_review,
+    isolation_residents,
     isolation_search,
     isolation_today,
     isolation_two_factor,

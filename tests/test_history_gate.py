@@ -49,7 +49,13 @@ NOT_USER_EDITED = {
     # What a visitor sent about accessibility: kept as it came, never edited (the row
     # holds created_at and emailed_at).
     "accessibility.feedback": "append-only (created_at, emailed_at)",
+    # A resident's address: a history table would keep the address that unsubscribing
+    # deletes; the row holds requested_at, confirmed_at and unsubscribed_at.
+    "residents.follower": "personal data deleted on request (its own times)",
     # Made by the system, not by a person.
+    "residents.event": "generated",
+    "residents.digest": "generated",
+    "residents.delivery": "generated",
     "pledges.notification": "generated",
     "followup.reminder": "generated",
     "followup.digestemail": "generated",

@@ -32,6 +32,7 @@ ALLOWED_LAZY = {
     ("pledges/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
     ("followup/apps.py", "ready"): "AppConfig.ready: registers hooks once models load",
     ("attachments/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
+    ("residents/apps.py", "ready"): "AppConfig.ready: registers a public panel once models load",
 }
 
 

@@ -38,6 +38,17 @@ OPEN_DATA_MAX_AGE = 900
 OPEN_DATA_FORMATS = ("csv", "json")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
+#: templates a higher app adds to the municipality's and the pledge's public pages
+#: (``register_public_panel``); each is rendered with ``municipality`` (a
+#: ``PublicMunicipality``) in its context
+PUBLIC_PANELS: list[str] = []
+
+
+def register_public_panel(template: str) -> None:
+    """Let a higher app add a box to the public pages (in its ``AppConfig.ready``)."""
+    if template not in PUBLIC_PANELS:
+        PUBLIC_PANELS.append(template)
+
 
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
@@ -68,14 +79,19 @@ def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pledges/public_municipality.html",
-        {"municipality": municipality, "pledges": pledges},
+        {"municipality": municipality, "pledges": pledges, "public_panels": PUBLIC_PANELS},
     )
 
 
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_pledge(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "pledges/public_pledge.html", {"pledge": selectors.public_pledge(pk)})
+    pledge = selectors.public_pledge(pk)
+    return render(
+        request,
+        "pledges/public_pledge.html",
+        {"pledge": pledge, "municipality": pledge.municipality, "public_panels": PUBLIC_PANELS},
+    )
 
 
 # --- open data ---------------------------------------------------------------------

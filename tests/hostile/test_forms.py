@@ -235,6 +235,8 @@ FORMS: dict[str, Kwargs] = {
     # accessibility
     "accessibility.forms.FeedbackForm": lambda w: {},
     "accessibility.forms.StatementAdminForm": lambda w: {"instance": Statement()},
+    # residents
+    "residents.forms.FollowForm": lambda w: {},
 }
 
 
