@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pledges",
     "followup",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 # The largest request body at all, files included, by its Content-Length: larger ones
 # are refused with 413 before they are read (councils.middleware.RequestLimitsMiddleware).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024)
+
+# API: requests a minute per token (0: no limit)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="sv")

@@ -59,4 +59,5 @@ urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("followup.urls")),
     path("", include("search.urls")),
+    path("", include("api.urls")),
 ]
