@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 
 from api import auth
 from api.problems import problem
@@ -31,6 +32,12 @@ class BoundedParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         return parse_json(request.body, refusal=_("The request body is not JSON."))
+
+
+class Renderer(JSONRenderer):
+    """JSON in UTF-8 as it reads: "Hembyrådet", not "Hembyr\\u00e5det"."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class PreconditionRequired(Exception):
@@ -56,6 +63,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=auth.Bearer(),
     parser=BoundedParser(),
+    renderer=Renderer(),
 )
 
 

@@ -1,12 +1,10 @@
 from django.urls import path
 
-from api import views
+from api import views, write  # noqa: F401  (write: its operations join the router)
 from api.base import api
-from api.read import router as read_router
-from api.write import router as write_router
+from api.read import router
 
-api.add_router("", read_router)
-api.add_router("", write_router)
+api.add_router("", router)
 
 urlpatterns = [
     path("api/v1/", views.reference, name="api-reference"),

@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 
 from api import auth
 from api.base import etag, if_match, stale
 from api.problems import WRITES, problem
-from api.read import _activity, _follow_up, report_out
+from api.read import _activity, _follow_up, report_out, router
 from api.reports import check, report_or_404
 from api.schemas import ActivityOut, FollowUpOut, ReportOut
 from councils import exports, imports
@@ -34,8 +34,6 @@ from followup.services import follow_up_record
 from pledges import services as pledge_services
 from pledges.forms import ActivityForm
 from pledges.models import Activity, Pledge
-
-router = Router()
 
 TEXT = 20_000
 
