@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -87,6 +87,11 @@ def _refused(request, exc):
     else:
         errors = {"request": [str(m) for m in exc.messages]}
     return problem(400, _("The request has errors."), errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return problem(exc.status_code, _("The request has errors."))
 
 
 @api.exception_handler(ImportRefused)
