@@ -35,6 +35,7 @@ from api.schemas import (
     ReportOut,
     ReportPage,
     StatusFilters,
+    StatusUpdatedFilters,
     UpdatedFilters,
 )
 from councils import access
@@ -218,7 +219,6 @@ def _problem(p: PriorityProblem) -> dict[str, Any]:
 def problems(request: HttpRequest, filters: Query[UpdatedFilters]):
     """Prioriterade problem (internt). / Priority problems (internal)."""
     objects = PriorityProblem.objects.select_related("picture__municipality")
-    filters.status = None  # problems have no status
     return listing(auth.visible(request, objects, Capability.INTERNAL), filters, _problem)
 
 
@@ -268,7 +268,7 @@ def _agreement(a: Agreement) -> dict[str, Any]:
 
 
 @router.get("/agreements", response=ok(AgreementPage), tags=["överenskommelser"])
-def agreements(request: HttpRequest, filters: Query[UpdatedFilters]):
+def agreements(request: HttpRequest, filters: Query[StatusUpdatedFilters]):
     """Samverkansöverenskommelser med mål och indikatorer. / Agreements, goals, indicators."""
     return listing(auth.readable(request, _agreements(), SIGNED), filters, _agreement)
 

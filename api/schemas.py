@@ -21,7 +21,11 @@ class StatusFilters(Filters):
     status: str | None = Field(None, max_length=30)
 
 
-class UpdatedFilters(StatusFilters):
+class UpdatedFilters(Filters):
+    updated_since: dt.datetime | None = None
+
+
+class StatusUpdatedFilters(StatusFilters):
     updated_since: dt.datetime | None = None
 
 
