@@ -232,6 +232,12 @@ def _agreements() -> QuerySet[Agreement]:
     )
 
 
+def _measured(m: GoalIndicator | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"indicator": m.indicator_id, "name": m.indicator.name, "area": m.area}
+
+
 def _agreement(a: Agreement) -> dict[str, Any]:
     goals = []
     for g in sorted(a.goals.all(), key=lambda goal: (goal.order, goal.pk)):
@@ -247,10 +253,7 @@ def _agreement(a: Agreement) -> dict[str, Any]:
                 "target_year": g.target_year,
                 "latest_value": _decimal(g.latest_value),
                 "latest_year": g.latest_year,
-                "indicators": [
-                    {"indicator": m.indicator_id, "name": m.indicator.name, "area": m.area}
-                    for m in g.measured_by.all()
-                ],
+                "indicator": _measured(getattr(g, "measured_by", None)),
             }
         )
     return {

@@ -135,7 +135,8 @@ class GoalOut(Schema):
     target_year: int | None
     latest_value: str | None
     latest_year: int | None
-    indicators: list[GoalIndicatorOut]
+    #: the indicator that measures the goal, if one does
+    indicator: GoalIndicatorOut | None
 
 
 class AgreementOut(Schema):
