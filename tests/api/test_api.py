@@ -139,10 +139,16 @@ def test_activities_of_a_draft_are_written_at_their_version(client, owner, beare
     assert stale.status_code == 412
     assert read(stale)["current"]["title"] == "Ny titel"
 
+    url = f"/api/v1/activities/{activity.pk}"
+    assert client.delete(url, headers=headers).status_code == 428
+    assert Activity.objects.get(pk=activity.pk).deleted_at is None
+    gone = client.delete(url, headers={**headers, "If-Match": changed["ETag"]})
+    assert gone.status_code == 204
+    assert Activity.objects.get(pk=activity.pk).deleted_at is not None
+
+    other = f.ActivityFactory(pledge=draft, start_date=start, end_date=end)
     Pledge.objects.filter(pk=draft.pk).update(status=Pledge.Status.IN_REVIEW)
-    closed = client.delete(
-        f"/api/v1/activities/{activity.pk}", headers={**headers, "If-Match": changed["ETag"]}
-    )
+    closed = client.delete(f"/api/v1/activities/{other.pk}", headers={**headers, "If-Match": '"1"'})
     assert closed.status_code == 404
 
 
