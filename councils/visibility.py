@@ -132,6 +132,8 @@ FIELDS: dict[str, Visibility] = {
     # read only) and printed in the county summary they ask for
     "followup.countyanalysis": _visibility(shown="introduction"),
     "followup.municipalitycomment": _visibility(shown="text"),
+    # --- api: a token is its owner's (and its organisation administrators') alone -------
+    "api.apitoken": _visibility(internal="name prefix digest"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
 }

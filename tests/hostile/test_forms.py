@@ -34,7 +34,7 @@ from pledges.models import Pledge
 from tests import factories as f
 from tests.hostile.nasty import nasty_text
 
-APPS = ("councils", "agreements", "pledges", "followup")
+APPS = ("councils", "agreements", "pledges", "followup", "api")
 
 FUZZ = settings(
     max_examples=25,
@@ -219,6 +219,8 @@ FORMS: dict[str, Kwargs] = {
     "followup.forms.PreferenceForm": lambda w: {
         "instance": f.ReminderPreferenceFactory.build(user=w.owner)
     },
+    # api
+    "api.forms.ApiTokenForm": lambda w: {},
 }
 
 
