@@ -6,11 +6,16 @@ POST), anonymous users are sent to the login page, lists show only what is their
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
+from api import tokens
+from api.models import ApiToken
+from councils import dates
 from tests.isolation import CASES, Kind
 
 
@@ -134,12 +139,6 @@ def _api_call(client, method: str, url: str, headers: dict, body: dict | None):
 
 @pytest.mark.parametrize(("name", "case"), _cases(Kind.API))
 def test_api_operations_answer_only_to_their_tokens(client, cast, name, case):
-    import datetime as dt
-
-    from api import tokens
-    from api.models import ApiToken
-    from councils import dates
-
     spec = case.api
     kwargs = case.build(cast)
     url = reverse(name, kwargs=kwargs)
