@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from api import auth
 from api.base import etag, if_match, stale
@@ -153,7 +153,7 @@ def activity_create(request: HttpRequest, response: HttpResponse, pk: int, body:
             raise stale(conflict, shown) from conflict
         activity = _save_activity(request, pledge, Activity(pledge=pledge), body, None)
     response["ETag"] = etag(activity)
-    return 201, _activity(activity)
+    return Status(201, _activity(activity))
 
 
 def _editable_activity(request, pk: int) -> Activity:
@@ -176,7 +176,7 @@ def activity_update(request: HttpRequest, response: HttpResponse, pk: int, body:
     activity = _editable_activity(request, pk)
     activity = _save_activity(request, activity.pledge, activity, body, version)
     response["ETag"] = etag(activity)
-    return 200, _activity(activity)
+    return Status(200, _activity(activity))
 
 
 @router.delete("/activities/{pk}", response={204: None, **WRITES}, tags=["medborgarlöften"])
@@ -191,7 +191,7 @@ def activity_delete(request: HttpRequest, pk: int):
         )
     except Conflict as conflict:
         raise stale(conflict, _activity(conflict.current)) from conflict
-    return 204, None
+    return Status(204, None)
 
 
 # --- follow-up entries ------------------------------------------------------------------
@@ -229,7 +229,7 @@ def follow_up_create(request: HttpRequest, response: HttpResponse, pk: int, body
     with transaction.atomic():
         entry = _record(request, activity, body, version)
     response["ETag"] = etag(entry.activity)  # the activity's new version
-    return 201, _follow_up(request, entry)
+    return Status(201, _follow_up(request, entry))
 
 
 @router.post("/follow-ups", response={200: BatchOut, **WRITES}, tags=["uppföljning"])
@@ -256,7 +256,7 @@ def follow_up_batch(request: HttpRequest, body: FollowUpBatch):
     errors = imports.all_or_none(enumerate(body.entries, start=1), check_row)
     if errors:
         return problem(400, str(_("No entry was saved.")), errors={"rows": errors})
-    return 200, {"saved": len(body.entries)}
+    return Status(200, {"saved": len(body.entries)})
 
 
 # --- indicator values ------------------------------------------------------------------
@@ -278,7 +278,7 @@ def indicator_values_write(request: HttpRequest, body: IndicatorValueBatch):
     report = indicators.import_cells(user=request.user, rows=rows)
     if report.errors:
         return problem(400, str(_("No value was saved.")), errors={"rows": report.errors})
-    return 200, {"created": report.created, "updated": report.updated}
+    return Status(200, {"created": report.created, "updated": report.updated})
 
 
 # --- report jobs ----------------------------------------------------------------------
@@ -298,7 +298,7 @@ def report_start(request: HttpRequest, body: ReportIn):
             raise ValidationError({"year": [_("Give the year of the county summary.")]})
         parameters = {"year": body.year}
     found = report_jobs.request_report(request.user, body.kind, body.object_id, parameters)
-    return 202, report_out(found)
+    return Status(202, report_out(found))
 
 
 @router.get(
