@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "attachments",
     "residents",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,9 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024)
 # (councils.http.accepts_upload).
 ATTACHMENT_MAX_FILE_BYTES = env_int("ATTACHMENT_MAX_FILE_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_OBJECT_BYTES = env_int("ATTACHMENT_MAX_OBJECT_BYTES", 100 * 1024 * 1024)
+
+# API: requests a minute per token (0: no limit)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", default="sv")

@@ -62,4 +62,5 @@ urlpatterns = [
     path("", include("attachments.urls")),
     path("", include("residents.urls")),
     path("", include("search.urls")),
+    path("", include("api.urls")),
 ]

@@ -143,6 +143,8 @@ FIELDS: dict[str, Visibility] = {
     "residents.follower": _visibility(internal="email"),
     "residents.event": _visibility(shown="key"),
     "residents.digest": _visibility(internal="error"),
+    # --- api: a token is its owner's (and its organisation administrators') alone -------
+    "api.apitoken": _visibility(internal="name prefix digest"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
     # an attachment's title and file name are internal until its uploader makes it

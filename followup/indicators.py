@@ -303,9 +303,15 @@ def import_csv(*, user: User, name: str, content: bytes) -> ImportReport:
     """
     _require_importer(user)
     imports.check_size(content, MAX_BYTES)
-    rows_read = imports.read_rows(name, content, kinds=("csv",))
+    return import_cells(user=user, rows=imports.read_rows(name, content, kinds=("csv",)))
+
+
+def import_cells(*, user: User, rows) -> ImportReport:
+    """``import_csv`` of rows already read (lists of cells in the CSV's column order),
+    such as the API's: every row saved, or none."""
+    _require_importer(user)
     lookups = _Lookups()
-    numbered = [(n, cells) for n, cells in enumerate(rows_read, start=1) if any(cells)]
+    numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if numbered and _looks_like_header(numbered[0][1]):
         numbered = numbered[1:]
     if not numbered:

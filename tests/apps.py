@@ -16,6 +16,7 @@ LAYERS = (
     "attachments",
     "residents",
     "search",
+    "api",
 )
 #: the apps of the product's features: the files app is storage plumbing (no forms,
 #: pages, dates or exports of its own)

@@ -14,6 +14,9 @@ Kinds of case:
   a user of another organisation gets 404 on GET and POST; anonymous users are
   sent to the login page.
 - ``ADMIN``: Django admin; staff only, everyone else is sent to the admin login.
+- ``API``: an operation of ``/api/v1/`` (tests/isolation_api.py): no token, a revoked or
+  an expired token answer 401; the owner's token gets ``ok_status``; another
+  organisation's token 404 (a list: 200 without ``hidden``); a read token writing 403.
 
 Later apps register their URLs here with ``register(...)``.
 """
@@ -32,6 +35,7 @@ class Kind(StrEnum):
     LOGIN = "login"
     OBJECT = "object"
     ADMIN = "admin"
+    API = "api"
 
 
 Cast = SimpleNamespace  # owner, colleague, outsider, home, home_org, ... (see tests/conftest.py)
@@ -50,6 +54,8 @@ class Case:
     ok_status: int = 200
     #: a query string for the URL (a search's ``q``), as a dict
     query: Callable[[Cast], dict[str, str]] = field(default=lambda cast: {})
+    #: API cases: how to call the operation (tests/isolation_api.py)
+    api: Any = None
 
 
 CASES: dict[str, Case] = {}
@@ -98,6 +104,7 @@ register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
 from tests import (  # noqa: E402, F401
     isolation_accessibility,
     isolation_agreements,
+    isolation_api,
     isolation_attachments,
     isolation_councils,
     isolation_followup_analysis,

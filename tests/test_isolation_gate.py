@@ -6,11 +6,16 @@ POST), anonymous users are sent to the login page, lists show only what is their
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
+from api import tokens
+from api.models import ApiToken
+from councils import dates
 from tests.isolation import CASES, Kind
 
 
@@ -120,3 +125,59 @@ def test_admin_is_for_staff_only(client, cast):
         response = client.get(url)
         assert response.status_code == 302, f"non-staff user reached {url}"
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- the API: tokens instead of sessions ---------------------------------------------
+
+
+def _api_call(client, method: str, url: str, headers: dict, body: dict | None):
+    call = getattr(client, method.lower())
+    if body is None:
+        return call(url, headers=headers)
+    return call(url, data=body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize(("name", "case"), _cases(Kind.API))
+def test_api_operations_answer_only_to_their_tokens(client, cast, name, case):
+    spec = case.api
+    kwargs = case.build(cast)
+    url = reverse(name, kwargs=kwargs)
+
+    def call(user=None, scope="write", *, revoked=False, expired=False):
+        headers = {}
+        if user is not None:
+            made = tokens.create(user=user, name=f"gate {user.username}", scope=scope)
+            if revoked:
+                tokens.revoke(user=user, token=made.token)
+            if expired:
+                ApiToken.objects.filter(pk=made.token.pk).update(
+                    expires_on=dates.today() - dt.timedelta(days=1)
+                )
+            headers["Authorization"] = f"Bearer {made.secret}"
+        if spec.version is not None:
+            headers["If-Match"] = f'"{spec.version(cast, kwargs)}"'
+        body = spec.body(cast, kwargs) if spec.body else None
+        return _api_call(client, spec.method, url, headers, body)
+
+    for response in (call(), call(cast.owner, revoked=True), call(cast.owner, expired=True)):
+        assert response.status_code == 401, f"{name} without a usable token"
+        assert response["Content-Type"] == "application/problem+json"
+    if spec.writes:
+        assert call(cast.owner, scope="read").status_code == 403, f"{name}: a read token wrote"
+
+    outsider = call(cast.outsider)
+    if spec.listing:
+        assert outsider.status_code == 200, f"{name}: outsider {outsider.status_code}"
+        for text in case.hidden(cast):
+            assert text not in outsider.content.decode(), f"{name} shows {text!r} to outsiders"
+    else:
+        assert outsider.status_code == spec.outsider_status, f"{name}: outsider got through"
+
+    colleague = spec.colleague_status or (404 if spec.writes else case.ok_status)
+    assert call(cast.colleague).status_code == colleague, f"{name}: a reader colleague"
+
+    owner = call(cast.owner)
+    assert owner.status_code == case.ok_status, f"{name}: owner {owner.content[:300]!r}"
+    if spec.listing:
+        for text in case.hidden(cast):
+            assert text in owner.content.decode(), f"{name} hides {text!r} from its owner"

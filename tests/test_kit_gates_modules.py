@@ -33,6 +33,7 @@ ALLOWED_LAZY = {
     ("followup/apps.py", "ready"): "AppConfig.ready: registers hooks once models load",
     ("attachments/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
     ("residents/apps.py", "ready"): "AppConfig.ready: registers a public panel once models load",
+    ("api/apps.py", "ready"): "AppConfig.ready: connects the history receiver once models load",
 }
 
 

@@ -237,6 +237,8 @@ FORMS: dict[str, Kwargs] = {
     "accessibility.forms.StatementAdminForm": lambda w: {"instance": Statement()},
     # residents
     "residents.forms.FollowForm": lambda w: {},
+    # api
+    "api.forms.ApiTokenForm": lambda w: {},
 }
 
 

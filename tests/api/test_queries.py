@@ -1,0 +1,69 @@
+"""The API's lists (and a pledge with its activities) make as many queries at two
+sizes of data: nothing per row."""
+
+from __future__ import annotations
+
+import pytest
+
+from agreements.models import Agreement
+from tests import factories as f
+from tests.api.conftest import this_year
+from tests.queries import assert_constant_queries
+
+
+def _grow(home, published):
+    start, end = this_year()
+
+    def grow():
+        for _ in range(3):
+            activity = f.ActivityFactory(pledge=published, start_date=start, end_date=end)
+            f.FollowUpFactory(activity=activity, published=True)
+            f.PledgeFactory(municipality=home)
+            council = f.CouncilFactory(municipality=home)
+            f.MeetingFactory(council=council)
+            picture = f.SituationalPictureFactory(municipality=home)
+            f.PriorityProblemFactory(picture=picture)
+            agreement = f.AgreementFactory(municipality=home)
+            goal = f.GoalFactory(agreement=agreement)
+            f.GoalIndicatorFactory(goal=goal)
+            f.IndicatorValueFactory(municipality=home)
+            Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.DRAFT)
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "municipalities",
+        "councils",
+        "meetings",
+        "pictures",
+        "problems",
+        "agreements",
+        "pledges",
+        "activities",
+        "follow-ups",
+        "indicator-values",
+        "reports",
+    ],
+)
+def test_lists_make_the_same_queries_at_two_sizes(client, owner, bearer, home, published, path):
+    client.defaults["HTTP_AUTHORIZATION"] = bearer(owner)["Authorization"]
+    grow = _grow(home, published)
+    grow()  # every kind present once before the first count
+    client.get(f"/api/v1/{path}")  # the token's first use is recorded: not counted
+    assert_constant_queries(client, f"/api/v1/{path}", grow)
+
+
+def test_a_pledge_with_its_activities_makes_the_same_queries(client, owner, bearer, published):
+    client.defaults["HTTP_AUTHORIZATION"] = bearer(owner)["Authorization"]
+    start, end = this_year()
+
+    def grow():
+        for _ in range(5):
+            f.ActivityFactory(pledge=published, start_date=start, end_date=end)
+
+    grow()
+    client.get(f"/api/v1/pledges/{published.pk}")  # the token's first use: not counted
+    assert_constant_queries(client, f"/api/v1/pledges/{published.pk}", grow)
