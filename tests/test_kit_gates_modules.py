@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the apps, lowest first: an app may import those before it, never those after it
-LAYERS = ("councils", "files", "agreements", "pledges", "followup", "search")
+LAYERS = ("councils", "sso", "files", "agreements", "pledges", "followup", "search")
 PROJECT = {*LAYERS, "config"}
 MAX_LINES = 600
 
