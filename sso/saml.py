@@ -160,10 +160,15 @@ def finish(request, provider: Provider) -> tuple[Profile, dict]:
         "name_id_format": name_id.format,
         "name_qualifier": name_id.name_qualifier or "",
         "sp_name_qualifier": name_id.sp_name_qualifier or "",
-        "session_index": response.session_index() or "",
+        "session_index": _session_index(assertion),
         "idp": issuer,
     }
     return profile, logout_data
+
+
+def _session_index(assertion) -> str:
+    statements = assertion.authn_statement or []
+    return str(statements[0].session_index or "") if statements else ""
 
 
 def _in_response_to(encoded: str) -> str:
@@ -207,7 +212,7 @@ def logout_url(request, provider: Provider, signed_in: dict) -> str | None:
             name_qualifier=signed_in.get("name_qualifier") or None,
             sp_name_qualifier=signed_in.get("sp_name_qualifier") or None,
         )
-        request_id, logout_request = client.create_logout_request(
+        _request_id, logout_request = client.create_logout_request(
             destination,
             idp,
             name_id=name_id,

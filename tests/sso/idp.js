@@ -26,7 +26,12 @@ const provider = new Provider(config.issuer, {
   jwks: config.keys,
   cookies: { keys: ['samverkan-test-idp-cookie-key'] },
   claims: {
-    openid: ['sub'],
+    acr: null,
+    amr: null,
+    auth_time: null,
+    sid: null,
+    iss: null,
+    openid: ['sub', 'amr', 'acr'],
     email: ['email', 'email_verified'],
     profile: ['given_name', 'family_name', 'name'],
     groups: ['groups'],

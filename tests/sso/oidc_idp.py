@@ -19,7 +19,7 @@ from tests.smtp import free_port
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "samverkan"
-CLIENT_SECRET = "test-client-secret"  # noqa: S105
+CLIENT_SECRET = "test-client-secret"
 CALLBACK = "http://testserver/sso/oidc/callback/"
 
 ACCOUNTS = {
