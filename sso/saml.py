@@ -21,6 +21,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
+from saml2.s_utils import UnsupportedBinding
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 
 from councils import dates
@@ -202,7 +203,12 @@ def logout_url(request, provider: Provider, signed_in: dict) -> str | None:
     try:
         client = _client(request, provider)
         idp = _idp(client)
-        destinations = client.metadata.single_logout_service(idp, [BINDING_HTTP_REDIRECT], "idpsso")
+        try:
+            destinations = client.metadata.single_logout_service(
+                idp, BINDING_HTTP_REDIRECT, "idpsso"
+            )
+        except UnsupportedBinding:  # the IdP offers no single logout by redirect
+            return None
         if not destinations:
             return None
         destination = destinations[0]["location"]
