@@ -134,4 +134,14 @@ FIELDS: dict[str, Visibility] = {
     "followup.municipalitycomment": _visibility(shown="text"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
+    # --- sso: sign-in set-up, seen in the Django admin only; secrets and subjects internal
+    "sso.signinpolicy": _visibility(shown="email_domains contact"),
+    "sso.provider": _visibility(
+        internal="client_id client_secret client_secret_file key_file cert_file metadata_file",
+        shown="name issuer scopes groups_claim mfa_values metadata_url sp_entity_id",
+    ),
+    "sso.rolerule": _visibility(internal="value"),
+    "sso.identity": _visibility(internal="issuer subject"),
+    "sso.signin": _visibility(internal="subject reason"),
+    "sso.usedassertion": _visibility(internal="assertion_id"),
 }

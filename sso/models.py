@@ -63,6 +63,10 @@ class SignInPolicy(models.Model):
     def __str__(self) -> str:
         return str(self.organisation)
 
+    @property
+    def scope_municipality_id(self) -> int | None:
+        return self.organisation.municipality_id
+
     def domains(self) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in self.email_domains.split() if d.strip()]
 
@@ -156,6 +160,10 @@ class Provider(models.Model):
         return self.label
 
     @property
+    def scope_municipality_id(self) -> int | None:
+        return self.organisation.municipality_id
+
+    @property
     def label(self) -> str:
         return self.name or str(self.organisation)
 
@@ -212,6 +220,10 @@ class RoleRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} → {self.get_role_display()}"
+
+    @property
+    def scope_municipality_id(self) -> int | None:
+        return self.organisation.municipality_id
 
     def clean(self) -> None:
         if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:

@@ -14,6 +14,7 @@ import logging
 import shutil
 from datetime import timedelta
 
+import defusedxml.ElementTree as SafeET
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -46,9 +47,12 @@ def entity_id(request, provider: Provider) -> str:
     return provider.sp_entity_id or _url(request, "sso-saml-metadata", provider)
 
 
-def config(request, provider: Provider) -> SPConfig:
+def config(request, provider: Provider, *, idp: bool = True) -> SPConfig:
+    """Our SP's configuration; ``idp=False`` leaves the IdP's metadata out (our own)."""
     metadata: dict = {}
-    if provider.metadata_file:
+    if not idp:
+        pass
+    elif provider.metadata_file:
         metadata["local"] = [provider.metadata_file]
     elif provider.metadata_url:
         metadata["remote"] = [{"url": provider.metadata_url}]
@@ -174,8 +178,6 @@ def _session_index(assertion) -> str:
 
 def _in_response_to(encoded: str) -> str:
     """The InResponseTo of the response, read with the same safe parser pysaml2 uses."""
-    import defusedxml.ElementTree as SafeET
-
     try:
         root = SafeET.fromstring(base64.b64decode(encoded, validate=False))
     except Exception as error:
@@ -194,7 +196,7 @@ def _use_once(assertion_id: str, response) -> None:
 
 
 def metadata(request, provider: Provider) -> str:
-    conf = config(request, provider)
+    conf = config(request, provider, idp=False)
     return create_metadata_string(None, config=conf, valid=24 * 7, sign=False).decode()
 
 

@@ -67,24 +67,29 @@ def _begin(request: HttpRequest, provider: Provider) -> HttpResponse:
 
 
 def start(request: HttpRequest, pk: int) -> HttpResponse:
-    if not_allowed := only(request, "POST"):
+    """A link, not a form: the login page's Content-Security-Policy (form-action 'self')
+    would stop a form's redirect to the provider. Starting a sign-in changes nothing; the
+    state in the session ties the answer to this browser."""
+    if not_allowed := only(request, "GET"):
         return not_allowed
     return _begin(request, get_object_or_404(_providers(), pk=pk))
 
 
 def find(request: HttpRequest) -> HttpResponse:
-    """The e-mail address typed on the login page leads to the organisation's provider."""
+    """The e-mail address typed on the login page finds the organisation's provider: the
+    login page again, with that provider's link first."""
     if not_allowed := only(request, "POST"):
         return not_allowed
     form = FindProviderForm(request.POST)
+    found = None
     if form.is_valid():
-        if provider := services.provider_for_email(form.cleaned_data["email"]):
-            return _begin(request, provider)
-        form.add_error("email", services.NO_PROVIDER)
-    view = LoginView.as_view(extra_context={"find_form": form})
+        found = services.provider_for_email(form.cleaned_data["email"])
+        if found is None:
+            form.add_error("email", services.NO_PROVIDER)
+    view = LoginView.as_view(extra_context={"find_form": form, "found": found})
     request.method = "GET"
     response = view(request)
-    response.status_code = 400
+    response.status_code = 200 if found else 400
     return response
 
 

@@ -34,7 +34,7 @@ from pledges.models import Pledge
 from tests import factories as f
 from tests.hostile.nasty import nasty_text
 
-APPS = ("councils", "agreements", "pledges", "followup")
+APPS = ("councils", "sso", "agreements", "pledges", "followup")
 
 FUZZ = settings(
     max_examples=25,
@@ -166,6 +166,12 @@ FORMS: dict[str, Kwargs] = {
     "councils.forms.SignForm": lambda w: {},
     "councils.forms.BoundedForm": lambda w: {},  # the kit's base: no fields of its own
     "councils.forms.EmailAddressForm": lambda w: {},
+    # sso
+    "sso.forms.LoginForm": lambda w: {"request": w.request},
+    "sso.forms.PasswordResetForm": lambda w: {},
+    "sso.forms.PasswordChangeForm": lambda w: {"user": w.owner},
+    "sso.forms.SetPasswordForm": lambda w: {"user": w.owner},
+    "sso.forms.FindProviderForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},

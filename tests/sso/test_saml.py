@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _begin(client, provider):
-    response = client.post(reverse("sso-start", args=[provider.pk]))
+    response = client.get(reverse("sso-start", args=[provider.pk]))
     assert response.status_code == 302
     return response["Location"]
 
@@ -183,3 +183,11 @@ def test_our_metadata_is_published_at_a_stable_url(client, saml_provider):
     assert response.status_code == 200
     assert 'entityID="http://testserver/saml/sp"' in body
     assert f"http://testserver/sso/saml/{saml_provider.pk}/acs/" in body
+
+
+def test_a_provider_with_unreadable_metadata_refuses_without_an_error(client, saml_provider):
+    saml_provider.metadata_file = "/nonexistent/idp-metadata.xml"
+    saml_provider.save()
+    response = client.get(reverse("sso-start", args=[saml_provider.pk]))
+    assert response.status_code == 403
+    assert client.get(reverse("sso-saml-metadata", args=[saml_provider.pk])).status_code == 200
