@@ -71,7 +71,7 @@ provider.use(async (ctx, next) => {
       .map((id) => `<li><button name="account" value="${escape(id)}">${escape(id)}</button></li>`)
       .join('');
     ctx.type = 'html';
-    ctx.body = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Testleverantör</title></head>
+    ctx.body = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Testleverantör</title></head>
 <body><main><h1>Testleverantörens inloggning</h1>
 <form method="post" action="/interaction/${escape(details.uid)}/login"><ul>${options}</ul></form></main></body></html>`;
     return undefined;
