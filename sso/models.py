@@ -100,11 +100,14 @@ class Provider(models.Model):
         blank=True,
         help_text=_("OpenID Connect: the issuer; its discovery document is read from there."),
     )
-    client_id = models.CharField(_("client id"), max_length=300, blank=True)
+    client_id = models.CharField(
+        _("client id"), max_length=300, blank=True, validators=[single_line]
+    )
     client_secret = models.CharField(
         _("client secret"),
         max_length=500,
         blank=True,
+        validators=[single_line],
         help_text=_("Or leave empty and give a file holding the secret below."),
     )
     client_secret_file = models.CharField(
@@ -128,6 +131,7 @@ class Provider(models.Model):
         max_length=1000,
         blank=True,
         default="mfa otp hwk swk",
+        validators=[single_line],
         help_text=_(
             "Separated by spaces: amr or acr values (OpenID Connect) or AuthnContextClassRef "
             "values (SAML) that count as two-factor authentication."
@@ -146,9 +150,14 @@ class Provider(models.Model):
         help_text=_("Empty: the address of our SP metadata."),
     )
     key_file = models.CharField(
-        _("our signing and encryption key file"), max_length=500, blank=True
+        _("our signing and encryption key file"),
+        max_length=500,
+        blank=True,
+        validators=[single_line],
     )
-    cert_file = models.CharField(_("our certificate file"), max_length=500, blank=True)
+    cert_file = models.CharField(
+        _("our certificate file"), max_length=500, blank=True, validators=[single_line]
+    )
     history = history_log.tracked()
 
     class Meta:
@@ -239,8 +248,8 @@ class Identity(models.Model):
         on_delete=models.CASCADE,
         related_name="sso_identities",
     )
-    issuer = models.CharField(_("issuer"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=500)
+    issuer = models.CharField(_("issuer"), max_length=500, validators=[single_line])
+    subject = models.CharField(_("subject"), max_length=500, validators=[single_line])
     created_at = models.DateTimeField(_("created"), default=dates.now)
 
     class Meta:
@@ -289,9 +298,9 @@ class SignIn(models.Model):
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.SET_NULL, null=True
     )
-    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True, validators=[single_line])
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True, validators=[single_line])
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     at = models.DateTimeField(_("when"))
 
@@ -307,7 +316,7 @@ class SignIn(models.Model):
 class UsedAssertion(models.Model):
     """A SAML assertion id already accepted: a second use is a replay."""
 
-    assertion_id = models.CharField(max_length=200, unique=True)
+    assertion_id = models.CharField(max_length=200, unique=True, validators=[single_line])
     not_on_or_after = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -196,8 +196,11 @@ def _use_once(assertion_id: str, response) -> None:
 
 
 def metadata(request, provider: Provider) -> str:
-    conf = config(request, provider, idp=False)
-    return create_metadata_string(None, config=conf, valid=24 * 7, sign=False).decode()
+    try:
+        conf = config(request, provider, idp=False)
+        return create_metadata_string(None, config=conf, valid=24 * 7, sign=False).decode()
+    except Exception as error:  # unreadable key or certificate files
+        raise Refused(f"SAML set-up: {str(error)[:200]}") from error
 
 
 def logout_url(request, provider: Provider, signed_in: dict) -> str | None:

@@ -83,10 +83,10 @@ def sign_in(provider: Provider, profile: Profile):
     }
     for role in given.keys() - wanted:
         given[role].delete()
+    before = set(Membership.objects.filter(user=user).values_list("pk", flat=True))
     for role in wanted - given.keys():
-        exists = Membership.objects.filter(user=user, organisation=organisation, role=role)
-        if not exists.exists():  # a membership given by hand stays one
-            membership = membership_grant(user=user, organisation=organisation, role=role)
+        membership = membership_grant(user=user, organisation=organisation, role=role)
+        if membership.pk not in before:  # a membership given by hand stays one
             ProvisionedMembership.objects.create(membership=membership, provider=provider)
     return user, user.is_active and user.memberships.exists()
 

@@ -10,14 +10,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
 from councils import dates, two_factor
 from councils.http import only
-from sso import oidc, saml, services
+from sso import oidc, saml, selectors, services
 from sso.forms import FindProviderForm, LoginForm
 from sso.models import Provider, SignIn, SignInPolicy
 
@@ -27,17 +27,13 @@ SIGNED_IN = "sso_signed_in"
 NO_ACCESS = "sso_no_access"
 
 
-def _providers():
-    return Provider.objects.filter(enabled=True).select_related("organisation")
-
-
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["providers"] = _providers()
+        context["providers"] = selectors.providers()
         context.setdefault("find_form", FindProviderForm())
         return context
 
@@ -72,7 +68,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     state in the session ties the answer to this browser."""
     if not_allowed := only(request, "GET"):
         return not_allowed
-    return _begin(request, get_object_or_404(_providers(), pk=pk))
+    return _begin(request, selectors.provider(pk))
 
 
 def find(request: HttpRequest) -> HttpResponse:
@@ -138,8 +134,9 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     provider_id = oidc.pending_provider_id(request)
-    provider = _providers().filter(pk=provider_id, protocol=Provider.Protocol.OIDC).first()
-    if provider is None:
+    try:
+        provider = selectors.provider(provider_id, Provider.Protocol.OIDC)
+    except Http404:
         return render(request, "sso/refused.html", {"provider": None}, status=400)
     next_url = request.session.get(oidc.PENDING, {}).get("next")
     try:
@@ -152,7 +149,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _saml_provider(pk: int) -> Provider:
-    return get_object_or_404(_providers(), pk=pk, protocol=Provider.Protocol.SAML)
+    return selectors.provider(pk, Provider.Protocol.SAML)
 
 
 @csrf_exempt  # the IdP posts the response from its own page; the response is signed
@@ -171,17 +168,17 @@ def saml_metadata(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     provider = _saml_provider(pk)
-    return HttpResponse(
-        saml.metadata(request, provider), content_type="application/samlmetadata+xml"
-    )
+    try:
+        body = saml.metadata(request, provider)
+    except saml.Refused as refused:  # our key or certificate file cannot be read
+        raise Http404 from refused
+    return HttpResponse(body, content_type="application/samlmetadata+xml")
 
 
 def no_access(request: HttpRequest) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
-    provider = Provider.objects.filter(pk=request.session.get(NO_ACCESS)).first()
-    if provider is None:
-        raise Http404
+    provider = selectors.provider(request.session.get(NO_ACCESS))
     policy = SignInPolicy.objects.filter(organisation=provider.organisation).first()
     return render(
         request,
@@ -199,8 +196,9 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         if not isinstance(signed_in, dict):
             return response
-        provider = Provider.objects.filter(pk=signed_in.get("provider"), enabled=True).first()
-        if provider is None:
+        try:
+            provider = selectors.provider(signed_in.get("provider"))
+        except Http404:
             return response
         back = request.build_absolute_uri(reverse("login"))
         if provider.protocol == Provider.Protocol.OIDC:
