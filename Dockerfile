@@ -12,7 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_ROOT_USER_ACTION=ignore \
     DEBUG=false
 
-# WeasyPrint's system libraries, a font for the PDFs, and gettext for compilemessages.
+# WeasyPrint's system libraries, a font for the PDFs, gettext for compilemessages, and
+# xmlsec1 for the signatures of SAML single sign-on (pysaml2).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -20,6 +21,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
         gettext \
+        xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 app \

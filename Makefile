@@ -14,11 +14,12 @@ PORT ?= 8000
 # The embedded default is a development set-up: DEBUG on unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: help install system setup run test test-at e2e lint format check bench smoke messages lock clean
+.PHONY: help install system setup run sso-demo test test-at e2e lint format check bench smoke messages lock clean
 
 help:
 	@echo "make run    set up (virtualenv, migrations, reference and demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
+	@echo "make sso-demo  a local OpenID Connect provider for Uppsala kommun's \"Logga in med\" button (beside make run)"
 	@echo "make test-at AT='2026-12-31 23:45 Europe/Stockholm'  the suite (browser tests aside) with the clock moved"
 	@echo "make bench  seed the national-scale data set and print the benchmark table"
 	@echo "make smoke  start the production process set (2 gunicorn, worker, beat) and prove it over HTTP"
@@ -48,8 +49,17 @@ setup: install system
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# A local OpenID Connect provider for trying single sign-on with `make run` (in a second
+# terminal): Uppsala kommun gets a "Logga in med" button; pick an account on its page.
+SSO_DEMO_PORT ?= 8001
+sso-demo: setup
+	scripts/sso-test-idp.sh
+	$(MANAGE) sso_demo --issuer http://127.0.0.1:$(SSO_DEMO_PORT) --site http://$(HOST):$(PORT)
+	node tests/sso/idp.js var/sso-demo-idp.json
+
 test: install
 	scripts/system-packages.sh test
+	scripts/sso-test-idp.sh
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest $$(scripts/pytest-jobs.sh)
@@ -59,6 +69,7 @@ test: install
 AT ?= $(shell python3 scripts/clock-moments.py | head -n 1)
 test-at: install
 	scripts/system-packages.sh test
+	scripts/sso-test-idp.sh
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	scripts/test-at.sh "$(AT)" $(ARGS)
@@ -101,7 +112,7 @@ smoke: install system
 	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) $(PY) scripts/smoke.py
 
 messages: install
-	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'staticfiles/*'
+	$(MANAGE) makemessages --locale sv --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'staticfiles/*' --ignore 'tests/sso/node_modules/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 lock:

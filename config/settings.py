@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "councils",
     "accessibility",
+    "sso",
     "files",
     "agreements",
     "pledges",

@@ -4,22 +4,23 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from councils.forms import LoginForm
+from sso import forms as sso_forms
+from sso import views as sso_views
 
 admin.site.site_header = _("Samverkan administration")
 admin.site.site_title = _("Samverkan")
 admin.site.index_title = _("Administration")
 
 auth_patterns = [
+    # sso: the login page has the organisations' buttons; the local login, password reset
+    # and change refuse members whose organisation has turned local passwords off
+    path("login/", sso_views.LoginView.as_view(), name="login"),
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(form_class=sso_forms.PasswordChangeForm),
+        name="password_change",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -28,6 +29,7 @@ auth_patterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=sso_forms.PasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             html_email_template_name="registration/password_reset_email.html",
         ),
@@ -40,7 +42,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=sso_forms.SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -56,6 +58,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("councils.urls")),
     path("", include("accessibility.urls")),
+    path("", include("sso.urls")),
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
     path("", include("followup.urls")),

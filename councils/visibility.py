@@ -150,4 +150,14 @@ FIELDS: dict[str, Visibility] = {
     # an attachment's title and file name are internal until its uploader makes it
     # public (only on a published pledge or a signed agreement)
     "attachments.attachment": _visibility(until_public="title original_name", shown="content_type"),
+    # --- sso: sign-in set-up, seen in the Django admin only; secrets and subjects internal
+    "sso.signinpolicy": _visibility(shown="email_domains contact"),
+    "sso.provider": _visibility(
+        internal="client_id client_secret client_secret_file key_file cert_file metadata_file",
+        shown="name issuer scopes groups_claim mfa_values metadata_url sp_entity_id",
+    ),
+    "sso.rolerule": _visibility(internal="value"),
+    "sso.identity": _visibility(internal="issuer subject"),
+    "sso.signin": _visibility(internal="subject reason"),
+    "sso.usedassertion": _visibility(internal="assertion_id"),
 }

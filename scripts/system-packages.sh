@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The Debian packages the app needs beside Python: `run` (WeasyPrint's Pango, HarfBuzz,
-# fontconfig and a fallback font) or `test` (those, and Chromium for the browser tests).
+# fontconfig and a fallback font; xmlsec1 for SAML signatures) or `test` (those, and Chromium for the browser tests).
 # Installs what is missing when run as root with apt-get (a fresh machine, CI); otherwise
 # says what to install and fails, so `make run` / `make test` never half-work.
 set -euo pipefail
 
 purpose="${1:-run}"
+# xmlsec1: pysaml2 checks the signatures of SAML single sign-on with it.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
-    fonts-dejavu-core)
+    fonts-dejavu-core xmlsec1)
 
 installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 LAYERS = (
     "councils",
     "accessibility",
+    "sso",
     "files",
     "agreements",
     "pledges",

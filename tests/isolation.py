@@ -120,6 +120,7 @@ from tests import (  # noqa: E402, F401
     isolation_pledges_review,
     isolation_residents,
     isolation_search,
+    isolation_sso,
     isolation_today,
     isolation_two_factor,
 )

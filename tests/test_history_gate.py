@@ -63,6 +63,12 @@ NOT_USER_EDITED = {
     # Statistics imported from CSV or Kolada; each import is repeatable from its source.
     "followup.indicator": "imported statistics",
     "followup.indicatorvalue": "imported statistics",
+    # Single sign-on: made by sign-ins, not by people. The row holds its own when and who;
+    # a membership a sign-in gives keeps its history in councils.membership.
+    "sso.identity": "made by a sign-in (created_at); the admin's log has any change",
+    "sso.provisionedmembership": "generated (the membership itself keeps its history)",
+    "sso.signin": "append-only audit trail (at, user, provider, address)",
+    "sso.usedassertion": "generated (replay protection)",
 }
 
 

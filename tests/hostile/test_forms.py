@@ -174,6 +174,12 @@ FORMS: dict[str, Kwargs] = {
     "councils.partner_forms.PartnershipStartForm": lambda w: {"municipality": w.home},
     "councils.partner_forms.InvitationForm": lambda w: {},
     "councils.partner_forms.AcceptInvitationForm": lambda w: {},
+    # sso
+    "sso.forms.LoginForm": lambda w: {"request": w.request},
+    "sso.forms.PasswordResetForm": lambda w: {},
+    "sso.forms.PasswordChangeForm": lambda w: {"user": w.owner},
+    "sso.forms.SetPasswordForm": lambda w: {"user": w.owner},
+    "sso.forms.FindProviderForm": lambda w: {},
     # agreements
     "agreements.forms.SituationalPictureForm": lambda w: {"instance": w.picture},
     "agreements.forms.SourceForm": lambda w: {"instance": w.new.source()},

@@ -1,0 +1,249 @@
+"""SAML 2.0 service provider on pysaml2 (xmlsec1 checks the signatures).
+
+pysaml2 refuses unsigned assertions (``want_assertions_signed``), wrong signatures, a
+wrong audience or recipient, expired conditions, an answer to no request of ours, and
+parses with defusedxml (no DTDs, no external entities). Here, besides: the request ids
+we sent (server-side: the IdP's cross-site POST carries no Lax session cookie), each
+assertion id used once, and only a persistent NameID links an account.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import shutil
+from datetime import timedelta
+
+import defusedxml.ElementTree as SafeET
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.client import Saml2Client
+from saml2.config import SPConfig
+from saml2.metadata import create_metadata_string
+from saml2.s_utils import UnsupportedBinding
+from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+
+from councils import dates
+from sso.models import Provider, UsedAssertion
+from sso.services import Profile
+
+log = logging.getLogger(__name__)
+REQUEST_TTL = 600
+
+
+class Refused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _url(request, name: str, provider: Provider) -> str:
+    return request.build_absolute_uri(reverse(name, args=[provider.pk]))
+
+
+def entity_id(request, provider: Provider) -> str:
+    return provider.sp_entity_id or _url(request, "sso-saml-metadata", provider)
+
+
+def config(request, provider: Provider, *, idp: bool = True) -> SPConfig:
+    """Our SP's configuration; ``idp=False`` leaves the IdP's metadata out (our own)."""
+    metadata: dict = {}
+    if not idp:
+        pass
+    elif provider.metadata_file:
+        metadata["local"] = [provider.metadata_file]
+    elif provider.metadata_url:
+        metadata["remote"] = [{"url": provider.metadata_url}]
+    acs = _url(request, "sso-saml-acs", provider)
+    settings = {
+        "entityid": entity_id(request, provider),
+        "xmlsec_binary": shutil.which("xmlsec1"),
+        "metadata": metadata,
+        "allow_unknown_attributes": True,
+        "accepted_time_diff": 60,
+        "service": {
+            "sp": {
+                "name": str(provider.organisation),
+                "endpoints": {"assertion_consumer_service": [(acs, BINDING_HTTP_POST)]},
+                "allow_unsolicited": False,
+                "want_assertions_signed": True,
+                "want_response_signed": False,
+                "authn_requests_signed": bool(provider.key_file),
+                "logout_requests_signed": bool(provider.key_file),
+                "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+            }
+        },
+    }
+    if provider.key_file and provider.cert_file:
+        settings["key_file"] = provider.key_file
+        settings["cert_file"] = provider.cert_file
+        settings["encryption_keypairs"] = [
+            {"key_file": provider.key_file, "cert_file": provider.cert_file}
+        ]
+    conf = SPConfig()
+    conf.load(settings)
+    return conf
+
+
+def _client(request, provider: Provider) -> Saml2Client:
+    try:
+        return Saml2Client(config=config(request, provider))
+    except Exception as error:  # unreadable metadata or keys
+        raise Refused(f"SAML set-up: {str(error)[:200]}") from error
+
+
+def _idp(client: Saml2Client) -> str:
+    idps = list(client.metadata.identity_providers())
+    if len(idps) != 1:
+        raise Refused("the metadata must describe exactly one identity provider")
+    return idps[0]
+
+
+def start(request, provider: Provider, next_url: str) -> str:
+    """The IdP's address with our AuthnRequest (HTTP-Redirect binding)."""
+    client = _client(request, provider)
+    request_id, info = client.prepare_for_authenticate(
+        entityid=_idp(client), binding=BINDING_HTTP_REDIRECT
+    )
+    cache.set(
+        f"sso:saml:request:{request_id}", {"provider": provider.pk, "next": next_url}, REQUEST_TTL
+    )
+    return dict(info["headers"])["Location"]
+
+
+def finish(request, provider: Provider) -> tuple[Profile, dict]:
+    encoded = request.POST.get("SAMLResponse", "")
+    if not encoded:
+        raise Refused("no SAMLResponse")
+    client = _client(request, provider)
+    in_response_to = _in_response_to(encoded)
+    key = f"sso:saml:request:{in_response_to}"
+    sent = cache.get(key) if in_response_to else None
+    if not sent or sent.get("provider") != provider.pk:
+        raise Refused("an answer to no request of ours")
+    try:
+        response = client.parse_authn_request_response(
+            encoded, BINDING_HTTP_POST, outstanding={in_response_to: sent["next"]}
+        )
+    except Exception as error:
+        raise Refused(
+            f"the response is not valid: {type(error).__name__}: {str(error)[:200]}"
+        ) from error
+    if response is None or response.assertion is None:
+        raise Refused("the response holds no valid assertion")
+    cache.delete(key)
+    assertion = response.assertion
+    _use_once(assertion.id, response)
+    name_id = response.name_id
+    if name_id is None or name_id.format != NAMEID_FORMAT_PERSISTENT or not name_id.text:
+        raise Refused("no persistent NameID")
+    issuer = response.issuer()
+    attributes = response.ava or {}
+    groups = attributes.get(provider.groups_claim, [])
+    class_refs = [info[0] for info in response.authn_info() if info and info[0]]
+
+    def first(*names):
+        for name in names:
+            if attributes.get(name):
+                return str(attributes[name][0])
+        return ""
+
+    profile = Profile(
+        issuer=issuer,
+        subject=name_id.text,
+        email=first("mail", "email", "emailAddress"),
+        first_name=first("givenName", "given_name"),
+        last_name=first("sn", "surname", "family_name"),
+        groups=frozenset(str(g) for g in groups),
+        mfa=provider.accepts_mfa(class_refs),
+    )
+    logout_data = {
+        "next": sent["next"],
+        "name_id": name_id.text,
+        "name_id_format": name_id.format,
+        "name_qualifier": name_id.name_qualifier or "",
+        "sp_name_qualifier": name_id.sp_name_qualifier or "",
+        "session_index": _session_index(assertion),
+        "idp": issuer,
+    }
+    return profile, logout_data
+
+
+def _session_index(assertion) -> str:
+    statements = assertion.authn_statement or []
+    return str(statements[0].session_index or "") if statements else ""
+
+
+def _in_response_to(encoded: str) -> str:
+    """The InResponseTo of the response, read with the same safe parser pysaml2 uses."""
+    try:
+        root = SafeET.fromstring(base64.b64decode(encoded, validate=False))
+    except Exception as error:
+        raise Refused(f"not a SAML response: {type(error).__name__}") from error
+    return str(root.get("InResponseTo", ""))[:200]
+
+
+def _use_once(assertion_id: str, response) -> None:
+    until = dates.now() + timedelta(hours=1)
+    try:
+        with transaction.atomic():
+            UsedAssertion.objects.create(assertion_id=assertion_id, not_on_or_after=until)
+    except IntegrityError as error:
+        raise Refused("the assertion was used before") from error
+    UsedAssertion.objects.filter(not_on_or_after__lt=dates.now()).delete()
+
+
+def metadata(request, provider: Provider) -> str:
+    try:
+        conf = config(request, provider, idp=False)
+        return create_metadata_string(None, config=conf, valid=24 * 7, sign=False).decode()
+    except Exception as error:  # unreadable key or certificate files
+        raise Refused(f"SAML set-up: {str(error)[:200]}") from error
+
+
+def logout_url(request, provider: Provider, signed_in: dict) -> str | None:
+    """Single logout at the IdP (HTTP-Redirect), where its metadata offers it."""
+    try:
+        client = _client(request, provider)
+        idp = _idp(client)
+        try:
+            destinations = client.metadata.single_logout_service(
+                idp, BINDING_HTTP_REDIRECT, "idpsso"
+            )
+        except UnsupportedBinding:  # the IdP offers no single logout by redirect
+            return None
+        if not destinations:
+            return None
+        destination = destinations[0]["location"]
+        name_id = NameID(
+            format=signed_in.get("name_id_format"),
+            text=signed_in.get("name_id"),
+            name_qualifier=signed_in.get("name_qualifier") or None,
+            sp_name_qualifier=signed_in.get("sp_name_qualifier") or None,
+        )
+        _request_id, logout_request = client.create_logout_request(
+            destination,
+            idp,
+            name_id=name_id,
+            session_indexes=[signed_in["session_index"]]
+            if signed_in.get("session_index")
+            else None,
+            sign=False,
+        )
+        info = client.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(logout_request),
+            destination,
+            sign=bool(provider.key_file),
+            sigalg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+            if provider.key_file
+            else None,
+        )
+    except Exception:  # no logout at the IdP then: ours is done
+        log.warning(
+            "SAML single logout could not start for provider %s", provider.pk, exc_info=True
+        )
+        return None
+    return dict(info["headers"])["Location"]

@@ -1,0 +1,150 @@
+"""A SAML identity provider for the tests, built on pysaml2's ``Server`` in-process: it
+reads our AuthnRequest and answers with responses signed by its test key (xmlsec1), or
+crafted to be refused. Keys and certificates are made once per test session."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.config import IdPConfig
+from saml2.metadata import create_metadata_string
+from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.server import Server
+
+ENTITY_ID = "https://idp.polisen.test/saml"
+SSO_URL = "https://idp.polisen.test/saml/sso"
+SLO_URL = "https://idp.polisen.test/saml/slo"
+SP_ENTITY_ID = "http://testserver/saml/sp"
+MFA = "http://id.elegnamnden.se/loa/1.0/loa3"
+PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+
+
+def key_pair(folder: Path, name: str) -> tuple[str, str]:
+    """A new RSA key and a self-signed certificate for it, as PEM files."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=365 * 30))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = folder / f"{name}.key", folder / f"{name}.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(key_file), str(cert_file)
+
+
+def idp_config(key: tuple[str, str], sp_metadata: str | None) -> IdPConfig:
+    settings = {
+        "entityid": ENTITY_ID,
+        "xmlsec_binary": shutil.which("xmlsec1"),
+        "key_file": key[0],
+        "cert_file": key[1],
+        "service": {
+            "idp": {
+                "endpoints": {
+                    "single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)],
+                },
+                "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                "policy": {"default": {"lifetime": {"minutes": 5}, "attribute_restrictions": None}},
+            }
+        },
+        "metadata": {"local": [sp_metadata]} if sp_metadata else {},
+    }
+    config = IdPConfig()
+    config.load(settings)
+    return config
+
+
+@dataclass
+class Keys:
+    folder: Path
+    idp: tuple[str, str]
+    rogue: tuple[str, str]
+    metadata_file: str
+
+
+def make_keys(folder: Path) -> Keys:
+    idp, rogue = key_pair(folder, "idp"), key_pair(folder, "rogue")
+    metadata = create_metadata_string(None, config=idp_config(idp, None), valid=24 * 365)
+    metadata_file = folder / "idp-metadata.xml"
+    metadata_file.write_bytes(metadata)
+    return Keys(folder, idp, rogue, str(metadata_file))
+
+
+@dataclass
+class Idp:
+    """The IdP as one test sees it: knows our SP from the metadata we publish."""
+
+    server: Server
+    rogue: Server
+
+    @classmethod
+    def for_sp(cls, keys: Keys, sp_metadata: bytes) -> Idp:
+        path = keys.folder / "sp-metadata.xml"
+        path.write_bytes(sp_metadata)
+        return cls(
+            Server(config=idp_config(keys.idp, str(path))),
+            Server(config=idp_config(keys.rogue, str(path))),
+        )
+
+    def answer(
+        self,
+        location: str,
+        *,
+        subject: str = "kommunpolis-1",
+        groups: tuple[str, ...] = ("polis-kommunpolis",),
+        class_ref: str = PASSWORD,
+        sign_assertion: bool = True,
+        sign_response: bool = False,
+        rogue: bool = False,
+        audience: str | None = None,
+        destination: str | None = None,
+    ) -> tuple[str, str]:
+        """(ACS URL, response XML) answering the AuthnRequest in our redirect ``location``."""
+        query = parse_qs(urlsplit(location).query)
+        request = self.server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
+        message = request.message
+        acs = message.assertion_consumer_service_url
+        server = self.rogue if rogue else self.server
+        response = server.create_authn_response(
+            identity={"groups": list(groups), "mail": [f"{subject}@polisen.test"]},
+            in_response_to=message.id,
+            destination=destination or acs,
+            sp_entity_id=audience or message.issuer.text,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+            authn={"class_ref": class_ref, "authn_auth": ENTITY_ID},
+            sign_assertion=sign_assertion,
+            sign_response=sign_response,
+        )
+        return acs, str(response)
+
+
+def post_binding(xml: str) -> dict[str, str]:
+    return {"SAMLResponse": base64.b64encode(xml.encode()).decode()}
+
+
+__all__ = ["BINDING_HTTP_POST", "Idp", "Keys", "make_keys", "post_binding"]
