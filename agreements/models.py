@@ -589,4 +589,4 @@ class SharedAgreement(InMunicipality, SharedVersion):
         verbose_name_plural = _("shared versions of agreements")
 
     def __str__(self) -> str:
-        return f"{self.agreement_id} @ {self.shared_at:%Y-%m-%d %H:%M}"
+        return f"{self.agreement_id} @ {formats.iso_datetime(self.shared_at)}"

@@ -44,6 +44,7 @@ from councils.concurrency import (
 from councils.models import Municipality, User
 from councils.notes import keep_notes, sentences
 from councils.selectors import values_of
+from councils.signing import PARTIES as PARTIES  # the views ask services for both
 from councils.signing import may_sign, record_signature
 
 # --- Situational picture -----------------------------------------------------------

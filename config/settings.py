@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "agreements",
     "pledges",
     "followup",
+    "archive",
     "search",
 ]
 

@@ -58,5 +58,6 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
     path("", include("followup.urls")),
+    path("", include("archive.urls")),
     path("", include("search.urls")),
 ]

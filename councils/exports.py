@@ -41,6 +41,7 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "pdf": "application/pdf",
     "ics": "text/calendar; charset=utf-8",
+    "zip": "application/zip",
 }
 #: The kinds ``render`` writes.
 SPREADSHEETS = ("csv", "xlsx")

@@ -54,15 +54,22 @@ class Change:
     note: str = ""
 
 
-def _sharing_note(record, model, name: str, new) -> str:
+def _sharing(record, previous, model) -> Change | None:
     """A document shared with another authority (``councils.sharing``) says with whom
-    and when, in the history too: "Delad med Polismyndigheten 12 mars 2026 kl. 10.14"."""
-    if new is None or name != getattr(model, "shared_moment_field", None):
-        return ""
-    return _("Shared with %(who)s %(when)s") % {
+    and when in its history: "Delad med Polismyndigheten 12 mars 2026 kl. 10.14". The
+    moment is not an editable field, which ``diff_against`` leaves out."""
+    name = getattr(model, "shared_moment_field", None)
+    if name is None:
+        return None
+    new = getattr(record, name, None)
+    old = getattr(previous, name, None) if previous is not None else None
+    if new is None or new == old:
+        return None
+    note = _("Shared with %(who)s %(when)s") % {
         "who": getattr(record, "shared_with", "") or "–",
         "when": formats.moment(new),
     }
+    return Change(str(model._meta.get_field(name).verbose_name), old, new, note)
 
 
 def changes(record, previous) -> list[Change]:
@@ -77,6 +84,7 @@ def changes(record, previous) -> list[Change]:
             label = str(model._meta.get_field(change.field).verbose_name)
         except Exception:  # a field that no longer exists
             label = change.field
-        note = _sharing_note(record, model, change.field, change.new)
-        result.append(Change(label, change.old, change.new, note))
+        result.append(Change(label, change.old, change.new))
+    if shared := _sharing(record, previous, model):
+        result.append(shared)
     return result

@@ -533,4 +533,4 @@ class SharedPledge(InMunicipality, SharedVersion):
         verbose_name_plural = _("shared versions of pledges")
 
     def __str__(self) -> str:
-        return f"{self.pledge_id} @ {self.shared_at:%Y-%m-%d %H:%M}"
+        return f"{self.pledge_id} @ {formats.iso_datetime(self.shared_at)}"

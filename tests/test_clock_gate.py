@@ -16,7 +16,17 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = ("config", "councils", "agreements", "pledges", "followup", "search", "tests", "bench")
+PACKAGES = (
+    "config",
+    "councils",
+    "agreements",
+    "pledges",
+    "followup",
+    "archive",
+    "search",
+    "tests",
+    "bench",
+)
 CLOCKS = {"now", "today", "localdate", "localtime", "utcnow", "time", "time_ns"}
 #: the one file that must read the clock at start-up: it moves it for the dated test runs
 MOVES_THE_CLOCK = ROOT / "tests" / "clock" / "sitecustomize.py"

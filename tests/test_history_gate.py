@@ -19,7 +19,7 @@ from councils.models import Council, Organisation, Role
 from followup import indicators
 from tests import factories as f
 
-PROJECT_APPS = ["councils", "agreements", "pledges", "followup", "search"]
+PROJECT_APPS = ["councils", "agreements", "pledges", "followup", "archive", "search"]
 
 #: Concrete models nobody edits as such, and why they keep no history of their own.
 NOT_USER_EDITED = {
