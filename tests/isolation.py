@@ -97,6 +97,7 @@ register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
 # Later apps keep their cases in modules of their own, imported here.
 from tests import (  # noqa: E402, F401
     isolation_agreements,
+    isolation_archive,
     isolation_councils,
     isolation_followup_analysis,
     isolation_followup_dashboard,
