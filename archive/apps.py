@@ -19,3 +19,10 @@ class ArchiveConfig(AppConfig):
         # the buttons on the signed agreement's and the published pledge's pages
         agreement_page.register("archive/_button.html", jobs.agreement_button)
         pledge_page.register("archive/_button.html", jobs.pledge_button)
+        # and the PDF of a version as it was shared, on that version's page
+        agreement_page.SHARED_PAGE.register(
+            "archive/_shared_pdf_button.html", jobs.shared_agreement_button
+        )
+        pledge_page.SHARED_PAGE.register(
+            "archive/_shared_pdf_button.html", jobs.shared_pledge_button
+        )

@@ -112,20 +112,38 @@ def history_csv(records) -> ArchiveFile:
     return ArchiveFile(DATA + "historik.csv", body, CSV_TYPE, "CSV")
 
 
-def _shared(document, template: str, key: str) -> tuple[list[ArchiveFile], list[Event]]:
+def shared_moment(shared) -> str:
+    """The moment of a sharing in a file name: "20260312-1014" (local time)."""
+    digits = "".join(c for c in formats.iso_datetime(shared.shared_at)[:16] if c.isdigit())
+    return f"{digits[:8]}-{digits[8:]}"
+
+
+def _shared(document) -> tuple[list[ArchiveFile], list[Event]]:
     """Each version shared with the police, as a PDF/A, and the sharing as an event."""
     files, events = [], []
     for number, shared in enumerate(document.shared_versions.order_by("shared_at", "pk"), 1):
-        moment = "".join(c for c in formats.iso_datetime(shared.shared_at)[:16] if c.isdigit())
-        title = shared.snapshot.get("title") or shared.snapshot.get("fields", {}).get("title", "")
-        html = _html(template, {key: shared.snapshot, "shared": shared, "title": title})
-        files.append(_pdf(f"{DATA}delad-{number}-{moment[:8]}-{moment[8:]}.pdf", html))
+        files.append(_pdf(f"{DATA}delad-{number}-{shared_moment(shared)}.pdf", shared_html(shared)))
         detail = _("Shared with %(who)s %(when)s") % {
             "who": shared.shared_with,
             "when": formats.moment(shared.shared_at),
         }
         events.append(Event("transfer", shared.shared_at, detail, _archivist_of(document)))
     return files, events
+
+
+#: the PDF template of each kind of shared version
+SHARED_TEMPLATES = {
+    "agreements.sharedagreement": "followup/pdf/agreement.html",
+    "pledges.sharedpledge": "archive/pdf/shared_pledge.html",
+}
+
+
+def shared_html(shared) -> str:
+    """A version as it was shared, ready for WeasyPrint (from its snapshot only)."""
+    snapshot = shared.snapshot
+    title = snapshot.get("title") or snapshot.get("fields", {}).get("title", "")
+    template = SHARED_TEMPLATES[shared._meta.label_lower]
+    return _html(template, {"snapshot": snapshot, "shared": shared, "title": title})
 
 
 def _archivist_of(document) -> str:
@@ -198,7 +216,7 @@ def agreement_package(agreement_id: int, progress: Progress) -> bytes:
         raise LookupError(_("The agreement no longer exists or is not signed."))
     files = [_pdf(DATA + "overenskommelse.pdf", reports.agreement_html(agreement.pk))]
     progress(40)
-    shared_files, events = _shared(agreement, "followup/pdf/agreement.html", "snapshot")
+    shared_files, events = _shared(agreement)
     progress(70)
     parts = [agreement, *agreement.focus_areas.all(), *agreement.goals.all()]
     files += [*shared_files, history_csv(parts)]
@@ -254,7 +272,7 @@ def pledge_package(pledge_id: int, progress: Progress) -> bytes:
         raise LookupError(_("The pledge no longer exists or is not published."))
     files = [_pdf(DATA + "medborgarlofte.pdf", reports.pledge_html(pledge.pk, internal=True))]
     progress(40)
-    shared_files, events = _shared(pledge, "archive/pdf/shared_pledge.html", "snapshot")
+    shared_files, events = _shared(pledge)
     progress(70)
     activities = list(Activity.objects.filter(pledge=pledge).order_by("order", "pk"))
     entries = list(FollowUp.objects.filter(activity__pledge=pledge).order_by("pk"))

@@ -8,16 +8,21 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement
+from agreements.models import Agreement, SharedAgreement
 from archive import contents
 from councils import access, exports
 from councils.access import Capability
+from followup import reports
 from followup.models import Report
 from followup.report_jobs import OtherKind
-from pledges.models import Pledge
+from pledges.models import Pledge, SharedPledge
 
 AGREEMENT = "archive_agreement"
 PLEDGE = "archive_pledge"
+#: the PDF of a version as it was shared with the police (``councils.sharing``)
+SHARED_AGREEMENT = "shared_agreement"
+SHARED_PLEDGE = "shared_pledge"
+SHARED_MODELS = {SHARED_AGREEMENT: SharedAgreement, SHARED_PLEDGE: SharedPledge}
 
 
 def signed_agreements():
@@ -40,6 +45,39 @@ def check_pledge(user, object_id: int) -> Pledge:
     return access.get_object_or_404(
         user, published_pledges().select_related("municipality"), Capability.INTERNAL, pk=object_id
     )
+
+
+def check_shared(kind: str):
+    """The version shared, if ``user`` holds INTERNAL on its municipality; else 404."""
+
+    def check(user, object_id: int):
+        model = SHARED_MODELS[kind]
+        return access.get_object_or_404(user, model, Capability.INTERNAL, pk=object_id)
+
+    return check
+
+
+def _shared_pdf(kind: str):
+    def render(report: Report, progress) -> bytes:
+        shared = SHARED_MODELS[kind].objects.filter(pk=report.object_id).first()
+        if shared is None:
+            raise LookupError(_("The shared version no longer exists."))
+        progress(30)
+        return reports.html_to_pdf(contents.shared_html(shared), progress=progress)
+
+    return render
+
+
+def _shared_filename(kind: str, word: str):
+    def filename(report: Report) -> str:
+        shared = SHARED_MODELS[kind].objects.filter(pk=report.object_id).first()
+        if shared is None:
+            return exports.filename(word, "delad", report.object_id)
+        document = getattr(shared, "agreement" if kind == SHARED_AGREEMENT else "pledge")
+        name = document.municipality.name
+        return exports.filename(word, "delad", name, contents.shared_moment(shared))
+
+    return filename
 
 
 def _filename(objects, period: tuple[str, str], word: str):
@@ -71,6 +109,22 @@ KINDS = {
         label=_("archive package of the citizen pledge"),
         download=_("Download the archive package (ZIP)"),
     ),
+    SHARED_AGREEMENT: OtherKind(
+        render=_shared_pdf(SHARED_AGREEMENT),
+        filename=_shared_filename(SHARED_AGREEMENT, "overenskommelse"),
+        check_access=check_shared(SHARED_AGREEMENT),
+        label=_("PDF of the agreement as shared"),
+        download=_("Download the PDF"),
+        fmt="pdf",
+    ),
+    SHARED_PLEDGE: OtherKind(
+        render=_shared_pdf(SHARED_PLEDGE),
+        filename=_shared_filename(SHARED_PLEDGE, "medborgarlofte"),
+        check_access=check_shared(SHARED_PLEDGE),
+        label=_("PDF of the citizen pledge as shared"),
+        download=_("Download the PDF"),
+        fmt="pdf",
+    ),
 }
 
 
@@ -91,3 +145,11 @@ def pledge_button(request, pledge) -> dict | None:
     ):
         return None
     return {"url": reverse("archive-pledge", args=[pledge.pk])}
+
+
+def shared_agreement_button(request, shared) -> dict:
+    return {"url": reverse("archive-shared-agreement", args=[shared.pk])}
+
+
+def shared_pledge_button(request, shared) -> dict:
+    return {"url": reverse("archive-shared-pledge", args=[shared.pk])}

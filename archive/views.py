@@ -28,3 +28,21 @@ def pledge_archive(request: HttpRequest, pk: int) -> HttpResponse:
         return not_allowed
     report = report_jobs.request_report(request.user, jobs.PLEDGE, pledge.pk)
     return redirect("report-detail", pk=report.pk)
+
+
+def _shared_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    shared = jobs.check_shared(kind)(request.user, pk)
+    if not_allowed := only(request, "POST"):
+        return not_allowed
+    report = report_jobs.request_report(request.user, kind, shared.pk)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def shared_agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shared_pdf(request, jobs.SHARED_AGREEMENT, pk)
+
+
+@login_required
+def shared_pledge_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shared_pdf(request, jobs.SHARED_PLEDGE, pk)

@@ -13,3 +13,6 @@ from councils.panels import Registry
 PLEDGE_PAGE = Registry()
 register = PLEDGE_PAGE.register
 render_context = PLEDGE_PAGE.render_context
+
+#: sections on the page of a version shared for review (``councils.sharing``)
+SHARED_PAGE = Registry()

@@ -58,3 +58,5 @@ register("pledge-shared-version", Case(Kind.OBJECT, build=_shared_pledge))
 # POST only: the owner's GET is refused with 405, after the access check
 register("archive-agreement", Case(Kind.OBJECT, build=_signed_agreement, ok_status=405))
 register("archive-pledge", Case(Kind.OBJECT, build=_published_pledge, ok_status=405))
+register("archive-shared-agreement", Case(Kind.OBJECT, build=_shared_agreement, ok_status=405))
+register("archive-shared-pledge", Case(Kind.OBJECT, build=_shared_pledge, ok_status=405))

@@ -170,6 +170,7 @@ def agreement_shared_version(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "municipality": agreement.municipality,
             "snapshot": shared.snapshot,
+            "extensions": extensions.SHARED_PAGE.render_context(request, shared),
         },
     )
 

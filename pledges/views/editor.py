@@ -268,7 +268,12 @@ def pledge_shared_version(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pledges/shared_version.html",
-        {"shared": shared, "pledge": shared.pledge, "snapshot": shared.snapshot},
+        {
+            "shared": shared,
+            "pledge": shared.pledge,
+            "snapshot": shared.snapshot,
+            "extensions": extensions.SHARED_PAGE.render_context(request, shared),
+        },
     )
 
 

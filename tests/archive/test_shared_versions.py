@@ -4,17 +4,23 @@ of the draft changes none of it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from agreements import services as agreement_services
 from agreements.models import SharedAgreement
 from councils import sharing
 from councils.models import LocalPoliceArea
+from followup import tasks
+from followup.models import Report
 from pledges import services as pledge_services
 from pledges.models import Activity, SharedPledge
 from tests import factories as f
 from tests.archive.conftest import SHARED_AT, SHARED_TEXT
+from tests.followup.test_reports import archival_metadata
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +112,19 @@ def test_readers_without_internal_access_never_see_shared_versions(
     assert client.get(reverse("agreement-shared-version", args=[shared.pk])).status_code == 404
     shared = SharedPledge.objects.get(pledge=shared_pledge)
     assert client.get(reverse("pledge-shared-version", args=[shared.pk])).status_code == 404
+
+
+def test_the_shared_version_can_be_produced_as_a_pdf_a(client_of, owner, shared_agreement):
+    shared = SharedAgreement.objects.get(agreement=shared_agreement)
+    client = client_of(owner)
+    url = reverse("archive-shared-agreement", args=[shared.pk])
+    assert url in client.get(reverse("agreement-shared-version", args=[shared.pk])).content.decode()
+    report = Report.objects.get(pk=client.post(url)["Location"].rstrip("/").split("/")[-1])
+    assert tasks.render_report.apply(args=[report.pk]).get() is True
+    download = client.get(reverse("report-download", args=[report.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert "overenskommelse-delad-hemby-20260312-1014.pdf" in download["Content-Disposition"]
+    pdf = b"".join(download.streaming_content)
+    assert archival_metadata(pdf)["pdfaid:conformance"] == "A"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert " ".join(SHARED_TEXT.split()) in " ".join(text.split())
