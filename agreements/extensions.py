@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from councils.panels import Registry
+
 
 @dataclass(frozen=True)
 class Section:
@@ -36,3 +38,7 @@ def render_context(request, agreement) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((section.template, context))
     return shown
+
+
+#: sections on the page of a version shared for signature (``councils.sharing``)
+SHARED_PAGE = Registry()

@@ -32,6 +32,7 @@ from councils.models import (
     VulnerableArea,
     municipality_field,
 )
+from councils.sharing import SHARED_WITH_MAX, SharedVersion
 from councils.signing import Signed
 from councils.validators import single_line
 
@@ -356,6 +357,14 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
     shared_for_signature_at = models.DateTimeField(
         _("shared for signature"), null=True, blank=True, editable=False
     )
+    #: the organisation(s) it was last shared with (the history keeps every sharing)
+    shared_with = models.CharField(
+        _("shared with"),
+        max_length=SHARED_WITH_MAX,
+        blank=True,
+        editable=False,
+        validators=[single_line],
+    )
     signed_at = models.DateTimeField(_("signed by both"), null=True, blank=True, editable=False)
     #: the content exactly as both parties signed it; the signed version is read from here
     signed_snapshot = models.JSONField(null=True, blank=True, editable=False)
@@ -372,6 +381,8 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["signed_snapshot", "renewal_notes"])
     municipality_path = "municipality"
+    #: the moment it was shared with the police (``councils.sharing``; the history says so)
+    shared_moment_field = "shared_for_signature_at"
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -559,3 +570,23 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class SharedAgreement(InMunicipality, SharedVersion):
+    """The agreement exactly as it was sent for signature (``councils.sharing``)."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="shared_versions",
+        editable=False,
+    )
+    municipality_path = "agreement__municipality"
+
+    class Meta(SharedVersion.Meta):
+        verbose_name = _("shared version of an agreement")
+        verbose_name_plural = _("shared versions of agreements")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} @ {formats.iso_datetime(self.shared_at)}"

@@ -8,7 +8,6 @@ put right, and PermissionDenied for what they may not do.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,12 +22,14 @@ from agreements.models import (
     FocusArea,
     Goal,
     PriorityProblem,
+    SharedAgreement,
     SituationalPicture,
     Source,
 )
 from agreements.selectors import CurrentProblems
 from agreements.signals import agreement_signed, agreement_submitted
-from councils import access, dates, formats, signing
+from agreements.snapshots import agreement_snapshot
+from councils import access, dates, formats, sharing, signing
 from councils.access import Capability
 from councils.acting import acting_organisation
 from councils.concurrency import (
@@ -43,7 +44,8 @@ from councils.concurrency import (
 from councils.models import Municipality, User
 from councils.notes import keep_notes, sentences
 from councils.selectors import values_of
-from councils.signing import PARTIES, may_sign, record_signature
+from councils.signing import PARTIES as PARTIES  # the views ask services for both
+from councils.signing import may_sign, record_signature
 
 # --- Situational picture -----------------------------------------------------------
 
@@ -335,7 +337,17 @@ def agreement_submit_for_signature(*, user: User, agreement: Agreement) -> Agree
         raise ValidationError(missing)
     agreement.status = Agreement.Status.AWAITING_SIGNATURE
     agreement.shared_for_signature_at = timezone.now()
+    agreement.shared_with = sharing.receivers(agreement.police_areas.all())
     bump(agreement, user=user)
+    # shared with the police: it may now be an official record, kept as it was shared
+    sharing.record(
+        SharedAgreement,
+        user=user,
+        shared_at=agreement.shared_for_signature_at,
+        shared_with=agreement.shared_with,
+        snapshot=agreement_snapshot(agreement),
+        agreement=agreement,
+    )
     agreement_submitted.send(sender=Agreement, agreement=agreement, user=user)
     return agreement
 
@@ -382,60 +394,6 @@ def agreement_sign(
         sender=Agreement, agreement=agreement, user=user, party=party, complete=both
     )
     return agreement
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def agreement_snapshot(agreement: Agreement) -> dict:
-    """The agreement's whole content, as signed, in plain JSON."""
-    return {
-        "title": agreement.title,
-        "municipality": agreement.municipality.name,
-        "police_areas": [area.name for area in agreement.police_areas.order_by("name")],
-        "start_date": agreement.start_date.isoformat(),
-        "end_date": agreement.end_date.isoformat(),
-        "problems": [
-            {
-                "title": p.title,
-                "description": p.description,
-                "place": p.place,
-                "cause_analysis": p.cause_analysis,
-                "perspective": p.get_perspective_display(),
-            }
-            for p in agreement.problems.order_by("rank", "pk")
-        ],
-        "focus_areas": [
-            {"title": f.title, "description": f.description}
-            for f in agreement.focus_areas.order_by("order", "pk")
-        ],
-        "goals": [
-            {
-                "text": g.text,
-                "focus_area": g.focus_area.title if g.focus_area else "",
-                "indicator_name": g.indicator_name,
-                "indicator_source": g.indicator_source,
-                "indicator_unit": g.indicator_unit,
-                "baseline_value": _decimal(g.baseline_value),
-                "baseline_year": g.baseline_year,
-                "target_value": _decimal(g.target_value),
-                "target_year": g.target_year,
-            }
-            for g in agreement.goals.select_related("focus_area").order_by("order", "pk")
-        ],
-        "documentation": agreement.documentation,
-        "follow_up_by": agreement.follow_up_by,
-        "follow_up_frequency": agreement.get_follow_up_frequency_display(),
-        "signatories": {
-            party: {
-                "name": getattr(agreement, f"{party}_signatory_name"),
-                "title": getattr(agreement, f"{party}_signatory_title"),
-                "signed_on": getattr(agreement, f"{party}_signed_on").isoformat(),
-            }
-            for party in PARTIES
-        },
-    }
 
 
 def next_period(agreement: Agreement) -> tuple[date, date]:

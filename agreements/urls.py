@@ -50,6 +50,11 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement-detail"),
     path(
+        "agreements/shared/<int:pk>/",
+        agreements.agreement_shared_version,
+        name="agreement-shared-version",
+    ),
+    path(
         "agreements/<int:pk>/sections/<slug:section>/",
         agreements.agreement_section,
         name="agreement-section",

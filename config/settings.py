@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "followup",
     "attachments",
     "residents",
+    "archive",
     "search",
     "api",
 ]

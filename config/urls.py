@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("", include("attachments.urls")),
     path("", include("residents.urls")),
+    path("", include("archive.urls")),
     path("", include("search.urls")),
     path("", include("api.urls")),
 ]

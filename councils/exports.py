@@ -44,6 +44,7 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "pdf": "application/pdf",
     "ics": "text/calendar; charset=utf-8",
+    "zip": "application/zip",
 }
 #: The files people attach (the attachments app), by the ending a download gets: the
 #: types ``attachments.sniffing`` recognises by content.

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from councils import formats
 from councils.validators import single_line
 
 #: model label ("agreements.agreement") -> model, for the per-record history page
@@ -26,7 +28,7 @@ class HistoryOrganisation(models.Model):
     """Extra columns of every historical table."""
 
     history_organisation = models.CharField(
-        _("organisation"), max_length=200, blank=True, validators=[single_line]
+        gettext_lazy("organisation"), max_length=200, blank=True, validators=[single_line]
     )
 
     class Meta:
@@ -48,6 +50,26 @@ class Change:
     field: str
     old: Any
     new: Any
+    #: what the page says of it beside the field's name ("" for most fields)
+    note: str = ""
+
+
+def _sharing(record, previous, model) -> Change | None:
+    """A document shared with another authority (``councils.sharing``) says with whom
+    and when in its history: "Delad med Polismyndigheten 12 mars 2026 kl. 10.14". The
+    moment is not an editable field, which ``diff_against`` leaves out."""
+    name = getattr(model, "shared_moment_field", None)
+    if name is None:
+        return None
+    new = getattr(record, name, None)
+    old = getattr(previous, name, None) if previous is not None else None
+    if new is None or new == old:
+        return None
+    note = _("Shared with %(who)s %(when)s") % {
+        "who": getattr(record, "shared_with", "") or "–",
+        "when": formats.moment(new),
+    }
+    return Change(str(model._meta.get_field(name).verbose_name), old, new, note)
 
 
 def changes(record, previous) -> list[Change]:
@@ -63,4 +85,6 @@ def changes(record, previous) -> list[Change]:
         except Exception:  # a field that no longer exists
             label = change.field
         result.append(Change(label, change.old, change.new))
+    if shared := _sharing(record, previous, model):
+        result.append(shared)
     return result

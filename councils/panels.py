@@ -77,3 +77,24 @@ def object_context(
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+class Registry:
+    """Sections higher apps add to one kind of page of a lower app (the same pattern as
+    the municipality page's panels): ``register(template, context)`` in a higher app's
+    ``AppConfig.ready()``, ``render_context(request, obj)`` in the lower app's view."""
+
+    def __init__(self) -> None:
+        self.panels: list[Panel] = []
+
+    def register(self, template: str, context: Callable[[Any, Any], dict[str, Any] | None]):
+        if not any(panel.template == template for panel in self.panels):  # ready() may run twice
+            self.panels.append(Panel(template, context))
+
+    def render_context(self, request, obj) -> list[tuple[str, dict[str, Any]]]:
+        shown = []
+        for panel in self.panels:
+            context = panel.context(request, obj)
+            if context is not None:
+                shown.append((panel.template, context))
+        return shown

@@ -99,9 +99,11 @@ FIELDS: dict[str, Visibility] = {
     "agreements.priorityproblem": _visibility(internal="title description place cause_analysis"),
     # the compliance panel says which body decided the plan, and when
     "agreements.actionplan": _visibility(internal="title", shown="decided_by"),
+    # whom a draft was shared with (an organisation's name) is not internal content
     "agreements.agreement": _visibility(
-        until_public=f"title documentation follow_up_by {SIGNATORIES}"
+        until_public=f"title documentation follow_up_by {SIGNATORIES}", shown="shared_with"
     ),
+    "agreements.sharedagreement": _visibility(shown="shared_with"),
     "agreements.focusarea": _visibility(until_public="title description", document="agreement"),
     "agreements.goal": _visibility(
         until_public="text indicator_name indicator_source indicator_unit", document="agreement"
@@ -109,7 +111,10 @@ FIELDS: dict[str, Visibility] = {
     "agreements.comment": _visibility(internal="organisation_name text author"),
     # --- pledges: public once published; review, comments and dialogues internal ----
     "pledges.regionaltheme": _visibility(shown="code title description"),
-    "pledges.pledge": _visibility(until_public=f"title area public_text {SIGNATORIES}"),
+    "pledges.pledge": _visibility(
+        until_public=f"title area public_text {SIGNATORIES}", shown="shared_with"
+    ),
+    "pledges.sharedpledge": _visibility(shown="shared_with"),
     # the public page says what a published pledge rests on: its dialogues
     "pledges.dialogue": _visibility(until_public="participants summary", document="pledge"),
     "pledges.activity": _visibility(

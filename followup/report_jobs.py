@@ -20,8 +20,10 @@ import datetime as dt
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -42,6 +44,40 @@ log = logging.getLogger(__name__)
 #: renders of one report in all: the first, and one more after a worker died
 MAX_ATTEMPTS = 2
 S = Report.Status
+
+
+@dataclass(frozen=True)
+class OtherKind:
+    """A kind of file a higher app makes with this machinery (the archive's packages):
+    the same queue, claim, progress, retry, sweep and download as the PDFs."""
+
+    #: the file's bytes; calls ``progress(percent)`` as it goes (a sign of life)
+    render: Callable[[Report, Callable[[int], None]], bytes]
+    #: its name without the extension
+    filename: Callable[[Report], str]
+    #: 404 unless the user may have it: ``check_access(user, object_id)``
+    check_access: Callable[[Any, int], None]
+    #: what the report page calls it and its download (lazy texts)
+    label: Any
+    download: Any
+    #: its format in ``councils.exports.CONTENT_TYPES`` (also the extension)
+    fmt: str = "zip"
+
+
+#: report kind -> how it is made; registered by higher apps in their AppConfig.ready()
+OTHER_KINDS: dict[str, OtherKind] = {}
+
+
+def register_kind(kind: str, other: OtherKind) -> None:
+    OTHER_KINDS[kind] = other
+
+
+def render_file(report: Report, progress: Callable[[int], None]) -> tuple[bytes, str]:
+    """The report's bytes and its file name with the extension."""
+    other = OTHER_KINDS.get(report.kind)
+    if other is not None:
+        return other.render(report, progress), f"{other.filename(report)}.{other.fmt}"
+    return reports.render(report, progress=progress), reports.filename(report) + ".pdf"
 
 
 @dataclass
@@ -101,7 +137,7 @@ def save_complete(file: FieldFile, name: str, content: bytes) -> None:
     directory = Path(storage.path(name)).parent
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        dir=directory, prefix=".partial-", suffix=".pdf", delete=False
+        dir=directory, prefix=".partial-", suffix=Path(name).suffix, delete=False
     ) as partial:
         partial.write(content)
         partial.flush()
@@ -179,13 +215,13 @@ def render_report(self, report_id: int) -> bool:
 
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            pdf = reports.render(report, progress=progress)
+            content, name = render_file(report, progress)
         progress(90)
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=report_id)
             if report.status != Report.Status.RUNNING:
                 return False
-            save_complete(report.file, reports.filename(report) + ".pdf", pdf)
+            save_complete(report.file, name, content)
             report.status = Report.Status.DONE
             report.progress = 100
             report.finished_at = timezone.now()

@@ -28,6 +28,7 @@ from councils.models import (
     VulnerableArea,
     municipality_field,
 )
+from councils.sharing import SHARED_WITH_MAX, SharedVersion
 from councils.signing import Signed
 from councils.validators import single_line
 
@@ -131,6 +132,14 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
     submitted_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
+    #: the organisation(s) it was last shared with (the history keeps every sharing)
+    shared_with = models.CharField(
+        _("shared with"),
+        max_length=SHARED_WITH_MAX,
+        blank=True,
+        editable=False,
+        validators=[single_line],
+    )
     reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     predecessor = models.ForeignKey(
@@ -158,6 +167,8 @@ class Pledge(InMunicipality, Signed, Versioned, Period):
     renewal_notes = models.JSONField(default=list, blank=True, editable=False)
     history = tracked(excluded_fields=["renewal_notes"])
     municipality_path = "municipality"
+    #: the moment it was shared with the police (``councils.sharing``; the history says so)
+    shared_moment_field = "submitted_at"
 
     class Meta:
         ordering = ["-period_start", "-pk"]
@@ -523,3 +534,23 @@ class Notification(models.Model):
         """The pledge or the agreement the notice is about (each has a ``title`` and a
         ``municipality``)."""
         return self.pledge if self.pledge_id else self.agreement
+
+
+class SharedPledge(InMunicipality, SharedVersion):
+    """The pledge exactly as it was sent to the police for review (``councils.sharing``)."""
+
+    pledge = models.ForeignKey(
+        Pledge,
+        verbose_name=_("citizen pledge"),
+        on_delete=models.CASCADE,
+        related_name="shared_versions",
+        editable=False,
+    )
+    municipality_path = "pledge__municipality"
+
+    class Meta(SharedVersion.Meta):
+        verbose_name = _("shared version of a pledge")
+        verbose_name_plural = _("shared versions of pledges")
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} @ {formats.iso_datetime(self.shared_at)}"

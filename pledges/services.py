@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.selectors import agreement_in_force
-from councils import access, dates, formats, signing
+from councils import access, dates, formats, sharing, signing
 from councils.access import Capability
 from councils.acting import acting_organisation
 from councils.concurrency import (
@@ -25,12 +25,21 @@ from councils.concurrency import (
     save_tracked,
     save_versioned,
 )
-from councils.models import Municipality, User
+from councils.models import LocalPoliceArea, Municipality, User
 from councils.partners import Partnership
 from councils.signing import PARTIES as PARTIES  # the views ask services for both
 from councils.signing import may_sign as may_sign
 from councils.signing import record_signature
-from pledges.models import Activity, Comment, Dialogue, Notification, Pledge, RegionalTheme, Review
+from pledges.models import (
+    Activity,
+    Comment,
+    Dialogue,
+    Notification,
+    Pledge,
+    RegionalTheme,
+    Review,
+    SharedPledge,
+)
 from pledges.notifications import editors_of, notify, reviewers_of
 
 S = Pledge.Status
@@ -463,7 +472,19 @@ def pledge_submit(*, user: User, pledge: Pledge) -> Pledge:
     pledge.status = S.IN_REVIEW
     pledge.submitted_at = timezone.now()
     pledge.submitted_by = user
+    pledge.shared_with = sharing.receivers(
+        LocalPoliceArea.objects.filter(municipalities=pledge.municipality_id)
+    )
     bump(pledge, user=user)
+    # shared with the police: it may now be an official record, kept as it was shared
+    sharing.record(
+        SharedPledge,
+        user=user,
+        shared_at=pledge.submitted_at,
+        shared_with=pledge.shared_with,
+        snapshot=snapshot(pledge),
+        pledge=pledge,
+    )
     notify(
         kind=Notification.Kind.SUBMITTED,
         pledge=pledge,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("municipalities/<str:code>/pledges/", editor.pledge_list, name="pledge-list"),
     path("municipalities/<str:code>/pledges/new/", editor.pledge_create, name="pledge-create"),
     path("pledges/<int:pk>/", editor.pledge_detail, name="pledge-detail"),
+    path("pledges/shared/<int:pk>/", editor.pledge_shared_version, name="pledge-shared-version"),
     path("pledges/<int:pk>/sections/<slug:section>/", editor.pledge_section, name="pledge-section"),
     path("pledges/<int:pk>/dialogues/new/", editor.dialogue_create, name="dialogue-create"),
     path("dialogues/<int:pk>/delete/", editor.dialogue_delete, name="dialogue-delete"),

@@ -16,6 +16,7 @@ LAYERS = (
     "followup",
     "attachments",
     "residents",
+    "archive",
     "search",
     "api",
 )

@@ -105,6 +105,7 @@ from tests import (  # noqa: E402, F401
     isolation_accessibility,
     isolation_agreements,
     isolation_api,
+    isolation_archive,
     isolation_attachments,
     isolation_councils,
     isolation_followup_analysis,

@@ -43,6 +43,10 @@ NOT_USER_EDITED = {
     "pledges.comment": "append-only",
     "pledges.review": "append-only",
     "followup.pledgefollowup": "append-only (marked_by, marked_at)",
+    # The version of a draft as it was shared (councils.sharing): written once, never
+    # changed; the row holds who shared it, with whom and when.
+    "agreements.sharedagreement": "append-only (shared_by, shared_at, shared_with)",
+    "pledges.sharedpledge": "append-only (shared_by, shared_at, shared_with)",
     # A user's own secret calendar address: a history table would keep revoked secrets;
     # the row holds created_at and revoked_at.
     "councils.calendarfeed": "a secret (created_at, revoked_at)",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from agreements import extensions, forms, services
-from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal
+from agreements.models import PHASE_LABELS, Agreement, FocusArea, Goal, SharedAgreement
 from councils import access, editing, signing
 from councils.access import Capability
 from councils.concurrency import Conflict
@@ -29,6 +29,8 @@ VISIBLE_TO_READERS = Agreement.VISIBLE_TO_READERS
 AGREEMENTS = Agreement.objects.select_related("municipality", "municipality__county", "predecessor")
 FOCUS_AREAS = FocusArea.objects.select_related("agreement", "agreement__municipality")
 GOALS = Goal.objects.select_related("agreement", "agreement__municipality")
+#: a version of an agreement as it was shared for signature
+SHARED = SharedAgreement.objects.select_related("agreement", "agreement__municipality")
 
 
 def _readable_agreement(user, pk: int) -> Agreement:
@@ -135,6 +137,7 @@ def _detail_context(request, agreement: Agreement) -> dict:
             }
         )
     if internal:
+        context["shared_versions"] = list(agreement.shared_versions.all())
         context["comments"] = list(agreement.comments.select_related("author"))
         context["comment_form"] = forms.CommentForm()
         context["may_comment"] = can_edit or context["may_sign"]["police"]
@@ -149,6 +152,27 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, agreement)
     context["extensions"] = extensions.render_context(request, agreement)
     return render(request, "agreements/agreement_detail.html", context)
+
+
+@login_required
+def agreement_shared_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreement exactly as it was sent for signature (a possible official record,
+    ``councils.sharing``): never from the agreement's live data."""
+    shared = access.get_object_or_404(request.user, SHARED, Capability.INTERNAL, pk=pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    agreement = shared.agreement
+    return render(
+        request,
+        "agreements/shared_version.html",
+        {
+            "shared": shared,
+            "agreement": agreement,
+            "municipality": agreement.municipality,
+            "snapshot": shared.snapshot,
+            "extensions": extensions.SHARED_PAGE.render_context(request, shared),
+        },
+    )
 
 
 @login_required

@@ -34,6 +34,9 @@ PLEDGE_KINDS = {
 
 def _check_access(kind: str, object_id: int, user) -> None:
     """Nothing when ``user`` may read reports of (kind, object); 404 otherwise."""
+    if other := report_jobs.OTHER_KINDS.get(kind):
+        other.check_access(user, object_id)
+        return
     if kind == Report.Kind.COUNTY_SUMMARY:
         access.get_county_or_404(user, pk=object_id)
         return
@@ -114,7 +117,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if recovered.requeued or recovered.failed:
             report.refresh_from_db()
     template = "followup/report_status.html" if request.htmx else "followup/report.html"
-    return render(request, template, {"report": report})
+    return render(
+        request, template, {"report": report, "other": report_jobs.OTHER_KINDS.get(report.kind)}
+    )
 
 
 @login_required
@@ -142,4 +147,6 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = report.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    if other := report_jobs.OTHER_KINDS.get(report.kind):
+        return exports.file_download(handle, fmt=other.fmt, filename=other.filename(report))
     return exports.file_download(handle, fmt="pdf", filename=reports.filename(report))

@@ -28,8 +28,8 @@ from councils import access, drafts, editing, exports, imports, signing
 from councils.access import Capability
 from councils.http import only
 from councils.sections import Section, section_view
-from pledges import forms, importexport, renewal, services
-from pledges.models import Activity, Dialogue, Pledge
+from pledges import extensions, forms, importexport, renewal, services
+from pledges.models import Activity, Dialogue, Pledge, SharedPledge
 from pledges.selectors import comment_context
 
 EDITOR = "pledges/editor.html"
@@ -60,6 +60,8 @@ ACTIVITY_ROWS = (
     .prefetch_related("themes")
     .annotate(open_comment_count=OPEN_COMMENTS)
 )
+#: a version of a pledge as it was shared with the police
+SHARED = SharedPledge.objects.select_related("pledge", "pledge__municipality")
 DIALOGUES = Dialogue.objects.select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
 )
@@ -242,7 +244,9 @@ def _detail_context(request, pledge: Pledge) -> dict:
         comments = comment_context(request.user, pledge, next_url=detail_url(pledge.pk))
         comments.pop("threads_by_activity", None)
         context.update(comments, drafts=drafts.take(request))
+        context["shared_versions"] = list(pledge.shared_versions.all())
     context["signatures"] = signing.signatures(pledge, context.get("may_sign", {}), "pledge-sign")
+    context["extensions"] = extensions.render_context(request, pledge)
     return context
 
 
@@ -252,6 +256,25 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(request, EDITOR, _detail_context(request, pledge))
+
+
+@login_required
+def pledge_shared_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pledge exactly as it was sent to the police for review (a possible official
+    record, ``councils.sharing``): never from the pledge's live data."""
+    shared = access.get_object_or_404(request.user, SHARED, INTERNAL, pk=pk)
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    return render(
+        request,
+        "pledges/shared_version.html",
+        {
+            "shared": shared,
+            "pledge": shared.pledge,
+            "snapshot": shared.snapshot,
+            "extensions": extensions.SHARED_PAGE.render_context(request, shared),
+        },
+    )
 
 
 # --- sections of the pledge --------------------------------------------------------
