@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
+    path("", include("est.urls")),
     path("", include("followup.urls")),
     path("", include("search.urls")),
 ]

@@ -431,3 +431,25 @@ def administers(user) -> bool:
     """Staff and superusers: they change what belongs to every municipality at once
     (indicator imports); nobody's membership grants that."""
     return not _anonymous(user) and (user.is_staff or user.is_superuser)
+
+
+# --- acting for an organisation ----------------------------------------------------------
+
+
+def organisations_with(user, capability: Capability, municipality: Municipality | int) -> list:
+    """The user's own organisations whose role gives ``user`` ``capability`` on
+    ``municipality``: the organisations they may act for there (the one that files an
+    incident report). Superusers act for any organisation of the municipality."""
+    if _anonymous(user):
+        return []
+    municipality_id = getattr(municipality, "pk", municipality)
+    found = []
+    for membership in Membership.objects.filter(user=user).select_related("organisation"):
+        org = membership.organisation
+        if capability not in GRANTS.get((org.kind, membership.role), frozenset()):
+            continue
+        if org in found:
+            continue
+        if organisation_scope(org).filter(pk=municipality_id).exists():
+            found.append(org)
+    return found

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the apps, lowest first: an app may import those before it, never those after it
-LAYERS = ("councils", "files", "agreements", "pledges", "followup", "search")
+LAYERS = ("councils", "files", "agreements", "pledges", "est", "followup", "search")
 PROJECT = {*LAYERS, "config"}
 MAX_LINES = 600
 
@@ -30,6 +30,7 @@ ALLOWED_LAZY = {
     ("agreements/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
     ("pledges/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
     ("followup/apps.py", "ready"): "AppConfig.ready: registers hooks once models load",
+    ("est/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
 }
 
 
