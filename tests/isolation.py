@@ -98,6 +98,7 @@ register("record-history", Case(Kind.OBJECT, build=_history_of_a_council))
 from tests import (  # noqa: E402, F401
     isolation_agreements,
     isolation_councils,
+    isolation_est,
     isolation_followup_analysis,
     isolation_followup_dashboard,
     isolation_followup_entries,

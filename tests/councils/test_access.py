@@ -39,7 +39,13 @@ def test_police_liaison_reviews_every_municipality_of_their_police_area(
 ):
     assert codes(access.municipalities_for(liaison, C.REVIEW)) == {home.code, neighbour.code}
     assert codes(access.municipalities_for(liaison, C.EDIT)) == set()
-    assert access.capabilities(liaison, neighbour) == {C.READ, C.INTERNAL, C.REVIEW, C.REPORT, C.PICTURE}
+    assert access.capabilities(liaison, neighbour) == {
+        C.READ,
+        C.INTERNAL,
+        C.REVIEW,
+        C.REPORT,
+        C.PICTURE,
+    }
     assert not access.can(liaison, C.READ, away)
 
 
