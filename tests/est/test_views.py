@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from est import services
+from est import selectors, services
 from est.models import Measure, Place, Report, TertialAnalysis, WeeklyTotal
 from pledges.models import Activity
 from tests import factories as f
@@ -194,7 +194,7 @@ def test_the_checklist_saves_all_or_nothing(
     url = reverse("est-checklist", args=[home.code])
     page = client.get(url)
     assert f"cell-{places[0].pk}-{klotter.pk}" in page.content.decode()
-    week = "%d-W%02d" % TODAY.isocalendar()[:2]
+    week = selectors.week_value(TODAY)
     data = {
         "week": week,
         "organisation": home_org.pk,

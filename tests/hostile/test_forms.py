@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis.extra.django import from_field, from_form
 
-from councils.models import Organisation
 from agreements.models import SituationalPicture
+from councils.models import Organisation
 from est.models import Category, EstMeeting, Measure, Place, Report, TertialAnalysis
 from followup.models import CountyAnalysis, MunicipalityComment
 from pledges.models import Pledge
