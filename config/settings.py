@@ -8,6 +8,7 @@ e-mails are printed to the console.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -317,6 +318,12 @@ if EST_RETENTION_MONTHS < 1:
     )
 MAP_TILE_URL = env_str("MAP_TILE_URL", "") or ""
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "") or ""
+if MAP_TILE_URL:
+    # the map's tiles are the one thing a page loads from another origin
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc:
+        raise ImproperlyConfigured(f"MAP_TILE_URL must be an http(s) address, not {MAP_TILE_URL}")
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
 
 # --- Open data sources ----------------------------------------------------------
 #: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).

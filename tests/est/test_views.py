@@ -322,3 +322,16 @@ def test_an_attached_tertial_shows_on_the_lagesbild(
     assert response.status_code == 302
     page = client.get(reverse("picture-detail", args=[picture.pk])).content.decode()
     assert "Klottret ökar" in page and f"est-snapshot-{analysis.pk}" in page
+
+
+def test_the_map_is_drawn_only_with_a_tile_server(settings, client_of, owner, home, places):
+    places[0].latitude, places[0].longitude = 59.85856, 17.63893
+    places[0].save()
+    client = client_of(owner)
+    url = reverse("est-picture", args=[home.code])
+    assert "est-map-data" not in client.get(url).content.decode()
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    page = client.get(url).content.decode()
+    assert "est-map-data" in page and "vendor/leaflet/leaflet.js" in page
+    assert "127.0.0.1:9/{z}/{x}/{y}.png" in page and "59.85856" in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
