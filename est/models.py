@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import SituationalPicture
@@ -96,16 +95,9 @@ class Place(InMunicipality, Versioned):
                 name="est_place_unique_name",
                 violation_error_message=_("The area already has a place of that name."),
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(
-                    latitude__gte=LATITUDE[0],
-                    latitude__lte=LATITUDE[1],
-                    longitude__gte=LONGITUDE[0],
-                    longitude__lte=LONGITUDE[1],
-                ),
-                name="est_place_point_in_sweden",
-            ),
+            # an empty point passes (a check on NULL is not false)
+            within("latitude", LATITUDE[0], LATITUDE[1], name="est_place_latitude_in_sweden"),
+            within("longitude", LONGITUDE[0], LONGITUDE[1], name="est_place_longitude_in_sweden"),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +205,12 @@ class Report(InMunicipality, Versioned):
 
     def __str__(self) -> str:
         return f"{self.category} – {self.place} ({self.occurred_on.isoformat()})"
+
+    @property
+    def clock(self) -> str:
+        """The time it happened, as "21:30" ("" when only the time of day is known)."""
+        at = self.occurred_at
+        return "" if at is None else f"{at.hour:02d}:{at.minute:02d}"
 
 
 class WeeklyTotal(InMunicipality, models.Model):

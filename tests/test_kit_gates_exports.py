@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["councils", "agreements", "pledges", "followup", "search"]
+APPS = ["councils", "agreements", "pledges", "est", "followup", "search"]
 
 # --- templates: no raw status strings ------------------------------------------------
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APP_PACKAGES = ("config", "councils", "agreements", "pledges", "followup", "search")
+APP_PACKAGES = ("config", "councils", "agreements", "pledges", "est", "followup", "search")
 THE_KIT = ROOT / "councils" / "formats.py"
 TEMPLATE_PATTERN = re.compile(
     r"\|\s*(?P<filter>date|time|floatformat|intcomma)\b|\{%-?\s*now\s", re.MULTILINE

@@ -21,7 +21,7 @@ from councils.forms import BoundedTextAreas
 from tests.hostile.test_forms import project_forms
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("councils", "agreements", "pledges", "followup", "search")
+APPS = ("councils", "agreements", "pledges", "est", "followup", "search")
 
 #: the one module allowed to define each thing
 KIT = {

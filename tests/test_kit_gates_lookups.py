@@ -49,7 +49,7 @@ from councils import access, history
 from councils.models import County, Municipality, Organisation
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["councils", "agreements", "pledges", "followup", "search"]
+APPS = ["councils", "agreements", "pledges", "est", "followup", "search"]
 KIT = ROOT / "councils" / "access.py"
 
 # --- 1. lookups in views ---------------------------------------------------------------

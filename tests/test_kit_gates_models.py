@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("councils", "agreements", "pledges", "followup", "search")
+APPS = ("councils", "agreements", "pledges", "est", "followup", "search")
 KIT = ROOT / "councils" / "models.py"
 COMPARISONS = {"gt", "gte", "lt", "lte"}
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APP_PACKAGES = ("config", "councils", "agreements", "pledges", "followup", "search")
+APP_PACKAGES = ("config", "councils", "agreements", "pledges", "est", "followup", "search")
 THE_KIT = ROOT / "councils" / "imports.py"
 PARSERS = {
     ("json", "loads"),

@@ -33,7 +33,7 @@ from django.utils import translation
 
 from councils.validators import single_line
 
-APPS = ("councils", "agreements", "pledges", "followup", "search")
+APPS = ("councils", "agreements", "pledges", "est", "followup", "search")
 HOSTILE = ["\r\n", "\n", "x\rBcc: injected@evil.example", "\x00", "\x1b[31m", "a\u2028b", "\x85"]
 ORDINARY = "Åsa Öberg – kl. 14.05"
 SWEDISH = "Fältet får inte innehålla radbrytningar eller andra styrtecken."

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("councils", "agreements", "pledges", "followup", "search")
+APPS = ("councils", "agreements", "pledges", "est", "followup", "search")
 #: Most keyword arguments of one call that may copy a field of the same name by hand.
 MOST = 3
 

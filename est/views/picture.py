@@ -47,7 +47,7 @@ def picture_page(request: HttpRequest, municipality: Any) -> HttpResponse:
         "municipality": municipality,
         "picture": data,
         "filters": filters,
-        "week_value": selectors.week_value(filters.week),
+        "week_input": selectors.week_value(filters.week),
         "week_label": selectors.week_label(filters.week),
         "weeks": weeks,
         "rows": rows,

@@ -29,7 +29,7 @@ from tests import factories as f
 from tests.hostile.nasty import FORMULAS, IMG, JAVASCRIPT_URL, SCRIPT
 from tests.isolation import CASES, Kind
 
-APPS = ("councils", "agreements", "pledges", "followup")
+APPS = ("councils", "agreements", "pledges", "est", "followup")
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 #: what must never appear in HTML: the payloads as live markup
