@@ -9,6 +9,7 @@ deletes need none.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from agreements.models import Source
 from councils import services as council_services
 from councils.concurrency import Conflict, bump, delete_versioned
 from councils.models import Council
+from est.models import Category, Place, Report
 from pledges.models import Activity, Dialogue
 from tests import factories as f
 
@@ -47,6 +49,19 @@ def _pledge(home):
     return f.PledgeFactory(municipality=home)
 
 
+def _est_report(home):
+    from_day = dt.date(2026, 11, 2)
+    place = Place.objects.create(municipality=home, name="Torget", area="Centrum")
+    return Report.objects.create(
+        municipality=home,
+        organisation=home.organisation,
+        place=place,
+        category=Category.objects.filter(municipality=None).first(),
+        occurred_on=from_day,
+        week=from_day,
+    )
+
+
 DELETES = {
     "council": Delete("council-delete", lambda home: f.CouncilFactory(municipality=home)),
     "council member": Delete(
@@ -70,6 +85,7 @@ DELETES = {
         "focus-area-delete", lambda home: f.FocusAreaFactory(agreement=_agreement(home))
     ),
     "goal": Delete("goal-delete", lambda home: f.GoalFactory(agreement=_agreement(home))),
+    "EST report": Delete("est-report-delete", _est_report),
     "activity (soft)": Delete(
         "activity-delete",
         lambda home: f.ActivityFactory(pledge=_pledge(home)),
