@@ -140,6 +140,12 @@ class Category(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scope_municipality_id(self) -> int | None:
+        """The municipality its history records the acting organisation for (none for
+        EST's shared categories)."""
+        return self.municipality_id
+
 
 class TimeBand(models.TextChoices):
     MORNING = "morning", _("morning (06–12)")

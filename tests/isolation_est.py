@@ -21,7 +21,9 @@ def _code(cast):
 
 
 def _place(cast):
-    return Place.objects.create(municipality=cast.home, name="Hemby torg", area="Hemby centrum")
+    return Place.objects.get_or_create(
+        municipality=cast.home, name="Hemby torg", area="Hemby centrum"
+    )[0]
 
 
 def _report(cast):

@@ -197,7 +197,6 @@ FORMS: dict[str, Kwargs] = {
     "pledges.forms_review.ApproveForm": lambda w: {},
     "pledges.forms_review.RequestChangesForm": lambda w: {},
     # est
-    "est.forms.EstForm": lambda w: {"instance": Place(municipality=w.home)},
     "est.forms.PlaceForm": lambda w: {"instance": Place(municipality=w.home)},
     "est.forms.CategoryForm": lambda w: {},
     "est.forms.ReportForm": lambda w: {
