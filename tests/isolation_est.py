@@ -52,9 +52,12 @@ def _measure(cast):
 
 
 def _tertial(cast):
-    return TertialAnalysis.objects.create(
-        municipality=cast.home, year=dates.today().year, tertial=1, summary="Hemby tertial"
-    )
+    return TertialAnalysis.objects.get_or_create(
+        municipality=cast.home,
+        year=dates.today().year,
+        tertial=1,
+        defaults={"summary": "Hemby tertial"},
+    )[0]
 
 
 def _pk(build):
