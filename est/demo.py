@@ -87,4 +87,3 @@ def seed(stdout) -> None:
             analysis="Bränder och skadegörelse ökar i Gottsunda centrum kvällstid.",
         ),
     )
-    stdout.write("EST: places and eight weeks of incident reports for Uppsala.")
