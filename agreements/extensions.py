@@ -42,3 +42,25 @@ def render_context(request, agreement) -> list[tuple[str, dict[str, Any]]]:
 
 #: sections on the page of a version shared for signature (``councils.sharing``)
 SHARED_PAGE = Registry()
+
+
+# --- the lägesbild's mapping section ----------------------------------------------------
+
+#: what higher apps add under a lägesbild's mapping (kartläggning): the EST tertial
+#: analyses attached to it, as frozen snapshots
+PICTURE_SECTIONS: list[Section] = []
+
+
+def register_picture(template: str, context: Callable[[Any, Any], dict[str, Any] | None]) -> None:
+    if any(section.template == template for section in PICTURE_SECTIONS):
+        return  # ready() may run twice in tests
+    PICTURE_SECTIONS.append(Section(template, context))
+
+
+def render_picture_context(request, picture) -> list[tuple[str, dict[str, Any]]]:
+    shown = []
+    for section in PICTURE_SECTIONS:
+        context = section.context(request, picture)
+        if context is not None:
+            shown.append((section.template, context))
+    return shown

@@ -38,6 +38,11 @@ app.conf.beat_schedule = {
         "task": "followup.sweep_reports",
         "schedule": crontab(minute="*/5"),
     },
+    # EST reports past EST_RETENTION_MONTHS (their counts stay in the weekly totals)
+    "expire-est-reports": {
+        "task": "est.expire_reports",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # files that no record points at any more (and older than files.cleanup.GRACE)
     # residents who follow a municipality: the day's public events, one digest each
     "follower-digests": {

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "files",
     "agreements",
     "pledges",
+    "est",
     "followup",
     "attachments",
     "residents",
@@ -349,6 +350,23 @@ FORM_RENDERER = "config.forms.FormRenderer"
 # --- Pledges -------------------------------------------------------------------
 #: from this day of the year (month, day) a new pledge is proposed for next year
 PLEDGE_NEXT_YEAR_FROM = env_month_day("PLEDGE_NEXT_YEAR_FROM", (9, 1))
+
+# EST: incident reports older than this many months are deleted (their counts stay in
+# the weekly totals); the map of places is drawn only when a tile server is configured
+EST_RETENTION_MONTHS = env_int("EST_RETENTION_MONTHS", 24)
+if EST_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(
+        f"EST_RETENTION_MONTHS must be a whole number of months, 1 or more, "
+        f"not {EST_RETENTION_MONTHS}"
+    )
+MAP_TILE_URL = env_str("MAP_TILE_URL", "") or ""
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "") or ""
+if MAP_TILE_URL:
+    # the map's tiles are the one thing a page loads from another origin
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc:
+        raise ImproperlyConfigured(f"MAP_TILE_URL must be an http(s) address, not {MAP_TILE_URL}")
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
 
 # --- Open data sources ----------------------------------------------------------
 #: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).

@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("sso.urls")),
     path("", include("agreements.urls")),
     path("", include("pledges.urls")),
+    path("", include("est.urls")),
     path("", include("followup.urls")),
     path("", include("attachments.urls")),
     path("", include("residents.urls")),

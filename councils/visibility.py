@@ -150,6 +150,15 @@ FIELDS: dict[str, Visibility] = {
     "residents.digest": _visibility(internal="error"),
     # --- api: a token is its owner's (and its organisation administrators') alone -------
     "api.apitoken": _visibility(internal="name prefix digest"),
+    # --- est: places and categories are the picture's labels (counts are shown to all who
+    # see the picture); a report's description, the meetings' analyses and measures and
+    # the tertial analyses are internal to those who may see the reports
+    "est.place": _visibility(shown="name area"),
+    "est.category": _visibility(shown="name code"),
+    "est.report": _visibility(internal="description reported_by"),
+    "est.estmeeting": _visibility(internal="analysis"),
+    "est.measure": _visibility(internal="title outcome"),
+    "est.tertialanalysis": _visibility(internal="summary"),
     # --- files: names the code chooses, never shown ------------------------------------
     "files.storedfile": _visibility(internal="name"),
     # an attachment's title and file name are internal until its uploader makes it

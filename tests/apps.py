@@ -13,6 +13,7 @@ LAYERS = (
     "files",
     "agreements",
     "pledges",
+    "est",
     "followup",
     "attachments",
     "residents",

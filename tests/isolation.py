@@ -108,6 +108,7 @@ from tests import (  # noqa: E402, F401
     isolation_archive,
     isolation_attachments,
     isolation_councils,
+    isolation_est,
     isolation_followup_analysis,
     isolation_followup_dashboard,
     isolation_followup_entries,

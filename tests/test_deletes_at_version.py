@@ -9,6 +9,7 @@ deletes need none.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,9 +20,11 @@ from django.urls import reverse
 
 from agreements.models import Source
 from attachments import services as attachment_services
+from councils import dates
 from councils import services as council_services
 from councils.concurrency import Conflict, bump, delete_versioned
 from councils.models import Council
+from est.models import Category, Place, Report
 from pledges.models import Activity, Dialogue
 from tests import factories as f
 
@@ -61,6 +64,20 @@ def _attachment(home):
     )
 
 
+def _est_report(home):
+    day = dates.today()
+    from_day = day - dt.timedelta(days=day.weekday())  # the week's Monday
+    place = Place.objects.create(municipality=home, name="Torget", area="Centrum")
+    return Report.objects.create(
+        municipality=home,
+        organisation=home.organisation,
+        place=place,
+        category=Category.objects.filter(municipality=None).first(),
+        occurred_on=from_day,
+        week=from_day,
+    )
+
+
 DELETES = {
     "council": Delete("council-delete", lambda home: f.CouncilFactory(municipality=home)),
     "council member": Delete(
@@ -84,6 +101,7 @@ DELETES = {
         "focus-area-delete", lambda home: f.FocusAreaFactory(agreement=_agreement(home))
     ),
     "goal": Delete("goal-delete", lambda home: f.GoalFactory(agreement=_agreement(home))),
+    "EST report": Delete("est-report-delete", _est_report),
     "activity (soft)": Delete(
         "activity-delete",
         lambda home: f.ActivityFactory(pledge=_pledge(home)),

@@ -64,6 +64,8 @@ NOT_USER_EDITED = {
     "followup.reminder": "generated",
     "followup.digestemail": "generated",
     "followup.report": "generated",
+    # Kept by est.services in the same transaction as each report (whose history is kept).
+    "est.weeklytotal": "generated",
     # Statistics imported from CSV or Kolada; each import is repeatable from its source.
     "followup.indicator": "imported statistics",
     "followup.indicatorvalue": "imported statistics",

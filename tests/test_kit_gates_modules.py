@@ -35,6 +35,7 @@ ALLOWED_LAZY = {
     ("residents/apps.py", "ready"): "AppConfig.ready: registers a public panel once models load",
     ("api/apps.py", "ready"): "AppConfig.ready: connects the history receiver once models load",
     ("archive/apps.py", "ready"): "AppConfig.ready: registers its kinds and buttons",
+    ("est/apps.py", "ready"): "AppConfig.ready: registers panels once models load",
 }
 
 

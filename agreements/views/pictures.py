@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import forms, services
+from agreements import extensions, forms, services
 from agreements.models import ActionPlan, PriorityProblem, SituationalPicture, Source
 from councils import access, editing
 from councils.access import Capability
@@ -134,6 +134,7 @@ def picture_detail(request: HttpRequest, picture: SituationalPicture) -> HttpRes
             # the one rule of the compliance panel and the county dashboard
             "staleness": picture.staleness(today) if picture.is_current else None,
             "today": today,
+            "mapping_extensions": extensions.render_picture_context(request, picture),
             # the one that stops being current if this one is made current
             "current_other": None
             if picture.is_current or not can_edit

@@ -29,7 +29,9 @@ from hypothesis.errors import HypothesisException
 from hypothesis.extra.django import from_field, from_form
 
 from accessibility.models import Statement
+from agreements.models import SituationalPicture
 from councils.models import Organisation
+from est.models import Category, EstMeeting, Measure, Place, Report, TertialAnalysis
 from followup.models import CountyAnalysis, MunicipalityComment
 from pledges.models import Pledge
 from tests import factories as f
@@ -208,6 +210,31 @@ FORMS: dict[str, Kwargs] = {
     "pledges.forms_review.CommentForm": lambda w: {"pledge": w.pledge},
     "pledges.forms_review.ApproveForm": lambda w: {},
     "pledges.forms_review.RequestChangesForm": lambda w: {},
+    # est
+    "est.forms.PlaceForm": lambda w: {"instance": Place(municipality=w.home)},
+    "est.forms.CategoryForm": lambda w: {},
+    "est.forms.ReportForm": lambda w: {
+        "instance": Report(municipality=w.home),
+        "places": Place.objects.filter(municipality=w.home),
+        "categories": Category.objects.all(),
+        "organisations": w.organisations,
+    },
+    "est.forms.ImportForm": lambda w: {"organisations": w.organisations},
+    "est.forms.ChecklistForm": lambda w: {"organisations": w.organisations},
+    "est.forms.MeetingForm": lambda w: {
+        "instance": EstMeeting(municipality=w.home),
+        "organisations": w.organisations,
+    },
+    "est.forms.MeasureForm": lambda w: {
+        "instance": Measure(meeting=EstMeeting(municipality=w.home)),
+        "places": Place.objects.filter(municipality=w.home),
+        "organisations": w.organisations,
+    },
+    "est.forms.MeasureFollowUpForm": lambda w: {
+        "instance": Measure(meeting=EstMeeting(municipality=w.home))
+    },
+    "est.forms.TertialForm": lambda w: {"instance": TertialAnalysis(municipality=w.home)},
+    "est.forms.AttachForm": lambda w: {"pictures": SituationalPicture.objects.all()},
     # followup
     "followup.forms.FollowUpForm": lambda w: {
         "instance": w.new.follow_up(),
