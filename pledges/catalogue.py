@@ -18,7 +18,7 @@ from django.conf import settings
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from councils import formats
+from councils import exports, formats
 from pledges.selectors import PublicMunicipality, PublicPledge
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -29,9 +29,10 @@ IANA = "https://www.iana.org/assignments/media-types/"
 LICENCES = {"CC0": EU + "licence/CC0", "CC-BY-4.0": EU + "licence/CC_BY_4_0"}
 THEMES = (EU + "data-theme/JUST", EU + "data-theme/GOVE")
 SWEDEN = EU + "country/SWE"
+#: the data files' formats: (the EU file type, the IANA media type of what is served)
 FORMATS = {
-    "csv": (EU + "file-type/CSV", IANA + "text/csv"),
-    "json": (EU + "file-type/JSON", IANA + "application/json"),
+    fmt: (EU + f"file-type/{fmt.upper()}", IANA + exports.CONTENT_TYPES[fmt].split(";")[0])
+    for fmt in ("csv", "json")
 }
 #: serialisations: URL suffix -> (rdflib format, content type)
 SERIALISATIONS = {
