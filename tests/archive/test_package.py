@@ -223,3 +223,23 @@ def test_only_a_signed_agreement_and_a_published_pledge_have_packages(
     assert again["Location"] == response["Location"]
     page = client_of(owner).get(reverse("report-detail", args=[report.pk]))
     assert "arkivpaket för medborgarlöftet" in page.content.decode().lower()
+
+
+def test_the_attachments_go_into_the_package_byte_for_byte(signed_agreement, owner, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services as attachment_services
+
+    monkeypatch.setattr(contents.reports, "html_to_pdf", lambda html: b"%PDF-1.7 fake")
+    text = "Underskrifterna finns på papper i kommunens arkiv.\n".encode()
+    attachment_services.attach(
+        signed_agreement,
+        upload=SimpleUploadedFile("om underskrifterna.txt", text),
+        title="Om underskrifterna",
+        kind="other",
+        public=False,
+        user=owner,
+    )
+    body = contents.agreement_package(signed_agreement.pk, lambda percent: None)
+    archive, _mets, _premis = _check_package(body)  # listed in METS with its checksum
+    assert archive.read(DATA + "bilagor/01-om-underskrifterna.txt") == text
