@@ -38,8 +38,10 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.READ)
-    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
-    digest = models.CharField(_("digest"), max_length=64, editable=False)
+    prefix = models.CharField(
+        _("prefix"), max_length=16, unique=True, editable=False, validators=[single_line]
+    )
+    digest = models.CharField(_("digest"), max_length=64, editable=False, validators=[single_line])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)

@@ -38,8 +38,10 @@ ODF_TYPES = {
 
 
 def format_of(content_type: str) -> str:
-    """The format of a stored ``content_type``."""
-    return next(fmt for fmt, known in exports.ATTACHED_TYPES.items() if known == content_type)
+    """The format of a stored ``content_type``; a type the code never stores (changed in
+    the database by hand) is served as plain text: still an attachment, in a sandbox."""
+    known = (fmt for fmt, stored in exports.ATTACHED_TYPES.items() if stored == content_type)
+    return next(known, "txt")
 
 
 #: a zip whose entries declare more than this in all is refused unopened

@@ -149,7 +149,9 @@ FIELDS: dict[str, Visibility] = {
     "residents.event": _visibility(shown="key"),
     "residents.digest": _visibility(internal="error"),
     # --- api: a token is its owner's (and its organisation administrators') alone -------
-    "api.apitoken": _visibility(internal="name prefix digest"),
+    # (the prefix names a token in lists and logs, never opens anything: the secret is
+    # only in the digest)
+    "api.apitoken": _visibility(internal="name digest", shown="prefix"),
     # --- est: places and categories are the picture's labels (counts are shown to all who
     # see the picture); a report's description, the meetings' analyses and measures and
     # the tertial analyses are internal to those who may see the reports

@@ -18,13 +18,7 @@ from agreements.selectors import agreement_in_force
 from councils import access, dates, formats, sharing, signing
 from councils.access import Capability
 from councils.acting import acting_organisation
-from councils.concurrency import (
-    bump,
-    delete_tracked,
-    move,
-    save_tracked,
-    save_versioned,
-)
+from councils.concurrency import bump, delete_tracked, move, save_tracked, save_versioned
 from councils.models import LocalPoliceArea, Municipality, User
 from councils.partners import Partnership
 from councils.signing import PARTIES as PARTIES  # the views ask services for both

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from councils import dates
+from councils import dates, formats
 from councils import history as history_log
 from councils.models import ROLES_BY_KIND, Membership, Organisation, Role
 from councils.validators import single_line
@@ -310,7 +310,7 @@ class SignIn(models.Model):
         verbose_name_plural = _("single sign-ons")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.subject} ({self.get_outcome_display()})"
+        return f"{formats.moment(self.at)} {self.subject} ({self.get_outcome_display()})"
 
 
 class UsedAssertion(models.Model):

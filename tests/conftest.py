@@ -200,3 +200,18 @@ def cast(
 
 # Partner organisations and their people (housing, school, contact, reporter …).
 from tests.partner_fixtures import *  # noqa: E402, F403
+
+
+@pytest.fixture
+def eager_tasks():
+    """Queued tasks run at once, in the test's process, whatever REDIS_URL says: with
+    Redis (CI) ``background.enqueue`` would otherwise leave them in the broker for a
+    worker no test started."""
+    from config.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = saved

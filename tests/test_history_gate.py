@@ -24,6 +24,9 @@ PROJECT_APPS = list(FEATURE_APPS)
 
 #: Concrete models nobody edits as such, and why they keep no history of their own.
 NOT_USER_EDITED = {
+    # An API token: made, used and revoked, never edited; its row keeps created_at,
+    # revoked_at and last_used_at (a history would keep every last use).
+    "api.apitoken": "a credential with its own times",
     # Accounts: a history table would keep every old password hash. Administrators' changes
     # are in the Django admin's log; deactivation ends the sessions (councils.services).
     "councils.user": "accounts",

@@ -115,6 +115,7 @@ def test_production_sends_hsts_for_a_year_with_subdomains():
     assert rest == ["True", "True", "True"]
 
 
+@pytest.mark.django_db  # the login page lists the organisations' sign-in providers
 def test_hsts_header_is_sent_over_https(client, settings):
     settings.SECURE_HSTS_SECONDS = ONE_YEAR
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -22,7 +22,7 @@ from pledges.models import Activity
 from tests import factories as f
 from tests.partner_fixtures import partner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 MOMENT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
 

@@ -4,10 +4,13 @@ error state), and a report sent without logging in is confirmed in Swedish."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from accessibility.models import Feedback
 from tests.e2e.a11y import assert_accessible
+
+pytestmark = pytest.mark.usefixtures("eager_tasks")
 
 
 def test_a_visitor_reads_the_statement_and_reports_a_problem(page: Page, settings):

@@ -13,6 +13,8 @@ from tests.e2e.a11y import assert_accessible
 from tests.pledges.public_helpers import published
 from tests.residents.helpers import LOCMEM, link
 
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 
 def _accessible_at_both_widths(page: Page) -> None:
     for width, height in ((375, 667), (1280, 800)):

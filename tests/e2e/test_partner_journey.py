@@ -24,6 +24,8 @@ from pledges.models import Activity, Pledge
 from tests import factories as f
 from tests.e2e.a11y import assert_accessible
 
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 
 @pytest.fixture
 def lighting(home, housing):

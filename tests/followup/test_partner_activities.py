@@ -20,7 +20,7 @@ from pledges.forms import ActivityForm
 from pledges.models import Activity, Pledge
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 MONDAY = dt.date(2026, 3, 2)
 FORM = {
     "period_start": "2026-01-01",

@@ -259,6 +259,7 @@ def test_a_body_within_the_limit_still_reaches_the_view(client_of, owner, home):
     assert "För stor förfrågan" not in response.content.decode()
 
 
+@pytest.mark.django_db  # the login page lists the organisations' sign-in providers
 def test_a_malformed_content_length_is_not_an_error(client):
     response = client.generic(
         "POST",

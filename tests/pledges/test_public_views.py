@@ -479,7 +479,8 @@ def test_pledge_page_queries_do_not_grow_with_activities(client, home):
             f.PledgeCommentFactory(pledge=pledge)
 
     count = assert_constant_queries(client, page(pledge), grow)
-    assert count <= 5  # 3 of the pledge page, 2 of the follow-up app's block
+    # 3 of the pledge page, 2 of the follow-up app's block, 1 of the higher apps' panels
+    assert count <= 6
 
 
 @pytest.mark.parametrize("name", ["open-data-pledges", "open-data-activities"])

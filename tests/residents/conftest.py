@@ -10,3 +10,8 @@ def outbox(settings):
     settings.MAILERS = LOCMEM
     settings.SITE_URL = "https://samverkan.example"
     return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(eager_tasks):
+    """The confirmation and digest tasks run in the test, with or without Redis."""
