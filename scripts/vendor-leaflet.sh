@@ -13,7 +13,7 @@ npm pack --silent "leaflet@$VERSION" >/dev/null
 tar -xzf "leaflet-$VERSION.tgz"
 rm -rf "$TARGET"
 mkdir -p "$TARGET/images"
-cp package/dist/leaflet.js package/dist/leaflet.css package/LICENSE "$TARGET/"
+cp package/dist/leaflet.js package/dist/leaflet.js.map package/dist/leaflet.css package/LICENSE "$TARGET/"
 cp package/dist/images/*.png "$TARGET/images/"
 echo "$VERSION" > "$TARGET/VERSION"
 echo "Leaflet $VERSION in $TARGET"
