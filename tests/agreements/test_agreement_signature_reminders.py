@@ -12,7 +12,6 @@ from django.core import mail
 from django.urls import reverse
 
 from agreements import services
-from config.celery import app as celery_app
 from councils import dates
 from followup import reminders as job
 from followup.models import Reminder
@@ -27,12 +26,8 @@ LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture(autouse=True)
-def eager(settings):
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager(eager_tasks, settings):
     settings.MAILERS = LOCMEM
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -113,12 +113,9 @@ def test_a_request_with_the_queue_working_says_nothing_about_a_notice(
 
 
 @pytest.fixture
-def eager(settings):
+def eager(eager_tasks, settings):
     """Tasks run in-process, as without REDIS_URL: the sweep's own effect, alone."""
     settings.MAILERS = LOCMEM
-    saved, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @pytest.mark.django_db

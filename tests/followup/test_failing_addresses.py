@@ -15,7 +15,6 @@ import pytest
 from celery.exceptions import Retry
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from councils import addresses
 from councils.models import Role
 from followup import reminders as job
@@ -27,19 +26,10 @@ from pledges.tasks import send_notification_email
 from tests import factories as f
 from tests.smtp import smtp_server  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 MONDAY = dt.date(2026, 3, 2)
 NO_SUCH_USER = "550 5.1.1 <liaison@example.se>: no such user"
 BUSY = "450 4.2.1 Mailbox busy, try again later"
-
-
-@pytest.fixture(autouse=True)
-def eager():
-    """Queued tasks run at once in the test, whatever REDIS_URL says."""
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -46,12 +46,8 @@ class FailingBackend(BaseEmailBackend):
 
 
 @pytest.fixture(autouse=True)
-def eager(settings):
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager(eager_tasks, settings):
     settings.MAILERS = LOCMEM
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @contextlib.contextmanager
