@@ -1,9 +1,13 @@
-"""Panels that higher apps add to the municipality page.
+"""Panels and sections that higher apps add to the pages of lower apps: one mechanism.
 
-The municipality page belongs to councils, which imports no higher app. A higher
-app registers a panel in its AppConfig.ready(): a template and a function that
-builds its context for (request, municipality). Panels render in registration
-order (INSTALLED_APPS order).
+A page belongs to a lower app, which imports no higher app. A higher app registers a
+panel in its ``AppConfig.ready()``: a template and a function that builds its context
+from the page's arguments (``(request, municipality)``, ``(request, agreement)``, …), or
+None when the panel is not shown. The lower app's view asks its ``Registry`` for the
+panels to render (``render_context(request, obj)``); they render in registration order
+(INSTALLED_APPS order). Each page has one registry: ``MUNICIPALITY_PAGE`` here,
+``agreements.extensions`` and ``pledges.extensions`` for theirs, and one per model for
+the panels on one object's page (``register_for``).
 """
 
 from __future__ import annotations
@@ -16,25 +20,33 @@ from typing import Any
 @dataclass(frozen=True)
 class Panel:
     template: str
-    context: Callable[[Any, Any], dict[str, Any] | None]  # None: the panel is not shown
+    context: Callable[..., dict[str, Any] | None]  # None: the panel is not shown
 
 
-PANELS: list[Panel] = []
+class Registry:
+    """The panels of one kind of page."""
+
+    def __init__(self) -> None:
+        self.panels: list[Panel] = []
+
+    def register(self, template: str, context: Callable[..., dict[str, Any] | None]) -> None:
+        if not any(panel.template == template for panel in self.panels):  # ready() may run twice
+            self.panels.append(Panel(template, context))
+
+    def render_context(self, *args: Any) -> list[tuple[str, dict[str, Any]]]:
+        """(template, context) of every panel shown, for the page's arguments."""
+        shown = []
+        for panel in self.panels:
+            context = panel.context(*args)
+            if context is not None:
+                shown.append((panel.template, context))
+        return shown
 
 
-def register(template: str, context: Callable[[Any, Any], dict[str, Any] | None]) -> None:
-    if any(panel.template == template for panel in PANELS):
-        return  # ready() may run twice in tests
-    PANELS.append(Panel(template, context))
-
-
-def render_context(request, municipality) -> list[tuple[str, dict[str, Any]]]:
-    shown = []
-    for panel in PANELS:
-        context = panel.context(request, municipality)
-        if context is not None:
-            shown.append((panel.template, context))
-    return shown
+#: the municipality page: context(request, municipality)
+MUNICIPALITY_PAGE = Registry()
+register = MUNICIPALITY_PAGE.register
+render_context = MUNICIPALITY_PAGE.render_context
 
 
 # --- panels on one object's page -------------------------------------------------------
@@ -46,24 +58,14 @@ def render_context(request, municipality) -> list[tuple[str, dict[str, Any]]]:
 # is true on the residents' pages, where only what is public may show:
 # ``{% object_panels pledge public=True label="pledges.pledge" %}``).
 
-
-@dataclass(frozen=True)
-class ObjectPanel:
-    template: str
-    #: (request, object, public) -> the context, or None: the panel is not shown
-    context: Callable[[Any, Any, bool], dict[str, Any] | None]
-
-
-OBJECT_PANELS: dict[str, list[ObjectPanel]] = {}
+#: one registry per model label: context(request, object, public)
+OBJECT_PANELS: dict[str, Registry] = {}
 
 
 def register_for(
     label: str, template: str, context: Callable[[Any, Any, bool], dict[str, Any] | None]
 ) -> None:
-    panels = OBJECT_PANELS.setdefault(label, [])
-    if any(panel.template == template for panel in panels):
-        return  # ready() may run twice in tests
-    panels.append(ObjectPanel(template, context))
+    OBJECT_PANELS.setdefault(label, Registry()).register(template, context)
 
 
 def object_context(
@@ -71,30 +73,5 @@ def object_context(
 ) -> list[tuple[str, dict[str, Any]]]:
     """The panels of ``obj``'s page; ``label`` names its model when ``obj`` is not a
     model instance (the residents' pages read into dataclasses that carry its ``pk``)."""
-    shown = []
-    for panel in OBJECT_PANELS.get(label or obj._meta.label_lower, []):
-        context = panel.context(request, obj, public)
-        if context is not None:
-            shown.append((panel.template, context))
-    return shown
-
-
-class Registry:
-    """Sections higher apps add to one kind of page of a lower app (the same pattern as
-    the municipality page's panels): ``register(template, context)`` in a higher app's
-    ``AppConfig.ready()``, ``render_context(request, obj)`` in the lower app's view."""
-
-    def __init__(self) -> None:
-        self.panels: list[Panel] = []
-
-    def register(self, template: str, context: Callable[[Any, Any], dict[str, Any] | None]):
-        if not any(panel.template == template for panel in self.panels):  # ready() may run twice
-            self.panels.append(Panel(template, context))
-
-    def render_context(self, request, obj) -> list[tuple[str, dict[str, Any]]]:
-        shown = []
-        for panel in self.panels:
-            context = panel.context(request, obj)
-            if context is not None:
-                shown.append((panel.template, context))
-        return shown
+    registry = OBJECT_PANELS.get(label or obj._meta.label_lower)
+    return registry.render_context(request, obj, public) if registry else []

@@ -16,3 +16,9 @@ render_context = PLEDGE_PAGE.render_context
 
 #: sections on the page of a version shared for review (``councils.sharing``)
 SHARED_PAGE = Registry()
+
+#: boxes on the municipality's and the pledge's public pages, for (request, municipality)
+#: where ``municipality`` is a ``PublicMunicipality``; the template is included with the
+#: page's context
+PUBLIC_PAGES = Registry()
+register_public_panel = PUBLIC_PAGES.register

@@ -9,6 +9,8 @@ class ResidentsConfig(AppConfig):
     def ready(self) -> None:
         # the public pages belong to pledges, which imports no higher app: the box that
         # offers to follow a municipality is registered with them
-        from pledges.views import public
+        from pledges import extensions
 
-        public.register_public_panel("residents/_follow_box.html")
+        extensions.register_public_panel(
+            "residents/_follow_box.html", lambda request, municipality: {}
+        )

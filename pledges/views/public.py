@@ -30,25 +30,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from councils import exports
-from pledges import catalogue, selectors
+from pledges import catalogue, extensions, selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
 PAGE_MAX_AGE = 300
 OPEN_DATA_MAX_AGE = 900
 OPEN_DATA_FORMATS = ("csv", "json")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-#: templates a higher app adds to the municipality's and the pledge's public pages
-#: (``register_public_panel``); each is rendered with ``municipality`` (a
-#: ``PublicMunicipality``) in its context
-PUBLIC_PANELS: list[str] = []
-
-
-def register_public_panel(template: str) -> None:
-    """Let a higher app add a box to the public pages (in its ``AppConfig.ready``)."""
-    if template not in PUBLIC_PANELS:
-        PUBLIC_PANELS.append(template)
-
 
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
@@ -79,7 +67,11 @@ def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pledges/public_municipality.html",
-        {"municipality": municipality, "pledges": pledges, "public_panels": PUBLIC_PANELS},
+        {
+            "municipality": municipality,
+            "pledges": pledges,
+            "public_panels": extensions.PUBLIC_PAGES.render_context(request, municipality),
+        },
     )
 
 
@@ -90,7 +82,11 @@ def public_pledge(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pledges/public_pledge.html",
-        {"pledge": pledge, "municipality": pledge.municipality, "public_panels": PUBLIC_PANELS},
+        {
+            "pledge": pledge,
+            "municipality": pledge.municipality,
+            "public_panels": extensions.PUBLIC_PAGES.render_context(request, pledge.municipality),
+        },
     )
 
 
