@@ -5,14 +5,12 @@ last week; an EST meeting. Idempotent: nothing is added once Uppsala has places.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 from councils import dates
 from councils.models import Municipality, User
 from est import services
 from est.models import Category, EstMeeting, Place, Report
-
-CATEGORIES = import_module("est.migrations.0002_est_categories").CATEGORIES
+from est.usual import put_usual_categories
 
 PLACES = [
     ("Stora torget", "Centrum", Place.Kind.SQUARE, False, (59.85856, 17.63893)),
@@ -46,11 +44,7 @@ def seed(stdout) -> None:
             place.latitude, place.longitude = point
         places.append(services.place_save(user=coordinator, place=place))
     # EST's usual categories (seeded by est.0002; put back if a flush removed them)
-    for order, (code, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            code=code, municipality=None, defaults={"name": name, "order": order}
-        )
-    categories = {c.code: c for c in Category.objects.filter(municipality=None)}
+    categories = put_usual_categories(Category)
     this_week = services.week_of(dates.today())
     for reporter in (coordinator, liaison):
         organisation = services.organisations_for_reporting(reporter, uppsala)[0]

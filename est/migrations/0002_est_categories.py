@@ -2,33 +2,15 @@
 
 from django.db import migrations
 
-CATEGORIES = [
-    ("skadegorelse", "Skadegörelse"),
-    ("klotter", "Klotter"),
-    ("nedskrapning", "Nedskräpning"),
-    ("anlagd-brand", "Anlagd brand"),
-    ("inbrott", "Inbrott"),
-    ("ordningsstorning", "Ordningsstörning"),
-    ("narkotika", "Narkotikahandel eller -bruk"),
-    ("samlingar", "Otrygghetsskapande samlingar"),
-    ("hot-och-vald", "Hot och våld"),
-    ("trafik", "Trafik"),
-    ("annat", "Annat"),
-]
+from est.usual import put_usual_categories, remove_usual_categories
 
 
 def seed(apps, schema_editor):
-    Category = apps.get_model("est", "Category")
-    for order, (code, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.update_or_create(
-            code=code, municipality=None, defaults={"name": name, "order": order}
-        )
+    put_usual_categories(apps.get_model("est", "Category"))
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("est", "Category").objects.filter(
-        municipality=None, code__in=[code for code, _name in CATEGORIES]
-    ).delete()
+    remove_usual_categories(apps.get_model("est", "Category"))
 
 
 class Migration(migrations.Migration):

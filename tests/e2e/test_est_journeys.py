@@ -15,14 +15,15 @@ from councils import access, dates
 from councils.models import Organisation, Role
 from est import services
 from est.models import Category, Place, Report
+from est.usual import put_usual_categories
 from pledges.models import Activity
 from tests import factories as f
 from tests.e2e.a11y import assert_accessible
 
 
-def _category(code: str, name: str) -> Category:
+def _category(code: str) -> Category:
     """A seeded category (a live server's test flushes the migration's rows)."""
-    return Category.objects.get_or_create(code=code, municipality=None, defaults={"name": name})[0]
+    return put_usual_categories(Category)[code]
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_a_reporter_fills_the_weekly_checklist_on_a_phone(
 ):
     stairwell = Place.objects.create(municipality=home, name="Bäckvägen 4", area="Gottsunda")
     Place.objects.create(municipality=home, name="Skolgården", area="Gottsunda")
-    klotter = _category("klotter", "Klotter")
+    klotter = _category("klotter")
     log_in(housing_reporter)
     page.set_viewport_size({"width": 375, "height": 667})
     page.goto(live_server.url + reverse("est-checklist", args=[home.code]))
@@ -76,7 +77,7 @@ def test_the_coordinator_turns_a_cluster_into_an_activity(
         period_end=dt.date(today.year, 12, 31),
     )
     place = Place.objects.create(municipality=home, name="Bäckvägen 4", area="Gottsunda")
-    brand = _category("anlagd-brand", "Anlagd brand")
+    brand = _category("anlagd-brand")
     last_week = services.week_of(today) - dt.timedelta(weeks=1)
     services.report_save(
         user=owner,

@@ -13,6 +13,7 @@ import time_machine
 from councils import access
 from councils.models import Organisation, Role
 from est.models import Category, Place
+from est.usual import put_usual_categories
 from tests import factories as f
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -47,12 +48,12 @@ def away_place(away):
 
 @pytest.fixture
 def klotter(db):
-    return Category.objects.get(code="klotter", municipality=None)
+    return put_usual_categories(Category)["klotter"]
 
 
 @pytest.fixture
 def brand(db):
-    return Category.objects.get(code="anlagd-brand", municipality=None)
+    return put_usual_categories(Category)["anlagd-brand"]
 
 
 @pytest.fixture
