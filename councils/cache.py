@@ -4,6 +4,7 @@ and a write does nothing, and the page is made from the database as if uncached.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 
 from django.core.cache.backends.redis import RedisCache
@@ -44,3 +45,11 @@ class ResilientRedisCache(RedisCache):
     delete = _tolerant(RedisCache.delete, lambda *a, **k: False)
     delete_many = _tolerant(RedisCache.delete_many, lambda *a, **k: None)
     clear = _tolerant(RedisCache.clear, lambda *a, **k: None)
+
+
+def key(namespace: str, *parts: object) -> tuple[str, str]:
+    """A cache key for what ``parts`` (a fingerprint of the data, the format, the
+    address …) determine, and its digest (for an ETag): ``namespace`` names the kind of
+    entry and its layout version (``"open-data:2"``); bump it when the entry changes."""
+    digest = hashlib.sha256(" ".join(str(part) for part in parts).encode()).hexdigest()
+    return f"{namespace}:{digest}", digest

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -29,6 +28,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from councils import cache as cache_keys
 from councils import exports
 from pledges import catalogue, extensions, selectors
 from pledges.selectors import PublicActivity, PublicPledge
@@ -37,6 +37,7 @@ PAGE_MAX_AGE = 300
 OPEN_DATA_MAX_AGE = 900
 OPEN_DATA_FORMATS = ("csv", "json")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
 
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
@@ -236,8 +237,7 @@ def _open_data_file(
     activities are some 19 MB as CSV, about a tenth compressed), compressed once."""
     if fmt not in OPEN_DATA_FORMATS:
         raise Http404
-    digest = hashlib.sha256(f"{name}.{fmt} {prefix} {fingerprint()}".encode()).hexdigest()
-    key = f"open-data:2:{digest}"
+    key, digest = cache_keys.key("open-data:2", f"{name}.{fmt}", prefix, fingerprint())
     # weak: the same for the plain and the gzipped file (RFC 9110 8.8.1)
     etag = f'W/"{digest[:32]}"'
     not_modified = get_conditional_response(request, etag=etag)
@@ -285,11 +285,8 @@ def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     here = request.build_absolute_uri(reverse("open-data-catalogue", args=["rdf"]))
     fingerprint = selectors.current_pledges_fingerprint()
-    key = (
-        "open-data-catalogue:1:"
-        + hashlib.sha256(
-            f"{fmt} {here} {settings.OPEN_DATA_LICENCE} {fingerprint}".encode()
-        ).hexdigest()
+    key, _digest = cache_keys.key(
+        "open-data-catalogue:1", fmt, here, settings.OPEN_DATA_LICENCE, fingerprint
     )
     body = cache.get(key)
     if body is None:
