@@ -15,11 +15,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from councils import formats
+from councils import dates, formats
 from councils import history as history_log
 from councils.concurrency import Versioned
 from councils.constraints import not_before
@@ -116,7 +115,7 @@ class SituationalPicture(InMunicipality, Versioned, Timestamped):
 
     def age_in_days(self, today: date | None = None) -> int:
         """Days since it was decided (or since its period ended, if not decided)."""
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return (today - self.age_counted_from).days
 
     def age_in_months(self, today: date) -> int:
@@ -422,7 +421,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
     def phase(self, today: date | None = None) -> str:
         """The lifecycle shown to people: draft, awaiting signature, signed (not yet
         started), in force, expired (derived from the end date) or replaced."""
-        today = today or timezone.localdate()
+        today = today or dates.today()
         if self.status == self.Status.SIGNED:
             if today > self.end_date:
                 return "expired"
@@ -432,7 +431,7 @@ class Agreement(InMunicipality, Signed, Versioned, Timestamped):
         return self.status
 
     def days_to_expiry(self, today: date | None = None) -> int:
-        return (self.end_date - (today or timezone.localdate())).days
+        return (self.end_date - (today or dates.today())).days
 
 
 PHASE_LABELS = {

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils import timezone
-
+from councils import dates
 from councils.models import (
     Council,
     CouncilMember,
@@ -162,7 +161,7 @@ def _seed_councils(uppsala: Municipality, enkoping: Municipality) -> None:
     """A crime-prevention council with members, meetings and decisions in Uppsala, a
     safety council in Enköping, and both coordination functions. Created once, by the
     municipalities' coordinators, so their history shows who entered them."""
-    today = timezone.localdate()
+    today = dates.today()
     Seat = CouncilMember.Role
     coordinator = User.objects.get(username="samordnare")
     if not Council.objects.filter(municipality=uppsala).exists():

@@ -13,10 +13,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from councils import formats
+from councils import dates, formats
 from councils import history as history_log
 from councils.addresses import FailingAddress
 from councils.concurrency import Versioned
@@ -506,7 +505,7 @@ class CouncilMember(InMunicipality, Versioned):
         return self.organisation.name if self.organisation_id else self.organisation_name
 
     def is_current(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.to_date is None or self.to_date >= today
 
 
@@ -536,7 +535,7 @@ class Meeting(InMunicipality, Versioned):
         return f"{self.council.name} {formats.iso(self.held_on)}"
 
     def is_upcoming(self, today: date | None = None) -> bool:
-        return self.held_on >= (today or timezone.localdate())
+        return self.held_on >= (today or dates.today())
 
 
 @history_log.register

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.models import (
     CoordinationFunction,
@@ -104,7 +103,7 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
 
 def councils_of(municipality: Municipality) -> QuerySet[Council]:
     """The municipality's councils for its list page: current members and next meeting."""
-    today = timezone.localdate()
+    today = dates.today()
     meetings = Meeting.objects.filter(council=OuterRef("pk")).values("held_on")
     return (
         municipality.councils.annotate(
@@ -130,7 +129,7 @@ class CouncilPage:
 
 def council_page(council: Council) -> CouncilPage:
     """What the council page shows; a fixed number of queries whatever the size."""
-    today = timezone.localdate()
+    today = dates.today()
     members = list(council.members.select_related("organisation"))
     meetings = list(
         council.meetings.annotate(decision_count=Count("decisions")).order_by("-held_on", "-pk")

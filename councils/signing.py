@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,7 +81,7 @@ class Signed(models.Model):
 
 def check_signed_on(signed_on: date) -> None:
     """A signing date is not in the future (a ValidationError if it is)."""
-    if signed_on > timezone.localdate():
+    if signed_on > dates.today():
         raise ValidationError(_("The signing date cannot be in the future."), code="future")
 
 

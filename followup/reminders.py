@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from councils import access, addresses, background, formats
+from councils import access, addresses, background, dates, formats
 from councils.access import Capability
 from councils.models import Municipality, User
 from councils.selectors import values_of
@@ -386,7 +386,7 @@ def send_due(today: dt.date | None = None, *, user_ids=None, force: bool = False
     queue the e-mails on commit. Returns the ids of the digests queued.
 
     ``force`` ignores the weekly rhythm (an admin's retry)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -475,7 +475,7 @@ def retry_failed(reminder_ids) -> list[int]:
 
 def run_daily(today: dt.date | None = None, dry_run: bool = False) -> Report:
     """Find, record and send: the daily job (Celery beat, or ``manage.py send_reminders``)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     report = Report(today=today, dry_run=dry_run)
     with translation.override(settings.LANGUAGE_CODE):
         candidates = find(today)

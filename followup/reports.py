@@ -28,7 +28,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from agreements.models import Agreement
-from councils import exports
+from councils import dates, exports
 from councils.models import County, Organisation
 from councils.validators import LOGO_MAX_BYTES, SVG_LOCAL_LINK, logo_type
 from followup import county_summary
@@ -245,7 +245,7 @@ def county_summary_html(county_id: int, year: int, progress: Progress = _ignore)
     county = County.objects.filter(pk=county_id).first()
     if county is None:
         raise LookupError(_("The county no longer exists."))
-    summary = county_summary.county_summary(county, year, timezone.localdate())
+    summary = county_summary.county_summary(county, year, dates.today())
     progress(30)
     return _render(
         "followup/pdf/county_summary.html",

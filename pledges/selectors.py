@@ -38,9 +38,9 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.models import County, Municipality
 from councils.selectors import values_of
@@ -162,7 +162,7 @@ class PublicPledge:
     status_label = label_of("status", Pledge.Status)
 
     def is_current(self, today: dt.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.period_start <= today <= self.period_end
 
 
@@ -345,7 +345,7 @@ def public_municipality(code: str) -> tuple[PublicMunicipality, list[PublicPledg
     if row is None:
         raise Http404
     municipality = _municipality(row, prefix="")
-    today = timezone.localdate()
+    today = dates.today()
     rows = _current_first(
         current_published_pledges().filter(municipality__code=code), today
     ).values(*_PLEDGE_COLUMNS)

@@ -97,3 +97,35 @@ def test_the_gate_finds_an_import_time_clock():
     tree = ast.parse(source)
     calls = [ast.unparse(c) for n in _import_time_nodes(tree) for c in _clock_calls(n)]
     assert sorted(calls) == ["dt.date.today()", "dt.datetime.now()", "timezone.localdate()"]
+
+
+#: the one module that asks Django for the date; everything else asks it (``dates.today()``)
+THE_CLOCK = ROOT / "councils" / "dates.py"
+
+
+def _localdate_calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "localdate" and not node.args and not node.keywords:
+                yield node  # localdate(moment) converts a moment, it reads no clock
+
+
+def test_the_application_asks_one_clock_for_the_date():
+    """ "Today" is Stockholm's date from ``councils.dates.today()``: one place to read,
+    to freeze and to move (``timezone.localdate()`` elsewhere is a second clock)."""
+    found = []
+    for path in _python_files():
+        if path == THE_CLOCK or path.parts[len(ROOT.parts)] in ("tests", "bench"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [f"{path.relative_to(ROOT)}:{c.lineno}" for c in _localdate_calls(tree)]
+    assert not found, "timezone.localdate() outside councils/dates.py:\n" + "\n".join(found)
+
+
+def test_the_one_clock_gate_finds_localdate():
+    tree = ast.parse(
+        "from django.utils import timezone\ndef f():\n    return timezone.localdate()\n"
+    )
+    assert len(list(_localdate_calls(tree))) == 1

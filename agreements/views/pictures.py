@@ -15,12 +15,11 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import extensions, forms, services
 from agreements.models import ActionPlan, PriorityProblem, SituationalPicture, Source
-from councils import access, editing
+from councils import access, dates, editing
 from councils.access import Capability
 from councils.concurrency import Conflict
 from councils.models import Municipality
@@ -76,7 +75,7 @@ def picture_list(request: HttpRequest, municipality: Municipality) -> HttpRespon
             "pictures": pictures,
             "plans": municipality.action_plans.select_related("picture"),
             "can_edit": access.can(request.user, EDIT, municipality),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -121,7 +120,7 @@ def _problem_list_context(picture: SituationalPicture, can_edit: bool) -> dict:
 @record_view(by_pk(PICTURES, INTERNAL), "GET")
 def picture_detail(request: HttpRequest, picture: SituationalPicture) -> HttpResponse:
     can_edit = access.can(request.user, EDIT, picture.municipality_id)
-    today = timezone.localdate()
+    today = dates.today()
     return render(
         request,
         "agreements/picture_detail.html",
@@ -343,7 +342,7 @@ def action_plan_detail(request: HttpRequest, plan: ActionPlan) -> HttpResponse:
             "plan": plan,
             "municipality": plan.municipality,
             "problems": list(plan.problems.select_related("picture").order_by("rank", "pk")),
-            "valid_today": plan.valid_on(timezone.localdate()),
+            "valid_today": plan.valid_on(dates.today()),
             "can_edit": access.can(request.user, EDIT, plan.municipality_id),
         },
     )

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,7 +113,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if not_allowed := only(request, "GET"):
         return not_allowed
     query = Query.parse(request.GET)
-    rows, shown = _table(county, query, timezone.localdate())
+    rows, shown = _table(county, query, dates.today())
     headers = []
     for key, label in COLUMNS:
         sorted_here = query.sort == key
@@ -130,7 +129,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "href": "?" + query.params(sort=key, dir=next_dir),
             }
         )
-    today = timezone.localdate()
+    today = dates.today()
     export = query.params()
     return render(
         request,
@@ -148,10 +147,10 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "no_picture": sum(row.picture_state == dashboard.NONE for row in rows),
             "charts": dashboard_charts(county, rows, today),
             "export_query": export,
-            "report_form": CountySummaryForm(today=timezone.localdate()),
+            "report_form": CountySummaryForm(today=dates.today()),
             "yearly_form": YearlyReportForm(today=dates.today()),
             "writes_analysis": access.writes_county_analysis(request.user, county),
-            "year": timezone.localdate().year,
+            "year": dates.today().year,
         },
     )
 
@@ -254,7 +253,7 @@ def county_dashboard_export(request: HttpRequest, code: str, fmt: str) -> HttpRe
         return not_allowed
     if fmt not in exports.SPREADSHEETS:
         raise Http404
-    today = timezone.localdate()
+    today = dates.today()
     _rows, shown = _table(county, Query.parse(request.GET), today)
     return exports.response(
         fmt,

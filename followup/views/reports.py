@@ -11,10 +11,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from agreements.models import Agreement
-from councils import access, exports
+from councils import access, dates, exports
 from councils.access import Capability
 from councils.http import only
 from followup import report_jobs, reports
@@ -86,7 +85,7 @@ def county_report(request: HttpRequest, code: str) -> HttpResponse:
     county = access.get_county_or_404(request.user, code=code)
     if not_allowed := only(request, "GET", "POST"):
         return not_allowed
-    today = timezone.localdate()
+    today = dates.today()
     form = CountySummaryForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
         report = report_jobs.request_report(
