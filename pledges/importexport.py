@@ -34,6 +34,7 @@ from councils.editing import add_service_errors
 from councils.imports import ImportRefused
 from councils.models import User
 from councils.partners import Partnership
+from councils.validators import has_control
 from pledges import services
 from pledges.forms import ActivityForm, responsible_users, themes_of
 from pledges.models import Activity, Pledge
@@ -274,7 +275,9 @@ def _form_data(cells: dict[str, str], lookups: _Lookups) -> tuple[dict, list[tup
             else:
                 data[name] = ""
         elif name == "partner_name":
-            partner = lookups.partners.get(partner_key(value)) if value.strip() else None
+            # a line break is the single-line check's to refuse, never a match's to hide
+            named = value.strip() and not has_control(value)
+            partner = lookups.partners.get(partner_key(value)) if named else None
             data["responsible_organisation"] = partner[0] if partner else ""
             data[name] = "" if partner else value
         elif name == "themes":

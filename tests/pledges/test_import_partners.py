@@ -128,6 +128,14 @@ def test_hostile_or_near_names_are_kept_as_text(owner, pledge, housing, name):
     assert activity.partner_name == name
 
 
+def test_a_line_break_in_a_partners_name_is_refused_not_matched(owner, pledge, housing):
+    content = (HEADER + 'A;social;partner;"Hembybostäder\nAB";Varje fredag\r\n').encode()
+    report = _import(owner, pledge, content)
+    assert not report.ok and len(report.errors) == 1
+    assert "radbrytningar" in report.errors[0]
+    assert not Activity.objects.filter(pledge=pledge).exists()
+
+
 def test_the_other_spelling_of_a_matches(owner, pledge, housing):
     """ "ä" typed as "a" followed by a combining diaeresis (as some systems export it)."""
     report = _import(owner, pledge, _csv("Hembybosta\u0308der AB"))
