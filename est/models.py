@@ -123,7 +123,15 @@ class Category(Versioned):
     code = models.SlugField(_("code"), max_length=40, blank=True, editable=False)
     name = models.CharField(_("category"), max_length=100, validators=[single_line])
     order = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_("Categories no longer in use keep their counts but take no new reports."),
+    )
     history = tracked()
+    #: only the municipality's own categories are looked up for a change (the shared
+    #: ones have no municipality and so are nobody's to change)
+    municipality_path = "municipality"
 
     class Meta:
         ordering = ["order", "name", "pk"]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from councils import access, dates
 from councils.access import Capability
@@ -40,6 +41,25 @@ from pledges.models import Activity, Pledge
 
 EDIT, REPORT, INTERNAL = Capability.EDIT, Capability.REPORT, Capability.INTERNAL
 
+PLACE_KEPT = gettext_lazy(
+    "Incidents have been reported at the place, and the weekly picture counts them: "
+    "the place is kept so that the weekly totals stay right. Mark it as not in use "
+    "instead; it then takes no new reports and its counts stay."
+)
+CATEGORY_KEPT = gettext_lazy(
+    "Incidents have been reported in the category, and the weekly picture counts them: "
+    "the category is kept so that the weekly totals stay right. Take it out of use "
+    "instead; it then takes no new reports and its counts stay."
+)
+MEETING_KEPT = gettext_lazy(
+    "The meeting decided activities that are in the citizen pledge, and it is kept as "
+    "their origin. Remove those activities from the pledge first, if they are wrong."
+)
+MEASURE_KEPT = gettext_lazy(
+    "The measure is an activity in the citizen pledge, and it is kept as its origin. "
+    "Remove the activity from the pledge first, if it is wrong."
+)
+
 
 def week_of(day: dt.date) -> dt.date:
     """The Monday of ``day``'s ISO week: the key of the weekly totals."""
@@ -56,14 +76,20 @@ def place_save(*, user: User, place: Place, expected_version: int | None = None)
     return place
 
 
+def place_counted(place: Place) -> bool:
+    """Whether reports or the weekly totals count incidents at ``place``: it is then kept
+    (deleting it would change the weekly picture) and can only be taken out of use."""
+    return place.reports.exists() or place.weekly_totals.exists()
+
+
 @transaction.atomic
 def place_delete(*, user: User, place: Place, expected_version: int | None) -> None:
-    """A place with reports or counts is kept (mark it not in use instead)."""
+    """Delete a place nothing is counted at; a place with reports or counts is kept
+    (mark it not in use instead). Measures that named it keep their text, without the
+    place."""
     access.require(user, EDIT, place.municipality_id)
-    if place.reports.exists() or place.weekly_totals.exists():
-        raise ValidationError(
-            _("The place has reports or counts and is kept. Mark it as not in use instead.")
-        )
+    if place_counted(place):
+        raise ValidationError(PLACE_KEPT)
     delete_versioned(place, expected_version=expected_version, user=user)
 
 
@@ -79,12 +105,47 @@ def category_add(*, user: User, municipality: Municipality, name: str) -> Catego
     return category
 
 
-def categories_for(municipality: Municipality | int):
-    """EST's categories and the municipality's own."""
+def categories_for(municipality: Municipality | int, *, in_use: bool = False):
+    """EST's categories and the municipality's own (with ``in_use``, only those that take
+    new reports)."""
     municipality_id = getattr(municipality, "pk", municipality)
-    return Category.objects.filter(municipality_id__in=[municipality_id]) | Category.objects.filter(
-        municipality__isnull=True
-    )
+    categories = Category.objects.filter(
+        municipality_id__in=[municipality_id]
+    ) | Category.objects.filter(municipality__isnull=True)
+    return categories.filter(active=True) if in_use else categories
+
+
+def category_counted(category: Category) -> bool:
+    """Whether reports or the weekly totals count incidents of ``category``."""
+    return category.reports.exists() or WeeklyTotal.objects.filter(category_id=category.pk).exists()
+
+
+def _own_category(user: User, category: Category) -> None:
+    if category.municipality_id is None:
+        raise ValidationError(_("EST's usual categories are shared by every municipality."))
+    access.require(user, EDIT, category.municipality_id)
+
+
+@transaction.atomic
+def category_delete(*, user: User, category: Category, expected_version: int | None) -> None:
+    """Delete one of the municipality's own categories that nothing is counted in; one
+    with reports or counts is kept (take it out of use instead)."""
+    _own_category(user, category)
+    if category_counted(category):
+        raise ValidationError(CATEGORY_KEPT)
+    delete_versioned(category, expected_version=expected_version, user=user)
+
+
+@transaction.atomic
+def category_set_in_use(
+    *, user: User, category: Category, in_use: bool, expected_version: int | None
+) -> Category:
+    """Take one of the municipality's own categories out of use (its counts stay in the
+    picture; it takes no new reports) or into use again."""
+    _own_category(user, category)
+    category.active = in_use
+    save_versioned(category, expected_version=expected_version, user=user)
+    return category
 
 
 # --- the weekly totals ---------------------------------------------------------------------
@@ -119,13 +180,21 @@ def organisations_for_reporting(user, municipality) -> list[Organisation]:
     return [found[pk] for pk in ids]
 
 
-def _check_report(user: User, report: Report) -> None:
+def _check_report(user: User, report: Report, before: Report | None = None) -> None:
+    """``before`` is the stored report when it is changed: a place or category taken out
+    of use takes no new reports, but a report already there keeps it."""
     access.require(user, REPORT, report.municipality_id)
     errors: dict[str, str] = {}
     if report.place.municipality_id != report.municipality_id:
         errors["place"] = _("Choose a place of the municipality.")
+    elif not report.place.active and (before is None or before.place_id != report.place_id):
+        errors["place"] = _("The place is not in use. Choose a place in use.")
     if report.category.municipality_id not in (None, report.municipality_id):
         errors["category"] = _("Choose a category of the municipality.")
+    elif not report.category.active and (
+        before is None or before.category_id != report.category_id
+    ):
+        errors["category"] = _("The category is not in use. Choose a category in use.")
     if report.organisation not in organisations_for_reporting(user, report.municipality_id):
         errors["organisation"] = _("Choose an organisation you report for.")
     if report.occurred_on > dates.today():
@@ -158,9 +227,10 @@ def reports_visible_to(user, municipality):
 @transaction.atomic
 def report_save(*, user: User, report: Report, expected_version: int | None = None) -> Report:
     """Save a new or changed report, and its counts in the weekly totals, at once."""
-    _check_report(user, report)
-    if report.pk is not None:
-        before = lock_at_version(report, expected_version)
+    access.require(user, REPORT, report.municipality_id)
+    before = None if report.pk is None else lock_at_version(report, expected_version)
+    _check_report(user, report, before)
+    if before is not None:
         if before.organisation_id != report.organisation_id and not may_see_all_reports(
             user, report.municipality_id
         ):
@@ -204,7 +274,7 @@ def checklist_save(
     if week > dates.today():
         raise ValidationError(_("The week has not begun yet."))
     places = {p.pk: p for p in Place.objects.filter(municipality=municipality, active=True)}
-    categories = {c.pk: c for c in categories_for(municipality)}
+    categories = {c.pk: c for c in categories_for(municipality, in_use=True)}
     for place_id, category_id in cells:
         if place_id not in places or category_id not in categories:
             raise ValidationError(_("Choose places and categories of the municipality."))
@@ -312,14 +382,31 @@ def meeting_save(
     return meeting
 
 
+def decided_activities(measures) -> bool:
+    """Whether any of ``measures`` became an activity that is still in its pledge."""
+    return measures.filter(activity__isnull=False, activity__deleted_at__isnull=True).exists()
+
+
 @transaction.atomic
 def meeting_delete(*, user: User, meeting: EstMeeting, expected_version: int | None) -> None:
+    """Delete a meeting and its decided measures; a meeting whose measures are
+    activities in the citizen pledge is kept."""
     access.require(user, EDIT, meeting.municipality_id)
-    if meeting.measures.filter(activity__isnull=False).exists():
-        raise ValidationError(
-            _("The meeting decided activities of the citizen pledge and is kept.")
-        )
-    delete_versioned(meeting, expected_version=expected_version, user=user)
+    if decided_activities(meeting.measures.all()):
+        raise ValidationError(MEETING_KEPT)
+    current = lock_at_version(meeting, expected_version)
+    for measure in current.measures.all():
+        delete_tracked(measure, user=user)
+    delete_tracked(current, user=user)
+
+
+@transaction.atomic
+def measure_delete(*, user: User, measure: Measure, expected_version: int | None) -> None:
+    """Delete a decided measure; one that is an activity in the citizen pledge is kept."""
+    access.require(user, EDIT, measure.meeting.municipality_id)
+    if decided_activities(Measure.objects.filter(pk=measure.pk)):
+        raise ValidationError(MEASURE_KEPT)
+    delete_versioned(measure, expected_version=expected_version, user=user)
 
 
 def current_pledge(municipality: Municipality | int) -> Pledge | None:

@@ -6,6 +6,11 @@ with ``ActivityForm`` and saved through ``services.activity_save`` inside one
 transaction: one wrong row and nothing is saved; the report says, row by row,
 what is wrong.
 
+The partner column names the responsible partner: a name that matches one of the
+municipality's partner organisations (an active partnership; case and spaces aside,
+as the migration that linked the typed names did) assigns that organisation, and the
+report says which rows did; any other name is kept as the typed name.
+
 Headers and choice values are accepted in every language of the interface (and as
 their codes), so a file exported in English imports in Swedish. Cells that a
 spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
@@ -14,6 +19,7 @@ return) are written with a leading apostrophe; the import takes it off again.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -27,6 +33,8 @@ from councils import exports, imports
 from councils.editing import add_service_errors
 from councils.imports import ImportRefused
 from councils.models import User
+from councils.partners import Partnership
+from councils.validators import has_control
 from pledges import services
 from pledges.forms import ActivityForm, responsible_users, themes_of
 from pledges.models import Activity, Pledge
@@ -135,10 +143,39 @@ def export(fmt: str, pledge: Pledge) -> bytes:
 # --- import ------------------------------------------------------------------------
 
 
+def partner_key(name: str) -> str:
+    """A partner's name as the import compares it: case, runs of spaces and Unicode's
+    two spellings of å, ä, ö aside."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
 @dataclass
 class ImportReport:
     errors: list[str] = field(default_factory=list)
     created: list[Activity] = field(default_factory=list)
+    #: (row number, organisation name): rows whose partner column named a partner
+    partners_matched: list[tuple[int, str]] = field(default_factory=list)
+    #: (row number, name): rows whose partner column is kept as a typed name
+    partners_as_text: list[tuple[int, str]] = field(default_factory=list)
+
+    def partner_lines(self) -> list[str]:
+        """The row report of the partner column, one line a row."""
+        return [
+            imports.row_error(
+                number, _("assigned to the partner organisation %(name)s.") % {"name": name}
+            )
+            for number, name in self.partners_matched
+        ] + [
+            imports.row_error(
+                number,
+                _(
+                    "“%(name)s” is not a partner organisation of the municipality and is "
+                    "kept as a typed name."
+                )
+                % {"name": name},
+            )
+            for number, name in self.partners_as_text
+        ]
 
     @property
     def ok(self) -> bool:
@@ -178,6 +215,12 @@ class _Lookups:
                 responsible_users(municipality_id).values_list("username", "pk")
             ),
         }
+        # the municipality's partners now; a name two of them share assigns neither
+        partners: dict[str, list[tuple[int, str]]] = {}
+        active = Partnership.objects.active().filter(municipality_id=municipality_id)
+        for pk, name in active.values_list("organisation_id", "organisation__name").distinct():
+            partners.setdefault(partner_key(name), []).append((pk, name))
+        self.partners = {key: found[0] for key, found in partners.items() if len(found) == 1}
         themes = list(themes_of(pledge))
         self.themes = {t.title.casefold(): t.pk for t in themes} | {
             t.code.casefold(): t.pk for t in themes
@@ -231,6 +274,12 @@ def _form_data(cells: dict[str, str], lookups: _Lookups) -> tuple[dict, list[tup
                 data[name] = pk or ""
             else:
                 data[name] = ""
+        elif name == "partner_name":
+            # a line break is the single-line check's to refuse, never a match's to hide
+            named = value.strip() and not has_control(value)
+            partner = lookups.partners.get(partner_key(value)) if named else None
+            data["responsible_organisation"] = partner[0] if partner else ""
+            data[name] = "" if partner else value
         elif name == "themes":
             chosen = []
             for part in filter(None, (p.strip() for p in value.split(THEME_SEPARATOR))):
@@ -263,6 +312,13 @@ def _row_errors(number: int, form: ActivityForm, unknown: list[tuple[str, str]])
             column = _header(name) if name in COLUMNS else None
             errors.append(imports.row_error(number, message, column=column))
     return errors
+
+
+def _note_partner(report: ImportReport, number: int, activity: Activity) -> None:
+    if activity.responsible_organisation_id:
+        report.partners_matched.append((number, activity.responsible_organisation.name))
+    elif activity.partner_name.strip():
+        report.partners_as_text.append((number, activity.partner_name))
 
 
 def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) -> ImportReport:
@@ -303,10 +359,12 @@ def import_activities(*, user: User, pledge: Pledge, name: str, content: bytes) 
                 add_service_errors(form, error)
             else:
                 report.created.append(form.instance)
+                _note_partner(report, number, form.instance)
                 return []
         return _row_errors(number, form, unknown)
 
     report.errors = imports.all_or_none(numbered, check_row)
     if report.errors:
         report.created = []
+        report.partners_matched, report.partners_as_text = [], []
     return report

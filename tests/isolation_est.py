@@ -41,6 +41,10 @@ def _report(cast):
     return services.report_save(user=cast.owner, report=report)
 
 
+def _category(cast):
+    return Category.objects.get_or_create(municipality=cast.home, name="Hemby glaskross")[0]
+
+
 def _meeting(cast):
     return EstMeeting.objects.create(municipality=cast.home, held_on=dates.today())
 
@@ -72,7 +76,11 @@ register("est-picture-export", Case(Kind.OBJECT, build=_code))
 register("est-place-list", Case(Kind.OBJECT, build=_code))
 register("est-place-create", Case(Kind.OBJECT, build=_code))
 register("est-place-edit", Case(Kind.OBJECT, build=_pk(_place)))
+register("est-place-delete", Case(Kind.OBJECT, build=_pk(_place)))
 register("est-category-list", Case(Kind.OBJECT, build=_code))
+register("est-category-delete", Case(Kind.OBJECT, build=_pk(_category)))
+# POST only: the owner's GET answers 405 (after the lookup, so others get 404)
+register("est-category-in-use", Case(Kind.OBJECT, build=_pk(_category), ok_status=405))
 register("est-report-list", Case(Kind.OBJECT, build=_code))
 register("est-report-create", Case(Kind.OBJECT, build=_code))
 register("est-report-import", Case(Kind.OBJECT, build=_code))
@@ -83,6 +91,8 @@ register("est-meeting-list", Case(Kind.OBJECT, build=_code))
 register("est-meeting-create", Case(Kind.OBJECT, build=_code))
 register("est-meeting-detail", Case(Kind.OBJECT, build=_pk(_meeting)))
 register("est-meeting-edit", Case(Kind.OBJECT, build=_pk(_meeting)))
+register("est-meeting-delete", Case(Kind.OBJECT, build=_pk(_meeting)))
+register("est-measure-delete", Case(Kind.OBJECT, build=_pk(_measure)))
 register("est-measure-create", Case(Kind.OBJECT, build=_pk(_meeting)))
 register("est-measure-follow-up", Case(Kind.OBJECT, build=_pk(_measure)))
 register("est-tertial-create", Case(Kind.OBJECT, build=_code))

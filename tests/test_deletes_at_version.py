@@ -24,7 +24,7 @@ from councils import dates
 from councils import services as council_services
 from councils.concurrency import Conflict, bump, delete_versioned
 from councils.models import Council
-from est.models import Category, Place, Report
+from est.models import Category, EstMeeting, Measure, Place, Report
 from pledges.models import Activity, Dialogue
 from tests import factories as f
 
@@ -81,6 +81,19 @@ def _est_report(home):
     )
 
 
+def _est_meeting(home):
+    return EstMeeting.objects.create(municipality=home, held_on=dates.today())
+
+
+def _est_measure(home):
+    return Measure.objects.create(
+        meeting=_est_meeting(home),
+        title="Städa torget",
+        responsible=home.organisation,
+        due_on=dates.today(),
+    )
+
+
 DELETES = {
     "council": Delete("council-delete", lambda home: f.CouncilFactory(municipality=home)),
     "council member": Delete(
@@ -105,6 +118,16 @@ DELETES = {
     ),
     "goal": Delete("goal-delete", lambda home: f.GoalFactory(agreement=_agreement(home))),
     "EST report": Delete("est-report-delete", _est_report),
+    "EST place": Delete(
+        "est-place-delete",
+        lambda home: Place.objects.create(municipality=home, name="Torget", area="Centrum"),
+    ),
+    "EST category": Delete(
+        "est-category-delete",
+        lambda home: Category.objects.create(municipality=home, name="Glaskross"),
+    ),
+    "EST meeting": Delete("est-meeting-delete", _est_meeting),
+    "EST measure": Delete("est-measure-delete", _est_measure),
     "activity (soft)": Delete(
         "activity-delete",
         lambda home: f.ActivityFactory(pledge=_pledge(home)),

@@ -44,6 +44,11 @@ def form_page(
     return render(request, template, context | outcome.context, status=outcome.status)
 
 
+def deleting(request: HttpRequest, service: Callable[..., None], **record: Any):
+    """``delete`` for ``delete_page``: ``service(user=…, <record>, expected_version=…)``."""
+    return lambda version: service(user=request.user, expected_version=version, **record)
+
+
 def delete_page(
     request: HttpRequest,
     record: Any,
@@ -51,9 +56,14 @@ def delete_page(
     delete: Callable[[int | None], None],
     back: str,
     title: str,
+    done: str | None = None,
+    **more: Any,
 ) -> HttpResponse:
-    """The one confirmation: GET asks, POST deletes at the version shown."""
-    context = {"back_url": back, "record": record, "title": title}
+    """The one confirmation: GET asks, POST deletes at the version shown. ``more`` adds
+    to the page: ``consequence`` (what else the delete does), ``blocked`` (why the
+    record is kept) and ``instead`` (the template of what to do instead). After the
+    delete the user goes to ``done`` (``back`` by default)."""
+    context = {"back_url": back, "record": record, "title": title} | more
     template = "councils/confirm_delete.html"
     if request.method != "POST":
         return render(request, template, context)
@@ -66,4 +76,4 @@ def delete_page(
         context["error"] = " ".join(error.messages)
         return render(request, template, context, status=400)
     messages.success(request, _("Deleted."))
-    return redirect(back)
+    return redirect(done or back)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agreements.models import SituationalPicture
 from councils import access, dates, editing
@@ -20,7 +21,7 @@ from councils.views import by_code, by_pk, record_view
 from est import selectors, services
 from est.forms import AttachForm, MeasureFollowUpForm, MeasureForm, MeetingForm, TertialForm
 from est.models import EstMeeting, Measure, Place, TertialAnalysis
-from est.views import form_page
+from est.views import delete_page, deleting, form_page
 
 INTERNAL, EDIT = Capability.INTERNAL, Capability.EDIT
 MEETINGS = EstMeeting.objects.select_related("municipality")
@@ -101,6 +102,50 @@ def meeting_create(request: HttpRequest, municipality: Any) -> HttpResponse:
 @record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
 def meeting_edit(request: HttpRequest, meeting: EstMeeting) -> HttpResponse:
     return _meeting_page(request, meeting, _("Change the EST meeting"))
+
+
+@record_view(by_pk(MEETINGS, EDIT), "GET", "POST")
+def meeting_delete(request: HttpRequest, meeting: EstMeeting) -> HttpResponse:
+    """A meeting is deleted with its decided measures; one whose measures are
+    activities in the citizen pledge is kept."""
+    measures = meeting.measures.all()
+    more = {}
+    if services.decided_activities(measures):
+        more = {"blocked": services.MEETING_KEPT}
+    elif count := measures.count():
+        more = {
+            "consequence": ngettext(
+                "Its %(count)d decided measure is deleted with it.",
+                "Its %(count)d decided measures are deleted with it.",
+                count,
+            )
+            % {"count": count}
+        }
+    return delete_page(
+        request,
+        meeting,
+        delete=deleting(request, services.meeting_delete, meeting=meeting),
+        back=_meeting_url(meeting),
+        done=reverse("est-meeting-list", args=[meeting.municipality.code]),
+        title=_("Delete the EST meeting"),
+        **more,
+    )
+
+
+@record_view(by_pk(MEASURES, EDIT), "GET", "POST")
+def measure_delete(request: HttpRequest, measure: Measure) -> HttpResponse:
+    """A task is deleted; a measure that is an activity in the citizen pledge is kept."""
+    more = {}
+    if services.decided_activities(Measure.objects.filter(pk=measure.pk)):
+        more = {"blocked": services.MEASURE_KEPT}
+    return delete_page(
+        request,
+        measure,
+        delete=deleting(request, services.measure_delete, measure=measure),
+        back=_meeting_url(measure.meeting),
+        title=_("Delete the decided measure"),
+        **more,
+    )
 
 
 def _measure_form(request: HttpRequest, meeting: EstMeeting, place: str | None) -> MeasureForm:

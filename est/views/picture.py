@@ -14,14 +14,17 @@ from django.utils.translation import gettext as _
 
 from councils import access, charts, editing, exports
 from councils.access import Capability
+from councils.concurrency import Conflict
 from councils.views import by_code, by_pk, record_view
 from est import selectors, services
 from est.forms import CategoryForm, PlaceForm
-from est.models import Place
-from est.views import form_page
+from est.models import Category, Place
+from est.views import delete_page, deleting, form_page
 
 PICTURE, EDIT, REPORT = Capability.PICTURE, Capability.EDIT, Capability.REPORT
 PLACES = Place.objects.select_related("municipality")
+#: the municipality's own categories (EST's shared ones have no municipality)
+CATEGORIES = Category.objects.select_related("municipality")
 
 
 def _map_points(municipality, rows) -> list[dict]:
@@ -151,6 +154,83 @@ def place_edit(request: HttpRequest, place: Place) -> HttpResponse:
     return _place_page(request, place, _("Change the place"))
 
 
+@record_view(by_pk(PLACES, EDIT), "GET", "POST")
+def place_delete(request: HttpRequest, place: Place) -> HttpResponse:
+    """A place nothing is counted at is deleted; one with reports or counts is kept, and
+    the page offers to mark it as not in use."""
+    more = {}
+    if services.place_counted(place):
+        more = {"blocked": services.PLACE_KEPT, "instead": "est/_place_instead.html"}
+    elif place.measures.exists():
+        more = {"consequence": _("Measures decided for the place keep their text, without it.")}
+    return delete_page(
+        request,
+        place,
+        delete=deleting(request, services.place_delete, place=place),
+        back=reverse("est-place-list", args=[place.municipality.code]),
+        title=_("Delete the place"),
+        **more,
+    )
+
+
+def _category_list_url(category: Category) -> str:
+    return reverse("est-category-list", args=[category.municipality.code])
+
+
+@record_view(by_pk(CATEGORIES, EDIT), "GET", "POST")
+def category_delete(request: HttpRequest, category: Category) -> HttpResponse:
+    """One of the municipality's own categories nothing is counted in is deleted; one
+    with reports or counts is kept, and the page offers to take it out of use."""
+    more = {}
+    if services.category_counted(category):
+        more = {"blocked": services.CATEGORY_KEPT, "instead": "est/_category_instead.html"}
+    return delete_page(
+        request,
+        category,
+        delete=deleting(request, services.category_delete, category=category),
+        back=_category_list_url(category),
+        title=_("Delete the category"),
+        **more,
+    )
+
+
+@record_view(by_pk(CATEGORIES, EDIT), "POST")
+def category_in_use(request: HttpRequest, category: Category) -> HttpResponse:
+    """Take one of the municipality's own categories out of use, or into use again, at
+    the version the page showed (a stale one answers 409 and changes nothing)."""
+    in_use = request.POST.get("in_use") == "1"
+    try:
+        services.category_set_in_use(
+            user=request.user,
+            category=category,
+            in_use=in_use,
+            expected_version=editing.posted_version(request),
+        )
+    except Conflict as conflict:
+        return _category_page(request, category.municipality, status=409, changed=conflict)
+    if in_use:
+        messages.success(request, _("The category is in use again."))
+    else:
+        messages.success(request, _("The category is no longer in use. Its counts stay."))
+    return redirect(_category_list_url(category))
+
+
+def _category_page(
+    request: HttpRequest, municipality: Any, *, form=None, status=200, changed=None
+) -> HttpResponse:
+    return render(
+        request,
+        "est/category_list.html",
+        {
+            "municipality": municipality,
+            "categories": services.categories_for(municipality).order_by("order", "name"),
+            "form": form or CategoryForm(),
+            "changed": changed,
+        },
+        status=status,
+    )
+
+
 @record_view(by_code(EDIT), "GET", "POST")
 def category_list(request: HttpRequest, municipality: Any) -> HttpResponse:
     form = CategoryForm(request.POST if request.method == "POST" else None)
@@ -166,13 +246,4 @@ def category_list(request: HttpRequest, municipality: Any) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect(reverse("est-category-list", args=[municipality.code]))
         status = outcome.status
-    return render(
-        request,
-        "est/category_list.html",
-        {
-            "municipality": municipality,
-            "categories": services.categories_for(municipality).order_by("order", "name"),
-            "form": form,
-        },
-        status=status,
-    )
+    return _category_page(request, municipality, form=form, status=status)

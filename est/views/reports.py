@@ -19,8 +19,8 @@ from councils.models import Organisation
 from councils.views import by_code, record_view
 from est import importing, selectors, services
 from est.forms import ChecklistForm, ImportForm, ReportForm
-from est.models import Place, Report
-from est.views import delete_page, form_page
+from est.models import Category, Place, Report
+from est.views import delete_page, deleting, form_page
 
 REPORT, PICTURE = Capability.REPORT, Capability.PICTURE
 
@@ -37,7 +37,8 @@ def _report_form(request: HttpRequest, report: Report) -> ReportForm:
         instance=report,
         places=Place.objects.filter(municipality=municipality, active=True)
         | Place.objects.filter(pk=report.place_id or 0),
-        categories=services.categories_for(municipality),
+        categories=services.categories_for(municipality, in_use=True)
+        | Category.objects.filter(pk=report.category_id or 0),
         organisations=_organisations(request.user, municipality),
         initial={"occurred_on": dates.today()} if report.pk is None else None,
     )
@@ -96,9 +97,7 @@ def report_delete(request: HttpRequest, report: Report) -> HttpResponse:
     return delete_page(
         request,
         report,
-        delete=lambda version: services.report_delete(
-            user=request.user, report=report, expected_version=version
-        ),
+        delete=deleting(request, services.report_delete, report=report),
         back=_list_url(report.municipality),
         title=_("Delete the report"),
     )
@@ -163,7 +162,7 @@ def checklist(request: HttpRequest, municipality: Any) -> HttpResponse:
     areas = sorted({p.area for p in places})
     if area:
         places = [p for p in places if p.area == area]
-    categories = list(services.categories_for(municipality).order_by("order", "name"))
+    categories = list(services.categories_for(municipality, in_use=True).order_by("order", "name"))
     this_week = services.week_of(dates.today())
     week = selectors.parse_week(request.GET.get("week")) or this_week
     data = request.POST if request.method == "POST" else None

@@ -469,6 +469,9 @@ def pledge_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"count": count, "name": upload.name},
         )
+        # the partner column, row by row: assigned to an organisation or kept as text
+        for line in report.partner_lines():
+            messages.info(request, line)
         return redirect(detail_url(pledge.pk, "activities"))
 
     return imports.upload_page(
