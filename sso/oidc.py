@@ -105,8 +105,7 @@ def finish(request, provider: Provider, redirect_uri: str) -> tuple[Profile, dic
     pending = request.session.pop(PENDING, None)
     if not isinstance(pending, dict) or pending.get("provider") != provider.pk:
         raise Refused("no sign-in under way")
-    if not hmac.compare_digest(str(request.GET.get("state", "")), pending["state"]):
-        raise Refused("state does not match")
+    _check_state(str(request.GET.get("state", "")), pending["state"])
     if error := request.GET.get("error"):
         raise Refused(f"the provider answered {error[:100]}")
     code = request.GET.get("code", "")
@@ -133,6 +132,26 @@ def finish(request, provider: Provider, redirect_uri: str) -> tuple[Profile, dic
     return _profile(provider, claims), dict(token)
 
 
+def _check_state(answered: str, sent: str) -> None:
+    if not hmac.compare_digest(answered, sent):
+        raise Refused("state does not match")
+
+
+def _check_nonce(claims, nonce: str) -> None:
+    """Authlib's ``CodeIDToken`` compares the nonce too; this one also refuses none."""
+    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+        raise Refused("nonce does not match")
+
+
+def _decode(id_token: str, document: dict[str, Any], algorithms: list[str]):
+    """The token's header and claims once its signature is verified with the provider's
+    keys (fetched again once, for a key the provider has just rotated in)."""
+    try:
+        return jwt.decode(id_token, _keys(document), algorithms=algorithms)
+    except JoseError:
+        return jwt.decode(id_token, _keys(document, fresh=True), algorithms=algorithms)
+
+
 def verify_id_token(
     provider: Provider, document: dict[str, Any], id_token: str, nonce: str
 ) -> dict[str, Any]:
@@ -141,10 +160,7 @@ def verify_id_token(
     algorithms = document.get("id_token_signing_alg_values_supported") or ALGORITHMS
     algorithms = [a for a in algorithms if a in ALGORITHMS]
     try:
-        try:
-            decoded = jwt.decode(id_token, _keys(document), algorithms=algorithms)
-        except JoseError:
-            decoded = jwt.decode(id_token, _keys(document, fresh=True), algorithms=algorithms)
+        decoded = _decode(id_token, document, algorithms)
         claims = CodeIDToken(
             decoded.claims,
             decoded.header,
@@ -154,8 +170,7 @@ def verify_id_token(
         claims.validate(now=int(time.time()), leeway=30)
     except (JoseError, ValueError) as error:
         raise Refused(f"the ID token is not valid: {str(error)[:200]}") from error
-    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise Refused("nonce does not match")
+    _check_nonce(claims, nonce)
     return dict(claims)
 
 

@@ -1,10 +1,13 @@
 """SAML 2.0 service provider on pysaml2 (xmlsec1 checks the signatures).
 
 pysaml2 refuses unsigned assertions (``want_assertions_signed``), wrong signatures, a
-wrong audience or recipient, expired conditions, an answer to no request of ours, and
-parses with defusedxml (no DTDs, no external entities). Here, besides: the request ids
-we sent (server-side: the IdP's cross-site POST carries no Lax session cookie), each
+wrong audience, a Destination other than our ACS, expired conditions, an answer to no
+request of ours, more than one assertion, and parses with defusedxml (no DTDs, no
+external entities). Here, besides: the request ids we sent (server-side: the IdP's
+cross-site POST carries no Lax session cookie), an audience restriction at all, the
+assertion's Recipient (pysaml2 leaves it unchecked without a conversation), each
 assertion id used once, and only a persistent NameID links an account.
+tests/sso/test_refusals_proven.py shows each refusal is caused by its own check.
 """
 
 from __future__ import annotations
@@ -134,6 +137,8 @@ def finish(request, provider: Provider) -> tuple[Profile, dict]:
         raise Refused("the response holds no valid assertion")
     cache.delete(key)
     assertion = response.assertion
+    _check_audience(assertion)
+    _check_recipient(assertion, _url(request, "sso-saml-acs", provider))
     _use_once(assertion.id, response)
     name_id = response.name_id
     if name_id is None or name_id.format != NAMEID_FORMAT_PERSISTENT or not name_id.text:
@@ -168,6 +173,27 @@ def finish(request, provider: Provider) -> tuple[Profile, dict]:
         "idp": issuer,
     }
     return profile, logout_data
+
+
+def _check_audience(assertion) -> None:
+    """pysaml2 compares the audiences given with our entity id but lets an assertion with
+    no audience restriction through; the Web SSO profile requires one, so do we."""
+    conditions = assertion.conditions
+    restrictions = conditions.audience_restriction if conditions else []
+    if not any(audience.text for r in restrictions for audience in r.audience or []):
+        raise Refused("the assertion names no audience")
+
+
+def _check_recipient(assertion, acs: str) -> None:
+    """The signed assertion must be meant for our assertion consumer service: pysaml2 only
+    compares the Recipient when given a conversation, so the check is here."""
+    confirmations = assertion.subject.subject_confirmation if assertion.subject else []
+    recipients = [
+        c.subject_confirmation_data.recipient if c.subject_confirmation_data else None
+        for c in confirmations
+    ]
+    if not recipients or any(recipient != acs for recipient in recipients):
+        raise Refused("the assertion is meant for another recipient")
 
 
 def _session_index(assertion) -> str:

@@ -7,10 +7,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+import saml2.entity
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -123,24 +126,58 @@ class Idp:
         rogue: bool = False,
         audience: str | None = None,
         destination: str | None = None,
+        tamper: Callable | None = None,
+        response_key: str | None = None,
     ) -> tuple[str, str]:
-        """(ACS URL, response XML) answering the AuthnRequest in our redirect ``location``."""
+        """(ACS URL, response XML) answering the AuthnRequest in our redirect ``location``.
+
+        ``tamper`` changes the response (a ``samlp.Response``) before anything is signed,
+        so one thing at a time can be wrong in an otherwise good, signed answer;
+        ``response_key="rogue"`` signs the response (not the assertion) with the rogue key.
+        """
         query = parse_qs(urlsplit(location).query)
         request = self.server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
         message = request.message
         acs = message.assertion_consumer_service_url
         server = self.rogue if rogue else self.server
-        response = server.create_authn_response(
-            identity={"groups": list(groups), "mail": [f"{subject}@polisen.test"]},
-            in_response_to=message.id,
-            destination=destination or acs,
-            sp_entity_id=audience or message.issuer.text,
-            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
-            authn={"class_ref": class_ref, "authn_auth": ENTITY_ID},
-            sign_assertion=sign_assertion,
-            sign_response=sign_response,
-        )
+        signing = _Signing(tamper, self.rogue.sec if response_key == "rogue" else None)
+        if response_key:
+            sign_response = True
+        with mock.patch.object(saml2.entity, "signed_instance_factory", signing):
+            response = server.create_authn_response(
+                identity={"groups": list(groups), "mail": [f"{subject}@polisen.test"]},
+                in_response_to=message.id,
+                destination=destination or acs,
+                sp_entity_id=audience or message.issuer.text,
+                name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+                authn={"class_ref": class_ref, "authn_auth": ENTITY_ID},
+                sign_assertion=sign_assertion,
+                sign_response=sign_response,
+            )
+        if not signing.tampered and tamper and not isinstance(response, str):
+            tamper(response)
         return acs, str(response)
+
+
+RESPONSE = "urn:oasis:names:tc:SAML:2.0:protocol:Response"
+
+
+class _Signing:
+    """pysaml2's ``signed_instance_factory`` with a tamper step before the signing, and
+    the Response element signed with another key when asked."""
+
+    def __init__(self, tamper: Callable | None, response_sec=None):
+        self.tamper, self.response_sec, self.tampered = tamper, response_sec, False
+        self.original = saml2.entity.signed_instance_factory
+
+    def __call__(self, instance, seccont, elements_to_sign=None):
+        if self.tamper and not self.tampered and not isinstance(instance, str | bytes):
+            self.tamper(instance)
+            self.tampered = True
+        for node_name, node_id in elements_to_sign or []:
+            sec = self.response_sec if node_name == RESPONSE and self.response_sec else seccont
+            instance = self.original(instance, sec, [(node_name, node_id)])
+        return instance
 
 
 def post_binding(xml: str) -> dict[str, str]:

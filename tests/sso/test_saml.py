@@ -87,9 +87,8 @@ def test_an_assertion_signed_with_another_key_is_refused(client, saml_server, sa
 
 
 def test_a_response_signed_with_another_key_is_refused(client, saml_server, saml_provider):
-    acs, xml = saml_server.answer(
-        _begin(client, saml_provider), rogue=True, sign_assertion=False, sign_response=True
-    )
+    """The assertion is signed with the IdP's key: only the response's signature is wrong."""
+    acs, xml = saml_server.answer(_begin(client, saml_provider), response_key="rogue")
     _refused(_post(client, acs, xml))
 
 
