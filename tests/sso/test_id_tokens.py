@@ -9,8 +9,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from joserfc import jwt
+from authlib.oidc.core import CodeIDToken
+from joserfc import jws, jwt
 from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwt import JWTClaimsRegistry
 
 from sso import oidc
 from sso.models import Provider
@@ -96,3 +98,38 @@ def test_an_unsigned_token_is_refused(jwks_url, keys):
     _header, claims, _signature = _token(keys[0]).split(".")
     with pytest.raises(oidc.Refused):
         _verify(jwks_url, f"eyJhbGciOiJub25lIn0.{claims}.")
+
+
+def _unverified(id_token, _document, _algorithms):
+    """The token read without checking its signature."""
+    compact = jws.extract_compact(id_token.encode())
+    return jwt.Token(compact.headers(), json.loads(compact.payload))
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "check"),
+    [
+        pytest.param({"iss": "https://evil.test"}, 0, "validate_iss", id="wrong issuer"),
+        pytest.param({"aud": "another-client"}, 0, "validate_aud", id="wrong audience"),
+        pytest.param({"exp": -600, "iat": -900}, 0, "validate_exp", id="expired"),
+        pytest.param({}, 1, "signature", id="signed with another key"),
+    ],
+)
+def test_without_that_check_the_bad_token_is_accepted(
+    jwks_url, keys, monkeypatch, changes, key, check
+):
+    """Each refusal above is its own check's: switched off, the same token passes. The
+    audience is checked twice: joserfc's ``aud`` and Authlib's ``azp`` (a token whose
+    audience is not us must name us as its authorised party)."""
+    token = _token(keys[key], **changes)
+    with pytest.raises(oidc.Refused):
+        _verify(jwks_url, token)
+    if check == "signature":
+        monkeypatch.setattr(oidc, "_decode", _unverified)
+    else:
+        monkeypatch.setattr(JWTClaimsRegistry, check, lambda self, value: None)
+    if check == "validate_aud":
+        with pytest.raises(oidc.Refused, match="azp"):
+            _verify(jwks_url, token)
+        monkeypatch.setattr(CodeIDToken, "validate_azp", lambda self: None)
+    assert _verify(jwks_url, token)["sub"] == "anna"
