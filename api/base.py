@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -23,15 +23,50 @@ from ninja.renderers import JSONRenderer
 
 from api import auth
 from api.problems import problem
+from councils import imports
 from councils.concurrency import Conflict
 from councils.imports import ImportRefused, parse_json
 
 
+class UnsupportedMediaType(Exception):
+    """A body that is not sent as JSON (415)."""
+
+
+class TooLarge(Exception):
+    """A body larger than ``MAX_BODY`` (413)."""
+
+
+#: the largest request body the API reads (a batch of 500 rows fits many times over)
+MAX_BODY = imports.MAX_BYTES
+
+
+def _json_type(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
 class BoundedParser(Parser):
-    """Request bodies through ``imports.parse_json``: size and nesting bounded."""
+    """Request bodies as JSON only (415 otherwise), at most ``MAX_BODY`` bytes (413),
+    through ``imports.parse_json``: nesting bounded, malformed JSON 400."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return parse_json(request.body, refusal=_("The request body is not JSON."))
+        if not _json_type(request.content_type or request.META.get("CONTENT_TYPE", "")):
+            raise UnsupportedMediaType
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY:
+            raise TooLarge
+        try:
+            body = request.body
+        except RequestDataTooBig as too_big:
+            raise TooLarge from too_big
+        if len(body) > MAX_BODY:
+            raise TooLarge
+        return parse_json(body, refusal=_("The request body is not JSON."))
 
 
 class Renderer(JSONRenderer):
@@ -91,6 +126,14 @@ def _refused(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    # ninja wraps what the body parser raised (``BoundedParser``) in a 400
+    cause = exc.__cause__
+    if isinstance(cause, UnsupportedMediaType):
+        return problem(415, _("Send the body as JSON (Content-Type: application/json)."))
+    if isinstance(cause, TooLarge | RequestDataTooBig):
+        return problem(413, _("The request body is larger than 2 MB."))
+    if isinstance(cause, ImportRefused):
+        return problem(400, str(cause))
     return problem(exc.status_code, _("The request has errors."))
 
 

@@ -1,9 +1,11 @@
 """Errors as ``application/problem+json`` (RFC 9457), with Swedish titles.
 
 Every error the API answers goes through ``problem``: 400 bad input (with the errors
-per field or per row), 401 no valid token, 403 a read token writing, 404 what the token
-may not see (never 403 for another organisation's object), 412 a stale ``If-Match``
-(with the current state), 428 a write without ``If-Match``, 429 too many requests.
+per field or per row; also malformed JSON), 401 no valid token, 403 a read token
+writing, 404 what the token may not see (never 403 for another organisation's object)
+and an unknown address under ``/api/v1/``, 405 a method the address does not take, 412
+a stale ``If-Match`` (with the current state), 413 a body over 2 MB, 415 a body that is
+not JSON, 428 a write without ``If-Match``, 429 too many requests.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def titles() -> dict[int, str]:
         404: _("Not found"),
         405: _("Method not allowed"),
         412: _("Changed since you read it"),
+        413: _("The request is too large"),
+        415: _("Unsupported content type"),
         428: _("If-Match is required"),
         429: _("Too many requests"),
     }
@@ -78,4 +82,4 @@ def read(response: HttpResponse) -> dict[str, Any]:
 
 #: the error answers every operation may give, for the OpenAPI document
 COMMON = {400: Problem, 401: Problem, 404: Problem, 429: Problem}
-WRITES = {**COMMON, 403: Problem, 412: Problem, 428: Problem}
+WRITES = {**COMMON, 403: Problem, 412: Problem, 413: Problem, 415: Problem, 428: Problem}

@@ -6,11 +6,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from api import tokens
 from api.base import api
 from api.forms import ApiTokenForm
 from api.models import ApiToken
+from api.problems import problem
 from councils import access
 from councils.http import only
 
@@ -37,6 +40,12 @@ def reference(request: HttpRequest) -> HttpResponse:
                     }
                 )
     return render(request, "api/reference.html", {"operations": operations, "api": document})
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any address under /api/v1/ that is no operation: 404 as problem+json."""
+    return problem(404, _("No operation of the API has this address."))
 
 
 def _tokens_page(request, organisation=None) -> HttpResponse:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import SituationalPicture
@@ -204,6 +205,8 @@ class Report(InMunicipality, Versioned):
     #: entered through the weekly checklist (saving the checklist again replaces these)
     checklist = models.BooleanField(_("from the weekly checklist"), default=False, editable=False)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    #: the last save (what the API's ``updated_since`` filter reads)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_default=Now())
     history = tracked()
     municipality_path = "municipality"
 

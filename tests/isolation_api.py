@@ -40,6 +40,9 @@ class Api:
     colleague_status: int | None = None
     #: extra data the case keeps between build and the call
     keep: dict = field(default_factory=dict)
+    #: more callers, made from the case's objects: (user, status); a list's ``hidden``
+    #: must not show to them either
+    others: Callable[[Any, dict], list[tuple[Any, int]]] | None = None
 
     @property
     def writes(self) -> bool:
@@ -91,6 +94,8 @@ def _home_name(cast):
 register("api-reference", Case(Kind.PUBLIC))
 register("api:openapi-json", Case(Kind.PUBLIC))
 register("api:api-root", Case(Kind.PUBLIC))  # shadowed by api-reference
+# any other address under /api/v1/: a problem+json 404 for everyone
+register("api-unknown", Case(Kind.PUBLIC, build=lambda cast: {"rest": "no-such-operation"}))
 register("api-tokens", Case(Kind.LOGIN))
 
 
@@ -300,4 +305,132 @@ api(
     body=lambda cast, kwargs: {"kind": Report.Kind.PLEDGE_INTERNAL, "object_id": _pledge(cast).pk},
     ok_status=202,
     colleague_status=202,  # readers of the municipality may ask for its reports
+)
+
+
+# --- incident reports (EST) --------------------------------------------------------------
+# The owner is Hemby's coordinator: they see every report of Hemby and report for Hemby's
+# own organisation. The colleague (a reader) sees them but does not report. A partner
+# of Hemby sees and writes only its own organisation's reports; a partner of another
+# municipality nothing of Hemby's.
+
+
+def _partners(cast, kwargs) -> list[tuple[Any, int]]:
+    """Another partner of Hemby (its contact) and a partner of Bortby: a read of the
+    housing company's report is 404 (a list: without it); a write names Hemby's own
+    organisation, which the partner of Hemby does not report for (400), while the
+    partner of Bortby does not report in Hemby at all (404)."""
+    from councils.partner_kinds import PartnerKind
+    from tests.partner_fixtures import member, partner
+
+    school = partner("Hemby skola", PartnerKind.SCHOOL, cast.home)
+    away = partner("Bortbyhem AB", PartnerKind.HOUSING, cast.away)
+    return [
+        (member("school_contact", school, Role.CONTACT), 400 if kwargs.get("code") else 404),
+        (member("away_contact", away, Role.CONTACT), 404),
+    ]
+
+
+def _incident(cast, *, partner_made: bool = True):
+    """A report of Hemby by a housing company partnered with Hemby (or by Hemby's own
+    organisation: the owner changes only the reports of organisations they report for)."""
+    from councils.partner_kinds import PartnerKind
+    from est import services
+    from est.models import Category, Place
+    from est.models import Report as Incident
+    from tests.partner_fixtures import member, partner
+
+    housing = partner("Hembybostäder AB", PartnerKind.HOUSING, cast.home)
+    reporter = member("housing_reporter", housing, Role.REPORTER)
+    place = Place.objects.get_or_create(
+        municipality=cast.home, name="Hemby torg", area="Hemby centrum"
+    )[0]
+    category = Category.objects.get_or_create(
+        municipality=None, code="annat", defaults={"name": "Annat", "order": 11}
+    )[0]
+    report = Incident(
+        municipality=cast.home,
+        organisation=housing if partner_made else cast.home_org,
+        place=place,
+        category=category,
+        occurred_on=dates.today() - dt.timedelta(days=1),
+        description="Hemby trappklotter",
+    )
+    return services.report_save(user=reporter if partner_made else cast.owner, report=report)
+
+
+def _incident_body(cast, kwargs) -> dict:
+    from est.models import Category, Place
+
+    place = Place.objects.get_or_create(
+        municipality=cast.home, name="Hemby torg", area="Hemby centrum"
+    )[0]
+    category = Category.objects.get_or_create(
+        municipality=None, code="annat", defaults={"name": "Annat", "order": 11}
+    )[0]
+    return {
+        "organisation": cast.home_org.pk,
+        "occurred_on": (dates.today() - dt.timedelta(days=1)).isoformat(),
+        "place": place.pk,
+        "category": category.pk,
+        "count": 2,
+        "description": "Krossad ruta",
+    }
+
+
+def _incident_version(cast, kwargs) -> int:
+    from est.models import Report as Incident
+
+    return Incident.objects.get(pk=kwargs["pk"]).version
+
+
+api(
+    "incident_reports",
+    build=lambda cast: _incident(cast) and {},
+    hidden=lambda cast: ["Hemby trappklotter"],
+    listing=True,
+    others=lambda cast, kwargs: [(u, 200) for u, _s in _partners(cast, kwargs)],
+)
+api(
+    "incident_report",
+    build=lambda cast: {"pk": _incident(cast).pk},
+    others=lambda cast, kwargs: _partners(cast, kwargs),
+)
+api(
+    "incident_report_create",
+    build=lambda cast: {"code": cast.home.code},
+    method="POST",
+    body=_incident_body,
+    ok_status=201,
+    others=_partners,
+)
+api(
+    "incident_report_batch",
+    build=lambda cast: {"code": cast.home.code},
+    method="POST",
+    body=lambda cast, kwargs: {"reports": [_incident_body(cast, kwargs)] * 2},
+    others=_partners,
+)
+
+
+def _own_incident(cast) -> dict:
+    return {"pk": _incident(cast, partner_made=False).pk}
+
+
+api(
+    "incident_report_update",
+    build=_own_incident,
+    method="PUT",
+    # no organisation: the report keeps its own
+    body=lambda cast, kwargs: {**_incident_body(cast, kwargs), "organisation": None},
+    version=_incident_version,
+    others=lambda cast, kwargs: [(u, 404) for u, _s in _partners(cast, kwargs)],
+)
+api(
+    "incident_report_delete",
+    build=_own_incident,
+    method="DELETE",
+    version=_incident_version,
+    ok_status=204,
+    others=lambda cast, kwargs: [(u, 404) for u, _s in _partners(cast, kwargs)],
 )

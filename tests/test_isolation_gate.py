@@ -176,6 +176,13 @@ def test_api_operations_answer_only_to_their_tokens(client, cast, name, case):
     colleague = spec.colleague_status or (404 if spec.writes else case.ok_status)
     assert call(cast.colleague).status_code == colleague, f"{name}: a reader colleague"
 
+    for user, status in spec.others(cast, kwargs) if spec.others else []:
+        other = call(user)
+        assert other.status_code == status, f"{name}: {user.username} {other.content[:300]!r}"
+        if spec.listing:
+            for text in case.hidden(cast):
+                assert text not in other.content.decode(), f"{name} shows {text!r} to {user}"
+
     owner = call(cast.owner)
     assert owner.status_code == case.ok_status, f"{name}: owner {owner.content[:300]!r}"
     if spec.listing:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from est.models import Category, Place
+from est.usual import put_usual_categories
 from pledges.models import Pledge
 from tests import factories as f
 
@@ -52,7 +54,9 @@ def run(client, command: str, variables: dict[str, str]):
 
 def test_the_readmes_curl_examples_answer_as_written(client, owner, bearer, home):
     found = examples()
-    assert len(found) >= 8
+    assert len(found) >= 13
+    assert any("incident-reports" in command for command, _status in found)
+    assert {412, 428, 415, 404} <= {status for _command, status in found}
     # the examples write follow-ups of 2026, whatever the day the tests run
     pledge = f.PledgeFactory(
         municipality=home,
@@ -64,8 +68,18 @@ def test_the_readmes_curl_examples_answer_as_written(client, owner, bearer, home
         f.ActivityFactory(pledge=pledge, start_date=dt.date(2026, 1, 1), end_date=None)
         for _ in range(2)
     )
+    # the incident example reports for the owner's organisation at a place of Hemby
+    place = Place.objects.create(municipality=home, name="Stortorget", area="Centrum")
+    category = put_usual_categories(Category)["klotter"]
     token = bearer(owner)["Authorization"].removeprefix("Bearer ")
-    variables = {"TOKEN": token, "SAMVERKAN": "", "ACTIVITY": str(activity.pk), "NEXT": ""}
+    variables = {
+        "TOKEN": token,
+        "SAMVERKAN": "",
+        "ACTIVITY": str(activity.pk),
+        "NEXT": "",
+        "PLACE": str(place.pk),
+        "CATEGORY": str(category.pk),
+    }
     for command, status in found:
         response = run(client, command, variables)
         assert response.status_code == status, f"{command}\n{response.content[:300]!r}"
