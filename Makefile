@@ -101,7 +101,7 @@ bench: install
 	$(BENCH_ENV) $(PY) -m bench.database
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) load_reference_data
-	$(BENCH_ENV) $(PY) -m bench.run
+	$(BENCH_ENV) $(PY) -m bench.run $(ARGS)
 
 # The production smoke: a database and a Redis database of its own (created and flushed,
 # dropped after), two gunicorn web processes, a Celery worker and beat with production

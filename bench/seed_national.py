@@ -315,10 +315,15 @@ DRAFT_YEAR = PLEDGE_YEAR + 1
 DRAFT_MUNICIPALITIES = 24
 
 
+#: Göteborg's coordinator has a draft of this many activities (the editable editor page)
+EDITOR_DRAFT_MUNICIPALITY = "1480"
+
+
 def draft_pledges():
+    """The drafts the mixed workload edits (Göteborg's big draft left out)."""
     return Pledge.objects.filter(
         title__startswith=BENCH_PLEDGE, status=Pledge.Status.DRAFT, period_start__year=DRAFT_YEAR
-    )
+    ).exclude(municipality__code=EDITOR_DRAFT_MUNICIPALITY)
 
 
 @transaction.atomic
@@ -344,6 +349,35 @@ def seed_drafts(stdout=print) -> None:
 
 
 seed_layers.append(seed_drafts)
+
+
+@transaction.atomic
+def seed_editor_draft(stdout=print) -> None:
+    """A draft for next year with REVIEW_ACTIVITIES activities in Göteborg: the editable
+    editor page (the one in review is Stockholm's)."""
+    goteborg = Municipality.objects.get(code=EDITOR_DRAFT_MUNICIPALITY)
+    drafts = Pledge.objects.filter(
+        municipality=goteborg, title__startswith=BENCH_PLEDGE, status=Pledge.Status.DRAFT
+    )
+    if drafts.exists():
+        stdout("the editor's draft already seeded")
+        return
+    draft = Pledge.objects.create(
+        municipality=goteborg,
+        title=f"{BENCH_PLEDGE}Medborgarlöfte {goteborg.name} {DRAFT_YEAR}, utkast",
+        period_start=date(DRAFT_YEAR, 1, 1),
+        period_end=date(DRAFT_YEAR, 12, 31),
+        public_text="Utkast till nästa års löfte, med många aktiviteter.",
+    )
+    Activity.objects.bulk_create(_activities(draft, REVIEW_ACTIVITIES, DRAFT_YEAR))
+    stdout(f"seeded a draft with {REVIEW_ACTIVITIES} activities ({goteborg.name})")
+
+
+seed_layers.append(seed_editor_draft)
+
+from bench.seed_est import seed_est  # noqa: E402
+
+seed_layers.append(seed_est)
 
 
 def seed(stdout=print) -> None:

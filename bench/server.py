@@ -54,7 +54,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    """Up to five minutes: the workers boot slowly on a busy machine."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
