@@ -24,13 +24,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from councils.grants import (  # the grant table, read here only
+    ALL,
+    EDIT,
+    GRANTS,
+    INTERNAL,  # noqa: F401 (re-exported: access.INTERNAL)
+    INVITING_ROLES,
+    PICTURE,  # noqa: F401 (re-exported)
+    READ,
+    REPORT,
+    RESPONSIBLE_ROLES,
+    REVIEW,
+    Capability,
+    Kind,
+    _granting,
+)
 from councils.models import (
     County,
     LocalPoliceArea,
@@ -41,64 +55,6 @@ from councils.models import (
     User,
 )
 from councils.partners import Partnership
-
-Kind = Organisation.Kind
-
-
-class Capability(StrEnum):
-    #: the municipality's overview, statuses, and what is published or signed
-    READ = "read"
-    #: drafts, internal comments and internal follow-ups
-    INTERNAL = "internal"
-    #: write the municipality's documents (lägesbild, agreements, pledges, follow-ups)
-    EDIT = "edit"
-    #: comment on, approve and co-sign for the police
-    REVIEW = "review"
-    #: report incidents by place (EST): the municipality, the police and partners
-    REPORT = "report"
-    #: the joint weekly picture of incidents: counts, never other organisations' reports
-    PICTURE = "picture"
-
-
-READ, INTERNAL, EDIT, REVIEW, REPORT, PICTURE = (
-    Capability.READ,
-    Capability.INTERNAL,
-    Capability.EDIT,
-    Capability.REVIEW,
-    Capability.REPORT,
-    Capability.PICTURE,
-)
-
-#: What a role in a kind of organisation grants on the municipalities in its scope.
-GRANTS: dict[tuple[str, str], frozenset[Capability]] = {
-    (Kind.MUNICIPALITY, Role.COORDINATOR): frozenset({READ, INTERNAL, EDIT, REPORT, PICTURE}),
-    (Kind.MUNICIPALITY, Role.READER): frozenset({READ, INTERNAL, PICTURE}),
-    (Kind.MUNICIPALITY, Role.ORG_ADMIN): frozenset({READ, INTERNAL, PICTURE}),
-    (Kind.POLICE_AREA, Role.POLICE_LIAISON): frozenset({READ, INTERNAL, REVIEW, REPORT, PICTURE}),
-    (Kind.POLICE_AREA, Role.READER): frozenset({READ, INTERNAL, PICTURE}),
-    (Kind.POLICE_AREA, Role.ORG_ADMIN): frozenset({READ, INTERNAL, PICTURE}),
-    (Kind.COUNTY_BOARD, Role.COUNTY_OFFICER): frozenset({READ, PICTURE}),
-    (Kind.COUNTY_BOARD, Role.READER): frozenset({READ, PICTURE}),
-    (Kind.COUNTY_BOARD, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
-    (Kind.NATIONAL, Role.READER): frozenset({READ, PICTURE}),
-    (Kind.NATIONAL, Role.ORG_ADMIN): frozenset({READ, PICTURE}),
-    # partners: on the municipalities they have an active partnership with
-    (Kind.PARTNER, Role.REPORTER): frozenset({REPORT, PICTURE}),
-    (Kind.PARTNER, Role.CONTACT): frozenset({REPORT, PICTURE}),
-    (Kind.PARTNER, Role.ORG_ADMIN): frozenset({PICTURE}),
-}
-
-#: the partner roles responsible for their organisation's activities (follow-ups, reminders)
-RESPONSIBLE_ROLES = (Role.CONTACT,)
-#: the partner roles that invite people into their own organisation
-INVITING_ROLES = (Role.ORG_ADMIN,)
-
-ALL = frozenset(Capability)
-
-
-def _granting(capability: Capability, kind: str) -> list[str]:
-    """The roles that grant ``capability`` in an organisation of ``kind``."""
-    return [role for (k, role), caps in GRANTS.items() if k == kind and capability in caps]
 
 
 def _anonymous(user) -> bool:
@@ -265,6 +221,10 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
     return queryset.filter(**{f"{path}__in": scope})
 
 
+#: the annotation that carries a looked-up row's municipality id
+_MUNICIPALITY_ID = "_access_municipality_id"
+
+
 def get_object_or_404(user, queryset: QuerySet | type[Model], capability: Capability, **lookup):
     """The row of ``queryset`` (or of a model) matching ``lookup`` if ``user`` holds
     ``capability`` on its municipality; Http404 otherwise, whether the row does not exist
@@ -272,11 +232,14 @@ def get_object_or_404(user, queryset: QuerySet | type[Model], capability: Capabi
 
     Pass the queryset with the ``select_related`` the page needs:
     ``get_object_or_404(user, Pledge.objects.select_related("municipality"), EDIT, pk=pk)``.
+    The row is fetched as asked (by key: one query that is cheap to plan), with its
+    municipality's id alongside; the user's grants (worked out once per request) decide.
     """
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    found = filter_visible(queryset, user, capability).filter(**lookup).first()
-    if found is None:
+    path = municipality_path(queryset.model)
+    found = queryset.filter(**lookup).annotate(**{_MUNICIPALITY_ID: F(path)}).first()
+    if found is None or not can(user, capability, getattr(found, _MUNICIPALITY_ID)):
         raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
     return found
 

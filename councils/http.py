@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseNotAllowed
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+
+#: a key no row has, standing in for the row's key in the address reversed once
+_KEY = 9876543210
 
 
 def only(request: HttpRequest, *methods: str) -> HttpResponseNotAllowed | None:
@@ -31,3 +36,13 @@ def accepts_upload(limit: Callable[[], int]):
         return view
 
     return mark
+
+
+def url_maker(name: str, *args: object) -> Callable[[object], str]:
+    """``url_maker("pledge-detail")(pk)`` is ``reverse("pledge-detail", args=[pk])``,
+    reversed once for a whole list of rows: the row's key (a number or a code) is the
+    address's last argument, after ``args``."""
+    prefix, found, suffix = reverse(name, args=[*args, _KEY]).rpartition(str(_KEY))
+    if not found:
+        raise ValueError(f"{name} does not take a key as its last argument")
+    return lambda key: f"{prefix}{iri_to_uri(str(key))}{suffix}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +11,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from agreements.selectors import agreement_in_force
 from councils import access, dates, formats, sharing, signing
@@ -24,6 +22,8 @@ from councils.partners import Partnership
 from councils.signing import PARTIES as PARTIES  # the views ask services for both
 from councils.signing import may_sign as may_sign
 from councils.signing import record_signature
+from pledges.changes import diff as diff  # the review page and tests ask services
+from pledges.changes import snapshot
 from pledges.models import (
     Activity,
     Comment,
@@ -349,107 +349,6 @@ def missing_for_submit(pledge: Pledge) -> list[str]:
             % {"themes": "; ".join(t.title for t in themes)}
         )
     return missing
-
-
-def snapshot(pledge: Pledge) -> dict[str, Any]:
-    """The reviewable content of a pledge, for "what changed since the last review"."""
-    activities = (
-        pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("problem", "goal", "responsible_user")
-        .prefetch_related("themes")
-        .order_by("order", "pk")
-    )
-    return {
-        "fields": {
-            "title": pledge.title,
-            "period_start": pledge.period_start.isoformat(),
-            "period_end": pledge.period_end.isoformat(),
-            "area": pledge.area,
-            "public_text": pledge.public_text,
-        },
-        "activities": {
-            str(a.pk): {
-                "title": a.title,
-                "description": a.description,
-                "responsible_party": a.get_responsible_party_display(),
-                "partner_name": a.partner_display,
-                "responsible_name": a.responsible_name
-                or (str(a.responsible_user) if a.responsible_user_id else ""),
-                "start_date": a.start_date.isoformat() if a.start_date else "",
-                "end_date": a.end_date.isoformat() if a.end_date else "",
-                "recurrence": a.recurrence,
-                "type": a.get_type_display(),
-                "problem": a.problem.title if a.problem_id else "",
-                "goal": a.goal.text if a.goal_id else "",
-                "themes": ", ".join(sorted(t.title for t in a.themes.all())),
-                "status": a.get_status_display(),
-                "cadence": a.get_cadence_display(),
-            }
-            for a in activities
-        },
-    }
-
-
-FIELD_LABELS = {  # lazy: the labels are shown in the reader's language
-    "title": gettext_lazy("title"),
-    "period_start": gettext_lazy("period from"),
-    "period_end": gettext_lazy("period to"),
-    "area": gettext_lazy("area"),
-    "public_text": gettext_lazy("public text"),
-    "description": gettext_lazy("description"),
-    "responsible_party": gettext_lazy("responsible party"),
-    "partner_name": gettext_lazy("partner organisation"),
-    "responsible_name": gettext_lazy("responsible person"),
-    "start_date": gettext_lazy("from"),
-    "end_date": gettext_lazy("to"),
-    "recurrence": gettext_lazy("recurrence"),
-    "type": gettext_lazy("type"),
-    "problem": gettext_lazy("problem it serves"),
-    "goal": gettext_lazy("goal it serves"),
-    "themes": gettext_lazy("regional themes"),
-    "status": gettext_lazy("status"),
-    "cadence": gettext_lazy("follow-up cadence"),
-}
-
-
-DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date"}
-
-
-def diff(old: dict | None, new: dict) -> dict[str, list]:
-    """Field by field, and activities added, removed and changed, between two snapshots."""
-
-    def shown(name: str, value: str) -> str:  # the snapshot keeps ISO dates
-        return formats.day(value) if name in DATE_FIELDS and value else value
-
-    def changed(before: dict, after: dict) -> list[tuple[str, str, str]]:
-        return [
-            (
-                str(FIELD_LABELS.get(name, name)),
-                shown(name, before.get(name, "")),
-                shown(name, value),
-            )
-            for name, value in after.items()
-            if before.get(name, "") != value
-        ]
-
-    if old is None:
-        return {
-            "fields": [],
-            "added": list(new["activities"].values()),
-            "removed": [],
-            "changed": [],
-        }
-    before, after = old["activities"], new["activities"]
-    return {
-        "fields": changed(old["fields"], new["fields"]),
-        "added": [after[k] for k in after if k not in before],
-        "removed": [before[k] for k in before if k not in after],
-        "changed": [
-            (after[k]["title"], rows)
-            for k in after
-            if k in before and (rows := changed(before[k], after[k]))
-        ],
-    }
 
 
 def last_review(pledge: Pledge) -> Review | None:

@@ -28,7 +28,8 @@ Two gates keep it the only answer:
    roles or reads the grant table: no ``Role.X`` (``councils.models.Role``) in a
    comparison or a query, no query keyword on a membership's role (``role=`` /
    ``role__in=`` on ``Membership``, ``memberships__role…`` from elsewhere), no
-   ``GRANTS`` or ``_granting`` outside access. Who holds a capability is
+   ``GRANTS`` or ``_granting`` outside access (the table itself lives in
+   ``councils.grants``, imported by access alone). Who holds a capability is
    ``access.holders`` / ``access.holders_by_municipality``; writing a membership
    (``get_or_create(role=role)``) and a council seat's role (``CouncilMember.Role``)
    are not comparisons.
@@ -195,6 +196,8 @@ def test_the_lookup_gate_reads_every_views_module():
 # --- 2. roles and the grant table outside access ---------------------------------------
 
 QUERIES = {"filter", "exclude", "get", "Q"}
+#: where the grant table lives (councils.grants) and the one module that reads it
+GRANT_MODULES = ("councils.access", "councils.grants")
 
 
 def _role_names(tree: ast.AST) -> set[str]:
@@ -270,10 +273,10 @@ def role_comparisons(source: str, filename: str = "<snippet>") -> list[str]:
                     or _names_a_role(keyword.value, roles)
                 ):
                     add(keyword, f"{keyword.arg}={ast.unparse(keyword.value)}")
-        elif isinstance(node, ast.ImportFrom) and node.module == "councils.access":
+        elif isinstance(node, ast.ImportFrom) and node.module in GRANT_MODULES:
             for alias in node.names:
                 if alias.name in ("GRANTS", "_granting"):
-                    add(node, f"from councils.access import {alias.name}")
+                    add(node, f"from {node.module} import {alias.name}")
         elif (
             isinstance(node, ast.Attribute)
             and node.attr in ("GRANTS", "_granting")
@@ -449,6 +452,7 @@ from django.db.models import Q
 
 from councils import access
 from councils.access import GRANTS
+from councils.grants import _granting
 from councils.models import Membership, Organisation, Role, User
 
 
@@ -516,6 +520,7 @@ def test_the_role_gate_catches_roles_compared_by_hand():
     found = [line.split(": ", 1)[1] for line in role_comparisons(OLD_ROLES)]
     assert found == [
         "from councils.access import GRANTS",
+        "from councils.grants import _granting",
         "access.GRANTS",
         "role__in=_county_roles()",
         "memberships__role=Role.COORDINATOR",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from councils import access, feeds, panels, selectors
+from councils.cache import key
 from councils.forms import TwoFactorRequiredForm
-from councils.http import only
+from councils.http import only, url_maker
 from councils.models import County, Municipality, Organisation
 from councils.views import page_view
 
@@ -24,7 +26,16 @@ from councils.views import page_view
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county") or None
-    municipalities = selectors.municipalities_list(request.user, county_code=county_code)
+    detail = url_maker("municipality-detail")
+    municipalities = [  # plain rows: the list may hold all 290
+        {"name": name, "code": code, "county": county, "url": detail(code)}
+        for name, code, county in selectors.municipalities_list(
+            request.user, county_code=county_code
+        ).values_list("name", "code", "county__name")
+    ]
+    # the table is cached under what it shows (and the language): rows a user may not
+    # see change the key, so no user is served another's table
+    rows_digest = key("municipality-rows:1", json.dumps(municipalities))[1]
     visible_counties = County.objects.filter(
         municipalities__in=access.municipalities_for(request.user)
     ).distinct()
@@ -33,6 +44,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         "councils/municipality_list.html",
         {
             "municipalities": municipalities,
+            "rows_digest": rows_digest,
             "counties": visible_counties,
             "county_code": county_code,
         },

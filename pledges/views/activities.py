@@ -32,6 +32,7 @@ from pledges.views.editor import (
     messages_from,
     not_editable,
     submit_context,
+    with_row_urls,
 )
 
 
@@ -42,7 +43,7 @@ def _mark_position(activity: Activity) -> Activity:
     after = Q(order__gt=activity.order) | Q(order=activity.order, pk__gt=activity.pk)
     activity.is_first = not siblings.filter(before).exists()
     activity.is_last = not siblings.filter(after).exists()
-    return activity
+    return with_row_urls([activity])[0]
 
 
 def _neighbours(activity: Activity) -> list[Activity]:

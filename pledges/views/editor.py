@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, drafts, editing, exports, imports, signing
 from councils.access import Capability
-from councils.http import only
+from councils.http import only, url_maker
 from councils.sections import Section, section_view
 from pledges import extensions, forms, importexport, renewal, services
 from pledges.models import Activity, Dialogue, Pledge, SharedPledge
@@ -185,7 +185,25 @@ def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
     for position, activity in enumerate(active):
         activity.is_first = position == 0
         activity.is_last = position == len(active) - 1
-    return active, [a for a in rows if a.deleted_at is not None]
+    return with_row_urls(active), [a for a in rows if a.deleted_at is not None]
+
+
+def with_row_urls(activities: list[Activity]) -> list[Activity]:
+    """Give each activity row its addresses (``activity.urls.edit`` …), each kind of
+    address reversed once for the whole plan rather than once per row."""
+    makers = {
+        "edit": url_maker("activity-edit"),
+        "delete": url_maker("activity-delete"),
+        "move": url_maker("activity-move"),
+        "history": url_maker("record-history", "pledges.activity"),
+    }
+    pledge_urls: dict[int, str] = {}
+    for activity in activities:
+        activity.urls = {kind: make(activity.pk) for kind, make in makers.items()}
+        if activity.pledge_id not in pledge_urls:
+            pledge_urls[activity.pledge_id] = reverse("pledge-detail", args=[activity.pledge_id])
+        activity.urls["pledge"] = pledge_urls[activity.pledge_id]
+    return activities
 
 
 def _problems(pledge: Pledge) -> list:

@@ -27,6 +27,7 @@ from councils.access import Capability
 from councils.http import only
 from councils.views.signing import sign_page
 from pledges import notifications, services
+from pledges.changes import reviewed_activities, since_last_review
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Comment, Notification, Pledge
 from pledges.selectors import comment_context, may_comment, thread_of
@@ -103,14 +104,9 @@ def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) ->
     kept = drafts.take(request) if kept is None else kept
     reviews = list(pledge.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
     last = reviews[0] if reviews else None
-    changes = services.diff(last.snapshot if last else None, services.snapshot(pledge))
+    activities = list(reviewed_activities(pledge))
+    changes = since_last_review(pledge, last, activities)
     reviewer = services.may_review(user, pledge)
-    activities = list(
-        pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("problem", "goal", "responsible_user")
-        .prefetch_related("themes")
-        .order_by("order", "pk")
-    )
     review_url = reverse("pledge-review", args=[pledge.pk])
     may_sign = {party: services.may_sign(user, pledge, party) for party in services.PARTIES}
     comments = comment_context(user, pledge, next_url=review_url)

@@ -51,9 +51,19 @@ def test_user_without_memberships_is_told_what_to_do(client_of, db):
 def test_municipality_list_can_be_filtered_by_county(client_of, superuser, home, away):
     client = client_of(superuser)
     everything = client.get(reverse("municipality-list")).context["municipalities"]
-    assert {home, away} <= set(everything)
+    assert {home.code, away.code} <= {row["code"] for row in everything}
     only_home = client.get(reverse("municipality-list"), {"county": home.county.code})
-    assert list(only_home.context["municipalities"]) == [home]
+    assert only_home.context["municipalities"] == [
+        {
+            "name": home.name,
+            "code": home.code,
+            "county": home.county.name,
+            "url": reverse("municipality-detail", args=[home.code]),
+        }
+    ]
+    assert f'<a href="{reverse("municipality-detail", args=[home.code])}">' in (
+        only_home.content.decode()
+    )
 
 
 def test_municipality_page_shows_police_areas_and_vulnerable_areas(
@@ -167,3 +177,20 @@ def test_organisation_pages_queries_do_not_grow(client_of, liaison, police_org, 
     assert_constant_queries(client, reverse("organisation-detail", args=[police_org.pk]), grow)
     assert_constant_queries(client, reverse("my-organisations"), lambda: None)
     assert police_org.kind == Organisation.Kind.POLICE_AREA
+
+
+def test_the_cached_municipality_table_follows_the_data_and_the_reader(
+    client_of, national_reader, owner, home, away
+):
+    """The table is cached under what it shows: a rename shows at once, and a reader
+    who sees fewer municipalities never gets the table of one who sees more."""
+    everyone = client_of(national_reader).get(reverse("municipality-list")).content.decode()
+    assert home.name in everyone and away.name in everyone
+
+    mine = client_of(owner).get(reverse("municipality-list")).content.decode()
+    assert home.name in mine and away.name not in mine
+
+    home.name = "Nya Hemby"
+    home.save()
+    again = client_of(national_reader).get(reverse("municipality-list")).content.decode()
+    assert "Nya Hemby" in again and away.name in again

@@ -1,0 +1,149 @@
+"""What changed in a pledge since its last review.
+
+A review stores the pledge's ``snapshot``; the review page shows the ``diff`` between
+that and the pledge now. The page asks ``since_last_review``, which keeps the diff in
+the cache under what it is made of (the review compared with, the content now, the
+reader's language), so it is worked out once per content, never served stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils.translation import get_language, gettext_lazy
+
+from councils import formats
+from councils.cache import key
+from pledges.models import Activity, Pledge, Review
+
+#: how long a diff is kept; its key changes with the content, so this only frees memory
+CHANGES_SECONDS = 24 * 3600
+
+
+def reviewed_activities(pledge: Pledge) -> QuerySet[Activity]:
+    """The activities a review reads, with what their snapshot shows."""
+    return (
+        pledge.activities.filter(deleted_at__isnull=True)
+        .select_related("problem", "goal", "responsible_user")
+        .prefetch_related("themes")
+        .order_by("order", "pk")
+    )
+
+
+def snapshot(pledge: Pledge, activities: Iterable[Activity] | None = None) -> dict[str, Any]:
+    """The reviewable content of a pledge, for "what changed since the last review"
+    (``activities``: the page's ``reviewed_activities`` when it has them loaded)."""
+    if activities is None:
+        activities = reviewed_activities(pledge)
+    return {
+        "fields": {
+            "title": pledge.title,
+            "period_start": pledge.period_start.isoformat(),
+            "period_end": pledge.period_end.isoformat(),
+            "area": pledge.area,
+            "public_text": pledge.public_text,
+        },
+        "activities": {
+            str(a.pk): {
+                "title": a.title,
+                "description": a.description,
+                "responsible_party": a.get_responsible_party_display(),
+                "partner_name": a.partner_display,
+                "responsible_name": a.responsible_name
+                or (str(a.responsible_user) if a.responsible_user_id else ""),
+                "start_date": a.start_date.isoformat() if a.start_date else "",
+                "end_date": a.end_date.isoformat() if a.end_date else "",
+                "recurrence": a.recurrence,
+                "type": a.get_type_display(),
+                "problem": a.problem.title if a.problem_id else "",
+                "goal": a.goal.text if a.goal_id else "",
+                "themes": ", ".join(sorted(t.title for t in a.themes.all())),
+                "status": a.get_status_display(),
+                "cadence": a.get_cadence_display(),
+            }
+            for a in activities
+        },
+    }
+
+
+FIELD_LABELS = {  # lazy: the labels are shown in the reader's language
+    "title": gettext_lazy("title"),
+    "period_start": gettext_lazy("period from"),
+    "period_end": gettext_lazy("period to"),
+    "area": gettext_lazy("area"),
+    "public_text": gettext_lazy("public text"),
+    "description": gettext_lazy("description"),
+    "responsible_party": gettext_lazy("responsible party"),
+    "partner_name": gettext_lazy("partner organisation"),
+    "responsible_name": gettext_lazy("responsible person"),
+    "start_date": gettext_lazy("from"),
+    "end_date": gettext_lazy("to"),
+    "recurrence": gettext_lazy("recurrence"),
+    "type": gettext_lazy("type"),
+    "problem": gettext_lazy("problem it serves"),
+    "goal": gettext_lazy("goal it serves"),
+    "themes": gettext_lazy("regional themes"),
+    "status": gettext_lazy("status"),
+    "cadence": gettext_lazy("follow-up cadence"),
+}
+
+
+DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date"}
+
+
+def diff(old: dict | None, new: dict) -> dict[str, list]:
+    """Field by field, and activities added, removed and changed, between two snapshots."""
+
+    def shown(name: str, value: str) -> str:  # the snapshot keeps ISO dates
+        return formats.day(value) if name in DATE_FIELDS and value else value
+
+    def changed(before: dict, after: dict) -> list[tuple[str, str, str]]:
+        return [
+            (
+                str(FIELD_LABELS.get(name, name)),
+                shown(name, before.get(name, "")),
+                shown(name, value),
+            )
+            for name, value in after.items()
+            if before.get(name, "") != value
+        ]
+
+    if old is None:
+        return {
+            "fields": [],
+            "added": list(new["activities"].values()),
+            "removed": [],
+            "changed": [],
+        }
+    before, after = old["activities"], new["activities"]
+    return {
+        "fields": changed(old["fields"], new["fields"]),
+        "added": [after[k] for k in after if k not in before],
+        "removed": [before[k] for k in before if k not in after],
+        "changed": [
+            (after[k]["title"], rows)
+            for k in after
+            if k in before and (rows := changed(before[k], after[k]))
+        ],
+    }
+
+
+def since_last_review(
+    pledge: Pledge, last: Review | None, activities: list[Activity]
+) -> dict[str, list]:
+    """``diff`` between the ``last`` review's snapshot and the pledge now (its loaded
+    ``reviewed_activities``), from the cache when the same content was compared before."""
+    now = snapshot(pledge, activities)
+    content = json.dumps(now, sort_keys=True)
+    cache_key, _digest = key(
+        "pledge-changes:1", pledge.pk, last.pk if last else "-", get_language(), content
+    )
+    changes = cache.get(cache_key)
+    if changes is None:
+        changes = diff(last.snapshot if last else None, now)
+        cache.set(cache_key, changes, CHANGES_SECONDS)
+    return changes
