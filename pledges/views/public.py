@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 
 from councils import cache as cache_keys
 from councils import dates, exports
-from pledges import catalogue, extensions, selectors
+from pledges import catalogue, extensions, public_cache, selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
 PAGE_MAX_AGE = 300
@@ -43,22 +43,26 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_index(request: HttpRequest) -> HttpResponse:
-    counties = selectors.public_counties()
-    known = {county.code for county in counties}
-    county_code = request.GET.get("county", "")
-    county_code = county_code if county_code in known else ""
-    return render(
-        request,
-        "pledges/public_index.html",
-        {
+    """Kept whole for anonymous readers while the published pledges are unchanged: one
+    query (the fingerprint) and a cache read (``pledges.public_cache``)."""
+    fingerprint = selectors.current_pledges_fingerprint()
+    asked = request.GET.get("county", "")
+
+    def context() -> dict[str, Any]:
+        counties = selectors.public_counties()
+        county_code = asked if asked in {county.code for county in counties} else ""
+        return {
             "counties": counties,
             "county_code": county_code,
             # the list is rendered from the template cache while this is unchanged;
             # the template calls ``groups`` only when it is not
-            "fingerprint": selectors.current_pledges_fingerprint(),
+            "fingerprint": fingerprint,
             "cache_seconds": PAGE_MAX_AGE,
             "groups": functools.partial(selectors.public_index, county_code=county_code or None),
-        },
+        }
+
+    return public_cache.render_kept(
+        request, "pledges/public_index.html", context, version=[fingerprint], params=["county"]
     )
 
 
