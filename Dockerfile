@@ -1,5 +1,5 @@
 # Samverkan: one image for the web server (default command), the Celery worker and Celery beat.
-#   web:    gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
+#   web:    gunicorn -c config/gunicorn.conf.py (WEB_CONCURRENCY sync workers, default 3)
 #   worker: celery -A config worker -l info
 #   beat:   celery -A config beat -l info --schedule /app/var/celerybeat-schedule
 # Settings come from the environment only (see README.md and docker-compose.yml).
@@ -51,4 +51,4 @@ EXPOSE 8000
 # The web process only: before it, once per release, run migrate, load_reference_data
 # and load_regional_themes (docker-compose.yml's web command does; README "Production
 # layout"). Workers and beat run `celery -A config worker` / `beat` from this image.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py"]

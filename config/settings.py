@@ -372,6 +372,13 @@ if MAP_TILE_URL:
 #: Kolada's API, for `manage.py import_kolada --kpi …` (tests point it at loopback).
 KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", default="https://api.kolada.se/v2")
 
+# --- The web server -------------------------------------------------------------
+#: gunicorn's sync worker processes (config/gunicorn.conf.py reads the same variable;
+#: read here too so that a wrong value fails at start and the table documents it)
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 3)
+if WEB_CONCURRENCY < 1:
+    raise ImproperlyConfigured(f"WEB_CONCURRENCY must be 1 or more, not {WEB_CONCURRENCY}")
+
 # --- Benchmarks -----------------------------------------------------------------
 #: Serve /bench/hello, the benchmark's no-database baseline (only `make bench` sets it).
 BENCH_HELLO = env_bool("BENCH_HELLO", default=False)

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/email/", account.account_email, name="account-email"),
     path("accounts/email/works/", account.account_email_works, name="account-email-works"),
+    path("accounts/ping/", account.account_ping, name="account-ping"),
     path("accounts/two-factor/", two_factor.two_factor_status, name="two-factor"),
     path("accounts/two-factor/enrol/", two_factor.two_factor_enrol, name="two-factor-enrol"),
     path("accounts/two-factor/remove/", two_factor.two_factor_remove, name="two-factor-remove"),

@@ -23,6 +23,7 @@ register("two-factor-remove", Case(Kind.LOGIN, ok_status=405))
 # The user's own address: nothing of anybody else's is shown or changed.
 register("account-email", Case(Kind.LOGIN))
 register("account-email-works", Case(Kind.LOGIN, ok_status=405))
+register("account-ping", Case(Kind.LOGIN))
 # Without a code owed the page sends the user on to the start page.
 register("two-factor-verify", Case(Kind.LOGIN, ok_status=302))
 register(

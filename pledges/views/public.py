@@ -20,17 +20,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from councils import cache as cache_keys
-from councils import exports
-from pledges import catalogue, extensions, selectors
+from councils import dates, exports
+from pledges import catalogue, extensions, public_cache, selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
 PAGE_MAX_AGE = 300
@@ -42,22 +43,26 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_index(request: HttpRequest) -> HttpResponse:
-    counties = selectors.public_counties()
-    known = {county.code for county in counties}
-    county_code = request.GET.get("county", "")
-    county_code = county_code if county_code in known else ""
-    return render(
-        request,
-        "pledges/public_index.html",
-        {
+    """Kept whole for anonymous readers while the published pledges are unchanged: one
+    query (the fingerprint) and a cache read (``pledges.public_cache``)."""
+    fingerprint = selectors.current_pledges_fingerprint()
+    asked = request.GET.get("county", "")
+
+    def context() -> dict[str, Any]:
+        counties = selectors.public_counties()
+        county_code = asked if asked in {county.code for county in counties} else ""
+        return {
             "counties": counties,
             "county_code": county_code,
             # the list is rendered from the template cache while this is unchanged;
             # the template calls ``groups`` only when it is not
-            "fingerprint": selectors.current_pledges_fingerprint(),
+            "fingerprint": fingerprint,
             "cache_seconds": PAGE_MAX_AGE,
             "groups": functools.partial(selectors.public_index, county_code=county_code or None),
-        },
+        }
+
+    return public_cache.render_kept(
+        request, "pledges/public_index.html", context, version=[fingerprint], params=["county"]
     )
 
 
@@ -232,18 +237,27 @@ def _open_data_file(
 ) -> HttpResponse:
     """The file, from the cache while ``fingerprint()`` (one aggregate query) is unchanged:
     making the activities file from 50 000 rows takes seconds. The cache keeps it no
-    longer than shared caches may (OPEN_DATA_MAX_AGE). Its ETag is the fingerprint's: a
-    reader that has the file gets 304 Not Modified for one query; gzip when asked (the
-    activities are some 19 MB as CSV, about a tenth compressed), compressed once."""
+    longer than shared caches may (OPEN_DATA_MAX_AGE). Gzip when asked (the activities
+    are some 19 MB as CSV, about a tenth compressed), compressed once.
+
+    Its ETag is strong, from the fingerprint, one for the plain file and one for the
+    gzipped (two representations, RFC 9110 8.8.3); ``Last-Modified`` is when this version
+    of the data was first served. A reader that has either answer gets 304 Not Modified
+    for the fingerprint's query and one cache read, and nothing is built."""
     if fmt not in OPEN_DATA_FORMATS:
         raise Http404
-    key, digest = cache_keys.key("open-data:2", f"{name}.{fmt}", prefix, fingerprint())
-    # weak: the same for the plain and the gzipped file (RFC 9110 8.8.1)
-    etag = f'W/"{digest[:32]}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
+    key, digest = cache_keys.key("open-data:3", f"{name}.{fmt}", prefix, fingerprint())
     gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    plain_etag = f'"{digest[:32]}"'
+    gzip_etag = f'"{digest[:32]}-gz"'
+    etag = gzip_etag if gzipped else plain_etag
+    since = _first_served(key)
+    if _not_modified(request, {plain_etag, gzip_etag}, since):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Last-Modified"] = http_date(since)
+        patch_vary_headers(not_modified, ["Accept-Encoding"])
+        return not_modified
     body = cache.get(key + (":gz" if gzipped else ""))
     if body is None:
         body = cache.get(key)
@@ -256,10 +270,39 @@ def _open_data_file(
     response = exports.file_response(body, fmt=fmt, filename=name, inline=True)
     response["Content-Language"] = "sv"
     response["ETag"] = etag
+    response["Last-Modified"] = http_date(since)
     if gzipped:
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+def _not_modified(request: HttpRequest, etags: set[str], since: int) -> bool:
+    """Whether the reader has the file: ``If-None-Match`` names one of ``etags`` (weak
+    comparison, either encoding), or else ``If-Modified-Since`` is not before ``since``
+    (RFC 9110 13.2.2: the second is ignored when the first is sent)."""
+    asked = request.headers.get("If-None-Match")
+    if asked is not None:
+        given = {tag.removeprefix("W/") for tag in parse_etags(asked)}
+        return "*" in given or bool(given & etags)
+    modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return modified_since is not None and since <= modified_since
+
+
+#: how long the moment a version of an open-data file was first served is remembered
+FIRST_SERVED_SECONDS = 7 * 24 * 60 * 60
+
+
+def _first_served(key: str) -> int:
+    """When the file of ``key`` (its data's fingerprint) was first served, epoch seconds:
+    its ``Last-Modified``. Never before the data changed, as the key changes with it."""
+    stamp_key = f"{key}:since"
+    stamp = cache.get(stamp_key)
+    if stamp is None:
+        stamp = int(dates.now().timestamp())
+        if not cache.add(stamp_key, stamp, FIRST_SERVED_SECONDS):  # another was first
+            stamp = cache.get(stamp_key, stamp)
+    return stamp
 
 
 def _open_data_body(

@@ -42,3 +42,11 @@ def test_a_template_fragment_is_rendered_without_the_cache(settings, caplog):
     )
     assert template.render({"n": 7}) == "inside 7"
     assert "cache unavailable" in caplog.text  # it did try the (unreachable) Redis
+
+
+def test_one_redis_client_serves_every_call():
+    """Django makes a ``redis.Redis`` per call; ours keeps one per connection pool."""
+    cache = _cache()
+    first = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is first
+    assert cache._cache.get_client("c", write=True) is first  # one server: one pool

@@ -7,11 +7,13 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from councils.exports import neutralise
 from pledges.models import Activity, Pledge
+from pledges.views import public
 from pledges.views.public import ACTIVITY_COLUMNS, PLEDGE_COLUMNS
 from tests import factories as f
 from tests.pledges.public_helpers import published
@@ -240,7 +242,7 @@ def test_a_reader_that_has_the_file_gets_304_until_it_changes(client, plan):
     address = url("open-data-activities", "csv")
     first = client.get(address)
     etag = first["ETag"]
-    assert etag.startswith('W/"')
+    assert etag.startswith('"')  # strong: the bytes are the same while it holds
 
     again = client.get(address, headers={"If-None-Match": etag})
     assert again.status_code == 304
@@ -264,4 +266,65 @@ def test_the_file_is_gzipped_when_asked_and_says_so(client, plan):
     assert packed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed["Vary"]
     assert gzip.decompress(packed.content) == plain.content
-    assert packed["ETag"] == plain["ETag"]
+    # two representations, two strong tags; either one is a reader that has the file
+    assert packed["ETag"] != plain["ETag"]
+    for tag in (plain["ETag"], packed["ETag"], f"W/{plain['ETag']}"):
+        again = client.get(address, headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+        assert again.status_code == 304
+        assert again["ETag"] == packed["ETag"]
+
+
+def test_a_conditional_request_builds_nothing_and_asks_two_queries_at_most(
+    client, plan, django_assert_max_num_queries, monkeypatch
+):
+    """The activities file at national size is some 19 MB: a reader that has it costs the
+    fingerprint (and, for one municipality, whether the code is one) and nothing else."""
+    for address in (
+        url("open-data-activities", "csv"),
+        url("open-data-activities", "csv") + f"?kommun={plan[0].municipality.code}",
+        url("open-data-pledges", "json"),
+    ):
+        first = client.get(address, headers={"Accept-Encoding": "gzip"})
+        assert first["Content-Encoding"] == "gzip"
+        assert first["Last-Modified"]
+
+        def built(*args, **kwargs):
+            raise AssertionError("a 304 builds no file")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(public, "_open_data_body", built)
+            patched.setattr(public.gzip, "compress", built)
+            with django_assert_max_num_queries(2):
+                by_tag = client.get(
+                    address,
+                    headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]},
+                )
+            with django_assert_max_num_queries(2):
+                by_date = client.get(
+                    address,
+                    headers={
+                        "Accept-Encoding": "gzip",
+                        "If-Modified-Since": first["Last-Modified"],
+                    },
+                )
+        for answer in (by_tag, by_date):
+            assert answer.status_code == 304
+            assert answer.content == b""
+            assert answer["ETag"] == first["ETag"]
+            assert "Accept-Encoding" in answer["Vary"]
+
+
+def test_last_modified_moves_on_when_the_data_changes(client, plan):
+    hemby, _ = plan
+    address = url("open-data-activities", "csv")
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        first = client.get(address)
+    assert first["Last-Modified"] == "Mon, 02 Mar 2026 09:00:00 GMT"
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False):
+        same = client.get(address)
+        f.ActivityFactory(pledge=hemby, title="Ny aktivitet", order=3)
+        changed = client.get(address, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert same["Last-Modified"] == first["Last-Modified"]  # the same data, the same moment
+    assert changed.status_code == 200
+    assert changed["Last-Modified"] == "Tue, 03 Mar 2026 09:00:00 GMT"
+    assert "Ny aktivitet" in changed.content.decode("utf-8-sig")

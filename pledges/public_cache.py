@@ -1,0 +1,85 @@
+"""The residents' pages, rendered once for every version of what they show.
+
+An anonymous reader's page is kept in the cache under the fingerprint of the data it
+shows (a publication, a new version, a published follow-up change it), the language,
+the address and the day, and served from there. What differs from reader to reader is
+punched into the kept page as it is served: the CSRF token of the language switch (and
+of any form) and the nonce of the Content-Security-Policy.
+
+Only readers with nothing of their own are served a kept page: anonymous, without a
+session (no messages waiting) and asking the plain address (or the filters the view
+names). Signed-in users always get a page made for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from councils import cache as cache_keys
+from councils import dates
+
+#: stand-ins rendered where the token and the nonce go; a kept page never holds a real one
+CSRF_HOLE = "kept-page-csrf-token-0d7e5b"
+NONCE_HOLE = "kept-page-csp-nonce-8a21c4"
+#: seconds a kept page may be served (the pages' own max-age)
+KEEP_SECONDS = 300
+_PLAIN_VALUE = re.compile(r"[0-9A-Za-z_-]{0,20}")
+
+
+def _keepable(request: HttpRequest, params: Iterable[str]) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    allowed = set(params)
+    return all(
+        name in allowed and len(values) == 1 and _PLAIN_VALUE.fullmatch(values[0])
+        for name, values in request.GET.lists()
+    )
+
+
+def render_kept(
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    version: Iterable[object],
+    params: Iterable[str] = (),
+) -> HttpResponse:
+    """``render(request, template, context())``, from the cache for an anonymous reader
+    while ``version`` (the data's fingerprint) is unchanged; ``params`` are the query
+    parameters that may vary the kept page (each kept apart)."""
+    if not _keepable(request, params):
+        return HttpResponse(render_to_string(template, context(), request))
+    key, _digest = cache_keys.key(
+        "public-page:1",
+        template,
+        request.get_full_path(),
+        translation.get_language(),
+        dates.today(),
+        *version,
+    )
+    page = cache.get(key)
+    if page is None:
+        page = render_to_string(
+            template, {**context(), "csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}, request
+        )
+        cache.set(key, page, KEEP_SECONDS)
+    nonce = get_nonce(request)
+    page = page.replace(CSRF_HOLE, get_token(request)).replace(
+        NONCE_HOLE, str(nonce) if nonce is not None else ""
+    )
+    return HttpResponse(page)

@@ -1,0 +1,111 @@
+"""The residents' pages kept whole for anonymous readers (``pledges.public_cache``):
+served from the cache while the published data is unchanged, shown anew once it
+changes, each reader with a CSRF token and a CSP nonce of their own, and never a
+signed-in user's page kept for anyone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pledges import public_cache
+from tests.pledges.public_helpers import published
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("public-index")
+
+
+def _get(client: Client, url: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_the_index_is_kept_and_shown_anew_when_a_pledge_is_published(home, away):
+    published(home, title="Tryggare Hemby")
+    _get(Client(), INDEX)
+    again, queries = _get(Client(), INDEX)
+    assert queries == 1  # the fingerprint; the page comes from the cache
+    assert "Tryggare Hemby" in again.content.decode()
+
+    published(away, title="Tryggare Bortby")
+    after, _ = _get(Client(), INDEX)
+    assert "Tryggare Bortby" in after.content.decode()
+
+
+def test_each_county_filter_is_kept_apart(home, away):
+    published(home, title="Tryggare Hemby")
+    published(away, title="Tryggare Bortby")
+    code = home.county.code
+    mine, _ = _get(Client(), f"{INDEX}?county={code}")
+    everything, _ = _get(Client(), INDEX)
+    mine_again, queries = _get(Client(), f"{INDEX}?county={code}")
+    assert "Tryggare Bortby" in everything.content.decode()
+    assert "Tryggare Bortby" not in mine_again.content.decode()
+    assert mine_again.content == mine.content.replace(
+        _token(mine).encode(), _token(mine_again).encode()
+    ).replace(_nonce(mine).encode(), _nonce(mine_again).encode())
+    assert queries == 1
+
+
+def _token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def _nonce(response) -> str:
+    return re.search(r'<script [^>]*nonce="([^"]+)"', response.content.decode())[1]
+
+
+def test_every_reader_gets_a_token_and_a_nonce_of_their_own(home):
+    published(home)
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    one, _ = _get(first, INDEX)
+    two, queries = _get(second, INDEX)
+    assert queries == 1  # the second reader's page was kept
+
+    for response in (one, two):
+        text = response.content.decode()
+        assert public_cache.CSRF_HOLE not in text
+        assert public_cache.NONCE_HOLE not in text
+        assert f"'nonce-{_nonce(response)}'" in response["Content-Security-Policy"]
+    assert _nonce(one) != _nonce(two)
+
+    # the kept page's language switch works for the second reader, with their own cookie
+    switched = second.post(
+        reverse("set_language"),
+        {"language": "en", "next": INDEX, "csrfmiddlewaretoken": _token(two)},
+    )
+    assert switched.status_code == 302
+    english, _ = _get(second, INDEX)
+    assert english["Content-Language"] == "en"
+    assert 'lang="en"' in english.content.decode()
+
+
+def test_a_signed_in_user_is_never_served_the_kept_page_nor_keeps_one(home, owner):
+    published(home)
+    _get(Client(), INDEX)  # kept
+    signed_in = Client()
+    signed_in.force_login(owner)
+    theirs, _ = _get(signed_in, INDEX)
+    assert reverse("logout") in theirs.content.decode()
+    assert "no-store" in theirs["Cache-Control"]
+
+    anonymous, _ = _get(Client(), INDEX)
+    assert reverse("logout") not in anonymous.content.decode()
+    assert owner.username not in anonymous.content.decode()
+
+
+def test_other_query_strings_are_not_kept(home, django_assert_max_num_queries):
+    published(home, title="Tryggare Hemby")
+    _get(Client(), f"{INDEX}?utm_source=x")
+    response, queries = _get(Client(), f"{INDEX}?utm_source=x")
+    assert queries > 1  # made for the reader
+    assert "Tryggare Hemby" in response.content.decode()
