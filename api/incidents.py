@@ -208,7 +208,7 @@ class _Reporting:
     def form(self, report: Report, body: IncidentIn) -> ReportForm:
         data = body.dict()
         at = data["occurred_at"]
-        data["occurred_at"] = at.strftime("%H:%M") if at is not None else ""
+        data["occurred_at"] = "" if at is None else f"{at.hour:02d}:{at.minute:02d}"
         # left out: a changed report keeps its organisation, a new one is the only one
         kept = report.organisation_id if report.pk else self.only
         data["organisation"] = data["organisation"] or kept or ""
