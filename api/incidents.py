@@ -177,6 +177,8 @@ def incident_report(request: HttpRequest, response: HttpResponse, pk: int):
 def _reporting_in(request, code: str) -> Municipality:
     """The municipality the token's owner reports in (REPORT, and an organisation to
     report for), within the token's scope; 404 otherwise."""
+    if not code.isdigit():  # an SCB code: four digits
+        raise Http404
     municipality = access.get_municipality_or_404(request.user, code[:10], Capability.REPORT)
     token = request.auth
     in_scope = token.organisation_id is None or (
@@ -205,6 +207,8 @@ class _Reporting:
 
     def form(self, report: Report, body: IncidentIn) -> ReportForm:
         data = body.dict()
+        at = data["occurred_at"]
+        data["occurred_at"] = "" if at is None else f"{at.hour:02d}:{at.minute:02d}"
         # left out: a changed report keeps its organisation, a new one is the only one
         kept = report.organisation_id if report.pk else self.only
         data["organisation"] = data["organisation"] or kept or ""

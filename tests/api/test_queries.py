@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from agreements.models import Agreement
+from bench import api as bench_api
+from pledges.models import Pledge
 from tests import factories as f
 from tests.api.conftest import this_year
 from tests.queries import assert_constant_queries
@@ -67,3 +69,32 @@ def test_a_pledge_with_its_activities_makes_the_same_queries(client, owner, bear
     grow()
     client.get(f"/api/v1/pledges/{published.pk}")  # the token's first use: not counted
     assert_constant_queries(client, f"/api/v1/pledges/{published.pk}", grow)
+
+
+def test_the_bench_api_requests_make_the_same_queries_at_two_sizes(
+    owner, national_reader, home, published
+):
+    """The three requests of the API's bench rows (bench/api.py), counted as the bench
+    counts them: a pledge with its activities, a follow-up write at the activity's ETag,
+    the first page of every activity the national reader sees."""
+    start, end = this_year()
+    activity = f.ActivityFactory(pledge=published, start_date=start, end_date=end)
+
+    def requests():
+        return bench_api.calls(
+            pledge=published,
+            pledge_user=owner.username,
+            activity=activity,
+            activity_user=owner.username,
+            reader=national_reader.username,
+        )
+
+    small = bench_api.query_counts(requests())
+    for _ in range(12):
+        f.ActivityFactory(pledge=published, start_date=start, end_date=end)
+        other = f.PledgeFactory(municipality=home, status=Pledge.Status.PUBLISHED)
+        f.ActivityFactory(pledge=other, start_date=start, end_date=end)
+    f.FollowUpFactory(activity=activity, published=True)
+    large = bench_api.query_counts(requests())
+    assert set(small) == {"api-pledge", "api-follow-up", "api-activities"}
+    assert small == large

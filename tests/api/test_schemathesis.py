@@ -14,13 +14,17 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.base import api
 from config.wsgi import application
+from councils import dates
+from est import services
+from est.models import Category, Place, Report
+from est.usual import put_usual_categories
 from tests import factories as f
 
 EXAMPLES = 6
 
 
 def test_every_operation_keeps_to_the_document(
-    owner, bearer, published, draft, activity, home, settings
+    owner, bearer, published, draft, activity, home, home_org, settings
 ):
     settings.API_RATE_LIMIT = 0
     f.FollowUpFactory(activity=activity, published=True)
@@ -28,6 +32,15 @@ def test_every_operation_keeps_to_the_document(
     f.AgreementFactory(municipality=home)
     f.MeetingFactory(council=f.CouncilFactory(municipality=home))
     f.PriorityProblemFactory(picture=f.SituationalPictureFactory(municipality=home))
+    place = Place.objects.create(municipality=home, name="Stortorget", area="Centrum")
+    incident = Report(
+        municipality=home,
+        organisation=home_org,
+        place=place,
+        category=put_usual_categories(Category)["klotter"],
+        occurred_on=dates.today(),
+    )
+    services.report_save(user=owner, report=incident)
     headers = bearer(owner)
     # the app is called in this thread, inside the test's transaction: keep the connection
     request_started.disconnect(close_old_connections)
