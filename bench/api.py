@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from bench.run import Bench, Row
+    from bench.core import Bench, Row
 
 #: how many times the pledge and the write are timed
 REPEAT = int(os.environ.get("BENCH_API_REPEAT", "40"))
@@ -232,7 +232,7 @@ def _send_timed(base: str, call: ApiCall, headers: dict[str, str], path: str | N
 
 
 def _row(label: str, seconds: list[float], note: str) -> Row:
-    from bench.run import Row
+    from bench.core import Row
 
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench import load, server
+from bench.api import section_api
 from bench.core import PAGE_CONNECTIONS, PAGE_SECONDS, ROUNDS, Bench, Row
 from bench.pages import national_pages, national_posts, post_counts, query_counts
 from bench.sections_jobs import section_daily_job, section_pdf, section_retention
@@ -61,6 +62,7 @@ DEMO_DATABASE_URL = os.environ.get(
 #: The table, section by section, in order; each returns its rows.
 SECTIONS: list[Callable[[Bench], list[Row]]] = [
     section_pages,
+    section_api,
     section_open_data_conditional,
     section_est_save,
     section_mixed,
