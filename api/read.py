@@ -34,7 +34,6 @@ from api.schemas import (
     ProblemPage,
     ReportOut,
     ReportPage,
-    StatusFilters,
     StatusUpdatedFilters,
     UpdatedFilters,
 )
@@ -286,7 +285,15 @@ def agreement(request: HttpRequest, pk: int):
 
 
 def _pledge(p: Pledge) -> dict[str, Any]:
-    fields = ["title", "status", "period_start", "period_end", "public_text", "version"]
+    fields = [
+        "title",
+        "status",
+        "period_start",
+        "period_end",
+        "public_text",
+        "version",
+        "updated_at",
+    ]
     return {
         "id": p.pk,
         "municipality": p.municipality.code,
@@ -309,12 +316,13 @@ def _activity(a: Activity) -> dict[str, Any]:
         "next_follow_up",
         "order",
         "version",
+        "updated_at",
     ]
     return {"id": a.pk, "pledge": a.pledge_id, **{name: getattr(a, name) for name in fields}}
 
 
 @router.get("/pledges", response=ok(PledgePage), tags=["medborgarlöften"])
-def pledges(request: HttpRequest, filters: Query[StatusFilters]):
+def pledges(request: HttpRequest, filters: Query[StatusUpdatedFilters]):
     """Medborgarlöften. / Citizen pledges."""
     objects = Pledge.objects.select_related("municipality")
     return listing(auth.readable(request, objects, PUBLIC), filters, _pledge)
@@ -336,7 +344,7 @@ def pledge(request: HttpRequest, response: HttpResponse, pk: int):
 
 
 @router.get("/activities", response=ok(ActivityPage), tags=["medborgarlöften"])
-def activities(request: HttpRequest, filters: Query[StatusFilters]):
+def activities(request: HttpRequest, filters: Query[StatusUpdatedFilters]):
     """Aktiviteter i medborgarlöften. / Activities of pledges."""
     return listing(auth.readable(request, _live_activities(), PUBLIC_ACTIVITY), filters, _activity)
 
@@ -354,7 +362,8 @@ def activity(request: HttpRequest, response: HttpResponse, pk: int):
 
 
 def _follow_up(request, f: FollowUp) -> dict[str, Any]:
-    fields = "period_start period_end status progress done effect published reported_at version"
+    fields = "period_start period_end status progress done effect published reported_at"
+    fields += " version updated_at"
     internal = access.can(request.user, Capability.INTERNAL, f.activity.pledge.municipality_id)
     return {
         "id": f.pk,
@@ -365,7 +374,7 @@ def _follow_up(request, f: FollowUp) -> dict[str, Any]:
 
 
 @router.get("/follow-ups", response=ok(FollowUpPage), tags=["uppföljning"])
-def follow_ups(request: HttpRequest, filters: Query[StatusFilters]):
+def follow_ups(request: HttpRequest, filters: Query[StatusUpdatedFilters]):
     """Uppföljningar av aktiviteter. / Follow-ups of activities."""
     objects = FollowUp.objects.select_related("activity__pledge")
     found = auth.readable(request, objects, PUBLISHED)

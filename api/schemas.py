@@ -172,6 +172,7 @@ class ActivityOut(Schema):
     next_follow_up: dt.date | None
     order: int
     version: int
+    updated_at: dt.datetime
 
 
 class ActivityPage(Page):
@@ -187,6 +188,7 @@ class PledgeOut(Schema):
     period_end: dt.date
     public_text: str
     version: int
+    updated_at: dt.datetime
 
 
 class PledgeDetail(PledgeOut):
@@ -211,6 +213,7 @@ class FollowUpOut(Schema):
     published: bool
     reported_at: dt.datetime
     version: int
+    updated_at: dt.datetime
 
 
 class FollowUpPage(Page):

@@ -82,7 +82,8 @@ def bump(instance: Versioned, *, user, update_fields: list[str] | None = None) -
     if update_fields is None:
         instance.save()
     else:
-        instance.save(update_fields=[*update_fields, "version"])
+        stamped = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[*update_fields, "version", *stamped])
 
 
 def renumber(rows: list[Versioned], field: str, *, user) -> None:

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from councils.dates import PLAUSIBLE_DATE
+
+
+class Changed(models.Model):
+    """When the row was last saved: the API's ``updated_since`` filter reads it (rows made
+    before the field existed get the time of the migration)."""
+
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_default=Now())
+
+    class Meta:
+        abstract = True
 
 
 class Period(models.Model):

@@ -16,7 +16,7 @@ from agreements.models import Goal
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
-from councils.constraints import Period, not_before, within
+from councils.constraints import Changed, Period, not_before, within
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
@@ -36,7 +36,7 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 @history_log.register
-class FollowUp(InMunicipality, Versioned, Period):
+class FollowUp(InMunicipality, Versioned, Period, Changed):
     """What happened with one activity in one period."""
 
     activity = models.ForeignKey(

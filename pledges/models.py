@@ -16,7 +16,7 @@ from agreements.models import ActionPlan, Agreement, Goal, PriorityProblem
 from councils import formats
 from councils import history as history_log
 from councils.concurrency import Versioned
-from councils.constraints import Period, not_before
+from councils.constraints import Changed, Period, not_before
 from councils.dates import PLAUSIBLE_DATE
 from councils.history import tracked
 from councils.models import (
@@ -72,7 +72,7 @@ class PledgeQuerySet(models.QuerySet):
 
 
 @history_log.register
-class Pledge(InMunicipality, Signed, Versioned, Period):
+class Pledge(InMunicipality, Signed, Versioned, Period, Changed):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -244,7 +244,7 @@ class Dialogue(InMunicipality, models.Model):
 
 
 @history_log.register
-class Activity(InMunicipality, Versioned):
+class Activity(InMunicipality, Versioned, Changed):
     class Party(models.TextChoices):
         POLICE = "police", _("the police")
         MUNICIPALITY = "municipality", _("the municipality")
