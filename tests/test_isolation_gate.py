@@ -2,6 +2,9 @@
 
 A user of another organisation gets 404 for an object that is not theirs (GET and
 POST), anonymous users are sent to the login page, lists show only what is theirs.
+The owner opens each page first and the outsider after, in the same cache: the
+outsider is answered with the caches warm from the owner's request, so a cached
+fragment served to the wrong user fails here.
 """
 
 from __future__ import annotations

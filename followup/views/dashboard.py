@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from councils import access, dates, exports, formats
-from councils.http import only
+from councils.http import only, url_maker
 from councils.models import County
 from followup import charts, dashboard, yearly_report
 from followup.dashboard import (
@@ -114,6 +114,9 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return not_allowed
     query = Query.parse(request.GET)
     rows, shown = _table(county, query, dates.today())
+    detail = url_maker("municipality-detail")
+    for row in shown:  # reversed once, not once per row in the template
+        row.url = detail(row.municipality.code)
     headers = []
     for key, label in COLUMNS:
         sorted_here = query.sort == key
