@@ -49,9 +49,17 @@ def _next(request: HttpRequest) -> str:
     return reverse("home")
 
 
-def _begin(request: HttpRequest, provider: Provider) -> HttpResponse:
+def _locked_out(request: HttpRequest, provider: Provider) -> HttpResponse | None:
+    """Throttling: too many refusals through ``provider`` from here, and neither a new
+    sign-in starts nor an answer to one started before is taken."""
     if AxesProxyHandler.is_locked(request, _credentials(provider)):
         return get_lockout_response(request, credentials=_credentials(provider))
+    return None
+
+
+def _begin(request: HttpRequest, provider: Provider) -> HttpResponse:
+    if locked := _locked_out(request, provider):
+        return locked
     try:
         if provider.protocol == Provider.Protocol.OIDC:
             url = oidc.start(request, provider, _callback_url(request), _next(request))
@@ -138,6 +146,8 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         provider = selectors.provider(provider_id, Provider.Protocol.OIDC)
     except Http404:
         return render(request, "sso/refused.html", {"provider": None}, status=400)
+    if locked := _locked_out(request, provider):
+        return locked
     next_url = request.session.get(oidc.PENDING, {}).get("next")
     try:
         profile, token = oidc.finish(request, provider, _callback_url(request))
@@ -157,6 +167,8 @@ def saml_acs(request: HttpRequest, pk: int) -> HttpResponse:
     if not_allowed := only(request, "POST"):
         return not_allowed
     provider = _saml_provider(pk)
+    if locked := _locked_out(request, provider):
+        return locked
     try:
         profile, logout_data = saml.finish(request, provider)
     except saml.Refused as refused:

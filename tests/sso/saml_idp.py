@@ -59,7 +59,9 @@ def key_pair(folder: Path, name: str) -> tuple[str, str]:
     return str(key_file), str(cert_file)
 
 
-def idp_config(key: tuple[str, str], sp_metadata: str | None) -> IdPConfig:
+def idp_config(key: tuple[str, str], sp_metadata: str | None, base: str | None = None) -> IdPConfig:
+    """``base``: the IdP's own address when it is served over HTTP (the browser tests)."""
+    sso_url, slo_url = (f"{base}/saml/sso", f"{base}/saml/slo") if base else (SSO_URL, SLO_URL)
     settings = {
         "entityid": ENTITY_ID,
         "xmlsec_binary": shutil.which("xmlsec1"),
@@ -68,8 +70,8 @@ def idp_config(key: tuple[str, str], sp_metadata: str | None) -> IdPConfig:
         "service": {
             "idp": {
                 "endpoints": {
-                    "single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [(sso_url, BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(slo_url, BINDING_HTTP_REDIRECT)],
                 },
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "policy": {"default": {"lifetime": {"minutes": 5}, "attribute_restrictions": None}},
@@ -90,9 +92,9 @@ class Keys:
     metadata_file: str
 
 
-def make_keys(folder: Path) -> Keys:
+def make_keys(folder: Path, base: str | None = None) -> Keys:
     idp, rogue = key_pair(folder, "idp"), key_pair(folder, "rogue")
-    metadata = create_metadata_string(None, config=idp_config(idp, None), valid=24 * 365)
+    metadata = create_metadata_string(None, config=idp_config(idp, None, base), valid=24 * 365)
     metadata_file = folder / "idp-metadata.xml"
     metadata_file.write_bytes(metadata)
     return Keys(folder, idp, rogue, str(metadata_file))
@@ -106,12 +108,12 @@ class Idp:
     rogue: Server
 
     @classmethod
-    def for_sp(cls, keys: Keys, sp_metadata: bytes) -> Idp:
+    def for_sp(cls, keys: Keys, sp_metadata: bytes, base: str | None = None) -> Idp:
         path = keys.folder / "sp-metadata.xml"
         path.write_bytes(sp_metadata)
         return cls(
-            Server(config=idp_config(keys.idp, str(path))),
-            Server(config=idp_config(keys.rogue, str(path))),
+            Server(config=idp_config(keys.idp, str(path), base)),
+            Server(config=idp_config(keys.rogue, str(path), base)),
         )
 
     def answer(

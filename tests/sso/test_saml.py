@@ -25,8 +25,8 @@ def _begin(client, provider):
     return response["Location"]
 
 
-def _post(client, acs, xml):
-    return client.post(acs, post_binding(xml))
+def _post(client, acs, xml, **extra):
+    return client.post(acs, post_binding(xml), **extra)
 
 
 def _refused(response):
@@ -190,3 +190,47 @@ def test_a_provider_with_unreadable_metadata_refuses_without_an_error(client, sa
     response = client.get(reverse("sso-start", args=[saml_provider.pk]))
     assert response.status_code == 403
     assert client.get(reverse("sso-saml-metadata", args=[saml_provider.pk])).status_code == 200
+
+
+def test_sign_ins_and_refusals_are_in_the_audit_history(client, saml_server, saml_provider):
+    """Who, through which provider, when and from where: also for a refusal."""
+    moment = dates.now().replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        acs, xml = saml_server.answer(_begin(client, saml_provider))
+        _post(
+            client, acs, xml.replace("polis-kommunpolis", "polis-lasare"), REMOTE_ADDR="203.0.113.7"
+        )
+        acs, xml = saml_server.answer(_begin(client, saml_provider))
+        _post(client, acs, xml, REMOTE_ADDR="203.0.113.9")
+    refused, signed_in = SignIn.objects.order_by("pk")
+    user = Identity.objects.get().user
+    assert (signed_in.user, signed_in.provider, signed_in.outcome) == (
+        user,
+        saml_provider,
+        SignIn.Outcome.SIGNED_IN,
+    )
+    assert (signed_in.subject, signed_in.ip_address, signed_in.at) == (
+        "kommunpolis-1",
+        "203.0.113.9",
+        moment,
+    )
+    assert (refused.user, refused.provider, refused.outcome) == (
+        None,
+        saml_provider,
+        SignIn.Outcome.REFUSED,
+    )
+    assert (refused.ip_address, refused.at) == ("203.0.113.7", moment)
+    assert "SignatureError" in refused.reason
+
+
+def test_refused_saml_answers_are_throttled(client, saml_server, saml_provider, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    started_before = _begin(client, saml_provider)
+    for _attempt in range(2):
+        acs, xml = saml_server.answer(_begin(client, saml_provider), sign_assertion=False)
+        _post(client, acs, xml)
+    response = client.get(reverse("sso-start", args=[saml_provider.pk]))
+    assert response.status_code == 429
+    acs, xml = saml_server.answer(started_before)  # a good answer, but too late
+    assert _post(client, acs, xml).status_code == 429
+    assert not Identity.objects.exists()

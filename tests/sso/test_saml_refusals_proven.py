@@ -6,7 +6,9 @@ Where two checks guard the same thing, the test says so and switches off both.""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +18,12 @@ import saml2.config
 import saml2.response
 import saml2.sigver
 from django.urls import reverse
+from saml2.sigver import SignatureError, make_temp, pem_format
 
 from councils import dates
 from sso import saml
 from sso.models import Identity, SignIn
-from tests.sso.saml_idp import post_binding
+from tests.sso.saml_idp import ENTITY_ID, post_binding
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +217,82 @@ def test_a_replayed_assertion_id(client, saml_server, saml_provider, monkeypatch
         assert _last_reason() == "the assertion was used before"
     else:
         assert response.status_code == 302, _last_reason()
+
+
+def _element(name: str, xml: str) -> re.Match:
+    match = re.search(rf"<(\w+:)?{name}[ >].*?</\1{name}>", xml, re.DOTALL)
+    assert match, xml[:500]
+    return match
+
+
+def _wrapped(xml: str) -> str:
+    """Signature wrapping: an evil assertion carries the IdP's signature, whose reference
+    points at the genuine assertion, tucked away in the evil one's Advice."""
+    signed = _element("Assertion", xml)
+    prefix = signed.group(1) or ""
+    signature = _element("Signature", signed.group(0)).group(0)
+    genuine = signed.group(0).replace(signature, "")
+    evil = re.sub(r'ID="[^"]+"', 'ID="id-evil"', genuine, count=1)
+    evil = evil.replace("kommunpolis-1<", "chef<")
+    issuer_end = evil.index(f"</{prefix}Issuer>") + len(f"</{prefix}Issuer>")
+    evil = evil[:issuer_end] + signature + evil[issuer_end:]
+    conditions_end = evil.index(f"</{prefix}Conditions>") + len(f"</{prefix}Conditions>")
+    advice = f"<{prefix}Advice>{genuine}</{prefix}Advice>"
+    evil = evil[:conditions_end] + advice + evil[conditions_end:]
+    return xml[: signed.start()] + evil + xml[signed.end() :]
+
+
+def _naive_signature_check(self, decoded_xml, item, node_name=None, *args, **kwargs):
+    """xmlsec1's verdict alone, without pysaml2's rule that the signature must be the
+    enveloped one of the element it vouches for (its reference = the element's ID)."""
+    for _name, cert in self.metadata.certs(ENTITY_ID, "any", "signing"):
+        pem = make_temp(pem_format(cert), suffix=".pem", decode=False)
+        if self.verify_signature(decoded_xml, pem.name, node_name=node_name, node_id=item.id):
+            return item
+    raise SignatureError("not verified")
+
+
+@pytest.mark.parametrize("checked", [True, False], ids=["checked", "switched off"])
+def test_signature_wrapping(client, saml_server, saml_provider, monkeypatch, checked):
+    acs, xml = saml_server.answer(_begin(client, saml_provider))
+    if not checked:
+        monkeypatch.setattr(
+            saml2.sigver.SecurityContext, "_check_signature", _naive_signature_check
+        )
+    response = client.post(acs, post_binding(_wrapped(xml)))
+    if checked:
+        assert response.status_code == 403
+        assert "SignatureError" in _last_reason()
+        assert not Identity.objects.exists()
+    else:  # the attack is real against a naive check: the evil assertion signs in
+        assert response.status_code == 302, _last_reason()
+        assert Identity.objects.get().subject == "chef"
+
+
+def _read_in_response_to(encoded: str) -> str:
+    return re.search(r'InResponseTo="([^"]+)"', base64.b64decode(encoded).decode()).group(1)
+
+
+@pytest.mark.parametrize("ours", [True, False], ids=["our parser", "pysaml2's parser"])
+def test_external_entities_are_refused_by_each_parser(
+    client, saml_server, saml_provider, monkeypatch, tmp_path, ours
+):
+    """Our reading of InResponseTo refuses any DTD; without it, pysaml2's defusedxml does,
+    before xmlsec1 ever sees the document. Neither layer expands the entity."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("HEMLIGT-INNEHALL", encoding="utf-8")
+    acs, xml = saml_server.answer(_begin(client, saml_provider))
+    body = xml.split("?>", 1)[-1]
+    doctype = f'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    hostile = doctype + body.replace("kommunpolis-1<", "&xxe;<", 1)
+    if not ours:
+        monkeypatch.setattr(saml, "_in_response_to", _read_in_response_to)
+    response = client.post(acs, post_binding(hostile))
+    assert response.status_code == 403
+    reason = _last_reason()
+    assert "HEMLIGT" not in reason
+    if ours:
+        assert reason == "not a SAML response: ImportRefused"
+    else:
+        assert "DTDForbidden" in reason or "EntitiesForbidden" in reason, reason
+    assert not Identity.objects.exists()
