@@ -93,8 +93,6 @@ def cache_key(county_id: int, year: int, part: Part) -> str:
 def _stylesheet(text: str, fetcher) -> CSS:
     """The parts' stylesheet, parsed once per process (its fonts loaded once, into the
     process's one font configuration)."""
-    from followup import reports
-
     global _font_config
     with _lock:
         if _font_config is None:
@@ -103,7 +101,7 @@ def _stylesheet(text: str, fetcher) -> CSS:
         if found is None:
             found = _stylesheets[text] = CSS(
                 string=text,
-                base_url=reports.BASE_URL,
+                base_url=fetcher.base_url,
                 url_fetcher=fetcher,
                 font_config=_font_config,
             )
@@ -113,12 +111,10 @@ def _stylesheet(text: str, fetcher) -> CSS:
 def lay_out(html: str, fetcher) -> Document:
     """Lay one part out (the slow step the cache saves). Its ``<style>`` is taken out
     and given as a stylesheet parsed once, as every part has the same."""
-    from followup import reports
-
     start, end = html.find("<style>"), html.find("</style>")
     css = _stylesheet(html[start + len("<style>") : end], fetcher)
     body = html[:start] + html[end + len("</style>") :]
-    document = HTML(string=body, base_url=reports.BASE_URL, url_fetcher=fetcher)
+    document = HTML(string=body, base_url=fetcher.base_url, url_fetcher=fetcher)
     return document.render(stylesheets=[css], font_config=_font_config)
 
 

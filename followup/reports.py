@@ -119,6 +119,9 @@ def _embedded_image(url: str) -> URLFetcherResponse:
 class StaticOnlyFetcher(URLFetcher):
     """Serves our static fonts and stylesheets by their /static/ URL; refuses the rest."""
 
+    #: where the report's relative URLs resolve
+    base_url = BASE_URL
+
     def __init__(self) -> None:
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
         #: every URL WeasyPrint asked for, in order (tests read it)
