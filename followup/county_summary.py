@@ -71,6 +71,8 @@ class Section:
     overdue: list[OverdueLine] = field(default_factory=list)
     #: the county board's comment on the municipality
     comment: str = ""
+    #: the page its part starts on in the printed summary (set while printing)
+    page: int = 0
 
     @property
     def has_nothing_to_report(self) -> bool:

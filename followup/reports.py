@@ -31,7 +31,7 @@ from agreements.models import Agreement
 from councils import dates, exports
 from councils.models import County, Organisation
 from councils.validators import LOGO_MAX_BYTES, SVG_LOCAL_LINK, logo_type
-from followup import county_summary
+from followup import county_pdf, county_summary
 from followup.models import Report
 from pledges import selectors
 from pledges.models import Activity, Comment, Pledge
@@ -118,6 +118,9 @@ def _embedded_image(url: str) -> URLFetcherResponse:
 
 class StaticOnlyFetcher(URLFetcher):
     """Serves our static fonts and stylesheets by their /static/ URL; refuses the rest."""
+
+    #: where the report's relative URLs resolve
+    base_url = BASE_URL
 
     def __init__(self) -> None:
         super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
@@ -241,23 +244,59 @@ def _with_internal_statuses(pledge: selectors.PublicPledge) -> selectors.PublicP
     return dataclasses.replace(pledge, activities=activities)
 
 
-def county_summary_html(county_id: int, year: int, progress: Progress = _ignore) -> str:
+def county_summary_context(county_id: int, year: int, progress: Progress = _ignore) -> dict:
+    """What the county summary's templates show (the whole document's and its parts')."""
     county = County.objects.filter(pk=county_id).first()
     if county is None:
         raise LookupError(_("The county no longer exists."))
     summary = county_summary.county_summary(county, year, dates.today())
     progress(30)
-    return _render(
-        "followup/pdf/county_summary.html",
-        {
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
             "summary": summary,
             "totals": summary.totals,
             "charts": summary.charts(),
             "logo_url": LOGO_URL if summary.sender.logo else "",
             "title": _("County summary %(year)s: %(county)s")
             % {"year": year, "county": county.name},
-        },
-    )
+        }
+
+
+def county_summary_html(county_id: int, year: int, progress: Progress = _ignore) -> str:
+    """The whole summary as one HTML document (what Chromium prints in the bench)."""
+    context = county_summary_context(county_id, year, progress)
+    return _render("followup/pdf/county_summary.html", context)
+
+
+def county_summary_pdf(
+    county_id: int,
+    year: int,
+    fetcher: StaticOnlyFetcher | None = None,
+    progress: Progress = _ignore,
+) -> bytes:
+    """The summary's PDF, put together from parts laid out once each and reused while
+    their content is the same (``followup.county_pdf``)."""
+    context = county_summary_context(county_id, year, progress)
+    fetcher = fetcher or StaticOnlyFetcher()
+    if logo := county_logo(county_id):
+        fetcher.attach(LOGO_URL, logo, logo_type(logo))
+    printed = timezone.localtime()
+
+    def render_part(template: str, part_context: dict) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_to_string(template, {**part_context, "printed": printed})
+
+    progress(50)
+    with translation.override(settings.LANGUAGE_CODE):
+        return county_pdf.print_summary(
+            county_id=county_id,
+            year=year,
+            context=context,
+            render=render_part,
+            fetcher=fetcher,
+            progress=progress,
+            variant=PDF_VARIANT,
+        )
 
 
 def county_logo(county_id: int) -> bytes | None:
@@ -296,11 +335,12 @@ def render(
     report: Report, fetcher: StaticOnlyFetcher | None = None, progress: Progress = _ignore
 ) -> bytes:
     """The PDF of one report; ``progress`` hears how far it has come (percent)."""
+    if report.kind == Report.Kind.COUNTY_SUMMARY:
+        year = int(report.parameters["year"])
+        return county_summary_pdf(report.object_id, year, fetcher, progress)
     html = report_html(report, progress)
     progress(50)
     fetcher = fetcher or StaticOnlyFetcher()
-    if report.kind == Report.Kind.COUNTY_SUMMARY and (logo := county_logo(report.object_id)):
-        fetcher.attach(LOGO_URL, logo, logo_type(logo))
     return html_to_pdf(html, fetcher, progress)
 
 

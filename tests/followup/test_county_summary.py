@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from agreements.models import SituationalPicture
 from councils import dates, exports
 from councils.models import Organisation, Role
-from followup import county_summary, reports, tasks
+from followup import county_pdf, county_summary, reports, tasks
 from followup.models import Report
 from pledges.models import Activity, Pledge
 from tests import factories as f
@@ -288,25 +288,21 @@ def test_the_officer_starts_the_pdf_and_it_renders_with_progress(
     assert _flat("Länssammanställning 2026") in _flat(_pages(pdf)[0])
 
 
-def test_progress_moves_through_the_stages(county, county_officer):
+def test_progress_moves_through_the_stages(county, county_officer, monkeypatch):
+    """The parts are laid out one by one, each moving the report's progress on."""
     report = _summary_report(county, county_officer)
     seen: list[int] = []
-    original = reports.html_to_pdf
+    original = county_pdf.lay_out
 
-    def watching(html, fetcher=None, progress=reports._ignore):
-        def record(percent):
-            progress(percent)
-            seen.append(Report.objects.get(pk=report.pk).progress)
-
+    def watching(html, fetcher):
         seen.append(Report.objects.get(pk=report.pk).progress)
-        return original(html, fetcher, record)
+        return original(html, fetcher)
 
-    reports.html_to_pdf = watching
-    try:
-        assert tasks.render_report(report.pk) is True
-    finally:
-        reports.html_to_pdf = original
-    assert seen == [50, 80]
+    county_pdf.clear_cache()
+    monkeypatch.setattr(county_pdf, "lay_out", watching)
+    assert tasks.render_report(report.pk) is True
+    # overview, Grannby, Hemby, the shared table; then the cover and contents, the stamp
+    assert seen == [50, 56, 62, 68, 75, 75], seen
     report.refresh_from_db()
     assert (report.status, report.progress) == (Report.Status.DONE, 100)
 
