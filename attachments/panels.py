@@ -4,7 +4,7 @@ pages), and the public attachments on the residents' pledge page."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 
 from attachments import selectors, services
 from attachments.models import TARGETS, Attachment
@@ -12,6 +12,7 @@ from attachments.views import panel_context
 from councils import access, panels
 from councils.access import Capability
 from followup import reports
+from pledges.public_cache import aggregate, register_pledge_page_part
 
 PANEL = "attachments/_panel.html"
 PUBLIC_PANEL = "attachments/_public_panel.html"
@@ -36,7 +37,25 @@ def _public_panel(request, pledge, public: bool):
     return {"public": True, "attachments": attachments} if attachments else None
 
 
+def _public_versions():
+    """The public attachments of a pledge and of its agreement, in the version of its
+    kept public page (``pledges.public_cache``)."""
+    rows = selectors.public_attachments().filter(
+        Q(pledge_id=OuterRef("pk")) | Q(agreement_id=OuterRef("agreement_id"))
+    )
+    return aggregate(rows, "SUM", "version")
+
+
+def _public_count():
+    rows = selectors.public_attachments().filter(
+        Q(pledge_id=OuterRef("pk")) | Q(agreement_id=OuterRef("agreement_id"))
+    )
+    return aggregate(rows, "COUNT")
+
+
 def register() -> None:
+    register_pledge_page_part("attachment_versions", _public_versions)
+    register_pledge_page_part("attachment_count", _public_count)
     for model in TARGETS.values():
         panels.register_for(model._meta.label_lower, PANEL, _internal_panel)
     reports.register_attachment_list(pdf_rows)

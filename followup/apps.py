@@ -15,6 +15,8 @@ class FollowupConfig(AppConfig):
 
         # pledges cannot import followup (imports run one way): followup calls down
         register_follow_up(public_follow_up)
+        # ... and what of it changes the kept public pledge page (pledges.public_cache)
+        panels.register_public_versions()
 
         # the agreement page shows goals against their indicators (agreements.extensions)
         extensions.register("followup/indicator_goals_panel.html", panels.agreement_goals)

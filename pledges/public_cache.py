@@ -20,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import Expression, F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -28,6 +30,7 @@ from django.utils import translation
 
 from councils import cache as cache_keys
 from councils import dates
+from pledges.models import Activity, Pledge
 
 #: stand-ins rendered where the token and the nonce go; a kept page never holds a real one
 CSRF_HOLE = "kept-page-csrf-token-0d7e5b"
@@ -83,3 +86,63 @@ def render_kept(
         NONCE_HOLE, str(nonce) if nonce is not None else ""
     )
     return HttpResponse(page)
+
+
+# --- the version of a pledge's public page ---------------------------------------------
+
+#: name → a function giving an expression over a published pledge (``OuterRef("pk")``)
+#: whose value changes whenever a higher app's part of its public page does (a published
+#: follow-up, a public attachment); registered in the higher app's AppConfig.ready()
+_PLEDGE_PAGE_PARTS: dict[str, Callable[[], Expression]] = {}
+
+
+def register_pledge_page_part(name: str, part: Callable[[], Expression]) -> None:
+    _PLEDGE_PAGE_PARTS[name] = part
+
+
+def _version_query(pk: int) -> QuerySet:
+    activities = Activity.objects.filter(pledge=OuterRef("pk"), deleted_at__isnull=True)
+    newer = Pledge.objects.public().filter(replaces=OuterRef("pk")).values("pk")[:1]
+    parts = {name: part() for name, part in _PLEDGE_PAGE_PARTS.items()}
+    return (
+        Pledge.objects.public()
+        .filter(pk=pk)
+        .annotate(
+            newer=Subquery(newer),
+            activity_versions=aggregate(activities, "SUM", "version"),
+            activity_count=aggregate(activities, "COUNT"),
+            **parts,
+        )
+        .values_list("version", "status", "newer", "activity_versions", "activity_count", *parts)
+    )
+
+
+#: where the page's pledge goes in the version query's SQL, made once per process (the
+#: ORM takes longer to build its eight subqueries than the database to answer them)
+_PK_STAND_IN = -7_311_942_519
+_version_sql: tuple[str, tuple, list[int]] | None = None
+
+
+def pledge_page_version(pk: int) -> tuple | None:
+    """What the public page of pledge ``pk`` shows changes only when this does: the
+    pledge's version and status, a newer published version, its activities' versions
+    (a follow-up recorded or published bumps them) and the registered parts. One query;
+    None when the pledge is not public (the page answers 404)."""
+    global _version_sql  # made once, after every app has registered its parts
+    if _version_sql is None:
+        sql, params = _version_query(_PK_STAND_IN).query.sql_with_params()
+        _version_sql = sql, params, [i for i, p in enumerate(params) if p == _PK_STAND_IN]
+    sql, params, places = _version_sql
+    given = list(params)
+    for place in places:
+        given[place] = pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, given)
+        return cursor.fetchone()
+
+
+def aggregate(rows: QuerySet, function: str, field: str = "pk", output=None) -> Subquery:
+    """``function`` (SQL: SUM, COUNT, MAX) of ``field`` over ``rows``, which are filtered
+    by an ``OuterRef``, as one value of the outer row (no GROUP BY: one row)."""
+    figure = Func(F(field), function=function, output_field=output or IntegerField())
+    return Subquery(rows.order_by().annotate(_figure=figure).values("_figure")[:1])

@@ -84,15 +84,22 @@ def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_pledge(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = selectors.public_pledge(pk)
-    return render(
-        request,
-        "pledges/public_pledge.html",
-        {
+    """Kept whole for anonymous readers while ``pledge_page_version`` is unchanged: one
+    query and a cache read (``pledges.public_cache``)."""
+    version = public_cache.pledge_page_version(pk)
+    if version is None:
+        raise Http404
+
+    def context() -> dict[str, Any]:
+        pledge = selectors.public_pledge(pk)
+        return {
             "pledge": pledge,
             "municipality": pledge.municipality,
             "public_panels": extensions.PUBLIC_PAGES.render_context(request, pledge.municipality),
-        },
+        }
+
+    return public_cache.render_kept(
+        request, "pledges/public_pledge.html", context, version=[pk, *version]
     )
 
 

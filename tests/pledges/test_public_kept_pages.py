@@ -8,12 +8,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from followup import services as followup_services
 from pledges import public_cache
+from tests import factories as f
 from tests.pledges.public_helpers import published
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +113,65 @@ def test_other_query_strings_are_not_kept(home, django_assert_max_num_queries):
     response, queries = _get(Client(), f"{INDEX}?utm_source=x")
     assert queries > 1  # made for the reader
     assert "Tryggare Hemby" in response.content.decode()
+
+
+# --- the pledge page -------------------------------------------------------------------
+
+
+def _pledge_page(pledge) -> str:
+    return reverse("public-pledge", args=[pledge.pk])
+
+
+def test_the_pledge_page_is_kept_and_shows_a_published_follow_up(home, owner):
+    pledge = published(home, title="Tryggare Hemby")
+    activity = f.ActivityFactory(pledge=pledge, title="Trygghetsvandring")
+    entry = f.FollowUpFactory(activity=activity, done="Hemlig anteckning", published=False)
+    _get(Client(), _pledge_page(pledge))
+    again, queries = _get(Client(), _pledge_page(pledge))
+    assert queries == 1  # the page's version; the page is kept
+    assert "Trygghetsvandring" in again.content.decode()
+    assert "Hemlig anteckning" not in again.content.decode()
+
+    followup_services.follow_up_publish(user=owner, entry=entry, expected_version=entry.version)
+    after, _ = _get(Client(), _pledge_page(pledge))
+    assert "Hemlig anteckning" in after.content.decode()
+
+
+def test_the_pledge_page_shows_the_pledges_own_follow_up_once_published(home):
+    pledge = published(home)
+    summary = f.PledgeFollowUpFactory(pledge=pledge, summary="Sammanfattning för invånarna")
+    assert (
+        "Sammanfattning för invånarna"
+        not in _get(Client(), _pledge_page(pledge))[0].content.decode()
+    )
+    summary.published_at = timezone.now()
+    summary.save()
+    assert (
+        "Sammanfattning för invånarna" in _get(Client(), _pledge_page(pledge))[0].content.decode()
+    )
+
+
+def test_the_old_version_says_so_once_a_new_one_is_published(home):
+    old = published(home, title="Tryggare Hemby")
+    message = "A newer version of this pledge has been published."
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert message not in _get(client, _pledge_page(old))[0].content.decode()
+
+    published(home, title="Tryggare Hemby, version 2", replaces=old)
+    assert message in _get(client, _pledge_page(old))[0].content.decode()
+
+
+def test_an_activity_changed_on_the_published_pledge_shows(home):
+    pledge = published(home)
+    activity = f.ActivityFactory(pledge=pledge, title="Trygghetsvandring")
+    _get(Client(), _pledge_page(pledge))
+    activity.title = "Trygghetsvandring i centrum"
+    activity.version += 1  # as every service does (councils.concurrency)
+    activity.save()
+    assert "Trygghetsvandring i centrum" in _get(Client(), _pledge_page(pledge))[0].content.decode()
+
+
+def test_a_pledge_that_is_not_public_is_404_kept_or_not(home):
+    draft = f.PledgeFactory(municipality=home, title="Utkast")
+    assert Client().get(_pledge_page(draft)).status_code == 404

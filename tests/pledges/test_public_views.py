@@ -479,8 +479,9 @@ def test_pledge_page_queries_do_not_grow_with_activities(client, home):
             f.PledgeCommentFactory(pledge=pledge)
 
     count = assert_constant_queries(client, page(pledge), grow)
-    # 3 of the pledge page, 2 of the follow-up app's block, 1 of the higher apps' panels
-    assert count <= 6
+    # the kept page's version (pledges.public_cache), and on a miss 3 of the pledge page,
+    # 2 of the follow-up app's block, 1 of the higher apps' panels
+    assert count <= 7
 
 
 @pytest.mark.parametrize("name", ["open-data-pledges", "open-data-activities"])
