@@ -24,7 +24,7 @@ from bench.pages import Page, client_for
 
 ROOT = Path(__file__).resolve().parent.parent
 #: seconds of wrk per measurement (each of a round's hello and page), and its connections
-PAGE_SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
+PAGE_SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 PAGE_CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 #: interleaved rounds per page (at least three)
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))

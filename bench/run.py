@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +38,7 @@ from django.db import connection
 from bench import load, server
 from bench.api import section_api
 from bench.core import PAGE_CONNECTIONS, PAGE_SECONDS, ROUNDS, Bench, Row
-from bench.pages import national_pages, national_posts, post_counts, query_counts
+from bench.pages import Page, Post, national_pages, national_posts, post_counts, query_counts
 from bench.sections_jobs import section_daily_job, section_pdf, section_retention
 from bench.sections_mixed import section_mixed
 from bench.sections_pages import (
@@ -196,27 +197,29 @@ def _prepare(*, analyze: bool = True) -> dict[str, str]:
         redis_url=settings.REDIS_URL or "",
         secret_key=settings.SECRET_KEY,
     )
-    _step("collectstatic")
-    server.collectstatic(env)
+    if analyze or not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
+        _step("collectstatic")
+        server.collectstatic(env)
     return env
 
 
-def quick(key: str) -> None:
-    """One page's (or form save's) row, in rounds with hello: nothing else is measured
-    and latest.md is left as it is."""
+def quick(keys: list[str]) -> None:
+    """One page's (or form save's) row, in rounds with hello (or a few, comma-separated):
+    nothing else is measured, no ANALYZE, collectstatic only when never run, and
+    latest.md is left as it is."""
+    known = {p.key: p for p in [*national_pages(), *national_posts()]}
+    if unknown := [k for k in keys if k not in known]:
+        raise SystemExit(f"no page {', '.join(unknown)}; one of: {', '.join(known)}")
     env = _prepare(analyze=False)
-    pages = [p for p in national_pages() if p.key == key]
-    posts = [p for p in national_posts() if p.key == key]
-    if not pages and not posts:
-        keys = [p.key for p in national_pages()] + [p.key for p in national_posts()]
-        raise SystemExit(f"no page {key!r}; one of: {', '.join(keys)}")
-    queries = query_counts(pages) if pages else post_counts(posts)
+    chosen = [known[k] for k in keys]
+    pages = [p for p in chosen if isinstance(p, Page)]
+    queries = query_counts(pages) | post_counts([p for p in chosen if isinstance(p, Post)])
     load_before = _load_average()
-    _step(f"gunicorn (production settings), {ROUNDS} rounds of {key}")
+    _step(f"gunicorn (production settings), {ROUNDS} rounds of {', '.join(keys)}")
     with server.gunicorn(env) as url:
         bench = Bench(url, pages, {}, queries)
-        row = page_row(bench, pages[0]) if pages else post_row(bench, posts[0])
-        rows = [hello_row(bench), row]
+        rows = [page_row(bench, p) if isinstance(p, Page) else post_row(bench, p) for p in chosen]
+        rows = [hello_row(bench), *rows]
     print(header(load_before))
     print()
     print(render_table(rows))
@@ -230,12 +233,18 @@ def main() -> None:
     _step("query counts on the national data")
     queries_national = query_counts(pages) | post_counts(national_posts())
     rows: list[Row] = []
+    failed: list[str] = []
     load_before = _load_average()
     with server.gunicorn(env) as url:
         bench = Bench(url, pages, queries_demo, queries_national)
         for section in SECTIONS:
             _step(section.__name__)
-            rows += section(bench)
+            try:
+                rows += section(bench)
+            except Exception as error:  # shown in the table, and exit 1
+                failed.append(section.__name__)
+                traceback.print_exc()
+                rows.append(Row(section.__name__, note=f"**failed: {error!r}**"[:300]))
 
     differ = sorted(k for k in queries_national if queries_demo.get(k) != queries_national[k])
     volume = (
@@ -259,13 +268,17 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(f"# Benchmarks\n\n{meta}\n\n{table}\n", encoding="utf-8")
     print(f"written to {RESULTS}")
+    if failed:
+        raise SystemExit(f"sections failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", metavar="KEY", help="measure one page (or form save) only")
+    parser.add_argument(
+        "--quick", metavar="KEY", help="measure one page (or form save) only; KEY,KEY for a few"
+    )
     arguments = parser.parse_args()
     if arguments.quick:
-        quick(arguments.quick)
+        quick(arguments.quick.split(","))
     else:
         main()

@@ -16,11 +16,15 @@ from bench.pages import Page, Post
 
 def warm(bench: Bench, path: str, cookie: str) -> None:
     """Every worker has compiled the templates and filled its caches."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from bench import server
 
-    for _ in range(2 * server.WORKERS):
-        status, _headers, _body = bench.get(path, cookie)
-        assert status == 200, (path, status)
+    with ThreadPoolExecutor(2 * server.WORKERS) as pool:
+        for status, _headers, _body in pool.map(
+            lambda _n: bench.get(path, cookie), range(2 * server.WORKERS)
+        ):
+            assert status == 200, (path, status)
 
 
 def page_row(bench: Bench, page: Page) -> Row:

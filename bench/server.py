@@ -83,6 +83,10 @@ def gunicorn(env: dict[str, str]) -> Iterator[str]:
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            # gunicorn's 30 s also bounds a worker's boot: on a busy machine importing the
+            # app can take longer, and the master would kill and restart it forever
+            "--timeout",
+            "120",
         ],
         cwd=ROOT,
         env=env,
