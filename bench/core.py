@@ -45,6 +45,7 @@ TARGETS: dict[str, float] = {
     "public-index": 0.30,
     "public-pledge": 0.30,
     "empty-signed-in": 0.35,
+    "signed-in-ping": 0.35,
     "open-data-conditional": 0.50,
 }
 

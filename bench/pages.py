@@ -93,6 +93,13 @@ def _pages(
             coordinator,
             reverse("password_change_done"),
         ),
+        # a signed-in request and nothing else: what the middleware costs
+        Page(
+            "signed-in-ping",
+            "signed-in request, no page (/accounts/ping/), coordinator",
+            coordinator,
+            reverse("account-ping"),
+        ),
         Page("start-county", "start page, county officer", county_officer, reverse("home")),
         Page("start-coordinator", "start page, coordinator", coordinator, reverse("home")),
         Page(
