@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from councils.models import Organisation, Role
+from councils.models import Organisation, Role, User
 from councils.partner_kinds import PartnerKind
 from councils.partners import Partnership
 from tests import factories as f
@@ -18,17 +18,25 @@ START = dt.date(2026, 1, 1)
 
 
 def partner(name: str, kind: str, *municipalities) -> Organisation:
-    organisation = f.OrganisationFactory(name=name, partner=True, partner_kind=kind)
+    """The partner organisation ``name`` with a partnership in each of ``municipalities``;
+    asked twice (the gates set up every isolation case in one database), the same one."""
+    organisation = Organisation.objects.filter(name=name).first() or f.OrganisationFactory(
+        name=name, partner=True, partner_kind=kind
+    )
     for municipality in municipalities:
-        Partnership.objects.create(
-            organisation=organisation, municipality=municipality, started_on=START
+        Partnership.objects.get_or_create(
+            organisation=organisation, municipality=municipality, defaults={"started_on": START}
         )
     return organisation
 
 
 def member(username: str, organisation: Organisation, role: str):
-    user = f.UserFactory(username=username, email=f"{username}@example.se")
-    f.MembershipFactory(user=user, organisation=organisation, role=role)
+    """``username`` with ``role`` in ``organisation`` (the same user when asked again)."""
+    user = User.objects.filter(username=username).first() or f.UserFactory(
+        username=username, email=f"{username}@example.se"
+    )
+    if not user.memberships.filter(organisation=organisation, role=role).exists():
+        f.MembershipFactory(user=user, organisation=organisation, role=role)
     return user
 
 
