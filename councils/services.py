@@ -47,8 +47,10 @@ from councils.selectors import member_organisations
 # --- Users and their sessions ---------------------------------------------------------
 
 
-def sessions_end(*, user: User) -> int:
-    """Delete every unexpired session in which ``user`` is signed in; the number ended.
+def sessions_end(*, user: User, matching: Callable[[dict], bool] | None = None) -> int:
+    """Delete every unexpired session in which ``user`` is signed in (and, given
+    ``matching``, whose data it accepts: a provider's single logout ends only the sessions
+    that came through it); the number ended.
 
     Django already refuses a session of an inactive user (ModelBackend.get_user); deleting
     the rows also ends them for a user who is active again later. Reads the live sessions
@@ -57,7 +59,8 @@ def sessions_end(*, user: User) -> int:
     keys = [
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+        if (data := session.get_decoded()).get("_auth_user_id") == str(user.pk)
+        and (matching is None or matching(data))
     ]
     # through the session engine: a cached session (cached_db) leaves the cache too
     store = import_module(settings.SESSION_ENGINE).SessionStore

@@ -286,6 +286,7 @@ class SignIn(models.Model):
         SIGNED_IN = "signed_in", _("signed in")
         NO_ACCESS = "no_access", _("no role")
         REFUSED = "refused", _("refused")
+        SIGNED_OUT = "signed_out", _("logged out by the provider")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,8 +15,13 @@ from __future__ import annotations
 import base64
 import logging
 import shutil
+from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -24,8 +29,10 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
-from saml2.s_utils import UnsupportedBinding
+from saml2.s_utils import UnsupportedBinding, success_status_factory
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.samlp import STATUS_SUCCESS
+from saml2.time_util import instant, str_to_time
 
 from councils import dates, imports
 from sso.models import Provider, UsedAssertion
@@ -59,6 +66,7 @@ def config(request, provider: Provider, *, idp: bool = True) -> SPConfig:
     elif provider.metadata_url:
         metadata["remote"] = [{"url": provider.metadata_url}]
     acs = _url(request, "sso-saml-acs", provider)
+    slo = _url(request, "sso-saml-slo", provider)
     settings = {
         "entityid": entity_id(request, provider),
         "xmlsec_binary": shutil.which("xmlsec1"),
@@ -68,7 +76,10 @@ def config(request, provider: Provider, *, idp: bool = True) -> SPConfig:
         "service": {
             "sp": {
                 "name": str(provider.organisation),
-                "endpoints": {"assertion_consumer_service": [(acs, BINDING_HTTP_POST)]},
+                "endpoints": {
+                    "assertion_consumer_service": [(acs, BINDING_HTTP_POST)],
+                    "single_logout_service": [(slo, BINDING_HTTP_REDIRECT)],
+                },
                 "allow_unsolicited": False,
                 "want_assertions_signed": True,
                 "want_response_signed": False,
@@ -139,7 +150,7 @@ def finish(request, provider: Provider) -> tuple[Profile, dict]:
     assertion = response.assertion
     _check_audience(assertion)
     _check_recipient(assertion, _url(request, "sso-saml-acs", provider))
-    _use_once(assertion.id, response)
+    _use_once(assertion.id)
     name_id = response.name_id
     if name_id is None or name_id.format != NAMEID_FORMAT_PERSISTENT or not name_id.text:
         raise Refused("no persistent NameID")
@@ -213,13 +224,13 @@ def _in_response_to(encoded: str) -> str:
     return str(root.get("InResponseTo", ""))[:200]
 
 
-def _use_once(assertion_id: str, response) -> None:
+def _use_once(message_id: str, refusal: str = "the assertion was used before") -> None:
     until = dates.now() + timedelta(hours=1)
     try:
         with transaction.atomic():
-            UsedAssertion.objects.create(assertion_id=assertion_id, not_on_or_after=until)
+            UsedAssertion.objects.create(assertion_id=message_id[:200], not_on_or_after=until)
     except IntegrityError as error:
-        raise Refused("the assertion was used before") from error
+        raise Refused(refusal) from error
     UsedAssertion.objects.filter(not_on_or_after__lt=dates.now()).delete()
 
 
@@ -251,7 +262,7 @@ def logout_url(request, provider: Provider, signed_in: dict) -> str | None:
             name_qualifier=signed_in.get("name_qualifier") or None,
             sp_name_qualifier=signed_in.get("sp_name_qualifier") or None,
         )
-        _request_id, logout_request = client.create_logout_request(
+        request_id, logout_request = client.create_logout_request(
             destination,
             idp,
             name_id=name_id,
@@ -274,4 +285,143 @@ def logout_url(request, provider: Provider, signed_in: dict) -> str | None:
             "SAML single logout could not start for provider %s", provider.pk, exc_info=True
         )
         return None
+    cache.set(f"sso:saml:logout:{request_id}", provider.pk, REQUEST_TTL)
     return dict(info["headers"])["Location"]
+
+
+# Single logout, the IdP's side of it, on our SLO service (HTTP-Redirect binding). pysaml2
+# as an SP checks a redirect signature only when told it must, and only with a key of our
+# own, so the check is here: every message must carry a signature, with SHA-2, by a signing
+# certificate in the IdP's metadata, over the query's octets exactly as they came.
+SIGNATURE_ALGORITHMS = {
+    f"http://www.w3.org/2001/04/xmldsig-more#rsa-sha{bits}": getattr(hashes, f"SHA{bits}")
+    for bits in (256, 384, 512)
+}
+SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+
+
+def _signed_octets(raw_query: str, kind: str) -> bytes:
+    """``kind=…&RelayState=…&SigAlg=…`` as sent (the binding signs the encoded values); a
+    parameter given twice is refused, so the one checked is the one read."""
+    wanted = (kind, "RelayState", "SigAlg", "Signature")
+    found: dict[str, str] = {}
+    for piece in raw_query.split("&"):
+        name, _, value = piece.partition("=")
+        if name in wanted:
+            if name in found:
+                raise Refused(f"the logout message repeats {name}")
+            found[name] = value
+    return "&".join(f"{name}={found[name]}" for name in wanted[:3] if name in found).encode()
+
+
+def _signed_by_idp(request, client: Saml2Client, idp: str, kind: str) -> None:
+    query = request.GET
+    octets = _signed_octets(request.META.get("QUERY_STRING", ""), kind)
+    sigalg, signature = query.get("SigAlg", ""), query.get("Signature", "")
+    if not sigalg or not signature:
+        raise Refused("the logout message is not signed")
+    if sigalg not in SIGNATURE_ALGORITHMS:
+        raise Refused("the logout message is signed with an algorithm we do not accept")
+    try:
+        signature_bytes = base64.b64decode(signature, validate=True)
+        keys = [
+            x509.load_der_x509_certificate(base64.b64decode(cert)).public_key()
+            for _name, cert in client.metadata.certs(idp, "idpsso", "signing")
+        ]
+    except (ValueError, TypeError) as error:
+        raise Refused(f"the logout signature cannot be read: {type(error).__name__}") from error
+    for key in keys:
+        try:
+            key.verify(signature_bytes, octets, padding.PKCS1v15(), SIGNATURE_ALGORITHMS[sigalg]())
+        except (InvalidSignature, TypeError, AttributeError):
+            continue
+        return
+    raise Refused("the logout message's signature is not the identity provider's")
+
+
+def _from_idp(message, idp: str, slo: str) -> None:
+    issuer = message.issuer.text if message.issuer is not None else None
+    issuer = (issuer or "").strip()
+    if issuer != idp:
+        raise Refused("the logout message comes from another issuer")
+    if message.destination and message.destination != slo:
+        raise Refused("the logout message is meant for another destination")
+
+
+def logged_out(request, provider: Provider) -> None:
+    """The IdP's LogoutResponse to the LogoutRequest we sent: signed by it, addressed to
+    us, answering a request of ours for this provider (once), and a success."""
+    client = _client(request, provider)
+    idp = _idp(client)
+    _signed_by_idp(request, client, idp, "SAMLResponse")
+    try:
+        response = client.parse_logout_request_response(
+            request.GET["SAMLResponse"], BINDING_HTTP_REDIRECT
+        )
+    except Exception as error:
+        raise Refused(f"the logout response is not valid: {type(error).__name__}") from error
+    if response is None:
+        raise Refused("the logout response is not valid")
+    message = response.response
+    _from_idp(message, idp, _url(request, "sso-saml-slo", provider))
+    key = f"sso:saml:logout:{message.in_response_to}"
+    if not message.in_response_to or cache.get(key) != provider.pk:
+        raise Refused("a logout response to no request of ours")
+    cache.delete(key)
+    if message.status is None or message.status.status_code.value != STATUS_SUCCESS:
+        raise Refused("the identity provider did not log the person out")
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    """An IdP-initiated logout: whom it ends, and the signed answer to send back."""
+
+    issuer: str
+    subject: str
+    session_indexes: tuple[str, ...]
+    answer_url: str
+
+
+def logout_request(request, provider: Provider) -> LogoutRequest:
+    """Reads the IdP's LogoutRequest (signed, addressed to us, fresh, used once) and makes
+    our LogoutResponse (Success), sent back by redirect, signed when we have a key."""
+    client = _client(request, provider)
+    idp = _idp(client)
+    _signed_by_idp(request, client, idp, "SAMLRequest")
+    relay_state = request.GET.get("RelayState", "")
+    try:
+        parsed = client.parse_logout_request(request.GET["SAMLRequest"], BINDING_HTTP_REDIRECT)
+    except Exception as error:
+        raise Refused(f"the logout request is not valid: {type(error).__name__}") from error
+    if parsed is None or parsed.message is None:
+        raise Refused("the logout request is not valid")
+    message = parsed.message
+    _from_idp(message, idp, _url(request, "sso-saml-slo", provider))
+    if message.not_on_or_after and str_to_time(message.not_on_or_after) < str_to_time(instant()):
+        raise Refused("the logout request has expired")
+    name_id = message.name_id
+    if name_id is None or not name_id.text:
+        raise Refused("the logout request names nobody")
+    _use_once(f"logout:{message.id}", "the logout request was used before")
+    try:
+        answer = client.create_logout_response(
+            message, bindings=[BINDING_HTTP_REDIRECT], status=success_status_factory()
+        )
+        destination = client.response_args(message, [BINDING_HTTP_REDIRECT])["destination"]
+        info = client.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(answer),
+            destination,
+            relay_state,
+            response=True,
+            sign=bool(provider.key_file),
+            sigalg=SHA256 if provider.key_file else None,
+        )
+    except Exception as error:
+        raise Refused(f"no logout response can be sent: {type(error).__name__}") from error
+    return LogoutRequest(
+        issuer=idp,
+        subject=name_id.text,
+        session_indexes=tuple(str(index.text) for index in message.session_index or []),
+        answer_url=dict(info["headers"])["Location"],
+    )

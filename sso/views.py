@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_lockout_response
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
 from councils import dates, two_factor
+from councils import services as councils_services
 from councils.http import only
 from sso import oidc, saml, selectors, services
 from sso.forms import FindProviderForm, LoginForm
-from sso.models import Provider, SignIn, SignInPolicy
+from sso.models import Identity, Provider, SignIn, SignInPolicy
 
 #: session key: the provider the user signed in through, for its logout
 SIGNED_IN = "sso_signed_in"
@@ -201,7 +203,12 @@ def no_access(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Ends our session, then the provider's (RP-initiated logout, SAML single logout)."""
+    """Ends our session, then the provider's (RP-initiated logout, SAML single logout).
+
+    The way on to the provider is a page, not a redirect: the logout is a form, and the
+    Content-Security-Policy (form-action 'self') stops a browser from following a form's
+    redirect to another origin. The page moves on at once (meta refresh) and holds a link
+    for a browser that does not."""
 
     def post(self, request, *args, **kwargs):
         signed_in = request.session.get(SIGNED_IN)
@@ -217,4 +224,61 @@ class LogoutView(auth_views.LogoutView):
             url = oidc.logout_url(provider, signed_in.get("id_token", ""), back)
         else:
             url = saml.logout_url(request, provider, signed_in)
-        return redirect(url) if url else response
+        if not url:
+            return response
+        page = render(request, "sso/leaving.html", {"provider": provider, "url": url})
+        add_never_cache_headers(page)
+        return page
+
+
+def _signed_in_through(provider: Provider, ended: saml.LogoutRequest):
+    """Which of the person's sessions the IdP's logout ends: those that came through this
+    provider as this subject (and, when the IdP names them, these session indexes)."""
+
+    def matching(data: dict) -> bool:
+        signed_in = data.get(SIGNED_IN)
+        return (
+            isinstance(signed_in, dict)
+            and signed_in.get("provider") == provider.pk
+            and signed_in.get("name_id") == ended.subject
+            and (
+                not ended.session_indexes or signed_in.get("session_index") in ended.session_indexes
+            )
+        )
+
+    return matching
+
+
+def saml_slo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our single logout service (HTTP-Redirect): the IdP's answer to the logout we started
+    (a signed LogoutResponse), or a logout the IdP started (a signed LogoutRequest) that
+    ends the person's sessions here and answers with our LogoutResponse."""
+    if not_allowed := only(request, "GET"):
+        return not_allowed
+    provider = _saml_provider(pk)
+    if "SAMLRequest" in request.GET:
+        try:
+            ended = saml.logout_request(request, provider)
+        except saml.Refused as refused:
+            _record(request, provider, SignIn.Outcome.REFUSED, reason=f"logout: {refused.reason}")
+            return render(request, "sso/logged_out.html", {"provider": provider}, status=400)
+        identity = Identity.objects.filter(issuer=ended.issuer, subject=ended.subject).first()
+        if identity is not None:
+            matching = _signed_in_through(provider, ended)
+            if request.user.is_authenticated and matching(dict(request.session.items())):
+                logout(request)
+            councils_services.sessions_end(user=identity.user, matching=matching)
+        _record(
+            request,
+            provider,
+            SignIn.Outcome.SIGNED_OUT,
+            user=identity.user if identity else None,
+            subject=ended.subject,
+        )
+        return redirect(ended.answer_url)
+    try:
+        saml.logged_out(request, provider)
+    except saml.Refused as refused:
+        _record(request, provider, SignIn.Outcome.REFUSED, reason=f"logout: {refused.reason}")
+        return render(request, "sso/logged_out.html", {"provider": provider}, status=400)
+    return render(request, "sso/logged_out.html", {"provider": provider, "confirmed": True})

@@ -3,7 +3,7 @@ OpenID Connect provider (the real oidc-provider on 127.0.0.1), is created with t
 their group gives, and lands on the start page; axe checks the login page at phone and
 desktop widths and the page they land on. A police liaison signs in through the SAML
 IdP (pysaml2, served on 127.0.0.1), lands on the start page with the role the mapping
-gives (axe clean and no sideways scroll at 375 and 1280 px)."""
+gives (axe clean and no sideways scroll at 375 and 1280 px), and logs out of both."""
 
 from __future__ import annotations
 
@@ -58,6 +58,15 @@ def test_a_new_coordinator_signs_in_through_the_organisations_provider(
     user = Identity.objects.get(subject="anna").user
     assert list(user.memberships.values_list("role", flat=True)) == [Role.COORDINATOR]
 
+    # logging out moves on to the provider's RP-initiated logout (a form's redirect there
+    # would be stopped by form-action 'self'); the provider asks, then sends us back
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(f"{browser_idp.issuer}/session/end**")
+    page.get_by_role("button", name="Ja, logga ut").click()
+    page.wait_for_url("**/accounts/login/")
+    page.goto("/")
+    assert "/accounts/login/" in page.url
+
 
 @pytest.fixture(scope="module")
 def saml_http_idp(live_server, tmp_path_factory):
@@ -100,3 +109,18 @@ def test_a_police_liaison_signs_in_through_saml(page: Page, live_server, saml_ht
         (police_org.pk, Role.POLICE_LIAISON)
     ]
     assert SignIn.objects.get().outcome == SignIn.Outcome.SIGNED_IN
+
+    # logging out ends the IdP's session too: our page moves on to its single logout
+    # service (a form's redirect there would be stopped by form-action 'self'), which
+    # sends the browser back to ours with a signed answer
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(f"{live_server.url}/sso/saml/{provider.pk}/slo/**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du är utloggad")
+    expect(page.get_by_text("Du är utloggad från Samverkan och hos Polisen.")).to_be_visible()
+    assert saml_http_idp.logouts == ["kommunpolis-1"]
+    for width, height in ((375, 667), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        _no_sideways_scroll(page, width)
+    page.goto("/")
+    assert "/accounts/login/" in page.url

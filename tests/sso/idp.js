@@ -39,7 +39,20 @@ const provider = new Provider(config.issuer, {
   scopes: ['openid', 'email', 'profile', 'groups'],
   conformIdTokenClaims: false,
   pkce: { required: () => true },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      // the provider's own page, without the default's web fonts from the internet
+      async logoutSource(ctx, form) {
+        ctx.body = `<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
+<title>Logga ut</title><link rel="icon" href="data:,"></head><body><main>
+<h1>Vill du logga ut hos testleverantören?</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Ja, logga ut</button>
+<button type="submit" form="op.logoutForm">Nej</button></main></body></html>`;
+      },
+    },
+  },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
     const account = accounts[id];

@@ -1,7 +1,7 @@
 """The test SAML IdP (tests/sso/saml_idp.py) served over HTTP on 127.0.0.1 for the
 browser journeys: its sign-in page answers our AuthnRequest with a signed response
-posted to our ACS by a button; its single logout page reads our LogoutRequest and
-says the person is logged out there too."""
+posted to our ACS by a button; its single logout service reads our LogoutRequest and
+sends the browser back to ours with a signed LogoutResponse."""
 
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ class _Handler(BaseHTTPRequestHandler):
                 query["SAMLRequest"][0], BINDING_HTTP_REDIRECT
             )
             served.logouts.append(request.message.name_id.text)
-            self._page("Utloggad hos Polisen", "<p>Du är utloggad.</p>")
+            # logged out here: back to the SP's single logout service with a signed answer
+            self.send_response(302)
+            self.send_header("Location", served.idp.logout_answer(served.base + self.path))
+            self.end_headers()
         else:
             self.send_error(404)
 

@@ -160,7 +160,74 @@ class Idp:
             tamper(response)
         return acs, str(response)
 
+    def logout_answer(
+        self,
+        location: str,
+        *,
+        rogue: bool = False,
+        sign: bool = True,
+        status=None,
+        in_response_to: str | None = None,
+    ) -> str:
+        """Our SLO address with this IdP's LogoutResponse (HTTP-Redirect, signed by its key
+        in the query, or by the rogue key, or not) to the LogoutRequest in ``location``."""
+        query = parse_qs(urlsplit(location).query)
+        request = self.server.parse_logout_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT)
+        message = request.message
+        if in_response_to:
+            message.id = in_response_to
+        server = self.rogue if rogue else self.server
+        response = server.create_logout_response(
+            message, bindings=[BINDING_HTTP_REDIRECT], status=status
+        )
+        destination = server.response_args(message, [BINDING_HTTP_REDIRECT])["destination"]
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            destination,
+            response=True,
+            sign=sign,
+            sigalg=SHA256 if sign else None,
+        )
+        return dict(info["headers"])["Location"]
 
+    def logout_request(
+        self,
+        slo: str,
+        *,
+        subject: str = "kommunpolis-1",
+        session_indexes: tuple[str, ...] = (),
+        rogue: bool = False,
+        sign: bool = True,
+        sigalg: str | None = None,
+        expire: str | None = None,
+        issuer: str | None = None,
+        relay_state: str | None = None,
+    ) -> str:
+        """Our SLO address ``slo`` with a LogoutRequest this IdP starts (HTTP-Redirect)."""
+        server = self.rogue if rogue else self.server
+        _id, request = server.create_logout_request(
+            slo,
+            SP_ENTITY_ID,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+            session_indexes=list(session_indexes) or None,
+            expire=expire,
+            sign=False,
+        )
+        if issuer:
+            request.issuer.text = issuer
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(request),
+            slo,
+            relay_state=relay_state or "",
+            sign=sign,
+            sigalg=(sigalg or SHA256) if sign else None,
+        )
+        return dict(info["headers"])["Location"]
+
+
+SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 RESPONSE = "urn:oasis:names:tc:SAML:2.0:protocol:Response"
 
 
