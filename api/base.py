@@ -6,12 +6,15 @@ Every operation is under ``/api/v1/``; the OpenAPI 3.1 document is served at
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -26,6 +29,8 @@ from api.problems import problem
 from councils import imports
 from councils.concurrency import Conflict
 from councils.imports import ImportRefused, parse_json
+
+log = logging.getLogger(__name__)
 
 
 class UnsupportedMediaType(Exception):
@@ -189,6 +194,44 @@ def _stale(request, exc):
         current=exc.current,
         headers={"ETag": exc.etag},
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    """The database went away or refused (a restart, a fail-over): the caller may retry.
+    Reported as a failure of ours, like any 500."""
+    _report(request)
+    return problem(
+        503,
+        _(
+            "The service is unavailable just now. Try again in a while; read what you wrote "
+            "again before you repeat a change."
+        ),
+        headers={"Retry-After": "30"},
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    """A fault of ours: the caller gets a problem document too, never Django's HTML page,
+    and the fault is logged and signalled as Django does for any 500. A write's
+    transaction has been rolled back by the time the exception reaches here; a fault
+    after it committed leaves the change saved, and the version (If-Match) keeps a
+    repeated write from acting twice."""
+    _report(request)
+    return problem(
+        500,
+        _(
+            "Something went wrong on our side. Read what you wrote again before you repeat a "
+            "change."
+        ),
+    )
+
+
+def _report(request) -> None:
+    log.error("API fault: %s %s", request.method, request.path, exc_info=True)
+    got_request_exception.send(sender=None, request=request)
 
 
 # --- versions: ETag and If-Match -------------------------------------------------------

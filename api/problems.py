@@ -5,7 +5,8 @@ per field or per row; also malformed JSON), 401 no valid token, 403 a read token
 writing, 404 what the token may not see (never 403 for another organisation's object)
 and an unknown address under ``/api/v1/``, 405 a method the address does not take, 412
 a stale ``If-Match`` (with the current state), 413 a body over 2 MB, 415 a body that is
-not JSON, 428 a write without ``If-Match``, 429 too many requests.
+not JSON, 428 a write without ``If-Match``, 429 too many requests; and should a fault of
+ours happen, 500 (503 with ``Retry-After`` when the database is away), never an HTML page.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def titles() -> dict[int, str]:
         415: _("Unsupported content type"),
         428: _("If-Match is required"),
         429: _("Too many requests"),
+        500: _("Something went wrong"),
+        503: _("Temporarily unavailable"),
     }
 
 

@@ -1,13 +1,21 @@
 """Every error under /api/v1/ is application/problem+json with a Swedish title: an
 unknown address, a wrong method, a body that is not JSON, malformed or too large, too
-many requests. None is Django's HTML page."""
+many requests, a fault of ours. None is Django's HTML page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.core.signals import got_request_exception
+from django.db import OperationalError
 
 from api.base import MAX_BODY
 from api.problems import CONTENT_TYPE, read
+from followup.models import FollowUp
+from followup.services import follow_up_record
+from tests import factories as f
+from tests.api.conftest import this_year
 
 JSON = "application/json"
 
@@ -96,3 +104,89 @@ def test_no_token_a_read_token_writing_and_anothers_object_are_problems(
     )
     hidden = client.get(f"/api/v1/activities/{activity.pk}", headers=bearer(outsider))
     _problem(hidden, 404, "Hittades inte")
+
+
+# --- a fault of ours -------------------------------------------------------------------
+
+
+@pytest.fixture
+def faulty_client(client):
+    """The test client re-raises a view's exception by default; a real client only sees
+    the answer."""
+    client.raise_request_exception = False
+    return client
+
+
+def test_a_fault_of_ours_is_a_problem_500_logged_and_signalled(
+    faulty_client, owner, bearer, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug planted by the test")
+
+    monkeypatch.setattr("api.read._municipality", broken)
+    signalled = []
+
+    def receiver(sender, request, **kwargs):
+        signalled.append(request.path)
+
+    got_request_exception.connect(receiver)
+    try:
+        response = faulty_client.get("/api/v1/municipalities", headers=bearer(owner))
+    finally:
+        got_request_exception.disconnect(receiver)
+    body = _problem(response, 500, "Något gick fel")
+    assert "Läs det du skrev igen" in body["detail"]
+    assert "a bug planted" not in response.content.decode()  # no internals to the caller
+    assert signalled == ["/api/v1/municipalities"]
+    assert any(
+        r.levelname == "ERROR" and r.exc_info and "a bug planted" in str(r.exc_info[1])
+        for r in caplog.records
+    )
+
+
+def test_a_database_away_is_a_problem_503_with_retry_after(
+    faulty_client, owner, bearer, monkeypatch
+):
+    def away(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("api.read._municipality", away)
+    response = faulty_client.get("/api/v1/municipalities", headers=bearer(owner))
+    _problem(response, 503, "Tillfälligt otillgänglig")
+    assert response["Retry-After"] == "30"
+
+
+def test_a_fault_inside_a_batch_leaves_nothing_saved(
+    faulty_client, owner, bearer, published, monkeypatch
+):
+    start, end = this_year()
+    first, second = (
+        f.ActivityFactory(pledge=published, start_date=start, end_date=end) for _ in range(2)
+    )
+    calls = []
+
+    def record_then_fail(**kwargs):
+        calls.append(kwargs["activity"].pk)
+        if len(calls) == 2:  # the first row is saved by now, inside the batch's transaction
+            raise RuntimeError("a fault after one row")
+        return follow_up_record(**kwargs)
+
+    monkeypatch.setattr("api.write.follow_up_record", record_then_fail)
+    rows = [
+        {
+            "activity": activity.pk,
+            "version": activity.version,
+            "period_start": start.isoformat(),
+            "period_end": (start + dt.timedelta(days=60)).isoformat(),
+            "status": "ongoing",
+            "progress": 30,
+            "done": "Tre vandringar",
+        }
+        for activity in (first, second)
+    ]
+    response = faulty_client.post(
+        "/api/v1/follow-ups", {"entries": rows}, content_type=JSON, headers=bearer(owner)
+    )
+    _problem(response, 500, "Något gick fel")
+    assert calls == [first.pk, second.pk]
+    assert not FollowUp.objects.exists()
