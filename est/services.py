@@ -8,12 +8,13 @@ as the report is saved, changed or deleted: the picture reads the totals only.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -324,7 +325,12 @@ def retention_cutoff(today: dt.date | None = None) -> dt.date:
 def reports_expire(*, today: dt.date | None = None, batch: int = 5000) -> int:
     """Delete the reports older than the retention age, with their history, after
     making sure their counts are in the weekly totals. Idempotent: a second run finds
-    nothing. Returns how many reports were deleted."""
+    nothing. Returns how many reports were deleted.
+
+    In batches, a few statements each whatever the batch holds: the detail goes with its
+    history, so the delete writes no history row of its own (a plain ``delete()`` would
+    write one per report through django-simple-history's signal, only to remove it
+    again), and the totals are kept in one read and one bulk update."""
     cutoff = retention_cutoff(today)
     deleted = 0
     while True:
@@ -332,36 +338,55 @@ def reports_expire(*, today: dt.date | None = None, batch: int = 5000) -> int:
             ids = list(
                 Report.objects.filter(occurred_on__lt=cutoff)
                 .order_by("pk")
+                .select_for_update()
                 .values_list("pk", flat=True)[:batch]
             )
             if not ids:
                 return deleted
             _keep_counts(ids)
-            Report.objects.filter(pk__in=ids).delete()
-            # the detail goes with its history: every version of the deleted reports
+            # nothing refers to a report, and no receiver but the history's listens
             Report.history.filter(id__in=ids).delete()
+            Report.objects.filter(pk__in=ids)._raw_delete(Report.objects.db)
             deleted += len(ids)
 
 
 def _keep_counts(ids: Iterable[int]) -> None:
     """Each week's total of these reports records them as retained; a total that is
     missing (reports loaded without the services) is made from the reports."""
-    groups = (
+    groups = list(
         Report.objects.filter(pk__in=ids)
         .values("municipality_id", "place_id", "category_id", "week")
         .annotate(n=Count("pk"), count=Sum("count"), cost=Sum("cost"))
     )
+    key = operator.itemgetter("place_id", "category_id", "week")
+    totals = {
+        (t.place_id, t.category_id, t.week): t
+        for t in WeeklyTotal.objects.select_for_update().filter(
+            place_id__in={g["place_id"] for g in groups},
+            category_id__in={g["category_id"] for g in groups},
+            week__in={g["week"] for g in groups},
+        )
+    }
+    changed, missing = [], []
     for group in groups:
-        key = {k: group[k] for k in ("place_id", "category_id", "week")}
-        updated = WeeklyTotal.objects.filter(**key).update(retained=F("retained") + group["n"])
-        if not updated:
-            WeeklyTotal.objects.create(
-                municipality_id=group["municipality_id"],
-                count=group["count"],
-                cost=group["cost"],
-                retained=group["n"],
-                **key,
+        total = totals.get(key(group))
+        if total is None:
+            missing.append(
+                WeeklyTotal(
+                    municipality_id=group["municipality_id"],
+                    place_id=group["place_id"],
+                    category_id=group["category_id"],
+                    week=group["week"],
+                    count=group["count"],
+                    cost=group["cost"],
+                    retained=group["n"],
+                )
             )
+        else:
+            total.retained += group["n"]
+            changed.append(total)
+    WeeklyTotal.objects.bulk_update(changed, ["retained"], batch_size=1000)
+    WeeklyTotal.objects.bulk_create(missing, batch_size=1000)
 
 
 # --- the EST meeting ---------------------------------------------------------------------

@@ -155,6 +155,39 @@ def test_retention_makes_a_missing_total_from_the_reports(owner, home, home_org,
     assert (total.count, total.retained) == (7, 1)
 
 
+def test_retention_is_a_few_statements_a_batch_and_writes_no_history(
+    owner, home, home_org, places, klotter, brand, django_assert_num_queries
+):
+    """However many reports and weeks a batch holds, the same statements: select, group,
+    the totals read and updated in bulk, the history and the reports deleted. A plain
+    delete() would write (and then remove) a history row per report."""
+
+    def expire_at(size: int) -> None:
+        for number in range(size):
+            day = TODAY - dt.timedelta(days=800 + 7 * number)
+            category = (klotter, brand)[number % 2]
+            _report(owner, home, home_org, places[number % 2], category, occurred_on=day)
+        history_before = Report.history.count()
+        with django_assert_num_queries(11):  # one batch, then the select that finds none
+            assert services.reports_expire() == size
+        assert Report.history.count() == history_before - size
+        assert not Report.objects.exists()
+
+    expire_at(2)
+    expire_at(12)
+    assert sum(WeeklyTotal.objects.values_list("retained", flat=True)) == 14
+
+
+def test_retention_adds_to_a_total_of_many_reports(owner, home, home_org, places, klotter):
+    old_day = TODAY - dt.timedelta(days=800)
+    for _ in range(3):
+        _report(owner, home, home_org, places[0], klotter, occurred_on=old_day)
+    _report(owner, home, home_org, places[0], klotter, occurred_on=old_day + dt.timedelta(1))
+    assert services.reports_expire(batch=2) == 4
+    total = _total(places[0], klotter, services.week_of(old_day))
+    assert (total.count, total.cost, total.retained) == (8, 2000, 4)
+
+
 def test_retention_age_comes_from_the_settings(settings, owner, home, home_org, places, klotter):
     settings.EST_RETENTION_MONTHS = 1
     _report(owner, home, home_org, places[0], klotter, occurred_on=TODAY - dt.timedelta(days=40))
