@@ -12,8 +12,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 
 from councils import formats
@@ -36,7 +38,9 @@ def reviewed_activities(pledge: Pledge) -> QuerySet[Activity]:
 
 def snapshot(pledge: Pledge, activities: Iterable[Activity] | None = None) -> dict[str, Any]:
     """The reviewable content of a pledge, for "what changed since the last review"
-    (``activities``: the page's ``reviewed_activities`` when it has them loaded)."""
+    (``activities``: the page's ``reviewed_activities`` when it has them loaded). Choices
+    are kept as their values, shown in the reader's language by ``diff``: a review made
+    in Swedish and read in English compares the same content."""
     if activities is None:
         activities = reviewed_activities(pledge)
     return {
@@ -51,19 +55,19 @@ def snapshot(pledge: Pledge, activities: Iterable[Activity] | None = None) -> di
             str(a.pk): {
                 "title": a.title,
                 "description": a.description,
-                "responsible_party": a.get_responsible_party_display(),
+                "responsible_party": a.responsible_party,
                 "partner_name": a.partner_display,
                 "responsible_name": a.responsible_name
                 or (str(a.responsible_user) if a.responsible_user_id else ""),
                 "start_date": a.start_date.isoformat() if a.start_date else "",
                 "end_date": a.end_date.isoformat() if a.end_date else "",
                 "recurrence": a.recurrence,
-                "type": a.get_type_display(),
+                "type": a.type,
                 "problem": a.problem.title if a.problem_id else "",
                 "goal": a.goal.text if a.goal_id else "",
                 "themes": ", ".join(sorted(t.title for t in a.themes.all())),
-                "status": a.get_status_display(),
-                "cadence": a.get_cadence_display(),
+                "status": a.status,
+                "cadence": a.cadence,
             }
             for a in activities
         },
@@ -93,13 +97,55 @@ FIELD_LABELS = {  # lazy: the labels are shown in the reader's language
 
 
 DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date"}
+CHOICE_FIELDS = ("responsible_party", "type", "status", "cadence")
+
+
+def _choices(name: str) -> dict[str, Any]:
+    return dict(Activity._meta.get_field(name).flatchoices)
+
+
+def _value(name: str, stored: str) -> str:
+    """A choice's value; snapshots stored before 2026-12 kept the label in the language
+    of whoever submitted, which is matched back to its value in any of our languages."""
+    choices = _choices(name)
+    if stored in choices or not stored:
+        return stored
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in choices.items():
+                if str(label) == stored:
+                    return value
+    return stored
+
+
+def _values(activity: dict) -> dict:
+    return {
+        **activity,
+        **{name: _value(name, activity[name]) for name in CHOICE_FIELDS if name in activity},
+    }
+
+
+def _labels(activity: dict) -> dict:
+    """An activity of a snapshot as the reader sees it: choices by their label."""
+    return {
+        **activity,
+        **{
+            name: str(_choices(name).get(activity[name], activity[name]))
+            for name in CHOICE_FIELDS
+            if name in activity
+        },
+    }
 
 
 def diff(old: dict | None, new: dict) -> dict[str, list]:
     """Field by field, and activities added, removed and changed, between two snapshots."""
 
-    def shown(name: str, value: str) -> str:  # the snapshot keeps ISO dates
-        return formats.day(value) if name in DATE_FIELDS and value else value
+    def shown(name: str, value: str) -> str:  # the snapshot keeps ISO dates and values
+        if name in DATE_FIELDS and value:
+            return formats.day(value)
+        if name in CHOICE_FIELDS:
+            return str(_choices(name).get(value, value))
+        return value
 
     def changed(before: dict, after: dict) -> list[tuple[str, str, str]]:
         return [
@@ -112,18 +158,19 @@ def diff(old: dict | None, new: dict) -> dict[str, list]:
             if before.get(name, "") != value
         ]
 
+    after = {k: _values(a) for k, a in new["activities"].items()}
     if old is None:
         return {
             "fields": [],
-            "added": list(new["activities"].values()),
+            "added": [_labels(a) for a in after.values()],
             "removed": [],
             "changed": [],
         }
-    before, after = old["activities"], new["activities"]
+    before = {k: _values(a) for k, a in old["activities"].items()}
     return {
         "fields": changed(old["fields"], new["fields"]),
-        "added": [after[k] for k in after if k not in before],
-        "removed": [before[k] for k in before if k not in after],
+        "added": [_labels(after[k]) for k in after if k not in before],
+        "removed": [_labels(before[k]) for k in before if k not in after],
         "changed": [
             (after[k]["title"], rows)
             for k in after
@@ -140,7 +187,7 @@ def since_last_review(
     now = snapshot(pledge, activities)
     content = json.dumps(now, sort_keys=True)
     cache_key, _digest = key(
-        "pledge-changes:1", pledge.pk, last.pk if last else "-", get_language(), content
+        "pledge-changes:2", pledge.pk, last.pk if last else "-", get_language(), content
     )
     changes = cache.get(cache_key)
     if changes is None:

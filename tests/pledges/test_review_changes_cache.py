@@ -5,6 +5,7 @@ snapshot holds (the pledge, an activity, a theme's title) changes the key."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -100,3 +101,39 @@ def test_each_language_has_its_own_diff(reviewed, activities, diffs):
         english = label_of_the_new_recurrence()
     assert (swedish, english) == ("hur ofta", "recurrence")
     assert len(diffs) == 2
+
+
+def _in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_a_review_made_in_swedish_reads_unchanged_in_english(client_of, liaison, reviewed):
+    """The snapshot keeps choices as values: the language of whoever submitted does not
+    make every activity look changed to a reader of the other language."""
+    changed, _body = page_changes(_in_english(client_of(liaison)), reviewed)
+    assert changed == {"fields": [], "added": [], "removed": [], "changed": []}
+
+
+def test_an_older_snapshot_with_swedish_labels_reads_unchanged_and_changes_in_english(
+    client_of, liaison, reviewed, activities
+):
+    review = reviewed.reviews.order_by("-pk").first()
+    with translation.override("sv"):  # as snapshots were stored before
+        for activity in activities:
+            stored = review.snapshot["activities"][str(activity.pk)]
+            for name in changes_module.CHOICE_FIELDS:
+                stored[name] = str(dict(Activity._meta.get_field(name).flatchoices)[stored[name]])
+    review.save(update_fields=["snapshot"])
+    client = _in_english(client_of(liaison))
+    unchanged, _body = page_changes(client, reviewed)
+    assert unchanged["changed"] == []
+
+    Activity.objects.filter(pk=activities[0].pk).update(status=Activity.Status.ONGOING)
+    changed, body = page_changes(client, Pledge.objects.get(pk=reviewed.pk))
+    [(_title, rows)] = changed["changed"]
+    with translation.override("en"):
+        before = str(Activity.Status(activities[0].status).label)
+        after = str(Activity.Status.ONGOING.label)
+    assert rows == [("status", before, after)]
+    assert before != after and after in body
