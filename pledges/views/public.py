@@ -254,6 +254,25 @@ def _open_data_file(
     if fmt not in OPEN_DATA_FORMATS:
         raise Http404
     key, digest = cache_keys.key("open-data:3", f"{name}.{fmt}", prefix, fingerprint())
+    return _kept(
+        request,
+        key,
+        digest,
+        lambda: _open_data_body(fmt, columns, build),
+        lambda body: exports.file_response(body, fmt=fmt, filename=name, inline=True),
+    )
+
+
+def _kept(
+    request: HttpRequest,
+    key: str,
+    digest: str,
+    build: Callable[[], bytes],
+    respond: Callable[[bytes], HttpResponse],
+) -> HttpResponse:
+    """An open-data document (a file, the catalogue) kept in the cache under ``key``, which
+    changes with its data, plain and gzipped, with a strong ETag each and a
+    ``Last-Modified``; ``build()`` makes it, ``respond(body)`` answers with it."""
     gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
     plain_etag = f'"{digest[:32]}"'
     gzip_etag = f'"{digest[:32]}-gz"'
@@ -269,12 +288,12 @@ def _open_data_file(
     if body is None:
         body = cache.get(key)
         if body is None:
-            body = _open_data_body(fmt, columns, build)
+            body = build()
             cache.set(key, body, OPEN_DATA_MAX_AGE)
         if gzipped:
             body = gzip.compress(body, compresslevel=6, mtime=0)
             cache.set(key + ":gz", body, OPEN_DATA_MAX_AGE)
-    response = exports.file_response(body, fmt=fmt, filename=name, inline=True)
+    response = respond(body)
     response["Content-Language"] = "sv"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(since)
@@ -330,16 +349,16 @@ def _open_data_body(
 @cache_control(public=True, max_age=OPEN_DATA_MAX_AGE)
 def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     """The open data's DCAT-AP-SE catalogue (``pledges.catalogue``), from the cache while
-    the published pledges are unchanged."""
+    the published pledges are unchanged; gzip, ETag and 304 as the files (``_kept``)."""
     if fmt not in catalogue.SERIALISATIONS:
         raise Http404
     here = request.build_absolute_uri(reverse("open-data-catalogue", args=["rdf"]))
     fingerprint = selectors.current_pledges_fingerprint()
-    key, _digest = cache_keys.key(
-        "open-data-catalogue:1", fmt, here, settings.OPEN_DATA_LICENCE, fingerprint
+    key, digest = cache_keys.key(
+        "open-data-catalogue:2", fmt, here, settings.OPEN_DATA_LICENCE, fingerprint
     )
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> bytes:
         files = catalogue.Files(
             catalogue=here.removesuffix(".rdf"),
             home=request.build_absolute_uri(reverse("public-index")),
@@ -348,11 +367,15 @@ def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
                 + (f"?{urlencode({'kommun': code})}" if code else "")
             ),
         )
-        body = catalogue.serialise(catalogue.catalogue(selectors.open_data_pledges(), files), fmt)
-        cache.set(key, body, OPEN_DATA_MAX_AGE)
-    response = HttpResponse(body, content_type=catalogue.SERIALISATIONS[fmt][1])
-    response["Content-Language"] = "sv"
-    return response
+        return catalogue.serialise(catalogue.catalogue(selectors.open_data_pledges(), files), fmt)
+
+    return _kept(
+        request,
+        key,
+        digest,
+        build,
+        lambda body: HttpResponse(body, content_type=catalogue.SERIALISATIONS[fmt][1]),
+    )
 
 
 def _pledge_url_prefix(request: HttpRequest) -> str:

@@ -167,3 +167,29 @@ def test_the_catalogue_costs_the_same_queries_for_two_and_for_many_municipalitie
 
     assert_constant_queries(client, reverse("open-data-catalogue", args=["ttl"]), grow)
     assert len(list(catalogue(client).subjects(RDF.type, DCAT.Dataset))) == 3 + 6
+
+
+def test_a_harvester_that_has_the_catalogue_gets_304_until_a_pledge_is_published(client, plan):
+    address = reverse("open-data-catalogue", args=["rdf"])
+    first = client.get(address)
+    assert first["ETag"].startswith('"') and first["Last-Modified"]
+    again = client.get(address, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+
+    published(f.MunicipalityFactory(name="Nyby"), title="Tryggare Nyby")
+    changed = client.get(address, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "Nyby" in changed.content.decode()
+
+
+def test_the_catalogue_is_gzipped_when_asked(client, plan):
+    import gzip
+
+    address = reverse("open-data-catalogue", args=["jsonld"])
+    plain = client.get(address)
+    packed = client.get(address, headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] != plain["ETag"]
