@@ -413,14 +413,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         else:
             url = _pledge_page(pledge)
         rows.append((notification, url))
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return render(
         request,
         "pledges/notification_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
-        },
+        # the header's count (context_processors.notifications) is this one: counted once
+        {"page": page, "rows": rows, "unread": unread, "unread_notifications": unread},
     )
 
 

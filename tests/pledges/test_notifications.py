@@ -188,10 +188,13 @@ def test_the_list_shows_the_users_notifications_newest_first_and_marks_unread(
     new = f.NotificationFactory(user=liaison, pledge=pledge, message="Nyast")
     f.NotificationFactory(user=owner, pledge=pledge, message="Till samordnaren")
 
-    response = client_of(liaison).get(reverse("notification-list"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client_of(liaison).get(reverse("notification-list"))
     assert response.status_code == 200
     assert [n for n, _url in response.context["rows"]] == [new, read, old]
     assert response.context["unread"] == 2
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "read_at" in q["sql"]]
+    assert len(counts) == 1  # the page's count is the header's
     body = response.content.decode()
     assert "Till samordnaren" not in body
     assert body.index("Nyast") < body.index("Läst") < body.index("Äldst")
