@@ -1,19 +1,24 @@
 """The county summary PDF on the national data set: WeasyPrint against Chromium.
 
-The HTML of Västra Götaland's county summary (49 municipalities) is built once, then
-printed twice in the same run, each in its own process so that peak memory is the
-printer's own:
+Västra Götaland's county summary (49 municipalities), each printer in its own process
+so that peak memory is the printer's own:
 
-- WeasyPrint, as the report task prints it (``followup.reports.html_to_pdf``, with the
-  static-only URL fetcher), in a child Python process (``python -m bench.pdf render``);
-- ``chromium --headless --print-to-pdf`` of the same HTML written to a file, its font
-  URLs pointing at the same font files.
+- WeasyPrint as the report task prints it (``followup.reports.county_summary_pdf``: the
+  summary put together from parts, each laid out once and reused while its content is
+  the same, ``followup.county_pdf``), in a child Python process (``python -m bench.pdf
+  task``): first cold (no part laid out in the process), then again after one
+  municipality's activity changed (in a transaction rolled back after), as a worker
+  prints it the next time;
+- ``chromium --headless --print-to-pdf`` of the whole summary as one HTML document
+  (``county_summary_html``) written to a file, its font URLs pointing at the same font
+  files.
 
-Time is wall-clock seconds of the print alone (HTML building is reported separately);
-peak memory is the printing process's maximum resident set size (WeasyPrint's includes
-the Python process with Django loaded; Chromium's is its largest process, measured
-through a small wrapper process whose only children are Chromium's). The ratio is
-WeasyPrint's time over Chromium's.
+Time is wall-clock seconds: WeasyPrint's from the data to the PDF's bytes (its parts'
+HTML is made inside), Chromium's of the print alone (the HTML's building is reported
+separately). Peak memory is the printing process's maximum resident set size
+(WeasyPrint's includes the Python process with Django loaded; Chromium's is its largest
+process, measured through a small wrapper process whose only children are Chromium's).
+The ratios are WeasyPrint's times over Chromium's.
 """
 
 from __future__ import annotations
@@ -61,35 +66,69 @@ def build_html(year: int) -> tuple[str, float, int]:
     return html, seconds, county.municipalities.count()
 
 
-def _render_child(html_path: Path, pdf_path: Path) -> None:
-    """In the child process: print with WeasyPrint, write the PDF, report on stdout."""
-    from followup import reports
+def _task_child(year: int, pdf_path: Path) -> None:
+    """In the child process: the county summary as the report task prints it, cold, then
+    again after one municipality changed; report on stdout."""
+    from django.db import transaction
 
-    html = html_path.read_text(encoding="utf-8")
+    from councils import dates
+    from councils.models import County
+    from followup import county_pdf, county_summary, reports
+    from pledges.models import Activity
+
+    county = County.objects.get(code=COUNTY_CODE)
+    county_pdf.clear_cache()
     start = time.perf_counter()
-    pdf = reports.html_to_pdf(html)
-    seconds = time.perf_counter() - start
+    pdf = reports.county_summary_pdf(county.pk, year)
+    cold = time.perf_counter() - start
     pdf_path.write_bytes(pdf)
+
+    summary = county_summary.county_summary(county, year, dates.today())
+    section = next(s for s in summary.reported if s.activities)
+    changed = Activity.objects.filter(
+        pledge__municipality=section.row.municipality,
+        title=section.activities[0].title,
+        deleted_at__isnull=True,
+    )
+    with transaction.atomic():
+        assert changed.update(title=f"{section.activities[0].title} (ändrad)")
+        start = time.perf_counter()
+        again = reports.county_summary_pdf(county.pk, year)
+        seconds_again = time.perf_counter() - start
+        transaction.set_rollback(True)
+    assert again != pdf
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
+    print(
+        json.dumps(
+            {
+                "seconds": cold,
+                "again": seconds_again,
+                "changed": section.row.municipality.name,
+                "peak_mb": peak_kb / 1024,
+            }
+        )
+    )
 
 
-def weasyprint(html_path: Path, pdf_path: Path) -> Print:
+def weasyprint(year: int, pdf_path: Path) -> tuple[Print, float, str]:
+    """The task's print, cold; the seconds of the print again after one municipality
+    changed, and that municipality."""
     result = subprocess.run(
-        [sys.executable, "-m", "bench.pdf", "render", str(html_path), str(pdf_path)],
+        [sys.executable, "-m", "bench.pdf", "task", str(year), str(pdf_path)],
         check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    return Print(
+    cold = Print(
         "WeasyPrint",
         measured["seconds"],
         measured["peak_mb"],
         _pages(pdf_path),
         pdf_path.stat().st_size / 1024,
     )
+    return cold, measured["again"], measured["changed"]
 
 
 def chromium(html: str, folder: Path) -> Print:
@@ -136,33 +175,46 @@ def chromium(html: str, folder: Path) -> Print:
 
 
 def measure(year: int) -> dict:
-    """Build the HTML and print it with both; Chromium first, so that its peak memory
-    (the largest child so far) is not WeasyPrint's child."""
+    """Build the HTML and print it with Chromium, then the task's print with WeasyPrint;
+    Chromium first, so that its peak memory (the largest child so far) is not
+    WeasyPrint's child."""
     html, html_seconds, municipalities = build_html(year)
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as name:
         folder = Path(name)
         chrome = chromium(html, folder) if shutil.which(CHROMIUM) else None
-        html_path = folder / "county-summary.html"
-        html_path.write_text(html, "utf-8")
-        weasy = weasyprint(html_path, folder / "county-summary.pdf")
+        weasy, again, changed = weasyprint(year, folder / "county-summary.pdf")
     return {
         "municipalities": municipalities,
         "html_seconds": html_seconds,
         "html_kb": len(html.encode()) / 1024,
         "prints": [p for p in (weasy, chrome) if p is not None],
         "ratio": weasy.seconds / chrome.seconds if chrome else None,
+        "again_seconds": again,
+        "again_ratio": again / chrome.seconds if chrome else None,
+        "changed": changed,
     }
 
 
 def rows(result: dict) -> list[tuple[str, str]]:
-    """(label, note) of each printer, for the bench's table."""
+    """(label, note) of each print, for the bench's table: WeasyPrint cold, WeasyPrint
+    again after one municipality changed, Chromium."""
     label = f"county summary PDF, Västra Götaland ({result['municipalities']} municipalities)"
     out = []
     for p in result["prints"]:
         note = f"{p.seconds:.2f} s, peak {p.peak_mb:.0f} MB, {p.pages} pages, {p.size_kb:.0f} kB"
         if p.printer == "WeasyPrint" and result["ratio"] is not None:
             note += f"; {result['ratio']:.1f} × Chromium's time"
-        out.append((f"{label}: {p.printer}", note))
+        name = (
+            "WeasyPrint, cold (as the report task prints it)"
+            if p.printer == "WeasyPrint"
+            else p.printer
+        )
+        out.append((f"{label}: {name}", note))
+        if p.printer == "WeasyPrint":
+            note = f"{result['again_seconds']:.2f} s after {result['changed']} changed"
+            if result["again_ratio"] is not None:
+                note += f"; {result['again_ratio']:.2f} × Chromium's time"
+            out.append((f"{label}: WeasyPrint, again after one municipality changed", note))
     return out
 
 
@@ -179,6 +231,9 @@ def table(result: dict) -> list[str]:
         lines.append(
             f"| {p.printer} | {p.seconds:.2f} | {p.peak_mb:.0f} | {p.pages} | {p.size_kb:.0f} |"
         )
+    lines.append(
+        f"| WeasyPrint again, {result['changed']} changed | {result['again_seconds']:.2f} | | | |"
+    )
     if result["ratio"] is None:
         lines.append("")
         lines.append(f"Chromium not found at {CHROMIUM}: no ratio (set BENCH_CHROMIUM).")
@@ -196,8 +251,8 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    if len(sys.argv) == 4 and sys.argv[1] == "render":
-        _render_child(Path(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == "task":
+        _task_child(int(sys.argv[2]), Path(sys.argv[3]))
     else:
         from django.utils import timezone
 

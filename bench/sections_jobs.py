@@ -14,6 +14,8 @@ from bench.core import Bench, Row
 
 #: issue 16's target: WeasyPrint's time over Chromium's for the same HTML
 PDF_RATIO = 2.0
+#: the county summary printed again after one municipality changed, over Chromium's cold
+PDF_AGAIN_RATIO = 1.0
 
 
 def section_daily_job(bench: Bench) -> list[Row]:
@@ -59,9 +61,10 @@ def section_daily_job(bench: Bench) -> list[Row]:
 
 
 def section_pdf(bench: Bench) -> list[Row]:
-    """The county summary PDF of Västra Götaland: WeasyPrint (as the report task prints
-    it) against Chromium's print-to-PDF of the same HTML, each in its own process
-    (bench/pdf.py): time, peak memory, pages."""
+    """The county summary PDF of Västra Götaland: WeasyPrint as the report task prints
+    it, cold and again after one municipality changed, against Chromium's print-to-PDF
+    of the whole summary's HTML, each in its own process (bench/pdf.py): time, peak
+    memory, pages."""
     from bench import pdf
     from councils import dates
 
@@ -73,13 +76,17 @@ def section_pdf(bench: Bench) -> list[Row]:
     result = pdf.measure(dates.today().year)
     bench.summaries.append(
         f"County summary PDF: the HTML ({result['html_kb']:.0f} kB) was built in "
-        f"{result['html_seconds']:.2f} s; each printer ran in its own process on the same "
-        "HTML and fonts; peak memory is the process's maximum resident set size."
+        f"{result['html_seconds']:.2f} s for Chromium; WeasyPrint printed it as the report "
+        "task does, from parts laid out once each (its time includes making their HTML); "
+        "each printer ran in its own process with the same fonts; peak memory is the "
+        "process's maximum resident set size."
     )
     rows = [Row(label, note=note) for label, note in pdf.rows(result)]
     if result["ratio"] is not None:
         rows[0].target = f"≤ {PDF_RATIO:.1f} × Chromium"
         rows[0].met = result["ratio"] <= PDF_RATIO
+        rows[1].target = f"≤ {PDF_AGAIN_RATIO:.1f} × Chromium"
+        rows[1].met = result["again_ratio"] <= PDF_AGAIN_RATIO
     return rows
 
 
