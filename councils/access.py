@@ -179,6 +179,18 @@ def require(user, capability: Capability, municipality: Municipality | int) -> N
         raise PermissionDenied
 
 
+def holds_anywhere(user, capability: Capability) -> bool:
+    """Whether ``user`` holds ``capability`` on any municipality: from the grants the
+    request works out once (``municipalities_for(...).exists()`` answers the same with a
+    query over every municipality, on every page that asks, e.g. the navigation)."""
+    if _anonymous(user):
+        return False
+    grants = _grants(user)
+    return capability in grants.everywhere or any(
+        capability in held for held in grants.by_municipality.values()
+    )
+
+
 def reads_everywhere(user) -> bool:
     """Superusers and national readers read every municipality."""
     return not _anonymous(user) and READ in _grants(user).everywhere

@@ -35,13 +35,12 @@ def notifications(request: HttpRequest) -> dict:
 
 def review_navigation(request: HttpRequest) -> dict:
     """``reviews_anything``: whether the signed-in user holds REVIEW on any municipality,
-    so that "Granskning" shows in the navigation only to those who review. One EXISTS
-    query, the first time a template asks, then kept for the request."""
+    so that "Granskning" shows in the navigation only to those who review. From the
+    user's grants (``access.holds_anywhere``), the first time a template asks, then kept
+    for the request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "reviews_anything": SimpleLazyObject(
-            lambda: access.municipalities_for(user, Capability.REVIEW).exists()
-        )
+        "reviews_anything": SimpleLazyObject(lambda: access.holds_anywhere(user, Capability.REVIEW))
     }

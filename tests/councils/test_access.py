@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
+from django.urls import reverse
 
 from councils import access
 from councils.access import Capability as C
@@ -280,3 +281,31 @@ def test_administrators_are_staff_and_superusers(owner, superuser):
     assert not access.administers(owner) and not access.administers(AnonymousUser())
     staff.is_active = False
     assert not access.administers(staff)
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "owner",
+        "outsider",
+        "liaison",
+        "county_officer",
+        "national_reader",
+        "superuser",
+        "reporter",
+        "partner_admin",
+    ],
+)
+def test_holding_a_capability_anywhere_is_what_the_municipality_query_says(request, home, who):
+    user = request.getfixturevalue(who)
+    for capability in C:
+        expected = access.municipalities_for(user, capability).exists()
+        fresh = type(user).objects.get(pk=user.pk)  # grants not worked out yet
+        assert access.holds_anywhere(fresh, capability) is expected, (who, capability)
+    assert access.holds_anywhere(AnonymousUser(), C.READ) is False
+
+
+def test_the_review_link_shows_to_those_who_review(client_of, owner, liaison):
+    page, queue = reverse("password_change_done"), f'href="{reverse("review-queue")}"'
+    assert queue in client_of(liaison).get(page).content.decode()
+    assert queue not in client_of(owner).get(page).content.decode()
