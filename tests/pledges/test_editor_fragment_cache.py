@@ -22,7 +22,7 @@ from django.urls import reverse
 from pledges import public_cache, services
 from pledges.models import Pledge
 from tests import factories as f
-from tests.pledges.test_editor_views import row_data
+from tests.pledges.test_editor_views import publish, row_data
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,28 @@ def test_each_user_sees_their_own_buttons_on_a_warm_page(
     assert edit not in bodies[id(readers)] and "Move “" not in bodies[id(readers)]
     # both read the internal history of the rows
     assert history in bodies[id(owners)] and history in bodies[id(readers)]
+
+
+def test_a_county_officer_is_not_served_the_coordinators_internal_rows(
+    owner, county_officer, pledge, activities, home
+):
+    """A published pledge: the coordinator's rows name the responsible person and the
+    problem (internal), the county officer's do not, whoever opened it first."""
+    problem = f.PriorityProblemFactory(
+        picture=f.SituationalPictureFactory(municipality=home), title="Internt problem"
+    )
+    first = activities[0]
+    first.responsible_name = "Intern Person"
+    first.problem = problem
+    first.save()
+    publish(pledge)
+    owners_rows = rows_of(signed_in(owner).get(detail(pledge)).content.decode())
+    assert "Intern Person" in owners_rows and "Internt problem" in owners_rows
+    officers_rows = rows_of(signed_in(county_officer).get(detail(pledge)).content.decode())
+    assert "Trygghetsvandring" in officers_rows
+    assert "Intern Person" not in officers_rows and "Internt problem" not in officers_rows
+    history = reverse("record-history", args=["pledges.activity", first.pk])
+    assert history not in officers_rows
 
 
 def test_the_tokens_in_kept_rows_are_the_readers_own(owner, second_coordinator, pledge, activities):
