@@ -106,6 +106,7 @@ def rows_digest(county: County, rows: list[Row]) -> str:
     the rows are the county's, the same for everyone who may open the dashboard."""
     return cache_keys.key(
         "county-dashboard-rows:1",
+        cache_keys.template_version(PAGE),
         county.pk,
         translation.get_language(),
         *(

@@ -223,6 +223,7 @@ def rows_digest(flags: dict, activities: list[Activity]) -> str:
     save shows at once and no user is served rows made for other rights."""
     pledge = flags["pledge"]
     parts: list[object] = [
+        cache_keys.template_version(EDITOR),
         pledge.pk,
         pledge.version,
         pledge.status,

@@ -19,6 +19,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
+from councils import cache as cache_keys
 from pledges import public_cache, services
 from pledges.models import Pledge
 from tests import factories as f
@@ -206,3 +207,18 @@ def test_a_kept_table_costs_no_query_more(client_of, owner, pledge, activities, 
     cold = count_queries(client, detail(pledge))
     warm = count_queries(client, detail(pledge))
     assert warm == cold
+
+
+def test_a_changed_template_is_not_hidden_behind_kept_rows(
+    client_of, owner, pledge, activities, monkeypatch
+):
+    """A deployed change to the page's template makes new rows (the key names its
+    source), rather than serving those rendered by the template before it."""
+    client = english(client_of(owner))
+    before = client.get(detail(pledge))
+    key = make_template_fragment_key("pledge-activity-rows", [before.context["rows_digest"]])
+    cache.set(key, cache.get(key).replace("Trygghetsvandring", "Gammal mall"))
+    monkeypatch.setattr(cache_keys, "template_version", lambda name: "the next release")
+    after = client.get(detail(pledge))
+    assert after.context["rows_digest"] != before.context["rows_digest"]
+    assert "Gammal mall" not in after.content.decode()
