@@ -8,6 +8,7 @@ import hashlib
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.template.loader import get_template
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -67,6 +68,14 @@ class ResilientRedisCache(RedisCache):
     delete = _tolerant(RedisCache.delete, lambda *a, **k: False)
     delete_many = _tolerant(RedisCache.delete_many, lambda *a, **k: None)
     clear = _tolerant(RedisCache.clear, lambda *a, **k: None)
+
+
+@functools.cache
+def template_version(name: str) -> str:
+    """A digest of template ``name``'s source, made once per process: in the key of a
+    fragment kept rendered, so that a deployed change to the template is not hidden
+    behind fragments rendered by the one before it."""
+    return hashlib.sha256(get_template(name).template.source.encode()).hexdigest()[:16]
 
 
 def key(namespace: str, *parts: object) -> tuple[str, str]:

@@ -81,11 +81,16 @@ def render_kept(
             template, {**context(), "csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}, request
         )
         cache.set(key, page, KEEP_SECONDS)
+    return HttpResponse(fill_holes(request, page))
+
+
+def fill_holes(request: HttpRequest, kept: str) -> str:
+    """``kept`` (a page or a fragment rendered with the stand-ins) with this request's
+    CSRF token and Content-Security-Policy nonce where the stand-ins are."""
     nonce = get_nonce(request)
-    page = page.replace(CSRF_HOLE, get_token(request)).replace(
+    return kept.replace(CSRF_HOLE, get_token(request)).replace(
         NONCE_HOLE, str(nonce) if nonce is not None else ""
     )
-    return HttpResponse(page)
 
 
 # --- the version of a pledge's public page ---------------------------------------------

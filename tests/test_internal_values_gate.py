@@ -156,6 +156,27 @@ def test_read_only_users_meet_no_internal_value(world, client, request):
 
 
 @pytest.mark.fixed_clock
+def test_read_only_users_meet_no_internal_value_in_kept_tables(world, client, owner, request):
+    """The pages that keep a table rendered (the pledge's activity rows, the county
+    dashboard's rows) opened first by the coordinator, whose rows show internal values,
+    then by each READ-only user with the cache warm: none is served the kept rows."""
+    pages = [
+        reverse("pledge-detail", args=[world["pledge"].pk]),
+        reverse("county-dashboard", args=[world["pledge"].municipality.county.code]),
+    ]
+    client.force_login(_fresh(owner))
+    warm = planted.crawl(client, pages, submit_forms=False, limit=len(pages))
+    assert any("pledges.activity.responsible_name" in visit.found for visit in warm.visits)
+    failures = []
+    for reader in READERS:
+        client.force_login(_fresh(request.getfixturevalue(reader)))
+        crawl = planted.crawl(client, pages, submit_forms=False, limit=len(pages))
+        assert {visit.url for visit in crawl.ok("html")} == set(pages), reader
+        failures += [f"{reader}: {leak}" for leak in crawl.leaks()]
+    assert failures == [], "kept rows shown to READ-only users:\n" + "\n".join(failures)
+
+
+@pytest.mark.fixed_clock
 def test_the_gate_sees_what_internal_users_see(world, client, owner):
     """The same crawl as the municipality's coordinator finds the markers: planting
     works, and the gate reports a page that shows one."""

@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from councils import access, dates, exports, formats
+from councils import cache as cache_keys
 from councils.http import only, url_maker
 from councils.models import County
 from followup import charts, dashboard, yearly_report
@@ -96,6 +98,38 @@ def _table(county: County, query: Query, today: dt.date) -> tuple[list[Row], lis
     return rows, dashboard.sort_rows(shown, query.sort, query.descending)
 
 
+def rows_digest(county: County, rows: list[Row]) -> str:
+    """The fingerprint of the table's rows as the page shows them, from the rows already
+    made: every value a row shows (a follow-up recorded, a status or a phase changed, a
+    lägesbild decided change it), their order (the sort and the filters) and the
+    language. The page keeps its rendered rows under it (``followup/dashboard.html``);
+    the rows are the county's, the same for everyone who may open the dashboard."""
+    return cache_keys.key(
+        "county-dashboard-rows:1",
+        cache_keys.template_version(PAGE),
+        county.pk,
+        translation.get_language(),
+        *(
+            (
+                row.municipality.pk,
+                row.municipality.code,
+                row.municipality.name,
+                row.url,
+                row.phase,
+                row.days_to_expiry,
+                row.picture_months,
+                row.picture_stale,
+                row.coordination,
+                row.pledge_status,
+                sorted(row.activities.items()),
+                row.overdue,
+                row.goals,
+            )
+            for row in rows
+        ),
+    )[1]
+
+
 @login_required
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     if not_allowed := only(request, "GET"):
@@ -140,6 +174,7 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         {
             "county": county,
             "rows": shown,
+            "rows_digest": rows_digest(county, shown),
             "total": len(rows),
             "headers": headers,
             "query": query,

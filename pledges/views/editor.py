@@ -19,16 +19,18 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from councils import access, drafts, editing, exports, imports, signing
+from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import only, url_maker
 from councils.sections import Section, section_view
-from pledges import extensions, forms, importexport, renewal, services
+from pledges import extensions, forms, importexport, public_cache, renewal, services
 from pledges.models import Activity, Dialogue, Pledge, SharedPledge
 from pledges.selectors import comment_context
 
@@ -175,7 +177,12 @@ def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
     removed activities that can still be restored, in one query (and one for themes)."""
     rows = list(
         pledge.activities.select_related(
-            "problem", "goal", "action_plan", "decision", "responsible_user"
+            "problem",
+            "goal",
+            "action_plan",
+            "decision",
+            "responsible_user",
+            "responsible_organisation",
         )
         .prefetch_related("themes")
         .annotate(open_comment_count=OPEN_COMMENTS)
@@ -204,6 +211,54 @@ def with_row_urls(activities: list[Activity]) -> list[Activity]:
             pledge_urls[activity.pledge_id] = reverse("pledge-detail", args=[activity.pledge_id])
         activity.urls["pledge"] = pledge_urls[activity.pledge_id]
     return activities
+
+
+def rows_digest(flags: dict, activities: list[Activity]) -> str:
+    """The fingerprint of the activity table as the pledge page shows it, from the rows
+    already read: every value a row shows (the activity's fields and version, the titles
+    of its problem, goal and themes, the names of its people and partner, its open
+    comments, its place in the order), the pledge's state, what the user may do there
+    (``internal``, ``editable``: which links and buttons the rows carry) and the
+    language. The page keeps its rendered rows under it (``pledges/editor.html``), so a
+    save shows at once and no user is served rows made for other rights."""
+    pledge = flags["pledge"]
+    parts: list[object] = [
+        cache_keys.template_version(EDITOR),
+        pledge.pk,
+        pledge.version,
+        pledge.status,
+        translation.get_language(),
+        flags["internal"],
+        flags["editable"],
+        flags["has_themes"],
+    ]
+    for activity in activities:
+        user = activity.responsible_user
+        parts.append(
+            (
+                activity.pk,
+                activity.version,
+                activity.title,
+                activity.description,
+                activity.responsible_party,
+                activity.partner_display,
+                activity.responsible_name,
+                user.pk if user else None,
+                str(user) if user else "",
+                activity.start_date,
+                activity.end_date,
+                activity.recurrence,
+                activity.type,
+                activity.status,
+                activity.problem.title if activity.problem else None,
+                activity.goal.text if activity.goal else None,
+                [theme.title for theme in activity.themes.all()],
+                activity.open_comment_count,
+                activity.is_first,
+                activity.is_last,
+            )
+        )
+    return cache_keys.key("pledge-activity-rows:1", *parts)[1]
 
 
 def _problems(pledge: Pledge) -> list:
@@ -238,6 +293,10 @@ def _detail_context(request, pledge: Pledge) -> dict:
         **flags,
         **submit_context(pledge, flags),
         "activities": active,
+        # the rows are kept rendered under their fingerprint, with a stand-in for the
+        # CSRF token that pledge_detail fills for the request
+        "rows_digest": rows_digest(flags, active),
+        "kept_csrf_token": public_cache.CSRF_HOLE,
         "deleted_activities": deleted if flags["editable"] else [],
         "dialogues": list(pledge.dialogues.all()),
         "problems": _problems(pledge),
@@ -273,7 +332,9 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _readable_pledge(request.user, pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
-    return render(request, EDITOR, _detail_context(request, pledge))
+    response = render(request, EDITOR, _detail_context(request, pledge))
+    response.content = public_cache.fill_holes(request, response.content.decode())
+    return response
 
 
 @login_required

@@ -3,11 +3,14 @@ and what is asked for is made without it (``councils.cache.ResilientRedisCache``
 
 from __future__ import annotations
 
+import hashlib
 import socket
+from pathlib import Path
 
+from django.conf import settings
 from django.template import engines
 
-from councils.cache import ResilientRedisCache
+from councils.cache import ResilientRedisCache, template_version
 
 
 def _closed_port() -> int:
@@ -50,3 +53,9 @@ def test_one_redis_client_serves_every_call():
     first = cache._cache.get_client("a")
     assert cache._cache.get_client("b") is first
     assert cache._cache.get_client("c", write=True) is first  # one server: one pool
+
+
+def test_a_template_version_is_the_digest_of_its_source():
+    source = (Path(settings.BASE_DIR) / "templates/pledges/editor.html").read_bytes()
+    assert template_version("pledges/editor.html") == hashlib.sha256(source).hexdigest()[:16]
+    assert template_version("followup/dashboard.html") != template_version("pledges/editor.html")

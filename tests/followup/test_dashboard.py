@@ -10,22 +10,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import override_settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.models import PHASE_LABELS, Agreement, Staleness
 from councils import dates
-from followup import dashboard
+from followup import dashboard, services
 from followup.views.dashboard import export_headers
 from pledges.models import Activity, Pledge
 from tests import factories as f
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, count_queries
 
 #: the frozen moment: 15 June 2026, 12:00 in Stockholm
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
@@ -487,3 +490,78 @@ def test_a_lagesbild_decided_this_month_is_less_than_a_month_old(
     body = client_of(county_officer).get(_url(home_county)).content.decode()
     cell = '<td data-column="picture" data-value="up_to_date">Mindre än en månad gammal</td>'
     assert cell in body
+
+
+# --- the kept table ----------------------------------------------------------------------
+
+
+def _row(body: str, municipality) -> str:
+    start = body.index(f'<tr id="row-{municipality.code}">')
+    return body[start : body.index("</tr>", start)]
+
+
+def _kept_key(response) -> str:
+    return make_template_fragment_key("county-dashboard-rows", [response.context["rows_digest"]])
+
+
+def test_the_rows_are_kept_and_served_from_the_cache(client_of, county_officer, county, home):
+    client = client_of(county_officer)
+    response = client.get(_url(county))
+    kept = cache.get(_kept_key(response))
+    assert kept is not None and f'id="row-{home.code}"' in kept
+    cache.set(_kept_key(response), kept.replace(home.name, "Från cachen"))
+    assert "Från cachen" in client.get(_url(county)).content.decode()
+    # another order is another table
+    assert "Från cachen" not in client.get(_url(county, sort="name", dir="desc")).content.decode()
+
+
+def test_a_follow_up_recorded_shows_on_the_warm_dashboard(
+    client_of, county_officer, owner, county, home, today
+):
+    client = client_of(county_officer)
+    row = _row(client.get(_url(county)).content.decode(), home)
+    assert '<td data-column="overdue">2</td>' in row
+    activity = Activity.objects.filter(
+        pledge__municipality=home, next_follow_up__lt=today, deleted_at__isnull=True
+    ).first()
+    services.follow_up_record(
+        user=owner,
+        activity=activity,
+        period_start=dt.date(today.year, 1, 1),
+        period_end=today,
+        status=Activity.Status.DONE,
+        progress=100,
+        done="Klart",
+    )
+    row = _row(client.get(_url(county)).content.decode(), home)
+    assert '<td data-column="overdue">1</td>' in row
+    assert re.search(r'<li data-status="done">[^<]*: 2</li>', row)
+
+
+def test_a_pledge_status_change_shows_on_the_warm_dashboard(
+    client_of, county_officer, county, neighbour
+):
+    client = client_of(county_officer)
+    before = _row(client.get(_url(county)).content.decode(), neighbour)
+    assert 'data-column="pledge" data-value="draft"' in before
+    Pledge.objects.filter(municipality=neighbour).update(status=Pledge.Status.IN_REVIEW)
+    after = _row(client.get(_url(county)).content.decode(), neighbour)
+    assert 'data-column="pledge" data-value="in_review"' in after
+
+
+def test_swedish_and_english_tables_are_kept_apart(county_officer, county, home):
+    def row_in(language: str) -> str:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.force_login(county_officer)
+        return _row(client.get(_url(county)).content.decode(), home)
+
+    assert '<td data-column="coordination">ja</td>' in row_in("sv")
+    assert '<td data-column="coordination">yes</td>' in row_in("en")
+    assert '<td data-column="coordination">ja</td>' in row_in("sv")
+
+
+def test_a_kept_table_costs_no_query_more(client_of, county_officer, county):
+    client = client_of(county_officer)
+    cold = count_queries(client, _url(county))
+    assert count_queries(client, _url(county)) == cold
