@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from councils import access, feeds, panels, selectors
-from councils.cache import key
+from councils.cache import key, template_version
 from councils.forms import TwoFactorRequiredForm
 from councils.http import only, url_maker
 from councils.models import County, Municipality, Organisation
@@ -33,9 +33,14 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             request.user, county_code=county_code
         ).values_list("name", "code", "county__name")
     ]
-    # the table is cached under what it shows (and the language): rows a user may not
-    # see change the key, so no user is served another's table
-    rows_digest = key("municipality-rows:1", json.dumps(municipalities))[1]
+    # the table is cached under what it shows (and the language, in the template): rows
+    # a user may not see change the key, so no user is served another's table; and under
+    # the template's source, so a deployed change to it shows at once
+    rows_digest = key(
+        "municipality-rows:2",
+        template_version("councils/municipality_list.html"),
+        json.dumps(municipalities),
+    )[1]
     visible_counties = County.objects.filter(
         municipalities__in=access.municipalities_for(request.user)
     ).distinct()

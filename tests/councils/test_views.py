@@ -194,3 +194,13 @@ def test_the_cached_municipality_table_follows_the_data_and_the_reader(
     home.save()
     again = client_of(national_reader).get(reverse("municipality-list")).content.decode()
     assert "Nya Hemby" in again and away.name in again
+
+
+def test_the_kept_municipality_table_follows_a_template_change(
+    client_of, superuser, home, monkeypatch
+):
+    client = client_of(superuser)
+    first = client.get(reverse("municipality-list")).context["rows_digest"]
+    assert client.get(reverse("municipality-list")).context["rows_digest"] == first
+    monkeypatch.setattr("councils.views.start.template_version", lambda name: "deployed-anew")
+    assert client.get(reverse("municipality-list")).context["rows_digest"] != first
