@@ -27,6 +27,7 @@ from councils.concurrency import (
     save_versioned,
 )
 from councils.models import Municipality, Organisation, User
+from councils.selectors import values_of
 from est import privacy
 from est.models import (
     Category,
@@ -371,17 +372,8 @@ def _keep_counts(ids: Iterable[int]) -> None:
     for group in groups:
         total = totals.get(key(group))
         if total is None:
-            missing.append(
-                WeeklyTotal(
-                    municipality_id=group["municipality_id"],
-                    place_id=group["place_id"],
-                    category_id=group["category_id"],
-                    week=group["week"],
-                    count=group["count"],
-                    cost=group["cost"],
-                    retained=group["n"],
-                )
-            )
+            copied = ("municipality_id", "place_id", "category_id", "week", "count", "cost")
+            missing.append(WeeklyTotal(**values_of(group, *copied), retained=group["n"]))
         else:
             total.retained += group["n"]
             changed.append(total)
