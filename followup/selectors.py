@@ -149,7 +149,9 @@ def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> Pled
     """Three queries: the activities, their entries, the pledge's marked periods."""
     today = today or cadence.today()
     rows = []
-    for activity, own in _activities_with_entries(pledge, "responsible_user"):
+    for activity, own in _activities_with_entries(
+        pledge, "responsible_user", "responsible_organisation"
+    ):
         rows.append(
             ActivityFollowUp(
                 activity=activity,
@@ -184,7 +186,7 @@ def plan_follow_up(user, pledge: Pledge, period: cadence.Period) -> list[PlanRow
     """Every activity of a pledge for the follow-up of one period, in the plan's order:
     two queries (the activities, their entries) whatever the size of the plan."""
     rows = []
-    for activity, own in _activities_with_entries(pledge):
+    for activity, own in _activities_with_entries(pledge, "responsible_organisation"):
         rows.append(
             PlanRow(
                 activity=activity,

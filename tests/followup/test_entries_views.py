@@ -415,14 +415,17 @@ def test_the_editor_links_to_the_follow_up_of_a_published_pledge(client_of, owne
     )
 
 
-def test_page_queries_do_not_grow(client_of, owner, liaison, pledge, walk):
+def test_page_queries_do_not_grow(client_of, owner, liaison, pledge, walk, housing):
     f.FollowUpFactory(activity=walk)
 
     def grow():
         for n in range(15):
+            party = (Activity.Party.POLICE, Activity.Party.JOINT, Activity.Party.PARTNER)[n % 3]
             activity = f.ActivityFactory(
                 pledge=pledge,
-                responsible_party=Activity.Party.POLICE if n % 2 else Activity.Party.JOINT,
+                responsible_party=party,
+                # a partner organisation's name is on the row: read with the activity
+                responsible_organisation=housing if party == Activity.Party.PARTNER else None,
             )
             for _ in range(3):
                 f.FollowUpFactory(activity=activity, reported_by=owner)
