@@ -236,3 +236,20 @@ def test_garbage_is_refused_without_an_error(client, saml_provider):
 
 def test_only_get(client, saml_provider):
     assert client.post(_slo(saml_provider)).status_code == 405
+
+
+def test_an_unreadable_expiry_is_refused_without_an_error(client, saml_server, saml_provider):
+    _sign_in(client, saml_server, saml_provider)
+    location = saml_server.logout_request(_slo(saml_provider), expire="inte-en-tid")
+    assert Client().get(location).status_code == 400
+    assert _refusal(saml_provider).startswith("logout: the logout request")
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_message_without_its_saml_part_is_refused(client, saml_server, saml_provider):
+    location = saml_server.logout_request(_slo(saml_provider))
+    query = parse_qs(urlsplit(location).query)
+    del query["SAMLRequest"]
+    response = client.get(_slo(saml_provider), {k: v[0] for k, v in query.items()})
+    assert response.status_code == 400
+    assert _refusal(saml_provider) == "logout: no SAMLResponse"
