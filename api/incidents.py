@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from api import auth
-from api.base import MAX_LIMIT, Page, etag, if_match, page, stale
+from api.base import Page, etag, if_match, stale
 from api.problems import COMMON, WRITES, problem
-from api.read import router
+from api.read import listing, router
+from api.schemas import UpdatedFilters
 from councils import access, imports
 from councils.access import Capability
 from councils.concurrency import Conflict
@@ -37,11 +38,7 @@ TAGS = ["händelser"]
 MAX_BATCH = 500
 
 
-class IncidentFilters(Schema):
-    cursor: str | None = Field(None, max_length=500, description="Nästa sida / next page")
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    municipality: str | None = Field(None, max_length=4, description="SCB-kod / SCB code")
-    county: str | None = Field(None, max_length=2, description="Länskod / county code")
+class IncidentFilters(UpdatedFilters):
     updated_since: dt.datetime | None = Field(
         None, description="Sparade sedan / saved since (ISO 8601)"
     )
@@ -148,15 +145,7 @@ def incident_reports(request: HttpRequest, filters: Query[IncidentFilters]):
     annars den egna organisationens. / The incident reports the token's owner may see:
     all of the municipalities where they see internal records, else their own
     organisation's."""
-    found = _visible(request)
-    if filters.municipality:
-        found = found.filter(municipality__code=filters.municipality)
-    if filters.county:
-        found = found.filter(municipality__county__code=filters.county)
-    if filters.updated_since:
-        found = found.filter(updated_at__gte=filters.updated_since)
-    rows, following = page(found, filters.cursor, filters.limit)
-    return {"items": [_incident(r) for r in rows], "next": following}
+    return listing(_visible(request), filters, _incident)
 
 
 def _report_or_404(request, pk: int) -> Report:
