@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q
 
+from agreements.models import Agreement
 from attachments import selectors, services
 from attachments.models import TARGETS, Attachment
 from attachments.views import panel_context
@@ -54,8 +55,10 @@ def _public_count():
 
 
 def register() -> None:
-    register_pledge_page_part("attachment_versions", _public_versions)
-    register_pledge_page_part("attachment_count", _public_count)
+    # public_attachments() reads the attachments and their agreement's status
+    watched = [Attachment, Agreement]
+    register_pledge_page_part("attachment_versions", _public_versions, models=watched)
+    register_pledge_page_part("attachment_count", _public_count, models=watched)
     for model in TARGETS.values():
         panels.register_for(model._meta.label_lower, PANEL, _internal_panel)
     reports.register_attachment_list(pdf_rows)

@@ -13,7 +13,8 @@ section by appending it to ``SECTIONS``. The table is printed and written to
 bench/results/latest.md.
 
 ``python -m bench.run --quick KEY`` measures one page (a key of bench/pages.py, e.g.
-``editor``), or the EST report form's save (``est-report-save``), and prints its row only.
+``editor``), the EST report form's save (``est-report-save``) or the conditional open-data
+request (``open-data-conditional``), and prints its row only.
 """
 
 from __future__ import annotations
@@ -207,11 +208,12 @@ def quick(keys: list[str]) -> None:
     """One page's (or form save's) row, in rounds with hello (or a few, comma-separated):
     nothing else is measured, no ANALYZE, collectstatic only when never run, and
     latest.md is left as it is."""
+    env = _prepare(analyze=False)  # seeds the data the pages are found in, when missing
     known = {p.key: p for p in [*national_pages(), *national_posts()]}
-    if unknown := [k for k in keys if k not in known]:
-        raise SystemExit(f"no page {', '.join(unknown)}; one of: {', '.join(known)}")
-    env = _prepare(analyze=False)
-    chosen = [known[k] for k in keys]
+    sections = {"open-data-conditional": section_open_data_conditional}
+    if unknown := [k for k in keys if k not in known and k not in sections]:
+        raise SystemExit(f"no page {', '.join(unknown)}; one of: {', '.join([*known, *sections])}")
+    chosen = [known[k] for k in keys if k in known]
     pages = [p for p in chosen if isinstance(p, Page)]
     queries = query_counts(pages) | post_counts([p for p in chosen if isinstance(p, Post)])
     load_before = _load_average()
@@ -219,6 +221,7 @@ def quick(keys: list[str]) -> None:
     with server.gunicorn(env) as url:
         bench = Bench(url, pages, {}, queries)
         rows = [page_row(bench, p) if isinstance(p, Page) else post_row(bench, p) for p in chosen]
+        rows += [row for k in keys if k in sections for row in sections[k](bench)]
         rows = [hello_row(bench), *rows]
     print(header(load_before))
     print()

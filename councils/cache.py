@@ -6,7 +6,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.template.loader import get_template
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -84,3 +88,60 @@ def key(namespace: str, *parts: object) -> tuple[str, str]:
     entry and its layout version (``"open-data:2"``); bump it when the entry changes."""
     digest = hashlib.sha256(" ".join(str(part) for part in parts).encode()).hexdigest()
     return f"{namespace}:{digest}", digest
+
+
+class Near:
+    """A process's own copies of cache entries whose key changes with their content (a
+    fingerprint or a generation of the data is part of the key): such an entry is never
+    replaced by another value, so a copy serves as well as the shared entry, without the
+    round trip to Redis nor unpickling it. A copy is kept ``SECONDS`` at most, so that
+    what the key does not cover (a renamed municipality on a kept page) lags the shared
+    entry's own lifetime by that much only; entries over ``MAX_ENTRY`` bytes are not
+    copied, and the least recently used go first once ``MAX_BYTES`` are held. Keys are
+    made by the default cache (``make_key``: its prefix and version), as it would."""
+
+    SECONDS = 60
+    MAX_BYTES = 32 * 1024 * 1024
+    MAX_ENTRY = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str, default=None):
+        full = caches["default"].make_key(key)
+        with self._lock:
+            entry = self._entries.get(full)
+            if entry is None:
+                return default
+            if entry[0] < time.monotonic():
+                self._drop(full)
+                return default
+            self._entries.move_to_end(full)
+            return entry[2]
+
+    def set(self, key: str, value: object, *, size: int) -> None:
+        """Keep ``value`` (some ``size`` bytes) for ``key``."""
+        if size > self.MAX_ENTRY:
+            return
+        full = caches["default"].make_key(key)
+        with self._lock:
+            self._drop(full)
+            self._entries[full] = (time.monotonic() + self.SECONDS, size, value)
+            self._bytes += size
+            while self._bytes > self.MAX_BYTES:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, full: str) -> None:
+        entry = self._entries.pop(full, None)
+        if entry is not None:
+            self._bytes -= entry[1]
+
+
+NEAR = Near()

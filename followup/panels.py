@@ -41,6 +41,6 @@ def register_public_versions() -> None:
         rows = PledgeFollowUp.objects.filter(pledge=OuterRef("pk"), published_at__isnull=False)
         return aggregate(rows, "MAX", "published_at", DateTimeField())
 
-    register_pledge_page_part("follow_up_versions", entries)
-    register_pledge_page_part("follow_up_count", entry_count)
-    register_pledge_page_part("pledge_follow_up", pledge_follow_up)
+    register_pledge_page_part("follow_up_versions", entries, models=[FollowUp])
+    register_pledge_page_part("follow_up_count", entry_count, models=[FollowUp])
+    register_pledge_page_part("pledge_follow_up", pledge_follow_up, models=[PledgeFollowUp])

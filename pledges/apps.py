@@ -9,10 +9,11 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         from councils import access, panels
         from councils.access import Capability
-        from pledges import agreement_notices
-        from pledges.models import Pledge
+        from pledges import agreement_notices, public_cache
+        from pledges.models import Activity, Pledge
 
         agreement_notices.connect()
+        public_cache.watch(Pledge, Activity)
 
         def context(request, municipality):
             pledges = Pledge.objects.filter(municipality=municipality).order_by(

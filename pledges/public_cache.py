@@ -14,14 +14,16 @@ names). Signed-in users always get a page made for them.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models, transaction
 from django.db.models import Expression, F, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -30,6 +32,8 @@ from django.utils import translation
 
 from councils import cache as cache_keys
 from councils import dates
+from councils.cache import NEAR
+from pledges import selectors
 from pledges.models import Activity, Pledge
 
 #: stand-ins rendered where the token and the nonce go; a kept page never holds a real one
@@ -75,13 +79,35 @@ def render_kept(
         dates.today(),
         *version,
     )
-    page = cache.get(key)
-    if page is None:
-        page = render_to_string(
-            template, {**context(), "csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}, request
-        )
-        cache.set(key, page, KEEP_SECONDS)
-    return HttpResponse(fill_holes(request, page))
+    pieces = NEAR.get(key)
+    if pieces is None:
+        page = cache.get(key)
+        if page is None:
+            page = render_to_string(
+                template, {**context(), "csrf_token": CSRF_HOLE, "csp_nonce": NONCE_HOLE}, request
+            )
+            cache.set(key, page, KEEP_SECONDS)
+        pieces = _pieces(page)
+        NEAR.set(key, pieces, size=len(page))
+    return HttpResponse(_filled(request, pieces))
+
+
+_HOLES = re.compile(f"({CSRF_HOLE}|{NONCE_HOLE})")
+
+
+def _pieces(kept: str) -> tuple[bytes, ...]:
+    """``kept`` as UTF-8, cut at its holes: text, hole, text, hole, … text."""
+    return tuple(piece.encode() for piece in _HOLES.split(kept))
+
+
+def _filled(request: HttpRequest, pieces: tuple[bytes, ...]) -> bytes:
+    """The kept page of ``pieces`` with this request's token and nonce in its holes."""
+    nonce = get_nonce(request)
+    fill = {
+        CSRF_HOLE.encode(): get_token(request).encode(),
+        NONCE_HOLE.encode(): str(nonce).encode() if nonce is not None else b"",
+    }
+    return b"".join(fill.get(piece, piece) if i % 2 else piece for i, piece in enumerate(pieces))
 
 
 def fill_holes(request: HttpRequest, kept: str) -> str:
@@ -93,6 +119,62 @@ def fill_holes(request: HttpRequest, kept: str) -> str:
     )
 
 
+# --- the data's generation: versions remembered until a save ---------------------------
+
+GENERATION_KEY = "public-data:generation"
+#: the models watched so far (for the gate that every table a version reads is one)
+WATCHED: set[type[models.Model]] = set()
+_MISSING = object()
+
+
+def watch(*watched: type[models.Model]) -> None:
+    """Every save and delete of ``watched`` (cascades included) begins a new generation:
+    the remembered versions are read again from the database."""
+    for model in watched:
+        WATCHED.add(model)
+        label = model._meta.label_lower
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-data-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-data-delete-{label}")
+
+
+def _changed(**_signal: Any) -> None:
+    _new_generation()  # this transaction's own reads see it at once
+    transaction.on_commit(_new_generation)  # others', once they can see the change
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def remembered[T](name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for the current generation (at most ``KEEP_SECONDS``, the lag
+    the pages already allow should a new generation fail to reach the cache)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY, generation)
+    key = f"public-data:{generation}:{name}"
+    value = NEAR.get(key, _MISSING)
+    if value is _MISSING:
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            cache.set(key, value, KEEP_SECONDS)
+        NEAR.set(key, value, size=len(repr(value)))
+    return value
+
+
+def current_pledges_fingerprint() -> str:
+    """``selectors.current_pledges_fingerprint()``, remembered for the generation."""
+    return remembered("current-pledges", selectors.current_pledges_fingerprint)
+
+
+def open_data_activities_fingerprint() -> str:
+    """``selectors.open_data_activities_fingerprint()``, remembered for the generation."""
+    return remembered("open-data-activities", selectors.open_data_activities_fingerprint)
+
+
 # --- the version of a pledge's public page ---------------------------------------------
 
 #: name → a function giving an expression over a published pledge (``OuterRef("pk")``)
@@ -101,8 +183,12 @@ def fill_holes(request: HttpRequest, kept: str) -> str:
 _PLEDGE_PAGE_PARTS: dict[str, Callable[[], Expression]] = {}
 
 
-def register_pledge_page_part(name: str, part: Callable[[], Expression]) -> None:
+def register_pledge_page_part(
+    name: str, part: Callable[[], Expression], *, models: Iterable[type[models.Model]]
+) -> None:
+    """``part`` reads ``models``: their saves begin a new generation (``watch``)."""
     _PLEDGE_PAGE_PARTS[name] = part
+    watch(*models)
 
 
 def _version_query(pk: int) -> QuerySet:
@@ -129,6 +215,11 @@ _version_sql: tuple[str, tuple, list[int]] | None = None
 
 
 def pledge_page_version(pk: int) -> tuple | None:
+    """``_pledge_page_version(pk)``, remembered for the generation."""
+    return remembered(f"pledge-page:{pk}", lambda: _pledge_page_version(pk))
+
+
+def _pledge_page_version(pk: int) -> tuple | None:
     """What the public page of pledge ``pk`` shows changes only when this does: the
     pledge's version and status, a newer published version, its activities' versions
     (a follow-up recorded or published bumps them) and the registered parts. One query;

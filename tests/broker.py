@@ -45,3 +45,11 @@ def celery_on(broker_url: str):
             celery_app.pool.force_close_all()
         conf.update(saved)
         celery_app._pool = celery_app.amqp._producer_pool = None
+
+
+def tasks_queued(callbacks: list) -> list:
+    """The on_commit callbacks that queue something, without the public data's new
+    generation that every save of a pledge or activity registers (``pledges.public_cache``)."""
+    from pledges import public_cache
+
+    return [callback for callback in callbacks if callback is not public_cache._new_generation]

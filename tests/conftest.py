@@ -20,6 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from councils.cache import NEAR
 from councils.models import Organisation, Role
 from tests import factories as f
 
@@ -45,6 +46,7 @@ def _own_cache_namespace(settings):
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
     settings.CACHES = caches
+    NEAR.clear()  # the process's own copies (their keys carry the prefix: cleared for memory)
 
 
 @pytest.fixture

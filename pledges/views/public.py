@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 
 from councils import cache as cache_keys
 from councils import dates, exports
+from councils.cache import NEAR
 from pledges import catalogue, extensions, public_cache, selectors
 from pledges.selectors import PublicActivity, PublicPledge
 
@@ -45,7 +46,7 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 def public_index(request: HttpRequest) -> HttpResponse:
     """Kept whole for anonymous readers while the published pledges are unchanged: one
     query (the fingerprint) and a cache read (``pledges.public_cache``)."""
-    fingerprint = selectors.current_pledges_fingerprint()
+    fingerprint = public_cache.current_pledges_fingerprint()
     asked = request.GET.get("county", "")
 
     def context() -> dict[str, Any]:
@@ -323,11 +324,14 @@ def _first_served(key: str) -> int:
     """When the file of ``key`` (its data's fingerprint) was first served, epoch seconds:
     its ``Last-Modified``. Never before the data changed, as the key changes with it."""
     stamp_key = f"{key}:since"
-    stamp = cache.get(stamp_key)
+    stamp = NEAR.get(stamp_key)  # the same while the key stands: a copy serves
     if stamp is None:
-        stamp = int(dates.now().timestamp())
-        if not cache.add(stamp_key, stamp, FIRST_SERVED_SECONDS):  # another was first
-            stamp = cache.get(stamp_key, stamp)
+        stamp = cache.get(stamp_key)
+        if stamp is None:
+            stamp = int(dates.now().timestamp())
+            if not cache.add(stamp_key, stamp, FIRST_SERVED_SECONDS):  # another was first
+                stamp = cache.get(stamp_key, stamp)
+        NEAR.set(stamp_key, stamp, size=8)
     return stamp
 
 
@@ -353,7 +357,7 @@ def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in catalogue.SERIALISATIONS:
         raise Http404
     here = request.build_absolute_uri(reverse("open-data-catalogue", args=["rdf"]))
-    fingerprint = selectors.current_pledges_fingerprint()
+    fingerprint = public_cache.current_pledges_fingerprint()
     key, digest = cache_keys.key(
         "open-data-catalogue:2", fmt, here, settings.OPEN_DATA_LICENCE, fingerprint
     )
@@ -387,7 +391,7 @@ open_data_pledges = _open_data(
     "medborgarloften",
     PLEDGE_COLUMNS,
     lambda prefix: (pledge_record(p, f"{prefix}{p.pk}/") for p in selectors.open_data_pledges()),
-    selectors.current_pledges_fingerprint,
+    public_cache.current_pledges_fingerprint,
 )
 open_data_activities = _open_data(
     "medborgarloften-aktiviteter",
@@ -395,5 +399,5 @@ open_data_activities = _open_data(
     lambda prefix: (
         activity_record(p, a, f"{prefix}{p.pk}/") for p, a in selectors.open_data_activities()
     ),
-    selectors.open_data_activities_fingerprint,
+    public_cache.open_data_activities_fingerprint,
 )
