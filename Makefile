@@ -97,6 +97,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samverkan_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 bench: install
+	scripts/system-packages.sh test
 	mkdir -p var
 	$(BENCH_ENV) $(PY) -m bench.database
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0

@@ -55,6 +55,7 @@ from councils.models import (
     User,
 )
 from councils.partners import Partnership
+from councils.prepared import Prepared
 
 
 def _anonymous(user) -> bool:
@@ -114,6 +115,19 @@ class _Grants:
         return self.everywhere | frozenset(self.by_municipality.get(municipality_id, ()))
 
 
+#: a user's memberships as the grants read them, on every signed-in page: made once
+_MEMBERSHIPS = Prepared(
+    lambda user: Membership.objects.filter(user_id=user).values_list(
+        "role",
+        "organisation__kind",
+        "organisation_id",
+        "organisation__municipality_id",
+        "organisation__local_police_area_id",
+        "organisation__county_id",
+    )
+)
+
+
 def _grants(user) -> _Grants:
     cached = getattr(user, "_samverkan_grants", None)
     if cached is not None:
@@ -125,21 +139,21 @@ def _grants(user) -> _Grants:
         police_caps: dict[int, set[Capability]] = defaultdict(set)
         county_caps: dict[int, set[Capability]] = defaultdict(set)
         partner_caps: dict[int, set[Capability]] = defaultdict(set)
-        for membership in Membership.objects.filter(user=user).select_related("organisation"):
-            org = membership.organisation
-            caps = GRANTS.get((org.kind, membership.role), frozenset())
+        memberships = _MEMBERSHIPS.rows(user=user.pk)
+        for role, kind, org_id, municipality_id, police_area_id, county_id in memberships:
+            caps = GRANTS.get((kind, role), frozenset())
             if not caps:
                 continue
-            if org.kind == Kind.NATIONAL:
+            if kind == Kind.NATIONAL:
                 grants.everywhere |= caps
-            elif org.kind == Kind.MUNICIPALITY:
-                grants.by_municipality[org.municipality_id] |= caps
-            elif org.kind == Kind.POLICE_AREA:
-                police_caps[org.local_police_area_id] |= caps
-            elif org.kind == Kind.COUNTY_BOARD:
-                county_caps[org.county_id] |= caps
-            elif org.kind == Kind.PARTNER:
-                partner_caps[org.pk] |= caps
+            elif kind == Kind.MUNICIPALITY:
+                grants.by_municipality[municipality_id] |= caps
+            elif kind == Kind.POLICE_AREA:
+                police_caps[police_area_id] |= caps
+            elif kind == Kind.COUNTY_BOARD:
+                county_caps[county_id] |= caps
+            elif kind == Kind.PARTNER:
+                partner_caps[org_id] |= caps
         if police_caps:
             links = LocalPoliceArea.municipalities.through.objects.filter(
                 localpolicearea_id__in=police_caps

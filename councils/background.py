@@ -59,6 +59,13 @@ def enqueue(task, *args, on_failure: Callable[[], object] | None = None) -> None
     transaction.on_commit(send, robust=True)
 
 
+def after_commit(action: Callable[[], object]) -> None:
+    """``action()`` once the surrounding transaction commits (at once outside one; never
+    if it rolls back): for what is not a task, such as renewing a cache's generation
+    (``pledges.public_cache``). A failure is logged, never raised into the request."""
+    transaction.on_commit(action, robust=True)
+
+
 @contextmanager
 def watching() -> Iterator[list[str]]:
     """The names of the tasks that fail to be queued inside the block."""

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject, new_method_proxy
 
 from councils import access
 from councils.access import Capability
-from pledges.models import Notification
+from pledges import selectors
 
 
 class _LazyCount(SimpleLazyObject):
@@ -26,11 +26,7 @@ def notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": _LazyCount(
-            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
-        )
-    }
+    return {"unread_notifications": _LazyCount(lambda: selectors.unread_notifications(user))}
 
 
 def review_navigation(request: HttpRequest) -> dict:

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Expression, F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +30,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from councils import background, dates
 from councils import cache as cache_keys
-from councils import dates
 from councils.cache import NEAR
+from councils.prepared import Prepared
 from pledges import selectors
 from pledges.models import Activity, Pledge
 
@@ -139,7 +140,7 @@ def watch(*watched: type[models.Model]) -> None:
 
 def _changed(**_signal: Any) -> None:
     _new_generation()  # this transaction's own reads see it at once
-    transaction.on_commit(_new_generation)  # others', once they can see the change
+    background.after_commit(_new_generation)  # others', once they can see the change
 
 
 def _new_generation() -> None:
@@ -208,10 +209,8 @@ def _version_query(pk: int) -> QuerySet:
     )
 
 
-#: where the page's pledge goes in the version query's SQL, made once per process (the
-#: ORM takes longer to build its eight subqueries than the database to answer them)
-_PK_STAND_IN = -7_311_942_519
-_version_sql: tuple[str, tuple, list[int]] | None = None
+#: made once per process, after every app has registered its parts
+_VERSION = Prepared(lambda pk: _version_query(pk))
 
 
 def pledge_page_version(pk: int) -> tuple | None:
@@ -224,17 +223,7 @@ def _pledge_page_version(pk: int) -> tuple | None:
     pledge's version and status, a newer published version, its activities' versions
     (a follow-up recorded or published bumps them) and the registered parts. One query;
     None when the pledge is not public (the page answers 404)."""
-    global _version_sql  # made once, after every app has registered its parts
-    if _version_sql is None:
-        sql, params = _version_query(_PK_STAND_IN).query.sql_with_params()
-        _version_sql = sql, params, [i for i, p in enumerate(params) if p == _PK_STAND_IN]
-    sql, params, places = _version_sql
-    given = list(params)
-    for place in places:
-        given[place] = pk
-    with connection.cursor() as cursor:
-        cursor.execute(sql, given)
-        return cursor.fetchone()
+    return _VERSION.one(pk=pk)
 
 
 def aggregate(rows: QuerySet, function: str, field: str = "pk", output=None) -> Subquery:

@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Protocol
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
-    F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -42,8 +40,9 @@ from django.utils import translation
 from councils import access, dates
 from councils.access import Capability
 from councils.models import County, Municipality
+from councils.prepared import Prepared, figures
 from councils.selectors import values_of
-from pledges.models import Activity, Comment, Dialogue, Pledge
+from pledges.models import Activity, Comment, Dialogue, Notification, Pledge
 from pledges.services import may_review
 
 # --- what the public sees ------------------------------------------------------------
@@ -439,9 +438,8 @@ def open_data_activities() -> list[tuple[PublicPledge, PublicActivity]]:
     return result
 
 
-#: the fingerprints' SQL, made once per process: the ORM takes longer to build an
-#: aggregate query than the database to answer it
-_FINGERPRINT_SQL: dict[str, tuple[str, tuple]] = {}
+#: the fingerprints' queries, made once per process (``councils.prepared``)
+_FINGERPRINTS: dict[str, Prepared] = {}
 
 
 def _fingerprint(name: str, rows: Callable[[], QuerySet], **more: str) -> str:
@@ -449,18 +447,10 @@ def _fingerprint(name: str, rows: Callable[[], QuerySet], **more: str) -> str:
     write bumps the record's version (``councils.concurrency``), and a row that enters
     or leaves (published, replaced, removed) changes the count and the sums. ``more``:
     name → "FUNCTION field" of further figures."""
-    if name not in _FINGERPRINT_SQL:
-        figures = {"n": "COUNT pk", "ids": "SUM pk", "versions": "SUM version", **more}
-        calls = {}
-        for figure, spec in figures.items():
-            function, field_name = spec.split()
-            calls[figure] = Func(F(field_name), function=function)
-        query = rows().order_by().annotate(**calls).values_list(*figures)
-        _FINGERPRINT_SQL[name] = query.query.sql_with_params()
-    sql, params = _FINGERPRINT_SQL[name]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return "-".join(str(value) for value in cursor.fetchone())
+    if name not in _FINGERPRINTS:
+        specs = {"n": "COUNT pk", "ids": "SUM pk", "versions": "SUM version", **more}
+        _FINGERPRINTS[name] = Prepared(lambda: figures(rows(), **specs))
+    return "-".join(str(value) for value in _FINGERPRINTS[name].one())
 
 
 def current_pledges_fingerprint() -> str:
@@ -477,6 +467,21 @@ def open_data_activities_fingerprint() -> str:
         pledge_versions="SUM pledge__version",
         published="MAX pledge__published_at",
     )
+
+
+# --- notifications ---------------------------------------------------------------------
+
+#: counted on every signed-in page (the header's badge): made once
+_UNREAD = Prepared(
+    lambda user: figures(
+        Notification.objects.filter(user_id=user, read_at__isnull=True), n="COUNT pk"
+    )
+)
+
+
+def unread_notifications(user) -> int:
+    """How many of ``user``'s notifications are unread."""
+    return _UNREAD.one(user=user.pk)[0]
 
 
 # --- comments, as threads (the review page and the editor's) --------------------------

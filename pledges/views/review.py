@@ -26,7 +26,7 @@ from councils import access, dates, drafts, editing, signing
 from councils.access import Capability
 from councils.http import only
 from councils.views.signing import sign_page
-from pledges import notifications, services
+from pledges import notifications, selectors, services
 from pledges.changes import reviewed_activities, since_last_review
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Comment, Notification, Pledge
@@ -413,7 +413,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         else:
             url = _pledge_page(pledge)
         rows.append((notification, url))
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    unread = selectors.unread_notifications(user)
     return render(
         request,
         "pledges/notification_list.html",

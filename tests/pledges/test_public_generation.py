@@ -96,7 +96,7 @@ def test_every_table_a_version_reads_is_watched(home):
     selectors.current_pledges_fingerprint()
     selectors.open_data_activities_fingerprint()
     sqls = [public_cache._version_query(pledge.pk).query.sql_with_params()[0]]
-    sqls += [sql for sql, _params in selectors._FINGERPRINT_SQL.values()]
+    sqls += [prepared._sql()[0] for prepared in selectors._FINGERPRINTS.values()]
     read = {table for sql in sqls for table in _TABLE.findall(sql)}
     by_table = {model._meta.db_table: model for model in apps.get_models()}
     watched = {model._meta.db_table for model in public_cache.WATCHED}
