@@ -41,7 +41,11 @@ class Prepared:
             stand_ins = {_FIRST_STAND_IN - i: name for i, name in enumerate(names)}
             query = self._build(**{name: value for value, name in stand_ins.items()})
             sql, params = query.query.sql_with_params()
-            places = {i: stand_ins[p] for i, p in enumerate(params) if p in stand_ins}
+            places = {
+                i: stand_ins[p]
+                for i, p in enumerate(params)
+                if type(p) is int and p in stand_ins  # not True, nor a list
+            }
             if set(places.values()) != set(names):
                 raise ValueError(f"not every value is a parameter of the query: {sql}")
             made = self._made = sql, tuple(params), places, connection.vendor
