@@ -42,7 +42,9 @@ CSRF_HOLE = "kept-page-csrf-token-0d7e5b"
 NONCE_HOLE = "kept-page-csp-nonce-8a21c4"
 #: seconds a kept page may be served (the pages' own max-age)
 KEEP_SECONDS = 300
-_PLAIN_VALUE = re.compile(r"[0-9A-Za-z_-]{0,20}")
+#: a query parameter's value a kept page may vary by: a code, a page number, a few words
+#: searched for (Swedish letters and spaces allowed); anything else is made for the reader
+_PLAIN_VALUE = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜü _-]{0,40}")
 
 
 def _keepable(request: HttpRequest, params: Iterable[str]) -> bool:
@@ -147,15 +149,21 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def generation() -> str:
+    """The data's current generation: a new one after every save or delete of a watched
+    model (and a new one for each call while the cache cannot be reached)."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, current, None):
+            current = cache.get(GENERATION_KEY, current)
+    return current
+
+
 def remembered[T](name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept for the current generation (at most ``KEEP_SECONDS``, the lag
     the pages already allow should a new generation fail to reach the cache)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
-    key = f"public-data:{generation}:{name}"
+    key = f"public-data:{generation()}:{name}"
     value = NEAR.get(key, _MISSING)
     if value is _MISSING:
         value = cache.get(key, _MISSING)

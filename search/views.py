@@ -7,12 +7,15 @@ What a user may find is decided kind by kind in ``search.kinds`` through
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from pledges import public_cache
 from search import selectors
 from search.forms import SearchForm
 from search.kinds import BY_KEY, KINDS
@@ -46,15 +49,26 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_control(private=True, max_age=PUBLIC_MAX_AGE)
 def public_search(request: HttpRequest) -> HttpResponse:
-    """Published citizen pledges, for residents."""
+    """Published citizen pledges, for residents. A page of results is kept whole for
+    anonymous readers while the published data's generation stands (a save of a pledge
+    or an activity begins a new one: ``pledges.public_cache``), for plain queries."""
     form = _form(request)
-    context = {"form": form}
-    if form.is_valid():
-        query = form.cleaned_data["q"]
-        number = selectors.page_number(request.GET.get("page"))
+    if not form.is_valid():  # no query yet, or one the form refuses (400)
+        return render(request, "search/public.html", {"form": form}, status=_status(form))
+    query = form.cleaned_data["q"]
+    number = selectors.page_number(request.GET.get("page"))
+
+    def context() -> dict[str, Any]:
         pledges, page = selectors.public_search(query, number)
-        context.update(query=query, pledges=pledges, page=page, total=page.total)
-    return render(request, "search/public.html", context, status=_status(form))
+        return {"form": form, "query": query, "pledges": pledges, "page": page, "total": page.total}
+
+    return public_cache.render_kept(
+        request,
+        "search/public.html",
+        context,
+        version=[public_cache.generation()],
+        params=["q", "page"],
+    )
 
 
 def _status(form: SearchForm) -> int:

@@ -4,6 +4,9 @@ and paged per kind, and the residents' search of published pledges."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,3 +209,50 @@ def test_the_public_search_has_a_fixed_number_of_queries(client, home, neighbour
                 f.ActivityFactory(pledge=pledge, title="Torgvandring")
 
     assert_constant_queries(client, reverse("public-search") + "?q=torg", grow)
+
+
+def _queries_of(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_a_residents_search_is_kept_until_a_pledge_or_activity_is_saved(home):
+    published = _published(home, title="Tryggare torg")
+    url = reverse("public-search") + "?q=Tryggare torg"
+    _first, made = _queries_of(Client(), url)
+    again, kept = _queries_of(Client(), url)
+    assert made > 0
+    assert kept == 0  # the page is kept, its version is the generation (one cache read)
+    assert reverse("public-pledge", args=[published.pk]) in again
+
+    newer = _published(home, title="Tryggare torget i Hemby")
+    after, _ = _queries_of(Client(), url)
+    assert reverse("public-pledge", args=[newer.pk]) in after
+    activity = f.ActivityFactory(pledge=published, title="Vandring på torget")
+    by_activity, _ = _queries_of(Client(), reverse("public-search") + "?q=Vandring")
+    assert reverse("public-pledge", args=[published.pk]) in by_activity
+    activity.title = "Promenad på torget"
+    activity.version += 1  # as every service does (councils.concurrency)
+    activity.save()
+    gone, _ = _queries_of(Client(), reverse("public-search") + "?q=Vandring")
+    assert "Inga träffar för" in gone
+
+
+def test_swedish_words_are_kept_and_a_signed_in_reader_gets_a_page_of_their_own(
+    home, client_of, owner
+):
+    _published(home, title="Trygghet på Sköndalstorget")
+    url = reverse("public-search") + "?q=Sköndal"
+    _queries_of(Client(), url)
+    body, kept = _queries_of(Client(), url)
+    assert kept == 0
+    assert "Sköndalstorget" in body
+    _body, made = _queries_of(client_of(owner), url)
+    assert made > 0
+
+
+def test_a_refused_query_is_400_and_not_kept(db):
+    for _ in range(2):
+        assert Client().get(reverse("public-search") + "?q=").status_code == 400
