@@ -105,21 +105,22 @@ def _pieces(kept: str) -> tuple[bytes, ...]:
 
 def _filled(request: HttpRequest, pieces: tuple[bytes, ...]) -> bytes:
     """The kept page of ``pieces`` with this request's token and nonce in its holes."""
-    nonce = get_nonce(request)
-    fill = {
-        CSRF_HOLE.encode(): get_token(request).encode(),
-        NONCE_HOLE.encode(): str(nonce).encode() if nonce is not None else b"",
-    }
+    fill = {hole.encode(): value.encode() for hole, value in _fillings(request).items()}
     return b"".join(fill.get(piece, piece) if i % 2 else piece for i, piece in enumerate(pieces))
 
 
 def fill_holes(request: HttpRequest, kept: str) -> str:
     """``kept`` (a page or a fragment rendered with the stand-ins) with this request's
     CSRF token and Content-Security-Policy nonce where the stand-ins are."""
+    for hole, value in _fillings(request).items():
+        kept = kept.replace(hole, value)
+    return kept
+
+
+def _fillings(request: HttpRequest) -> dict[str, str]:
+    """What goes in each hole for this request: its CSRF token and its CSP nonce."""
     nonce = get_nonce(request)
-    return kept.replace(CSRF_HOLE, get_token(request)).replace(
-        NONCE_HOLE, str(nonce) if nonce is not None else ""
-    )
+    return {CSRF_HOLE: get_token(request), NONCE_HOLE: str(nonce) if nonce is not None else ""}
 
 
 # --- the data's generation: versions remembered until a save ---------------------------
@@ -222,16 +223,12 @@ _VERSION = Prepared(lambda pk: _version_query(pk))
 
 
 def pledge_page_version(pk: int) -> tuple | None:
-    """``_pledge_page_version(pk)``, remembered for the generation."""
-    return remembered(f"pledge-page:{pk}", lambda: _pledge_page_version(pk))
-
-
-def _pledge_page_version(pk: int) -> tuple | None:
     """What the public page of pledge ``pk`` shows changes only when this does: the
     pledge's version and status, a newer published version, its activities' versions
-    (a follow-up recorded or published bumps them) and the registered parts. One query;
-    None when the pledge is not public (the page answers 404)."""
-    return _VERSION.one(pk=pk)
+    (a follow-up recorded or published bumps them) and the registered parts. One query,
+    remembered for the generation; None when the pledge is not public (the page answers
+    404)."""
+    return remembered(f"pledge-page:{pk}", lambda: _VERSION.one(pk=pk))
 
 
 def aggregate(rows: QuerySet, function: str, field: str = "pk", output=None) -> Subquery:

@@ -44,8 +44,9 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_index(request: HttpRequest) -> HttpResponse:
-    """Kept whole for anonymous readers while the published pledges are unchanged: one
-    query (the fingerprint) and a cache read (``pledges.public_cache``)."""
+    """Kept whole for anonymous readers while the published pledges are unchanged: the
+    fingerprint remembered for the data's generation, and the page, from the cache
+    (``pledges.public_cache``)."""
     fingerprint = public_cache.current_pledges_fingerprint()
     asked = request.GET.get("county", "")
 
@@ -85,8 +86,8 @@ def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @cache_control(private=True, max_age=PAGE_MAX_AGE)
 def public_pledge(request: HttpRequest, pk: int) -> HttpResponse:
-    """Kept whole for anonymous readers while ``pledge_page_version`` is unchanged: one
-    query and a cache read (``pledges.public_cache``)."""
+    """Kept whole for anonymous readers while ``pledge_page_version`` (remembered for the
+    data's generation) is unchanged (``pledges.public_cache``)."""
     version = public_cache.pledge_page_version(pk)
     if version is None:
         raise Http404
@@ -243,15 +244,17 @@ def _open_data_file(
     fingerprint: Callable[[], str],
     prefix: str,
 ) -> HttpResponse:
-    """The file, from the cache while ``fingerprint()`` (one aggregate query) is unchanged:
-    making the activities file from 50 000 rows takes seconds. The cache keeps it no
-    longer than shared caches may (OPEN_DATA_MAX_AGE). Gzip when asked (the activities
-    are some 19 MB as CSV, about a tenth compressed), compressed once.
+    """The file, from the cache while ``fingerprint()`` (an aggregate query, remembered for
+    the data's generation) is unchanged: making the activities file from 50 000 rows
+    takes seconds. The cache keeps it no longer than shared caches may (OPEN_DATA_MAX_AGE).
+    Gzip when asked (the activities are some 19 MB as CSV, about a tenth compressed),
+    compressed once.
 
     Its ETag is strong, from the fingerprint, one for the plain file and one for the
     gzipped (two representations, RFC 9110 8.8.3); ``Last-Modified`` is when this version
     of the data was first served. A reader that has either answer gets 304 Not Modified
-    for the fingerprint's query and one cache read, and nothing is built."""
+    for cache reads (the fingerprint's, and the first-served stamp's), and nothing is
+    built."""
     if fmt not in OPEN_DATA_FORMATS:
         raise Http404
     key, digest = cache_keys.key("open-data:3", f"{name}.{fmt}", prefix, fingerprint())
