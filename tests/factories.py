@@ -80,7 +80,9 @@ class MunicipalityFactory(DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
+    # 7000-7999: no real municipality and none a test names (they use 01xx-25xx and
+    # 9xxx), so get_or_create by code never hands back a test's own municipality.
+    code = factory.Sequence(lambda n: f"{7000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Testkommun {n}")
     county = factory.SubFactory(CountyFactory)
 
