@@ -62,40 +62,25 @@ def _anonymous(user) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
-def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
-    """The municipalities on which ``user`` holds ``capability``, as one query; None when
-    they hold it on every municipality (superusers, and national roles that grant it)."""
+def _scope_ids(user, capability: Capability) -> list[int] | None:
+    """The ids of the municipalities on which ``user`` holds ``capability``, read from the
+    grants the request works out once; None when they hold it on every municipality
+    (superusers, and national roles that grant it)."""
     if _anonymous(user):
-        return Municipality.objects.none()
-    if user.is_superuser:
+        return []
+    grants = _grants(user)
+    if capability in grants.everywhere:
         return None
-    mine = Membership.objects.filter(user=user)
-    if mine.filter(
-        organisation__kind=Kind.NATIONAL, role__in=_granting(capability, Kind.NATIONAL)
-    ).exists():
-        return None
-    own = mine.filter(
-        organisation__kind=Kind.MUNICIPALITY, role__in=_granting(capability, Kind.MUNICIPALITY)
-    ).values("organisation__municipality")
-    police_areas = mine.filter(
-        organisation__kind=Kind.POLICE_AREA, role__in=_granting(capability, Kind.POLICE_AREA)
-    ).values("organisation__local_police_area")
-    counties = mine.filter(
-        organisation__kind=Kind.COUNTY_BOARD, role__in=_granting(capability, Kind.COUNTY_BOARD)
-    ).values("organisation__county")
-    via_police = LocalPoliceArea.municipalities.through.objects.filter(
-        localpolicearea__in=police_areas
-    ).values("municipality")
-    partners = mine.filter(
-        organisation__kind=Kind.PARTNER, role__in=_granting(capability, Kind.PARTNER)
-    ).values("organisation")
-    partnered = Partnership.objects.active().filter(organisation__in=partners)
-    return Municipality.objects.filter(
-        Q(pk__in=own)
-        | Q(pk__in=via_police)
-        | Q(county__in=counties)
-        | Q(pk__in=partnered.values("municipality"))
-    )
+    return sorted(pk for pk, held in grants.by_municipality.items() if capability in held)
+
+
+def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
+    """The municipalities on which ``user`` holds ``capability``; None when they hold it on
+    every municipality. The queryset names the ids (``id IN (…)``): pages that filter
+    several queries by it pay PostgreSQL's planner for a list, not for the memberships,
+    police areas, counties and partnerships behind it in each query."""
+    ids = _scope_ids(user, capability)
+    return None if ids is None else Municipality.objects.filter(pk__in=ids)
 
 
 def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipality]:
@@ -241,10 +226,10 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
     """The rows of ``queryset`` on whose municipality ``user`` holds ``capability``: for
     lists, exports and every other read of many rows."""
     path = municipality_path(queryset.model)
-    scope = _scope(user, capability)
-    if scope is None:
+    ids = _scope_ids(user, capability)
+    if ids is None:
         return queryset.all()
-    return queryset.filter(**{f"{path}__in": scope})
+    return queryset.filter(**{f"{path}__in": ids})
 
 
 #: the annotation that carries a looked-up row's municipality id

@@ -371,8 +371,8 @@ def for_user(user, today: dt.date) -> Today:
     elif access.counties_for(user).exists():
         result.county = county_part(user, today)
     if not user.is_superuser:
-        if access.municipalities_for(user, Capability.EDIT).exists():
+        if access.holds_anywhere(user, Capability.EDIT):
             result.coordinator = coordinator_part(user, today)
-        if access.municipalities_for(user, Capability.REVIEW).exists():
+        if access.holds_anywhere(user, Capability.REVIEW):
             result.police = police_part(user, today)
     return result
