@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from councils import access, dates
 from councils.access import Capability
@@ -48,6 +50,21 @@ class MunicipalityRow:
     @property
     def can_see_internal(self) -> bool:
         return Capability.INTERNAL in self.capabilities
+
+    @property
+    def url(self) -> str:
+        return reverse("municipality-detail", args=[self.municipality.code])
+
+    @property
+    def tags(self) -> list[tuple[str, str]]:
+        """(CSS class, text) of each thing the user may do here, for lists of many rows."""
+        tags = []
+        if self.can_edit:
+            tags.append(("tag tag--edit", _("You can edit")))
+        if self.can_review:
+            tags.append(("tag tag--review", _("You review and sign")))
+        tags.append(("tag", _("You see drafts") if self.can_see_internal else _("You can read")))
+        return tags
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement, SituationalPicture
-from councils import access
+from councils import access, formats
 from councils.access import Capability
 from councils.models import Municipality
 from followup import cadence, dashboard
@@ -115,6 +115,23 @@ class Area:
     @property
     def with_gaps(self) -> int:
         return len(self.municipalities)
+
+    @property
+    def table(self) -> list[tuple[Municipality, str, list[str]]]:
+        """The county table's rows, made here rather than cell by cell in the template:
+        the municipality, its page, and what each gap's cell says ("" when in order)."""
+        missing = _("Missing")
+        return [
+            (
+                row.municipality,
+                reverse("municipality-detail", args=[row.municipality.code]),
+                [
+                    (formats.number(row.overdue) if gap == "overdue" else missing) if lacks else ""
+                    for gap, lacks in gaps
+                ],
+            )
+            for row, gaps in self.municipalities
+        ]
 
 
 @dataclass

@@ -371,6 +371,15 @@ class Activity(InMunicipality, Versioned, Changed):
         ordering = ["pledge", "order", "pk"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # follow-ups due or overdue (start pages, dashboards, the daily reminders): a few
+        # hundred of the country's tens of thousands of activities, found without a scan
+        indexes = [
+            models.Index(
+                fields=["next_follow_up"],
+                condition=Q(deleted_at__isnull=True),
+                name="activity_follow_up_due",
+            )
+        ]
         constraints = [
             not_before(
                 "end_date",
