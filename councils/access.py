@@ -84,7 +84,7 @@ def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
 
 
 def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipality]:
-    """Every municipality on which ``user`` holds ``capability``, as one query."""
+    """Every municipality on which ``user`` holds ``capability`` (its ids, from the grants)."""
     scope = _scope(user, capability)
     return Municipality.objects.all() if scope is None else scope
 
