@@ -11,7 +11,8 @@ so that peak memory is the printer's own:
   prints it the next time;
 - ``chromium --headless --print-to-pdf`` of the whole summary as one HTML document
   (``county_summary_html``) written to a file, its font URLs pointing at the same font
-  files.
+  files: printed ``CHROMIUM_PRINTS`` times, each with a new profile, and its time the
+  median (one print's time moved by half between runs of the bench; the spread is shown).
 
 Time is wall-clock seconds: WeasyPrint's from the data to the PDF's bytes (its parts'
 HTML is made inside), Chromium's of the print alone (the HTML's building is reported
@@ -27,6 +28,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,8 @@ from pathlib import Path
 
 COUNTY_CODE = "14"  # Västra Götalands län
 CHROMIUM = os.environ.get("BENCH_CHROMIUM", "chromium")
+#: how many times Chromium prints; its time is their median
+CHROMIUM_PRINTS = 3
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 
@@ -46,6 +50,8 @@ class Print:
     peak_mb: float
     pages: int
     size_kb: float
+    #: the fastest and slowest of several prints, when ``seconds`` is their median
+    spread: tuple[float, float] | None = None
 
 
 def _pages(pdf: Path) -> int:
@@ -131,8 +137,29 @@ def weasyprint(year: int, pdf_path: Path) -> tuple[Print, float, str]:
     return cold, measured["again"], measured["changed"]
 
 
+def _chromium_once(command: list[str]) -> tuple[float, int]:
+    """One print: its seconds and the peak resident set size of Chromium's processes."""
+    # a small wrapper process runs Chromium, so that its RUSAGE_CHILDREN is Chromium's
+    # processes alone (the bench's own earlier children would count here otherwise)
+    wrapper = (
+        "import json, resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True, timeout=600)\n"
+        "seconds = time.perf_counter() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'seconds': seconds, 'peak_kb': peak}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *command], check=True, capture_output=True, text=True
+    )
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured["seconds"], measured["peak_kb"]
+
+
 def chromium(html: str, folder: Path) -> Print:
-    """Chromium's print of the same HTML: fonts from the same files, by file:// URL."""
+    """Chromium's print of the same HTML: fonts from the same files, by file:// URL;
+    ``CHROMIUM_PRINTS`` prints, each with a new profile, the median time and the
+    largest peak."""
     page = folder / "county-summary-chromium.html"
     page.write_text(html.replace('url("/static/fonts/', f'url("{FONTS.as_uri()}/'), "utf-8")
     pdf = folder / "county-summary-chromium.pdf"
@@ -149,28 +176,19 @@ def chromium(html: str, folder: Path) -> Print:
         f"--print-to-pdf={pdf}",
         page.as_uri(),
     ]
-    # a small wrapper process runs Chromium, so that its RUSAGE_CHILDREN is Chromium's
-    # processes alone (the bench's own earlier children would count here otherwise)
-    wrapper = (
-        "import json, resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=True, capture_output=True, timeout=600)\n"
-        "seconds = time.perf_counter() - start\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(json.dumps({'seconds': seconds, 'peak_kb': peak}))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", wrapper, *command], check=True, capture_output=True, text=True
-    )
-    measured = json.loads(done.stdout.strip().splitlines()[-1])
-    seconds, peak_kb = measured["seconds"], measured["peak_kb"]
-    shutil.rmtree(profile, ignore_errors=True)
+    times, peaks = [], []
+    for _ in range(CHROMIUM_PRINTS):
+        seconds, peak_kb = _chromium_once(command)
+        shutil.rmtree(profile, ignore_errors=True)
+        times.append(seconds)
+        peaks.append(peak_kb)
     return Print(
         "Chromium --print-to-pdf",
-        seconds,
-        peak_kb / 1024,
+        statistics.median(times),
+        max(peaks) / 1024,
         _pages(pdf),
         pdf.stat().st_size / 1024,
+        spread=(min(times), max(times)),
     )
 
 
@@ -202,6 +220,8 @@ def rows(result: dict) -> list[tuple[str, str]]:
     out = []
     for p in result["prints"]:
         note = f"{p.seconds:.2f} s, peak {p.peak_mb:.0f} MB, {p.pages} pages, {p.size_kb:.0f} kB"
+        if p.spread is not None:
+            note += f" (median of {CHROMIUM_PRINTS} prints, {p.spread[0]:.2f}–{p.spread[1]:.2f} s)"
         if p.printer == "WeasyPrint" and result["ratio"] is not None:
             note += f"; {result['ratio']:.1f} × Chromium's time"
         name = (
@@ -228,9 +248,10 @@ def table(result: dict) -> list[str]:
         "|---|---:|---:|---:|---:|",
     ]
     for p in result["prints"]:
-        lines.append(
-            f"| {p.printer} | {p.seconds:.2f} | {p.peak_mb:.0f} | {p.pages} | {p.size_kb:.0f} |"
-        )
+        seconds = f"{p.seconds:.2f}"
+        if p.spread is not None:
+            seconds += f" (median of {CHROMIUM_PRINTS}: {p.spread[0]:.2f}–{p.spread[1]:.2f})"
+        lines.append(f"| {p.printer} | {seconds} | {p.peak_mb:.0f} | {p.pages} | {p.size_kb:.0f} |")
     lines.append(
         f"| WeasyPrint again, {result['changed']} changed | {result['again_seconds']:.2f} | | | |"
     )

@@ -78,8 +78,9 @@ def section_pdf(bench: Bench) -> list[Row]:
         f"County summary PDF: the HTML ({result['html_kb']:.0f} kB) was built in "
         f"{result['html_seconds']:.2f} s for Chromium; WeasyPrint printed it as the report "
         "task does, from parts laid out once each (its time includes making their HTML); "
-        "each printer ran in its own process with the same fonts; peak memory is the "
-        "process's maximum resident set size."
+        "each printer ran in its own process with the same fonts; Chromium's time is the "
+        f"median of {pdf.CHROMIUM_PRINTS} prints; peak memory is the process's maximum "
+        "resident set size."
     )
     rows = [Row(label, note=note) for label, note in pdf.rows(result)]
     if result["ratio"] is not None:
