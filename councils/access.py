@@ -74,19 +74,13 @@ def _scope_ids(user, capability: Capability) -> list[int] | None:
     return sorted(pk for pk, held in grants.by_municipality.items() if capability in held)
 
 
-def _scope(user, capability: Capability) -> QuerySet[Municipality] | None:
-    """The municipalities on which ``user`` holds ``capability``; None when they hold it on
-    every municipality. The queryset names the ids (``id IN (…)``): pages that filter
-    several queries by it pay PostgreSQL's planner for a list, not for the memberships,
-    police areas, counties and partnerships behind it in each query."""
-    ids = _scope_ids(user, capability)
-    return None if ids is None else Municipality.objects.filter(pk__in=ids)
-
-
 def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipality]:
-    """Every municipality on which ``user`` holds ``capability`` (its ids, from the grants)."""
-    scope = _scope(user, capability)
-    return Municipality.objects.all() if scope is None else scope
+    """Every municipality on which ``user`` holds ``capability``. The queryset names the
+    ids (``id IN (…)``, from the grants): pages that filter several queries by it pay
+    PostgreSQL's planner for a list, not for the memberships, police areas, counties and
+    partnerships behind it in each query."""
+    ids = _scope_ids(user, capability)
+    return Municipality.objects.all() if ids is None else Municipality.objects.filter(pk__in=ids)
 
 
 @dataclass

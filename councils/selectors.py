@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from councils import access, dates
 from councils.access import Capability
+from councils.http import url_maker
 from councils.models import (
     CoordinationFunction,
     Council,
@@ -38,6 +38,8 @@ def values_of(source: object, *names: str) -> dict[str, Any]:
 class MunicipalityRow:
     municipality: Municipality
     capabilities: frozenset[Capability]
+    #: the municipality's page, for lists (``my_municipalities``: reversed once for all)
+    url: str = ""
 
     @property
     def can_edit(self) -> bool:
@@ -50,10 +52,6 @@ class MunicipalityRow:
     @property
     def can_see_internal(self) -> bool:
         return Capability.INTERNAL in self.capabilities
-
-    @property
-    def url(self) -> str:
-        return reverse("municipality-detail", args=[self.municipality.code])
 
     @property
     def tags(self) -> list[tuple[str, str]]:
@@ -83,7 +81,10 @@ def my_municipalities(user: User) -> list[MunicipalityRow]:
     municipalities = access.municipalities_for(user, Capability.READ).select_related(
         "county", "county__police_region"
     )
-    return [MunicipalityRow(m, access.capabilities(user, m)) for m in municipalities]
+    detail = url_maker("municipality-detail")
+    return [
+        MunicipalityRow(m, access.capabilities(user, m), detail(m.code)) for m in municipalities
+    ]
 
 
 def municipalities_list(user: User, *, county_code: str | None = None) -> QuerySet[Municipality]:

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from agreements.models import Agreement, SituationalPicture
 from councils import access, formats
 from councils.access import Capability
+from councils.http import url_maker
 from councils.models import Municipality
 from followup import cadence, dashboard
 from followup.models import ReminderSettings, Report
@@ -121,10 +122,11 @@ class Area:
         """The county table's rows, made here rather than cell by cell in the template:
         the municipality, its page, and what each gap's cell says ("" when in order)."""
         missing = _("Missing")
+        detail = url_maker("municipality-detail")
         return [
             (
                 row.municipality,
-                reverse("municipality-detail", args=[row.municipality.code]),
+                detail(row.municipality.code),
                 [
                     (formats.number(row.overdue) if gap == "overdue" else missing) if lacks else ""
                     for gap, lacks in gaps
