@@ -79,13 +79,19 @@ def _problems(user) -> QuerySet:
 
 
 def _pledges(user) -> QuerySet:
-    pledges = Pledge.objects.select_related("municipality")
+    pledges = Pledge.objects.select_related("municipality").only(
+        "title", "period_start", "period_end", "status", "municipality__name"
+    )
     return _internal_or_read(pledges, user, status__in=Pledge.PUBLIC_STATUSES)
 
 
 def _activities(user) -> QuerySet:
-    activities = Activity.objects.filter(deleted_at__isnull=True).select_related(
-        "pledge__municipality"
+    """Only the columns a hit shows: a query that finds every activity ranks them all,
+    and their descriptions made its rows four times as wide."""
+    activities = (
+        Activity.objects.filter(deleted_at__isnull=True)
+        .select_related("pledge__municipality")
+        .only("title", "pledge__title", "pledge__municipality__name")
     )
     return _internal_or_read(activities, user, pledge__status__in=Pledge.PUBLIC_STATUSES)
 

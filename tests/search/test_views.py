@@ -230,7 +230,7 @@ def test_a_residents_search_is_kept_until_a_pledge_or_activity_is_saved(home):
     newer = _published(home, title="Tryggare torget i Hemby")
     after, _ = _queries_of(Client(), url)
     assert reverse("public-pledge", args=[newer.pk]) in after
-    activity = f.ActivityFactory(pledge=published, title="Vandring på torget")
+    activity = f.ActivityFactory(pledge=published, title="Vandring på torget", description="")
     by_activity, _ = _queries_of(Client(), reverse("public-search") + "?q=Vandring")
     assert reverse("public-pledge", args=[published.pk]) in by_activity
     activity.title = "Promenad på torget"
