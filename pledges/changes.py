@@ -30,7 +30,7 @@ def reviewed_activities(pledge: Pledge) -> QuerySet[Activity]:
     """The activities a review reads, with what their snapshot shows."""
     return (
         pledge.activities.filter(deleted_at__isnull=True)
-        .select_related("problem", "goal", "responsible_user")
+        .select_related("problem", "goal", "responsible_user", "responsible_organisation")
         .prefetch_related("themes")
         .order_by("order", "pk")
     )

@@ -213,6 +213,32 @@ def with_row_urls(activities: list[Activity]) -> list[Activity]:
     return activities
 
 
+def shown_values(activity: Activity) -> tuple:
+    """Every value an activity's row shows, its own and its related rows' (the titles
+    of its problem, goal and themes, the names of its people and partner): part of the
+    fingerprint of a page that keeps its rows rendered (the pledge page, the review)."""
+    user = activity.responsible_user
+    return (
+        activity.pk,
+        activity.version,
+        activity.title,
+        activity.description,
+        activity.responsible_party,
+        activity.partner_display,
+        activity.responsible_name,
+        user.pk if user else None,
+        str(user) if user else "",
+        activity.start_date,
+        activity.end_date,
+        activity.recurrence,
+        activity.type,
+        activity.status,
+        activity.problem.title if activity.problem else None,
+        activity.goal.text if activity.goal else None,
+        [theme.title for theme in activity.themes.all()],
+    )
+
+
 def rows_digest(flags: dict, activities: list[Activity]) -> str:
     """The fingerprint of the activity table as the pledge page shows it, from the rows
     already read: every value a row shows (the activity's fields and version, the titles
@@ -233,26 +259,9 @@ def rows_digest(flags: dict, activities: list[Activity]) -> str:
         flags["has_themes"],
     ]
     for activity in activities:
-        user = activity.responsible_user
         parts.append(
             (
-                activity.pk,
-                activity.version,
-                activity.title,
-                activity.description,
-                activity.responsible_party,
-                activity.partner_display,
-                activity.responsible_name,
-                user.pk if user else None,
-                str(user) if user else "",
-                activity.start_date,
-                activity.end_date,
-                activity.recurrence,
-                activity.type,
-                activity.status,
-                activity.problem.title if activity.problem else None,
-                activity.goal.text if activity.goal else None,
-                [theme.title for theme in activity.themes.all()],
+                *shown_values(activity),
                 activity.open_comment_count,
                 activity.is_first,
                 activity.is_last,

@@ -16,21 +16,23 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from agreements.models import Agreement
 from councils import access, dates, drafts, editing, signing
+from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import only
 from councils.views.signing import sign_page
 from pledges import notifications, selectors, services
 from pledges.changes import reviewed_activities, since_last_review
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
-from pledges.models import Comment, Notification, Pledge
-from pledges.selectors import comment_context, may_comment, thread_of
+from pledges.models import Activity, Comment, Notification, Pledge
+from pledges.selectors import Thread, comment_context, may_comment, thread_of
+from pledges.views.editor import shown_values
 
 S = Pledge.Status
 
@@ -43,6 +45,9 @@ NOTIFICATIONS_PER_PAGE = 50
 #: a pledge as the review pages show it
 PLEDGES = Pledge.objects.select_related("municipality", "municipality__county", "submitted_by")
 COMMENTS = Comment.objects.select_related("pledge", "pledge__municipality")
+REVIEW = "pledges/review.html"
+#: the threads and boxes of the comments (the review page's activities include them)
+COMMENTS_TEMPLATE = "pledges/_comments.html"
 
 
 def _return_url(request: HttpRequest, pledge: Pledge, target: str | None = None) -> str:
@@ -101,7 +106,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) -> dict:
     user = request.user
-    kept = drafts.take(request) if kept is None else kept
+    # the page as asked for (a GET), not as answered after a failed send (its errors
+    # and the text sent go into the boxes): only then are its activities kept rendered
+    asked = kept is None
+    kept = drafts.take(request) if asked else kept
     reviews = list(pledge.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
     last = reviews[0] if reviews else None
     activities = list(reviewed_activities(pledge))
@@ -117,6 +125,7 @@ def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) ->
         for activity, threads in comments["activity_threads"]
         if activity.pk not in shown
     ]
+    rows = [(a, by_activity.get(a.pk, [])) for a in activities]
     return {
         **comments,
         "municipality": pledge.municipality,
@@ -124,7 +133,11 @@ def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) ->
         "last_review": last,
         "changes": changes,
         "has_changes": any(changes.values()),
-        "activity_rows": [(a, by_activity.get(a.pk, [])) for a in activities],
+        "activity_rows": rows,
+        # kept rendered under their fingerprint, unless a box carries text back
+        "rows_digest": rows_digest(pledge, rows, comments["may_comment"])
+        if asked and not kept
+        else None,
         "may_review": reviewer,
         "is_submitter": pledge.submitted_by_id == user.pk,
         "may_decide": reviewer
@@ -138,6 +151,44 @@ def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) ->
         "pledge_page": _pledge_page(pledge),
         "drafts": kept,
     }
+
+
+def _comment_values(comment: Comment) -> tuple:
+    return (
+        comment.pk,
+        comment.text,
+        str(comment.author),
+        comment.organisation_name,
+        comment.created_at,
+    )
+
+
+def _thread_values(thread: Thread) -> tuple:
+    root = thread.root
+    return (
+        _comment_values(root),
+        root.resolved_at,
+        str(root.resolved_by) if root.resolved_by_id else "",
+        [_comment_values(reply) for reply in thread.replies],
+    )
+
+
+def rows_digest(pledge: Pledge, rows: list[tuple[Activity, list[Thread]]], comment: bool) -> str:
+    """The fingerprint of the review page's activities as it shows them: each one's
+    values (``editor.shown_values``) and its comment threads (every comment's text,
+    author and time, who resolved it when), whether the user may comment (the boxes and
+    buttons) and the language. The page keeps the rendered activities under it
+    (``pledges/review.html``): two thirds of its time went to rendering them."""
+    parts: list[object] = [
+        cache_keys.template_version(REVIEW),
+        cache_keys.template_version(COMMENTS_TEMPLATE),
+        pledge.pk,
+        translation.get_language(),
+        comment,
+    ]
+    for activity, threads in rows:
+        parts.append((shown_values(activity), [_thread_values(t) for t in threads]))
+    return cache_keys.key("pledge-review-rows:1", *parts)[1]
 
 
 #: the decision boxes of the review page: their form class, prefix and template part
@@ -167,7 +218,7 @@ def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
-    return render(request, "pledges/review.html", _review_context(request, pledge))
+    return render(request, REVIEW, _review_context(request, pledge))
 
 
 def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, done: str):
