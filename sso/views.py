@@ -16,7 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
-from councils import dates, two_factor
+from councils import backends, dates, two_factor
 from councils import services as councils_services
 from councils.http import only
 from sso import oidc, saml, selectors, services
@@ -130,7 +130,7 @@ def _complete(request, provider: Provider, profile: services.Profile, logout_dat
         _record(request, provider, SignIn.Outcome.NO_ACCESS, user=user, subject=profile.subject)
         request.session[NO_ACCESS] = provider.pk
         return redirect("sso-no-access")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     if profile.mfa:  # the provider's two factors settle what the login owes
         request.session.pop(two_factor.PENDING, None)
     request.session[SIGNED_IN] = {"provider": provider.pk, **logout_data}

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from councils import access, dates, editing
+from councils import access, backends, dates, editing
 from councils import partner_services as services
 from councils.access import Capability
 from councils.concurrency import Conflict
@@ -233,7 +233,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         user = outcome.saved
     if not signed_in:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
     messages.success(
         request,
         _("Welcome to %(organisation)s in Samverkan.") % {"organisation": invitation.organisation},
