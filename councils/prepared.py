@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Func, QuerySet
+from django.db.models import F, Func, Model, QuerySet
+from django.db.models.query import _get_from_db, get_related_populators
 
 #: stand-ins for the values, far below any id
 _FIRST_STAND_IN = -7_311_942_519
@@ -34,21 +35,32 @@ class Prepared:
         self._build = build
         self._made: tuple[str, tuple, dict[int, str], str] | None = None
 
+    def _make(self) -> None:
+        names = self._build.__code__.co_varnames[: self._build.__code__.co_argcount]
+        stand_ins = {_FIRST_STAND_IN - i: name for i, name in enumerate(names)}
+        queryset = self._build(**{name: value for value, name in stand_ins.items()})
+        # making the SQL also fills in the compiler's columns (select, klass_info), as
+        # running the queryset would: PreparedObjects builds its rows from them
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        places = {
+            i: stand_ins[p]
+            for i, p in enumerate(params)
+            if type(p) is int and p in stand_ins  # not True, nor a list
+        }
+        if set(places.values()) != set(names):
+            raise ValueError(f"not every value is a parameter of the query: {sql}")
+        self._made = sql, tuple(params), places, connection.vendor
+        self._made_from(queryset, compiler)
+
+    def _made_from(self, queryset: QuerySet, compiler) -> None:
+        """What a subclass keeps of the queryset that made the SQL."""
+
     def _sql(self) -> tuple[str, tuple, dict[int, str]]:
         made = self._made
         if made is None or made[3] != connection.vendor:
-            names = self._build.__code__.co_varnames[: self._build.__code__.co_argcount]
-            stand_ins = {_FIRST_STAND_IN - i: name for i, name in enumerate(names)}
-            query = self._build(**{name: value for value, name in stand_ins.items()})
-            sql, params = query.query.sql_with_params()
-            places = {
-                i: stand_ins[p]
-                for i, p in enumerate(params)
-                if type(p) is int and p in stand_ins  # not True, nor a list
-            }
-            if set(places.values()) != set(names):
-                raise ValueError(f"not every value is a parameter of the query: {sql}")
-            made = self._made = sql, tuple(params), places, connection.vendor
+            self._make()
+            made = self._made
         return made[0], made[1], made[2]
 
     def _execute(self, cursor, values: dict[str, Any]) -> None:
@@ -78,3 +90,44 @@ def figures(rows: QuerySet, **specs: str) -> QuerySet:
         function, field_name = spec.split()
         calls[name] = Func(F(field_name), function=function)
     return rows.order_by().annotate(**calls).values_list(*specs)
+
+
+class PreparedObjects(Prepared):
+    """Model instances (with what ``select_related`` joins and the annotations) by SQL
+    made once per process: ``objects(**values)`` gives what ``list(queryset)`` would,
+    with the columns' converters applied, as the ORM builds them. For the lookups every
+    page makes (the pledge of the editor and of the review by key)."""
+
+    def _made_from(self, queryset: QuerySet, compiler) -> None:
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        fetch_mode = queryset._fetch_mode
+        if fetch_mode.track_peers:
+            raise ValueError("a prepared queryset fetches its rows' relations one by one")
+        self._compiler = compiler
+        self._model_columns = slice(start, end)
+        self._init_list = [column[0].target.attname for column in select[start:end]]
+        self._from_db = _get_from_db(klass_info["model"], fetch_mode)
+        self._related = get_related_populators(klass_info, select, queryset.db, fetch_mode)
+        self._annotations = tuple(compiler.annotation_col_map.items())
+        self._db = queryset.db
+
+    def objects(self, known: dict[str, Model] | None = None, **values: Any) -> list[Model]:
+        """The rows for ``values``; ``known`` names a relation every row shares and its
+        object (``known={"pledge": pledge}``), set on each as a related manager would."""
+        with connection.cursor() as cursor:
+            self._execute(cursor, values)
+            rows = cursor.fetchall()
+        model = self._compiler.klass_info["model"]
+        shared = [(model._meta.get_field(name), obj) for name, obj in (known or {}).items()]
+        found = []
+        for row in self._compiler.results_iter([rows]):
+            obj = self._from_db(self._db, self._init_list, row[self._model_columns])
+            for related in self._related:
+                related.populate(row, obj)
+            for name, position in self._annotations:
+                setattr(obj, name, row[position])
+            for field, value in shared:
+                field.set_cached_value(obj, value)
+            found.append(obj)
+        return found

@@ -40,7 +40,7 @@ from django.utils import translation
 from councils import access, dates
 from councils.access import Capability
 from councils.models import County, Municipality
-from councils.prepared import Prepared, figures
+from councils.prepared import Prepared, PreparedObjects, figures
 from councils.selectors import values_of
 from pledges.models import Activity, Comment, Dialogue, Notification, Pledge
 from pledges.services import may_review
@@ -499,13 +499,20 @@ class Thread:
         return self.root.resolved_at is not None
 
 
+#: every comment of a pledge, with its author, who resolved it and its activity (the
+#: review page and the editor's comments: made once)
+_COMMENTS = PreparedObjects(
+    lambda pledge: (
+        Comment.objects.filter(pledge_id=pledge)
+        .select_related("author", "resolved_by", "activity")
+        .order_by("created_at", "pk")
+    )
+)
+
+
 def _threads(pledge: Pledge) -> list[Thread]:
     """Every comment of the pledge in one query, grouped under the comment that began it."""
-    comments = list(
-        pledge.comments.select_related("author", "resolved_by", "activity").order_by(
-            "created_at", "pk"
-        )
-    )
+    comments = _COMMENTS.objects(pledge=pledge.pk, known={"pledge": pledge})
     by_pk = {comment.pk: comment for comment in comments}
 
     def first_of(comment: Comment) -> Comment:

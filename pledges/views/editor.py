@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from councils import access, drafts, editing, exports, imports, signing
 from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import only, url_maker
+from councils.prepared import PreparedObjects
 from councils.sections import Section, section_view
 from pledges import extensions, forms, importexport, public_cache, renewal, services
 from pledges.models import Activity, Dialogue, Pledge, SharedPledge
@@ -40,14 +41,16 @@ INTERNAL, EDIT, READ = Capability.INTERNAL, Capability.EDIT, Capability.READ
 
 # --- lookups: the object or 404 (councils.access) -------------------------------------
 
-#: a pledge as the editor's pages show it
-PLEDGES = Pledge.objects.select_related(
-    "municipality",
-    "municipality__county",
-    "agreement",
-    "vulnerable_area",
-    "predecessor",
-    "replaces",
+#: a pledge as the editor's pages show it (by key: with SQL made once, the busiest lookup)
+PLEDGES = access.ByKey(
+    Pledge.objects.select_related(
+        "municipality",
+        "municipality__county",
+        "agreement",
+        "vulnerable_area",
+        "predecessor",
+        "replaces",
+    )
 )
 ACTIVITIES = Activity.objects.select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
@@ -172,11 +175,11 @@ def pledge_create(request: HttpRequest, code: str) -> HttpResponse:
 # --- the pledge page ---------------------------------------------------------------
 
 
-def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
-    """The activity plan (in order, each knowing whether it is first or last) and the
-    removed activities that can still be restored, in one query (and one for themes)."""
-    rows = list(
-        pledge.activities.select_related(
+#: a pledge's activities, removed ones too, with what their rows show (made once)
+_PLAN = PreparedObjects(
+    lambda pledge: (
+        Activity.objects.filter(pledge_id=pledge)
+        .select_related(
             "problem",
             "goal",
             "action_plan",
@@ -184,10 +187,17 @@ def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
             "responsible_user",
             "responsible_organisation",
         )
-        .prefetch_related("themes")
         .annotate(open_comment_count=OPEN_COMMENTS)
         .order_by("order", "pk")
     )
+)
+
+
+def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
+    """The activity plan (in order, each knowing whether it is first or last) and the
+    removed activities that can still be restored, in one query (and one for themes)."""
+    rows = _PLAN.objects(pledge=pledge.pk, known={"pledge": pledge})
+    prefetch_related_objects(rows, "themes")
     active = [a for a in rows if a.deleted_at is None]
     for position, activity in enumerate(active):
         activity.is_first = position == 0

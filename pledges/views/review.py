@@ -44,6 +44,8 @@ NOTIFICATIONS_PER_PAGE = 50
 
 #: a pledge as the review pages show it
 PLEDGES = Pledge.objects.select_related("municipality", "municipality__county", "submitted_by")
+#: the pledge of a review page, by key with SQL made once
+PLEDGE = access.ByKey(PLEDGES)
 COMMENTS = Comment.objects.select_related("pledge", "pledge__municipality")
 REVIEW = "pledges/review.html"
 #: the threads and boxes of the comments (the review page's activities include them)
@@ -215,14 +217,14 @@ def _pledge_page(pledge: Pledge) -> str:
 
 @login_required
 def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
+    pledge = access.get_object_or_404(request.user, PLEDGE, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "GET"):
         return not_allowed
     return render(request, REVIEW, _review_context(request, pledge))
 
 
 def _decide(request: HttpRequest, pk: int, form_class, service, *, key: str, done: str):
-    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
+    pledge = access.get_object_or_404(request.user, PLEDGE, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     if not services.may_review(request.user, pledge):
@@ -329,7 +331,7 @@ def _comment_box(request, pledge: Pledge, form, box: str, status: int, saved=Non
 @login_required
 def pledge_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a comment to the pledge, to one of its activities, or answer a comment."""
-    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
+    pledge = access.get_object_or_404(request.user, PLEDGE, Capability.INTERNAL, pk=pk)
     if not_allowed := only(request, "POST"):
         return not_allowed
     if not may_comment(request.user, pledge):
@@ -401,7 +403,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pledge_sign(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    pledge = access.get_object_or_404(request.user, PLEDGES, Capability.INTERNAL, pk=pk)
+    pledge = access.get_object_or_404(request.user, PLEDGE, Capability.INTERNAL, pk=pk)
 
     def signed(saved: Pledge) -> HttpResponse:
         messages.success(request, _signed_message(saved, party))
