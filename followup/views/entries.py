@@ -32,7 +32,8 @@ PLEDGE_PAGE = "followup/pledge_follow_up.html"
 ACTIVITIES = Activity.objects.filter(deleted_at__isnull=True).select_related(
     "pledge", "pledge__municipality", "pledge__municipality__county"
 )
-PLEDGES = Pledge.objects.select_related("municipality", "municipality__county")
+#: a followed-up pledge, by key with SQL made once (every follow-up page asks it)
+PLEDGES = access.ByKey(Pledge.objects.select_related("municipality", "municipality__county"))
 ENTRIES = FollowUp.objects.select_related(
     "activity", "activity__pledge", "activity__pledge__municipality"
 )
