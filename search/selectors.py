@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from councils.prepared import planned_for_their_values
 from pledges import selectors as pledge_selectors
 from search import engine
 from search.kinds import BY_KEY, KINDS, Hit, Kind
@@ -83,7 +84,8 @@ def page_number(value: str | None) -> int:
 
 def _rows(queryset: QuerySet, number: int, per_page: int) -> tuple[list, int]:
     start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page])
+    with planned_for_their_values():  # a plan for these words, not for any
+        rows = list(queryset[start : start + per_page])
     return rows, (rows[0].total if rows else 0)
 
 
@@ -147,5 +149,6 @@ def public_search(query: str, number: int = 1) -> tuple[list[dict], ResultPage]:
 
 def _rows_of_values(queryset: QuerySet, number: int) -> tuple[list[dict], int]:
     start = (number - 1) * PUBLIC_PER_PAGE
-    rows = list(queryset[start : start + PUBLIC_PER_PAGE])
+    with planned_for_their_values():
+        rows = list(queryset[start : start + PUBLIC_PER_PAGE])
     return rows, (rows[0]["total"] if rows else 0)

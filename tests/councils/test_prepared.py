@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from councils import access
 from councils.access import Capability
 from councils.models import Membership, Role
-from councils.prepared import Prepared, PreparedObjects, figures
+from councils.prepared import Prepared, PreparedObjects, figures, planned_for_their_values
 from pledges.models import Activity, Comment, Pledge
 from tests import factories as f
 
@@ -129,3 +129,23 @@ def test_a_lookup_by_key_is_the_querysets_and_keeps_others_out(owner, outsider, 
             access.get_object_or_404(user, by_key, Capability.EDIT, pk=pk)
     # another lookup than the key asks the queryset
     assert access.get_object_or_404(owner, by_key, Capability.READ, title=pledge.title) == pledge
+
+
+def test_queries_planned_for_their_values_are_not_prepared_and_the_rest_still_are(owner):
+    def run_often() -> None:
+        for _ in range(7):
+            assert Membership.objects.filter(user_id=owner.pk).values_list("role").count() >= 0
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "councils_membership" in row[0]]
+
+    with planned_for_their_values():
+        run_often()
+    if connection.vendor != "postgresql":
+        return  # nothing to prepare on SQLite: the queries ran as ever
+    assert prepared() == []
+    assert connection.connection.prepare_threshold == 5  # as it was
+    run_often()
+    assert len(prepared()) == 1

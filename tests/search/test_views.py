@@ -256,3 +256,23 @@ def test_swedish_words_are_kept_and_a_signed_in_reader_gets_a_page_of_their_own(
 def test_a_refused_query_is_400_and_not_kept(db):
     for _ in range(2):
         assert Client().get(reverse("public-search") + "?q=").status_code == 400
+
+
+def test_a_search_is_planned_for_its_words_not_prepared(client_of, owner, one_of_each):
+    """PostgreSQL keeps one plan for any values of a prepared query; a search's plan
+    depends on its words (``councils.prepared.planned_for_their_values``), so however
+    often it runs, no search query is prepared. The page's other queries are."""
+    client = client_of(owner)
+    for _ in range(7):
+        response = _search(client, q="Trygghet")
+        assert response.status_code == 200
+    for _ in range(7):
+        assert selectors.public_search("Trygghet")[1].number == 1
+    if connection.vendor != "postgresql":  # the SQLite default prepares nothing
+        assert "server_side_binding" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("councils_user" in statement for statement in prepared)  # prepared at all
+    assert not [s for s in prepared if "search_document" in s or "similarity" in s.lower()]
