@@ -12,14 +12,19 @@ URLs, may not change); the method check comes after them (``councils.http.only``
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop, ngettext
@@ -29,10 +34,10 @@ from councils import access, drafts, editing, exports, imports, signing
 from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import only, url_maker
-from councils.prepared import PreparedObjects
+from councils.prepared import Prepared, PreparedObjects
 from councils.sections import Section, section_view
 from pledges import extensions, forms, importexport, public_cache, renewal, services
-from pledges.models import Activity, Dialogue, Pledge, SharedPledge
+from pledges.models import Activity, Dialogue, Pledge, RegionalTheme, SharedPledge
 from pledges.selectors import comment_context
 
 EDITOR = "pledges/editor.html"
@@ -193,16 +198,41 @@ _PLAN = PreparedObjects(
 )
 
 
-def activity_rows(pledge: Pledge) -> tuple[list[Activity], list[Activity]]:
+#: the titles of the themes of a pledge's activities, as an activity's ``themes`` orders them
+_THEME_TITLES = Prepared(
+    lambda pledge: (
+        Activity.themes.through.objects.filter(activity__pledge_id=pledge)
+        .order_by(*(f"regionaltheme__{name}" for name in RegionalTheme._meta.ordering))
+        .values_list("activity_id", "regionaltheme__title")
+    )
+)
+
+
+def activity_rows(pledge: Pledge, *, themes: bool = True) -> tuple[list[Activity], list[Activity]]:
     """The activity plan (in order, each knowing whether it is first or last) and the
-    removed activities that can still be restored, in one query (and one for themes)."""
+    removed activities that can still be restored, in one query (and one for themes).
+
+    With ``themes=False`` the rows carry their themes' titles only (``theme_titles``,
+    for the fingerprint of the kept rows); ``with_themes`` reads the themes for a table
+    that is rendered after all."""
     rows = _PLAN.objects(pledge=pledge.pk, known={"pledge": pledge})
-    prefetch_related_objects(rows, "themes")
+    if themes:
+        with_themes(rows)
+    else:
+        titles: dict[int, list[str]] = defaultdict(list)
+        for activity_id, title in _THEME_TITLES.rows(pledge=pledge.pk):
+            titles[activity_id].append(title)
+        for activity in rows:
+            activity.theme_titles = titles.get(activity.pk, [])
     active = [a for a in rows if a.deleted_at is None]
     for position, activity in enumerate(active):
         activity.is_first = position == 0
         activity.is_last = position == len(active) - 1
     return with_row_urls(active), [a for a in rows if a.deleted_at is not None]
+
+
+def with_themes(activities: list[Activity]) -> None:
+    prefetch_related_objects(activities, "themes")
 
 
 def with_row_urls(activities: list[Activity]) -> list[Activity]:
@@ -245,8 +275,13 @@ def shown_values(activity: Activity) -> tuple:
         activity.status,
         activity.problem.title if activity.problem else None,
         activity.goal.text if activity.goal else None,
-        [theme.title for theme in activity.themes.all()],
+        _theme_titles(activity),
     )
+
+
+def _theme_titles(activity: Activity) -> list[str]:
+    titles = getattr(activity, "theme_titles", None)
+    return titles if titles is not None else [theme.title for theme in activity.themes.all()]
 
 
 def rows_digest(flags: dict, activities: list[Activity]) -> str:
@@ -280,6 +315,14 @@ def rows_digest(flags: dict, activities: list[Activity]) -> str:
     return cache_keys.key("pledge-activity-rows:1", *parts)[1]
 
 
+def _fragments():
+    """The cache ``{% cache %}`` keeps fragments in."""
+    try:
+        return caches["template_fragments"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
 def _problems(pledge: Pledge) -> list:
     return list(pledge.problems.select_related("picture").order_by("rank", "pk"))
 
@@ -307,14 +350,20 @@ def submit_context(pledge: Pledge, flags: dict) -> dict:
 
 def _detail_context(request, pledge: Pledge) -> dict:
     flags = editor_flags(request.user, pledge)
-    active, deleted = activity_rows(pledge)
+    active, deleted = activity_rows(pledge, themes=False)
+    # the rows are kept rendered under their fingerprint, with a stand-in for the CSRF
+    # token that pledge_detail fills for the request; the page takes the kept rows as
+    # they are, and reads the themes only for rows it renders
+    digest = rows_digest(flags, active)
+    kept = _fragments().get(make_template_fragment_key("pledge-activity-rows", [digest]))
+    if kept is None:
+        with_themes(active)
     context = {
         **flags,
         **submit_context(pledge, flags),
         "activities": active,
-        # the rows are kept rendered under their fingerprint, with a stand-in for the
-        # CSRF token that pledge_detail fills for the request
-        "rows_digest": rows_digest(flags, active),
+        "rows_digest": digest,
+        "kept_rows": mark_safe(kept) if kept is not None else None,  # noqa: S308 (ours)
         "kept_csrf_token": public_cache.CSRF_HOLE,
         "deleted_activities": deleted if flags["editable"] else [],
         "dialogues": list(pledge.dialogues.all()),

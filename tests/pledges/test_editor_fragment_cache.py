@@ -199,14 +199,16 @@ def test_swedish_and_english_rows_are_kept_apart(owner, pledge, activities):
     assert ">Ändra<" not in english_again
 
 
-def test_a_kept_table_costs_no_query_more(client_of, owner, pledge, activities, themes, liaison):
+def test_a_kept_table_costs_a_query_less(client_of, owner, pledge, activities, themes, liaison):
+    """The fingerprint reads the themes' titles; the themes themselves are read only for
+    rows that are rendered, not for kept ones."""
     client = client_of(owner)
     services.comment_add(user=liaison, pledge=pledge, text="Förtydliga", activity=activities[0])
     for n in range(10):
         f.ActivityFactory(pledge=pledge, title=f"Aktivitet {n}", responsible_user=owner)
     cold = count_queries(client, detail(pledge))
     warm = count_queries(client, detail(pledge))
-    assert warm == cold
+    assert warm == cold - 1
 
 
 def test_a_changed_template_is_not_hidden_behind_kept_rows(
