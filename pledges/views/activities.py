@@ -22,18 +22,16 @@ from pledges.views.editor import (
     ACTIVITIES,
     ACTIVITY_ROWS,
     EDIT,
-    EDITOR,
     INTERNAL,
     PLEDGES,
-    activity_rows,
     back,
     detail_url,
     editor_flags,
     messages_from,
     not_editable,
     submit_context,
-    with_row_urls,
 )
+from pledges.views.rows import EDITOR, activity_rows, with_row_urls
 
 
 def _mark_position(activity: Activity) -> Activity:

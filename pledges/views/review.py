@@ -32,7 +32,7 @@ from pledges.changes import reviewed_activities, since_last_review
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Activity, Comment, Notification, Pledge
 from pledges.selectors import Thread, comment_context, may_comment, thread_of
-from pledges.views.editor import shown_values
+from pledges.views.rows import shown_values
 
 S = Pledge.Status
 
@@ -177,7 +177,7 @@ def _thread_values(thread: Thread) -> tuple:
 
 def rows_digest(pledge: Pledge, rows: list[tuple[Activity, list[Thread]]], comment: bool) -> str:
     """The fingerprint of the review page's activities as it shows them: each one's
-    values (``editor.shown_values``) and its comment threads (every comment's text,
+    values (``rows.shown_values``) and its comment threads (every comment's text,
     author and time, who resolved it when), whether the user may comment (the boxes and
     buttons) and the language. The page keeps the rendered activities under it
     (``pledges/review.html``): two thirds of its time went to rendering them."""

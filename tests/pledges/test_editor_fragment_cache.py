@@ -1,4 +1,4 @@
-"""The pledge page keeps its activity table rendered (``pledges.views.editor.rows_digest``):
+"""The pledge page keeps its activity table rendered (``pledges.views.rows.rows_digest``):
 a save shows at once, no user is served rows made for other rights, each language has
 its own, the CSRF tokens in the kept rows are the reader's own, and a kept table costs
 no query more than a rendered one.
