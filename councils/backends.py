@@ -11,18 +11,15 @@ inactive user) is ModelBackend's.
 from __future__ import annotations
 
 from django.contrib.auth import backends
-from django.db import connection
 
 from councils.models import User
-from councils.prepared import Prepared
+from councils.prepared import PreparedObjects
 
 #: the backend's path, as a login records it in the session
 PATH = "councils.backends.ModelBackend"
 
-_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
-
-#: the signed-in user's row, every column as the model has them
-_USER = Prepared(lambda user: User._default_manager.filter(pk=user).values_list(*_FIELDS))
+#: the signed-in user's row
+_USER = PreparedObjects(lambda user: User._default_manager.filter(pk=user))
 
 
 class ModelBackend(backends.ModelBackend):
@@ -31,11 +28,5 @@ class ModelBackend(backends.ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None  # (Django's would raise: a session holds what a login put there)
-        if connection.vendor != "postgresql":
-            # the SQLite default: its converters (dates are text there) are the ORM's
-            return super().get_user(pk)
-        row = _USER.one(user=pk)
-        if row is None:
-            return None
-        user = User.from_db(connection.alias, _FIELDS, row)
-        return user if self.user_can_authenticate(user) else None
+        found = _USER.objects(user=pk)
+        return found[0] if found and self.user_can_authenticate(found[0]) else None

@@ -104,8 +104,7 @@ def test_a_login_records_our_backend_and_every_request_reads_the_user_by_its_mad
     assert status == 200
     user_queries = [sql for sql in queries if '"councils_user"' in sql]
     assert len(user_queries) == 1, queries
-    if connection.vendor == "postgresql":  # the SQLite default asks the ORM
-        assert user_queries[0] == backends._USER._sql()[0] % (owner.pk,)
+    assert user_queries[0] == backends._USER._sql()[0] % (owner.pk,)
 
 
 def test_the_user_read_is_the_orms_user_field_for_field(owner):
