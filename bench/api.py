@@ -33,6 +33,12 @@ REPEAT = int(os.environ.get("BENCH_API_REPEAT", "40"))
 #: activities a page of the list walk
 PAGE_SIZE = 200
 PREFIX = "/api/v1"
+#: the municipality whose published pledge the follow-up write goes to: one no page row of
+#: the bench reads (bench/pages.py reads Uppsala's follow-ups, Stockholm's and Skåne's
+#: pledges, Västra Götaland's dashboard), so the pages measure the seeded data on every run
+WRITTEN_CODE = "2584"
+#: what the bench's follow-ups say they did: the earlier runs' are removed before a run
+WRITTEN_DONE = "Trygghetsvandring (bench)"
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def calls(*, pledge, pledge_user: str, activity, activity_user: str, reader: str
                 "period_end": (start + timedelta(days=30)).isoformat(),
                 "status": "ongoing",
                 "progress": 40,
-                "done": "Trygghetsvandring (bench)",
+                "done": WRITTEN_DONE,
             },
             etag_of=f"{PREFIX}/activities/{activity.pk}",
         ),
@@ -106,15 +112,15 @@ def _calls_for(*, review_code: str, review_user: str, published_code: str, coord
 
 
 def national_calls() -> list[ApiCall]:
-    """Stockholm's pledge of 60 activities in review, a follow-up of Uppsala's published
-    pledge, every activity the national reader (Brå) sees."""
+    """Stockholm's pledge of 60 activities in review, a follow-up of Kiruna's published
+    pledge (``WRITTEN_CODE``), every activity the national reader (Brå) sees."""
     from bench.seed_national import REVIEW_MUNICIPALITY
 
     pledge, pledge_user, activity, activity_user = _calls_for(
         review_code=REVIEW_MUNICIPALITY,
         review_user=f"coord{REVIEW_MUNICIPALITY}",
-        published_code="0380",
-        coordinator="coord0380",
+        published_code=WRITTEN_CODE,
+        coordinator=f"coord{WRITTEN_CODE}",
     )
     return calls(
         pledge=pledge,
@@ -270,11 +276,23 @@ def _walk(base: str, call: ApiCall, secret: str) -> tuple[list[float], int]:
     return seconds, rows
 
 
+def forget_written() -> int:
+    """Remove the follow-ups earlier runs wrote (``WRITTEN_DONE`` in ``WRITTEN_CODE``), so
+    every run writes onto the seeded data; the number removed."""
+    from followup.models import FollowUp
+
+    removed, _by_model = FollowUp.objects.filter(
+        activity__pledge__municipality__code=WRITTEN_CODE, done=WRITTEN_DONE
+    ).delete()
+    return removed
+
+
 def section_api(bench: Bench) -> list[Row]:
     """The three API requests on the national data: latency through the served app,
     queries at demo and national size (equal, or the row says so)."""
     from bench.run import DEMO_DATABASE_URL
 
+    forget_written()
     national = national_calls()
     queries_national = query_counts(national)
     queries_demo = demo_query_counts(DEMO_DATABASE_URL)

@@ -7,6 +7,7 @@ import pytest
 
 from agreements.models import Agreement
 from bench import api as bench_api
+from followup.models import FollowUp
 from pledges.models import Pledge
 from tests import factories as f
 from tests.api.conftest import this_year
@@ -98,3 +99,21 @@ def test_the_bench_api_requests_make_the_same_queries_at_two_sizes(
     large = bench_api.query_counts(requests())
     assert set(small) == {"api-pledge", "api-follow-up", "api-activities"}
     assert small == large
+
+
+def test_the_bench_removes_what_its_earlier_runs_wrote_and_nothing_else(db):
+    """The bench's follow-up write goes to ``WRITTEN_CODE``'s pledge and is removed before
+    the next run, so the pages it measures read the seeded data every time: another
+    municipality's follow-up with the same words, and the written municipality's own
+    follow-ups, stay."""
+    kiruna = f.MunicipalityFactory(code=bench_api.WRITTEN_CODE)
+    written = f.ActivityFactory(pledge=f.PledgeFactory(municipality=kiruna))
+    ours = [f.FollowUpFactory(activity=written, done=bench_api.WRITTEN_DONE) for _ in range(2)]
+    theirs = f.FollowUpFactory(activity=written)
+    elsewhere = f.FollowUpFactory(done=bench_api.WRITTEN_DONE)
+
+    assert bench_api.forget_written() == 2
+
+    assert not FollowUp.objects.filter(pk__in=[row.pk for row in ours]).exists()
+    assert set(FollowUp.objects.values_list("pk", flat=True)) >= {theirs.pk, elsewhere.pk}
+    assert bench_api.forget_written() == 0
