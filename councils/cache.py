@@ -10,9 +10,11 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.core.cache import caches
+from django.core.cache import InvalidCacheBackendError, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.utils import make_template_fragment_key
 from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -145,3 +147,23 @@ class Near:
 
 
 NEAR = Near()
+
+
+def kept_fragment(name: str, *vary_on: object) -> SafeString | None:
+    """The fragment that ``{% cache … name vary_on… %}`` keeps (in the cache that tag
+    keeps fragments in), or None: a view that finds it kept need not build the rows the
+    fragment shows, and hands it to the template to show as it is. Only for fragments
+    whose ``vary_on`` carries a fingerprint of everything they show (the content is the
+    key): the process keeps a copy (``NEAR``), so the next request costs no round trip."""
+    key = make_template_fragment_key(name, vary_on)
+    kept = NEAR.get(key)
+    if kept is None:
+        try:
+            fragments = caches["template_fragments"]
+        except InvalidCacheBackendError:
+            fragments = caches["default"]
+        kept = fragments.get(key)
+        if kept is None:
+            return None
+        NEAR.set(key, kept, size=len(kept))
+    return mark_safe(kept)  # noqa: S308 (rendered by our templates)

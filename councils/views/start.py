@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -11,14 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from councils import access, feeds, panels, selectors
-from councils.cache import key, template_version
+from councils.cache import kept_fragment, key, template_version
 from councils.forms import TwoFactorRequiredForm
 from councils.http import only, url_maker
-from councils.models import County, Municipality, Organisation
+from councils.models import Municipality, Organisation
 from councils.views import page_view
 
 
@@ -26,31 +26,39 @@ from councils.views import page_view
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county") or None
-    detail = url_maker("municipality-detail")
-    municipalities = [  # plain rows: the list may hold all 290
-        {"name": name, "code": code, "county": county, "url": detail(code)}
-        for name, code, county in selectors.municipalities_list(
-            request.user, county_code=county_code
-        ).values_list("name", "code", "county__name")
+    rows = selectors.municipality_rows(request.user)
+    counties = [
+        {"code": code, "name": name}
+        for code, name in dict.fromkeys((row[2], row[3]) for row in rows)
     ]
-    # the table is cached under what it shows (and the language, in the template): rows
-    # a user may not see change the key, so no user is served another's table; and under
-    # the template's source, so a deployed change to it shows at once
+    shown = [
+        (name, code, county)
+        for name, code, county_of, county in rows
+        if county_code is None or county_of == county_code
+    ]
+    # the table is kept under what it shows (and the language): rows a user may not see
+    # change the key, so no user is served another's table; and under the template's
+    # source, so a deployed change to it shows at once. Kept, it is shown as it is and
+    # its rows are not built (their addresses neither)
     rows_digest = key(
-        "municipality-rows:2",
-        template_version("councils/municipality_list.html"),
-        json.dumps(municipalities),
+        "municipality-rows:3", template_version("councils/municipality_list.html"), shown
     )[1]
-    visible_counties = County.objects.filter(
-        municipalities__in=access.municipalities_for(request.user)
-    ).distinct()
+    kept = kept_fragment("municipality-list", rows_digest, get_language())
+    detail = url_maker("municipality-detail")
     return render(
         request,
         "councils/municipality_list.html",
         {
-            "municipalities": municipalities,
+            "count": len(shown),
+            "municipalities": None
+            if kept
+            else [
+                {"name": name, "code": code, "county": county, "url": detail(code)}
+                for name, code, county in shown
+            ],
+            "kept_table": kept,
             "rows_digest": rows_digest,
-            "counties": visible_counties,
+            "counties": counties,
             "county_code": county_code,
         },
     )

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.cache import InvalidCacheBackendError, caches
-from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from councils import cache as cache_keys
 from councils.http import url_maker
@@ -163,10 +160,5 @@ def rows_digest(flags: dict, activities: list[Activity]) -> str:
 
 def kept_rows(digest: str) -> str | None:
     """The table's rows as the page kept them under ``digest`` (``{% cache %}`` in
-    ``pledges/editor.html``, in the cache that tag keeps fragments in), or None."""
-    try:
-        fragments = caches["template_fragments"]
-    except InvalidCacheBackendError:
-        fragments = caches["default"]
-    kept = fragments.get(make_template_fragment_key("pledge-activity-rows", [digest]))
-    return mark_safe(kept) if kept is not None else None  # noqa: S308 (rendered by us)
+    ``pledges/editor.html``), or None."""
+    return cache_keys.kept_fragment("pledge-activity-rows", digest)

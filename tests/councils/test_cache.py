@@ -59,3 +59,26 @@ def test_a_template_version_is_the_digest_of_its_source():
     source = (Path(settings.BASE_DIR) / "templates/pledges/editor.html").read_bytes()
     assert template_version("pledges/editor.html") == hashlib.sha256(source).hexdigest()[:16]
     assert template_version("followup/dashboard.html") != template_version("pledges/editor.html")
+
+
+def test_a_kept_fragment_is_read_once_from_the_cache_then_from_the_process(db):
+    """``kept_fragment`` gives what ``{% cache %}`` kept (marked safe, to show as it is),
+    None before that; once read, the process's own copy answers without a round trip."""
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+    from django.utils.safestring import SafeString
+
+    from councils.cache import NEAR, kept_fragment
+
+    template = engines["django"].from_string(
+        "{% load cache %}{% cache 60 rows digest 'sv' %}<td>{{ n }}</td>{% endcache %}"
+    )
+    assert kept_fragment("rows", "abc", "sv") is None
+    template.render({"n": 7, "digest": "abc"})
+    kept = kept_fragment("rows", "abc", "sv")
+    assert kept == "<td>7</td>" and isinstance(kept, SafeString)
+    assert kept_fragment("rows", "abc", "en") is None  # every part of the key counts
+    cache.delete(make_template_fragment_key("rows", ["abc", "sv"]))
+    assert kept_fragment("rows", "abc", "sv") == "<td>7</td>"  # the process's copy
+    NEAR.clear()
+    assert kept_fragment("rows", "abc", "sv") is None

@@ -199,6 +199,35 @@ def test_the_cached_municipality_table_follows_the_data_and_the_reader(
     assert "Nya Hemby" in again and away.name in again
 
 
+def test_a_kept_municipality_table_is_shown_without_building_its_rows(
+    client_of, national_reader, home, away
+):
+    """The second reader of the same table gets it as it was kept: its rows are not
+    built again (no addresses reversed), and it costs no query more than the first."""
+    client = client_of(national_reader)
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(reverse("municipality-list"))
+    assert first.context["kept_table"] is None and len(first.context["municipalities"]) >= 2
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(reverse("municipality-list"))
+    assert again.context["municipalities"] is None
+    assert again.context["kept_table"] in again.content.decode()
+    assert home.name in again.context["kept_table"] and away.name in again.context["kept_table"]
+    assert len(warm) == len(cold)
+    # the county filter lists the counties of the municipalities the reader may see
+    assert {county["code"] for county in again.context["counties"]} >= {
+        home.county.code,
+        away.county.code,
+    }
+    assert f'<option value="{away.county.code}">' in again.content.decode()
+
+
+def test_the_county_filter_lists_only_the_counties_the_reader_sees(client_of, owner, home, away):
+    response = client_of(owner).get(reverse("municipality-list"))
+    assert response.context["counties"] == [{"code": home.county.code, "name": home.county.name}]
+    assert away.name not in response.content.decode()
+
+
 def test_the_kept_municipality_table_follows_a_template_change(
     client_of, superuser, home, monkeypatch
 ):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -476,6 +478,28 @@ def test_the_queue_lists_approved_pledges_awaiting_the_police_signature(client_o
     response = client_of(liaison).get(reverse("review-queue"))
     assert response.context["awaiting_signature"] == [(waiting, 3)]
     assert reverse("pledge-sign", args=[waiting.pk, "police"]) in response.content.decode()
+
+
+def test_the_queue_reads_both_lists_of_pledges_in_one_query_oldest_first(
+    client_of, liaison, home, neighbour
+):
+    """In review and awaiting the police's signature come from one query, each list in
+    its own order: the approved one never reviewed (no date) last."""
+    late = in_review(home, "Sent inskickat", 2)
+    early = in_review(neighbour, "Tidigt inskickat", 9)
+    undated = f.PledgeFactory(municipality=home, title="Utan datum", status=S.APPROVED)
+    recent = f.PledgeFactory(
+        municipality=home, title="Nyss", status=S.APPROVED, reviewed_at=days_ago(1)
+    )
+    older = f.PledgeFactory(
+        municipality=neighbour, title="Länge sedan", status=S.APPROVED, reviewed_at=days_ago(6)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client_of(liaison).get(reverse("review-queue"))
+    assert [p for p, _days in response.context["in_review"]] == [early, late]
+    assert [p for p, _days in response.context["awaiting_signature"]] == [older, recent, undated]
+    pledge_queries = [q for q in queries if 'FROM "pledges_pledge"' in q["sql"]]
+    assert len(pledge_queries) == 1
 
 
 def test_a_coordinator_has_nothing_to_review(client_of, owner, home):
