@@ -89,6 +89,7 @@ class _Grants:
 
     everywhere: frozenset[Capability] = frozenset()
     by_municipality: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
+    partner_roles: set[str] | None = field(default_factory=set)  # in partner organisations
 
     def on(self, municipality_id: int) -> frozenset[Capability]:
         return self.everywhere | frozenset(self.by_municipality.get(municipality_id, ()))
@@ -113,13 +114,15 @@ def _grants(user) -> _Grants:
         return cached
     grants = _Grants()
     if user.is_superuser:
-        grants.everywhere = ALL
+        grants.everywhere, grants.partner_roles = ALL, None
     else:
         police_caps: dict[int, set[Capability]] = defaultdict(set)
         county_caps: dict[int, set[Capability]] = defaultdict(set)
         partner_caps: dict[int, set[Capability]] = defaultdict(set)
         memberships = _MEMBERSHIPS.rows(user=user.pk)
         for role, kind, org_id, municipality_id, police_area_id, county_id in memberships:
+            if kind == Kind.PARTNER:
+                grants.partner_roles.add(role)
             caps = GRANTS.get((kind, role), frozenset())
             if not caps:
                 continue
@@ -468,6 +471,9 @@ def administers(user) -> bool:
 
 
 def _partner_memberships(user, roles) -> QuerySet[Membership]:
+    held = _grants(user).partner_roles  # none of ``roles``: no query (nor any that uses it)
+    if held is not None and held.isdisjoint(roles):
+        return Membership.objects.none()
     return Membership.objects.filter(
         user=user, organisation__kind=Kind.PARTNER, role__in=list(roles)
     )

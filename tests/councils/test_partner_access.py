@@ -123,3 +123,22 @@ def test_partners_for_coordinators_and_partner_admins(
     ) == [housing.pk]
     assert not access.partners_for(contact, home).exists()
     assert not access.partners_for(outsider, home).exists()
+
+
+def test_a_partners_lists_cost_no_query_for_one_who_holds_no_partner_role(
+    django_assert_num_queries, owner, contact, partner_admin, superuser, housing, home
+):
+    """Whether a user holds a role in a partner organisation is read with their grants
+    (on every page); who holds none gets a partner's lists without a query (the start
+    page asks them of everyone), who holds one gets theirs, and a superuser's are read."""
+    access.capabilities(owner, home)  # the grants: read once per user object
+    with django_assert_num_queries(0):
+        assert list(access.partner_organisations(owner)) == []
+        assert list(access.managed_partnerships(owner)) == []
+        assert not access.responsible_for(owner, housing.pk, home.pk)
+    assert list(access.partner_organisations(contact)) == [housing]
+    assert list(access.managed_partnerships(contact)) == []  # a contact invites no one
+    assert [p.organisation for p in access.managed_partnerships(partner_admin)] == [housing]
+    access.capabilities(superuser, home)
+    with django_assert_num_queries(1):
+        assert list(access.partner_organisations(superuser)) == []
