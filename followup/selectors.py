@@ -26,6 +26,7 @@ from agreements.models import Goal
 from councils import access
 from councils.access import Capability
 from councils.models import Municipality
+from councils.prepared import PreparedObjects
 from followup import cadence
 from followup.charts import trend_svg
 from followup.models import (
@@ -126,22 +127,49 @@ def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
     )
 
 
-def _activities_with_entries(pledge: Pledge, *related: str) -> list[tuple[Activity, list]]:
-    """The pledge's activities in the plan's order, each with its entries (latest period
-    first): two queries whatever the size of the plan."""
-    activities = pledge.activities.filter(deleted_at__isnull=True).order_by("order", "pk")
-    if related:  # (with no names, select_related would follow every foreign key)
-        activities = activities.select_related(*related)
-    activities = list(activities)
-    entries: dict[int, list[FollowUp]] = defaultdict(list)
-    for entry in (
-        FollowUp.objects.filter(activity__in=[a.pk for a in activities])
+def _live_activities(*related: str) -> PreparedObjects:
+    return PreparedObjects(
+        lambda pledge: (
+            Activity.objects.filter(pledge_id=pledge, deleted_at__isnull=True)
+            .select_related(*related)
+            .order_by("order", "pk")
+        )
+    )
+
+
+#: a pledge's live activities in the plan's order, with the relations a page shows (the
+#: follow-up page, the whole plan's), and their entries, latest period first: SQL made
+#: once per process, as these pages are opened again and again
+_ACTIVITIES = {
+    ("responsible_user", "responsible_organisation"): _live_activities(
+        "responsible_user", "responsible_organisation"
+    ),
+    ("responsible_organisation",): _live_activities("responsible_organisation"),
+}
+_ENTRIES = PreparedObjects(
+    lambda pledge: (
+        FollowUp.objects.filter(activity__pledge_id=pledge, activity__deleted_at__isnull=True)
         .select_related("reported_by")
         .order_by("activity_id", "-period_end", "-pk")
-    ):
+    )
+)
+_MARKED = PreparedObjects(
+    lambda pledge: (
+        PledgeFollowUp.objects.filter(pledge_id=pledge)
+        .select_related("marked_by")
+        .order_by("-period_end")
+    )
+)
+
+
+def _activities_with_entries(pledge: Pledge, *related: str) -> list[tuple[Activity, list]]:
+    """The pledge's activities in the plan's order, each with its entries (latest period
+    first): two queries whatever the size of the plan. ``related``: a key of
+    ``_ACTIVITIES``."""
+    activities = _ACTIVITIES[related].objects(known={"pledge": pledge}, pledge=pledge.pk)
+    entries: dict[int, list[FollowUp]] = defaultdict(list)
+    for entry in _ENTRIES.objects(pledge=pledge.pk):
         entries[entry.activity_id].append(entry)
-    for activity in activities:
-        activity.pledge = pledge  # no query for the scope
     return [(activity, entries[activity.pk]) for activity in activities]
 
 
@@ -160,7 +188,7 @@ def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> Pled
                 may_record=pledge.is_public and may_record(user, activity),
             )
         )
-    marked = list(pledge.period_follow_ups.select_related("marked_by").order_by("-period_end"))
+    marked = _MARKED.objects(known={"pledge": pledge}, pledge=pledge.pk)
     return PledgeFollowUpPage(pledge=pledge, rows=rows, roll_up=roll_up(rows), marked=marked)
 
 

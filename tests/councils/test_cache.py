@@ -8,9 +8,12 @@ import socket
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.template import engines
+from django.utils.safestring import SafeString
 
-from councils.cache import ResilientRedisCache, template_version
+from councils.cache import NEAR, ResilientRedisCache, kept_fragment, template_version
 
 
 def _closed_port() -> int:
@@ -64,12 +67,6 @@ def test_a_template_version_is_the_digest_of_its_source():
 def test_a_kept_fragment_is_read_once_from_the_cache_then_from_the_process(db):
     """``kept_fragment`` gives what ``{% cache %}`` kept (marked safe, to show as it is),
     None before that; once read, the process's own copy answers without a round trip."""
-    from django.core.cache import cache
-    from django.core.cache.utils import make_template_fragment_key
-    from django.utils.safestring import SafeString
-
-    from councils.cache import NEAR, kept_fragment
-
     template = engines["django"].from_string(
         "{% load cache %}{% cache 60 rows digest 'sv' %}<td>{{ n }}</td>{% endcache %}"
     )

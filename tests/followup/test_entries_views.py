@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followup import cadence
+from followup import selectors as followup_selectors
 from followup.models import FollowUp, PledgeFollowUp
 from followup.selectors import public_follow_up
 from pledges import selectors as pledge_selectors
@@ -151,6 +152,37 @@ def test_404s(client_of, owner, walk):
     walk.save()
     assert client.get(create_url(walk)).status_code == 404
     assert client.put(create_url(f.ActivityFactory(pledge=walk.pledge))).status_code == 405
+
+
+def test_the_page_reads_what_the_orm_reads_by_sql_made_once(owner, pledge, walk, patrol):
+    """The follow-up page's activities, entries and marked periods come from SQL made
+    once per process (``councils.prepared``): the same rows, field for field, as the
+    ORM's, in the same order; a removed activity and its entries stay out."""
+    for activity in (walk, patrol):
+        for n in range(2):
+            f.FollowUpFactory(activity=activity, reported_by=owner, done=f"Omgång {n}")
+    removed = f.ActivityFactory(pledge=pledge, deleted_at=timezone.now())
+    f.FollowUpFactory(activity=removed)
+    f.PledgeFollowUpFactory(pledge=pledge)
+    page = followup_selectors.pledge_follow_up(owner, pledge)
+
+    def fields(obj):
+        return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+    live = Activity.objects.filter(pledge=pledge, deleted_at__isnull=True).order_by("order", "pk")
+    assert [fields(row.activity) for row in page.rows] == [fields(a) for a in live]
+    for row in page.rows:
+        assert row.activity.pledge is pledge
+        assert row.activity.responsible_organisation == (
+            Activity.objects.get(pk=row.activity.pk).responsible_organisation
+        )
+        orm = FollowUp.objects.filter(activity=row.activity).order_by("-period_end", "-pk")
+        assert [fields(e) for e in row.entries] == [fields(e) for e in orm]
+        assert [e.reported_by for e in row.entries] == [e.reported_by for e in orm]
+    assert removed.pk not in {row.activity.pk for row in page.rows}
+    assert [fields(m) for m in page.marked] == [
+        fields(m) for m in PledgeFollowUp.objects.filter(pledge=pledge).order_by("-period_end")
+    ]
 
 
 # --- the period due, with a frozen clock -----------------------------------------------
