@@ -96,11 +96,11 @@ def _oldest_first(rows: list, moment: str) -> list:
     """``rows`` by ``moment``, those without one last (as PostgreSQL orders them), then
     by key."""
 
-    def order(row):
+    def waited(row):
         when = getattr(row, moment)
         return (0, when, row.pk) if when is not None else (1, None, row.pk)
 
-    return sorted(rows, key=order)
+    return sorted(rows, key=waited)
 
 
 @login_required
