@@ -34,7 +34,7 @@ REPEAT = int(os.environ.get("BENCH_API_REPEAT", "40"))
 PAGE_SIZE = 200
 PREFIX = "/api/v1"
 #: the municipality whose published pledge the follow-up write goes to: one no page row of
-#: the bench reads (bench/pages.py reads Uppsala's follow-ups, Stockholm's and Skåne's
+#: the bench reads (bench/pages.py reads Uppsala's follow-ups, Stockholm's and Göteborg's
 #: pledges, Västra Götaland's dashboard), so the pages measure the seeded data on every run
 WRITTEN_CODE = "2584"
 #: what the bench's follow-ups say they did: the earlier runs' are removed before a run

@@ -44,18 +44,19 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         "municipality-rows:3", template_version("councils/municipality_list.html"), shown
     )[1]
     kept = kept_fragment("municipality-list", rows_digest, get_language())
-    detail = url_maker("municipality-detail")
+    municipalities = None
+    if kept is None:
+        detail = url_maker("municipality-detail")
+        municipalities = [
+            {"name": name, "code": code, "county": county, "url": detail(code)}
+            for name, code, county in shown
+        ]
     return render(
         request,
         "councils/municipality_list.html",
         {
             "count": len(shown),
-            "municipalities": None
-            if kept
-            else [
-                {"name": name, "code": code, "county": county, "url": detail(code)}
-                for name, code, county in shown
-            ],
+            "municipalities": municipalities,
             "kept_table": kept,
             "rows_digest": rows_digest,
             "counties": counties,
