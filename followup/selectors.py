@@ -127,25 +127,16 @@ def roll_up(rows: Sequence[ActivityFollowUp]) -> RollUp:
     )
 
 
-def _live_activities(*related: str) -> PreparedObjects:
-    return PreparedObjects(
-        lambda pledge: (
-            Activity.objects.filter(pledge_id=pledge, deleted_at__isnull=True)
-            .select_related(*related)
-            .order_by("order", "pk")
-        )
+#: a pledge's live activities in the plan's order, with the relations the follow-up pages
+#: show, and their entries, latest period first: SQL made once per process, as these
+#: pages are opened again and again
+_ACTIVITIES = PreparedObjects(
+    lambda pledge: (
+        Activity.objects.filter(pledge_id=pledge, deleted_at__isnull=True)
+        .select_related("responsible_user", "responsible_organisation")
+        .order_by("order", "pk")
     )
-
-
-#: a pledge's live activities in the plan's order, with the relations a page shows (the
-#: follow-up page, the whole plan's), and their entries, latest period first: SQL made
-#: once per process, as these pages are opened again and again
-_ACTIVITIES = {
-    ("responsible_user", "responsible_organisation"): _live_activities(
-        "responsible_user", "responsible_organisation"
-    ),
-    ("responsible_organisation",): _live_activities("responsible_organisation"),
-}
+)
 _ENTRIES = PreparedObjects(
     lambda pledge: (
         FollowUp.objects.filter(activity__pledge_id=pledge, activity__deleted_at__isnull=True)
@@ -162,11 +153,10 @@ _MARKED = PreparedObjects(
 )
 
 
-def _activities_with_entries(pledge: Pledge, *related: str) -> list[tuple[Activity, list]]:
+def _activities_with_entries(pledge: Pledge) -> list[tuple[Activity, list]]:
     """The pledge's activities in the plan's order, each with its entries (latest period
-    first): two queries whatever the size of the plan. ``related``: a key of
-    ``_ACTIVITIES``."""
-    activities = _ACTIVITIES[related].objects(known={"pledge": pledge}, pledge=pledge.pk)
+    first): two queries whatever the size of the plan."""
+    activities = _ACTIVITIES.objects(known={"pledge": pledge}, pledge=pledge.pk)
     entries: dict[int, list[FollowUp]] = defaultdict(list)
     for entry in _ENTRIES.objects(pledge=pledge.pk):
         entries[entry.activity_id].append(entry)
@@ -177,9 +167,7 @@ def pledge_follow_up(user, pledge: Pledge, today: dt.date | None = None) -> Pled
     """Three queries: the activities, their entries, the pledge's marked periods."""
     today = today or cadence.today()
     rows = []
-    for activity, own in _activities_with_entries(
-        pledge, "responsible_user", "responsible_organisation"
-    ):
+    for activity, own in _activities_with_entries(pledge):
         rows.append(
             ActivityFollowUp(
                 activity=activity,
@@ -214,7 +202,7 @@ def plan_follow_up(user, pledge: Pledge, period: cadence.Period) -> list[PlanRow
     """Every activity of a pledge for the follow-up of one period, in the plan's order:
     two queries (the activities, their entries) whatever the size of the plan."""
     rows = []
-    for activity, own in _activities_with_entries(pledge, "responsible_organisation"):
+    for activity, own in _activities_with_entries(pledge):
         rows.append(
             PlanRow(
                 activity=activity,
