@@ -184,13 +184,14 @@ def _step(text: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:6.1f} s] {text}", flush=True)
 
 
-def _prepare(*, analyze: bool = True) -> dict[str, str]:
+def _prepare(*, collect: bool = True) -> dict[str, str]:
     load.ensure_wrk()
     _step("seed (once) and ANALYZE")
     seed()
-    if analyze and connection.vendor == "postgresql":
-        # fresh bulk-loaded tables have no planner statistics until autovacuum gets
-        # round to them; without, PostgreSQL plans for the wrong row counts
+    if connection.vendor == "postgresql":
+        # fresh bulk-loaded tables have no planner statistics until autovacuum gets round
+        # to them (where it runs at all): without, PostgreSQL plans for the wrong row
+        # counts (a search took 2.5 s, not 3 ms). About a second, so --quick runs it too.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     env = server.production_env(
@@ -198,7 +199,7 @@ def _prepare(*, analyze: bool = True) -> dict[str, str]:
         redis_url=settings.REDIS_URL or "",
         secret_key=settings.SECRET_KEY,
     )
-    if analyze or not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
+    if collect or not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
         _step("collectstatic")
         server.collectstatic(env)
     return env
@@ -206,9 +207,9 @@ def _prepare(*, analyze: bool = True) -> dict[str, str]:
 
 def quick(keys: list[str]) -> None:
     """One page's (or form save's) row, in rounds with hello (or a few, comma-separated):
-    nothing else is measured, no ANALYZE, collectstatic only when never run, and
-    latest.md is left as it is."""
-    env = _prepare(analyze=False)  # seeds the data the pages are found in, when missing
+    nothing else is measured, collectstatic only when never run, and latest.md is left as
+    it is."""
+    env = _prepare(collect=False)  # seeds the data the pages are found in, when missing
     known = {p.key: p for p in [*national_pages(), *national_posts()]}
     sections = {"open-data-conditional": section_open_data_conditional}
     if unknown := [k for k in keys if k not in known and k not in sections]:
