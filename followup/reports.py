@@ -170,9 +170,10 @@ def html_to_pdf(
 ) -> bytes:
     """Lay the HTML out (most of the time), then write the PDF."""
     fetcher = fetcher or StaticOnlyFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    progress(80)
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    with county_pdf.collector_paused():
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+        progress(80)
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # --- the reports -------------------------------------------------------------------
@@ -287,7 +288,7 @@ def county_summary_pdf(
             return render_to_string(template, {**part_context, "printed": printed})
 
     progress(50)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), county_pdf.collector_paused():
         return county_pdf.print_summary(
             county_id=county_id,
             year=year,

@@ -1,18 +1,21 @@
 """Writing a PDF makes each object's bytes once (followup.county_pdf, issue 16): pydyf
 writes a PDF/A in two passes, the first to hash every object, so without it every
-page's content was made and compressed twice. The file must read as before."""
+page's content was made and compressed twice. The file must read as before. And a
+print runs with Python's cycle collector paused, and frees its cycles after."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+import weakref
 import zlib
 
 import pydyf
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from followup import county_pdf
+from followup import county_pdf, reports
 from followup.reports import PDF_VARIANT
 
 PAGES = 3
@@ -90,3 +93,44 @@ def test_a_stream_reads_back_as_its_content():
     assert zlib.decompress(content) == b"BT\nET"
     # an uncompressed stream is written as it is
     assert pydyf.Stream([b"BT", b"ET"]).data == b"<</Length 5>>\nstream\nBT\nET\nendstream"
+
+
+class _Node:
+    """An object in a reference cycle, which only the cycle collector frees."""
+
+    def __init__(self):
+        self.itself = self
+
+
+def test_the_collector_is_paused_during_a_print_and_frees_its_cycles_after():
+    assert gc.isenabled()
+    with county_pdf.collector_paused():
+        assert not gc.isenabled()
+        cycle = weakref.ref(_Node())
+        assert cycle() is not None  # not collected while the print runs
+    assert gc.isenabled()
+    assert cycle() is None  # freed by the pass at the end
+
+
+def test_a_paused_collector_stays_paused():
+    gc.disable()
+    try:
+        with county_pdf.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # as the caller left it
+    finally:
+        gc.enable()
+
+
+def test_the_reports_print_with_the_collector_paused(monkeypatch):
+    seen = []
+    original = HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", render)
+    pdf = reports.html_to_pdf('<html lang="sv"><title>T</title><p>Trygghet</p></html>')
+    assert seen == [False] and gc.isenabled()
+    assert "Trygghet" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
