@@ -14,7 +14,8 @@ municipalities in that organisation's scope.
 
 Objects a user may not know exist answer 404, never 403. Views look objects up with
 ``get_object_or_404(user, queryset, capability, pk=…)`` and narrow lists with
-``filter_visible(queryset, user, capability)``; each model says once how its rows
+``filter_visible(queryset, user, capability)`` (the busiest pages by SQL made once:
+``ByKey``, ``visible(InScope(queryset), …)``); each model says once how its rows
 reach their municipality (``municipality_path``, see ``councils.models.InMunicipality``).
 Who must be told or reminded asks ``holders``/``holders_by_municipality``; nothing
 outside this module compares membership roles.
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,13 @@ from councils.models import (
     User,
 )
 from councils.partners import Partnership
-from councils.prepared import Prepared, PreparedObjects
+from councils.prepared import Prepared
+from councils.scoped import (
+    MUNICIPALITY_ID,
+    ByKey,
+    InScope,
+    municipality_path,
+)
 
 
 def _anonymous(user) -> bool:
@@ -107,6 +114,20 @@ _MEMBERSHIPS = Prepared(
     )
 )
 
+#: the municipalities of local police areas and of counties, as the grants read them
+_POLICE_AREAS = Prepared(
+    lambda areas: LocalPoliceArea.municipalities.through.objects.filter(
+        localpolicearea_id__in=areas
+    ).values_list("localpolicearea_id", "municipality_id"),
+    lists=["areas"],
+)
+_COUNTIES = Prepared(
+    lambda counties: Municipality.objects.filter(county_id__in=counties).values_list(
+        "pk", "county_id"
+    ),
+    lists=["counties"],
+)
+
 
 def _grants(user) -> _Grants:
     cached = getattr(user, "_samverkan_grants", None)
@@ -137,16 +158,10 @@ def _grants(user) -> _Grants:
             elif kind == Kind.PARTNER:
                 partner_caps[org_id] |= caps
         if police_caps:
-            links = LocalPoliceArea.municipalities.through.objects.filter(
-                localpolicearea_id__in=police_caps
-            ).values_list("localpolicearea_id", "municipality_id")
-            for area_id, municipality_id in links:
+            for area_id, municipality_id in _POLICE_AREAS.rows(areas=sorted(police_caps)):
                 grants.by_municipality[municipality_id] |= police_caps[area_id]
         if county_caps:
-            in_counties = Municipality.objects.filter(county_id__in=county_caps).values_list(
-                "pk", "county_id"
-            )
-            for municipality_id, county_id in in_counties:
+            for municipality_id, county_id in _COUNTIES.rows(counties=sorted(county_caps)):
                 grants.by_municipality[municipality_id] |= county_caps[county_id]
         if partner_caps:
             partnered = Partnership.objects.active().filter(organisation_id__in=partner_caps)
@@ -209,16 +224,6 @@ def get_municipality_or_404(user, code: str, capability: Capability = READ) -> M
 # --- lookups: the object, or 404 -----------------------------------------------------
 
 
-def municipality_path(model: type[Model]) -> str:
-    """The ORM path from ``model``'s rows to their municipality, as the model declares it."""
-    path = getattr(model, "municipality_path", None)
-    if not path:
-        raise ImproperlyConfigured(
-            f"{model.__name__} declares no municipality_path (councils.models.InMunicipality)"
-        )
-    return path
-
-
 def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet:
     """The rows of ``queryset`` on whose municipality ``user`` holds ``capability``: for
     lists, exports and every other read of many rows."""
@@ -229,25 +234,9 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
     return queryset.filter(**{f"{path}__in": ids})
 
 
-#: the annotation that carries a looked-up row's municipality id
-_MUNICIPALITY_ID = "_access_municipality_id"
-
-
-class ByKey:
-    """A queryset as ``get_object_or_404`` looks its rows up by primary key, with SQL made
-    once per process (``councils.prepared``): for the lookups of the busiest pages, whose
-    ``select_related`` makes the ORM's query take longer to build than to answer.
-    ``get_object_or_404(user, ByKey(queryset), …, pk=pk)`` gives what it gives for the
-    queryset; any other lookup asks the queryset."""
-
-    def __init__(self, queryset: QuerySet) -> None:
-        self.queryset = queryset
-        found = {_MUNICIPALITY_ID: F(municipality_path(queryset.model))}
-        self._prepared = PreparedObjects(lambda pk: queryset.filter(pk=pk).annotate(**found))
-
-    def by_key(self, pk: int) -> Model | None:
-        found = self._prepared.objects(pk=pk)
-        return found[0] if found else None
+def visible(scoped: InScope, user, capability: Capability) -> list[Model]:
+    """``list(filter_visible(scoped.queryset, user, capability))`` by SQL made once."""
+    return scoped.rows(_scope_ids(user, capability))
 
 
 def get_object_or_404(
@@ -271,9 +260,9 @@ def get_object_or_404(
         elif isinstance(queryset, type):
             queryset = queryset._default_manager.all()
         path = municipality_path(queryset.model)
-        found = queryset.filter(**lookup).annotate(**{_MUNICIPALITY_ID: F(path)}).first()
+        found = queryset.filter(**lookup).annotate(**{MUNICIPALITY_ID: F(path)}).first()
         model = queryset.model
-    if found is None or not can(user, capability, getattr(found, _MUNICIPALITY_ID)):
+    if found is None or not can(user, capability, getattr(found, MUNICIPALITY_ID)):
         raise Http404(f"No {model._meta.object_name} matches the given query.")
     return found
 

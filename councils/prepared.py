@@ -11,35 +11,60 @@ call fills in the values and runs the SQL as it is:
 
 Values are integers (ids): each gets a stand-in no real value has, which must appear
 among the query's parameters (a queryset that inlines it into the SQL is refused when
-the SQL is made). Rows are tuples, as ``values_list`` gives them; the queryset should
-select plain columns, as its converters (choices, dates on SQLite) are not applied.
+the SQL is made). A value named in ``lists`` is a list of ids, for ``field__in=ids``
+(the municipalities a user may see): the SQL is made with one stand-in in the list, and
+each call writes as many placeholders as it has ids. An empty list means no rows
+(no query runs), so such a list must be a condition every row meets (the ORM finds
+no rows for it empty; anything else is refused when the SQL is made). Rows are
+tuples, as ``values_list`` gives them; the queryset should select plain columns, as its
+converters (choices, dates on SQLite) are not applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Func, Model, QuerySet
 from django.db.models.query import _get_from_db, get_related_populators
 
 #: stand-ins for the values, far below any id
 _FIRST_STAND_IN = -7_311_942_519
+#: a placeholder of the SQL Django makes (``%%`` is a literal percent sign)
+_PLACEHOLDER = re.compile(r"%%|%s")
+#: how many lengths of lists a query keeps its SQL for
+_LENGTHS_KEPT = 128
 
 
 class Prepared:
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, lists: Sequence[str] = ()) -> None:
         """``build(**values)`` gives the queryset; the names of its parameters are the
-        names ``rows`` and ``one`` take."""
+        names ``rows`` and ``one`` take; those in ``lists`` take lists of ids."""
         self._build = build
+        self._lists = frozenset(lists)
         self._made: tuple[str, tuple, dict[int, str], str] | None = None
+        #: where each parameter's placeholder is in the SQL (for the lists)
+        self._starts: list[int] = []
+        #: the SQL by the lengths of the lists
+        self._by_lengths: dict[tuple[int, ...], str] = {}
+
+    def _stand_ins(self, names, empty: str = "") -> dict[str, Any]:
+        values = {name: _FIRST_STAND_IN - i for i, name in enumerate(names)}
+        return {
+            name: ([] if name == empty else [value]) if name in self._lists else value
+            for name, value in values.items()
+        }
 
     def _make(self) -> None:
         names = self._build.__code__.co_varnames[: self._build.__code__.co_argcount]
+        if unknown := self._lists - set(names):
+            raise ValueError(f"no value {', '.join(sorted(unknown))} in the query")
         stand_ins = {_FIRST_STAND_IN - i: name for i, name in enumerate(names)}
-        queryset = self._build(**{name: value for value, name in stand_ins.items()})
+        queryset = self._build(**self._stand_ins(names))
         # making the SQL also fills in the compiler's columns (select, klass_info), as
         # running the queryset would: PreparedObjects builds its rows from them
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -51,6 +76,15 @@ class Prepared:
         }
         if set(places.values()) != set(names):
             raise ValueError(f"not every value is a parameter of the query: {sql}")
+        for name in self._lists:
+            empty = self._build(**self._stand_ins(names, empty=name))
+            try:
+                empty.query.get_compiler(using=empty.db).as_sql()
+            except EmptyResultSet:
+                continue  # the ORM finds no rows when the list is empty: nor do we
+            raise ValueError(f"an empty {name} would not mean no rows: {sql}")
+        self._starts = [m.start() for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s"]
+        self._by_lengths = {}
         self._made = sql, tuple(params), places, connection.vendor
         self._made_from(queryset, compiler)
 
@@ -64,23 +98,59 @@ class Prepared:
             made = self._made
         return made[0], made[1], made[2]
 
-    def _execute(self, cursor, values: dict[str, Any]) -> None:
+    def _statement(self, values: dict[str, Any]) -> tuple[str, list] | None:
+        """The SQL and parameters for ``values``; None when a list is empty."""
         sql, params, places = self._sql()
-        given = list(params)
-        for place, name in places.items():
-            given[place] = values[name]
-        cursor.execute(sql, given)
+        if not self._lists:
+            given = list(params)
+            for place, name in places.items():
+                given[place] = values[name]
+            return sql, given
+        given, lengths = [], []
+        for place, param in enumerate(params):
+            name = places.get(place)
+            if name is None:
+                given.append(param)
+            elif name in self._lists:
+                ids = values[name]
+                if not ids:
+                    return None
+                given.extend(ids)
+                lengths.append(len(ids))
+            else:
+                given.append(values[name])
+        return self._sql_for(sql, places, tuple(lengths)), given
+
+    def _sql_for(self, sql: str, places: dict[int, str], lengths: tuple[int, ...]) -> str:
+        """The SQL with as many placeholders in each list as it has ids."""
+        found = self._by_lengths.get(lengths)
+        if found is None:
+            listed = sorted(p for p, name in places.items() if name in self._lists)
+            pieces, end = [], 0
+            for place, length in zip(listed, lengths, strict=True):
+                start = self._starts[place]
+                pieces += [sql[end:start], ", ".join(["%s"] * length)]
+                end = start + 2
+            found = "".join([*pieces, sql[end:]])
+            if len(self._by_lengths) >= _LENGTHS_KEPT:
+                self._by_lengths.clear()
+            self._by_lengths[lengths] = found
+        return found
+
+    def _fetch(self, values: dict[str, Any], many: bool = True):
+        statement = self._statement(values)
+        if statement is None:
+            return [] if many else None
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return cursor.fetchall() if many else cursor.fetchone()
 
     def rows(self, **values: Any) -> list[tuple]:
-        with connection.cursor() as cursor:
-            self._execute(cursor, values)
-            return cursor.fetchall()
+        return self._fetch(values)
 
     def one(self, **values: Any) -> tuple | None:
         """The first row, or None."""
-        with connection.cursor() as cursor:
-            self._execute(cursor, values)
-            return cursor.fetchone()
+        return self._fetch(values, many=False)
 
 
 def figures(rows: QuerySet, **specs: str) -> QuerySet:
@@ -116,9 +186,9 @@ class PreparedObjects(Prepared):
     def objects(self, known: dict[str, Model] | None = None, **values: Any) -> list[Model]:
         """The rows for ``values``; ``known`` names a relation every row shares and its
         object (``known={"pledge": pledge}``), set on each as a related manager would."""
-        with connection.cursor() as cursor:
-            self._execute(cursor, values)
-            rows = cursor.fetchall()
+        rows = self._fetch(values)
+        if not rows:
+            return []
         model = self._compiler.klass_info["model"]
         shared = [(model._meta.get_field(name), obj) for name, obj in (known or {}).items()]
         found = []

@@ -77,18 +77,26 @@ def _days_since(moment) -> int:
 
 
 #: the queue's pledges (in review, or approved and not signed by the police) with what
-#: its tables show and nothing more: a query of a few columns is quicker to build
-QUEUE = Pledge.objects.select_related("municipality", "submitted_by").only(
-    "title",
-    "status",
-    "submitted_at",
-    "reviewed_at",
-    "municipality__name",
-    *(f"submitted_by__{name}" for name in ("first_name", "last_name", "username")),
+#: its tables show and nothing more, by SQL made once (the ids of the municipalities the
+#: user reviews written in)
+QUEUE = access.InScope(
+    Pledge.objects.select_related("municipality", "submitted_by")
+    .only(
+        "title",
+        "status",
+        "submitted_at",
+        "reviewed_at",
+        "municipality__name",
+        *(f"submitted_by__{name}" for name in ("first_name", "last_name", "username")),
+    )
+    .filter(Q(status=S.IN_REVIEW) | Q(status=S.APPROVED, police_signed_on__isnull=True))
 )
-#: the agreements awaiting the police's signature, likewise
-QUEUED_AGREEMENTS = Agreement.objects.select_related("municipality").only(
-    "title", "shared_for_signature_at", "municipality__name"
+#: the agreements awaiting the police's signature, likewise, oldest first
+QUEUED_AGREEMENTS = access.InScope(
+    Agreement.objects.select_related("municipality")
+    .only("title", "shared_for_signature_at", "municipality__name")
+    .filter(status=Agreement.Status.AWAITING_SIGNATURE, police_signed_on__isnull=True)
+    .order_by("shared_for_signature_at", "pk")
 )
 
 
@@ -109,26 +117,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     awaiting the police's signature. One query for both lists of pledges."""
     if not_allowed := only(request, "GET"):
         return not_allowed
-    queued = list(
-        access.filter_visible(QUEUE, request.user, Capability.REVIEW).filter(
-            Q(status=S.IN_REVIEW) | Q(status=S.APPROVED, police_signed_on__isnull=True)
-        )
-    )
+    queued = access.visible(QUEUE, request.user, Capability.REVIEW)
     in_review = _oldest_first([p for p in queued if p.status == S.IN_REVIEW], "submitted_at")
     awaiting = _oldest_first([p for p in queued if p.status == S.APPROVED], "reviewed_at")
-    agreements = access.filter_visible(QUEUED_AGREEMENTS, request.user, Capability.REVIEW).filter(
-        status=Agreement.Status.AWAITING_SIGNATURE, police_signed_on__isnull=True
-    )
+    agreements = access.visible(QUEUED_AGREEMENTS, request.user, Capability.REVIEW)
     return render(
         request,
         "pledges/review_queue.html",
         {
             "in_review": [(p, _days_since(p.submitted_at)) for p in in_review],
             "awaiting_signature": [(p, _days_since(p.reviewed_at)) for p in awaiting],
-            "agreements": [
-                (a, _days_since(a.shared_for_signature_at))
-                for a in agreements.order_by("shared_for_signature_at", "pk")
-            ],
+            "agreements": [(a, _days_since(a.shared_for_signature_at)) for a in agreements],
         },
     )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from councils import access
 from councils.access import Capability
-from councils.models import Membership, Role
+from councils.models import Membership, Municipality, Role
 from councils.prepared import Prepared, PreparedObjects, figures, planned_for_their_values
 from pledges.models import Activity, Comment, Pledge
 from tests import factories as f
@@ -51,6 +52,76 @@ def test_figures_are_one_row_without_grouping(home):
     )
     assert counted.one(org=organisation.pk) == (3, max(u.pk for u in users))
     assert counted.rows(org=-1) == [(0, None)]
+
+
+def test_a_list_of_ids_gives_the_orms_rows_for_every_length(home, neighbour, home_county):
+    third = f.MunicipalityFactory(code="9103", name="Tredby", county=home_county)
+    municipalities = [home, neighbour, third]
+    built = []
+
+    def build(ids, county):
+        built.append(ids)
+        return (
+            Municipality.objects.filter(pk__in=ids, county_id=county)
+            .order_by("name")
+            .values_list("name", "code")
+        )
+
+    prepared = Prepared(build, lists=["ids"])
+    gone = f.MunicipalityFactory(code="9104", name="Borta", county=home_county).pk
+    Municipality.objects.filter(pk=gone).delete()
+    for ids in (
+        [home.pk],
+        [home.pk, third.pk],
+        [m.pk for m in municipalities],
+        [third.pk, home.pk],
+        [home.pk],
+        [gone, home.pk],
+    ):
+        assert prepared.rows(ids=ids, county=home_county.pk) == list(build(ids, home_county.pk))
+    assert prepared.rows(ids=[home.pk], county=-1) == []
+    assert len(built) == 2 + 6  # the SQL (and its empty list's check) once; the ORM's here
+
+
+def test_an_empty_list_is_no_rows_and_no_query(home):
+    prepared = PreparedObjects(lambda ids: Municipality.objects.filter(pk__in=ids), lists=["ids"])
+    assert [m.pk for m in prepared.objects(ids=[home.pk])] == [home.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.objects(ids=[]) == []
+        assert Prepared(
+            lambda ids: Municipality.objects.filter(pk__in=ids).values_list("pk"), lists=["ids"]
+        ).one(ids=[]) is None
+    assert len(queries) == 0
+
+
+def test_a_list_whose_emptiness_would_not_mean_no_rows_is_refused(db):
+    """``pk__in=[] OR …`` and ``exclude(pk__in=[])`` find rows with an empty list: a
+    list that may be empty must be a condition every row meets."""
+    either = Prepared(
+        lambda ids: Municipality.objects.filter(Q(pk__in=ids) | Q(code="9101")).values_list("pk"),
+        lists=["ids"],
+    )
+    with pytest.raises(ValueError, match="empty ids"):
+        either.rows(ids=[1])
+    excluded = Prepared(
+        lambda ids: Municipality.objects.exclude(pk__in=ids).values_list("pk"), lists=["ids"]
+    )
+    with pytest.raises(ValueError, match="empty ids"):
+        excluded.rows(ids=[1])
+    with pytest.raises(ValueError, match="no value other"):
+        Prepared(lambda ids: Municipality.objects.filter(pk__in=ids), lists=["other"]).rows(ids=[1])
+
+
+def test_a_literal_percent_sign_stays_as_it_is_around_a_list(home, neighbour):
+    """Placeholders are found as Django writes them: ``%%`` is a percent sign, not one."""
+    prepared = Prepared(
+        lambda ids: Municipality.objects.filter(pk__in=ids)
+        .annotate(share=RawSQL("'50 %%'", []))
+        .order_by("pk")
+        .values_list("pk", "share"),
+        lists=["ids"],
+    )
+    assert prepared.rows(ids=[home.pk, neighbour.pk]) == [(home.pk, "50 %"), (neighbour.pk, "50 %")]
 
 
 def test_a_value_the_query_does_not_take_as_a_parameter_is_refused(db):
@@ -129,6 +200,29 @@ def test_a_lookup_by_key_is_the_querysets_and_keeps_others_out(owner, outsider, 
             access.get_object_or_404(user, by_key, Capability.EDIT, pk=pk)
     # another lookup than the key asks the queryset
     assert access.get_object_or_404(owner, by_key, Capability.READ, title=pledge.title) == pledge
+
+
+def test_rows_in_scope_are_the_visible_rows_for_every_reader(
+    owner, outsider, liaison, county_officer, national_reader, home, neighbour, away
+):
+    """``access.visible(InScope(queryset), …)`` lists what ``filter_visible`` lists, in
+    its order, for a coordinator, a liaison, a county officer, a national reader (no
+    limit) and a user of another municipality; a user who sees nothing costs no query."""
+    for municipality in (home, neighbour, away, home):
+        f.PledgeFactory(municipality=municipality)
+    queryset = Pledge.objects.select_related("municipality").order_by("-pk")
+    scoped = access.InScope(queryset)
+    nobody = f.UserFactory()
+    for user in (owner, outsider, liaison, county_officer, national_reader, nobody):
+        for capability in (Capability.READ, Capability.EDIT, Capability.REVIEW):
+            expected = list(access.filter_visible(queryset, user, capability))
+            found = access.visible(scoped, user, capability)
+            assert [_as_orm_built(p) for p in found] == [_as_orm_built(p) for p in expected]
+    assert {p.municipality for p in access.visible(scoped, owner, Capability.EDIT)} == {home}
+    nobody = type(nobody).objects.get(pk=nobody.pk)  # the grants not yet worked out
+    with CaptureQueriesContext(connection) as queries:
+        assert access.visible(scoped, nobody, Capability.READ) == []
+    assert len(queries) == 1  # the memberships (the grants), not the pledges
 
 
 def test_queries_planned_for_their_values_are_not_prepared_and_the_rest_still_are(owner):
