@@ -88,9 +88,12 @@ def test_an_empty_list_is_no_rows_and_no_query(home):
     assert [m.pk for m in prepared.objects(ids=[home.pk])] == [home.pk]
     with CaptureQueriesContext(connection) as queries:
         assert prepared.objects(ids=[]) == []
-        assert Prepared(
-            lambda ids: Municipality.objects.filter(pk__in=ids).values_list("pk"), lists=["ids"]
-        ).one(ids=[]) is None
+        assert (
+            Prepared(
+                lambda ids: Municipality.objects.filter(pk__in=ids).values_list("pk"), lists=["ids"]
+            ).one(ids=[])
+            is None
+        )
     assert len(queries) == 0
 
 
@@ -115,10 +118,12 @@ def test_a_list_whose_emptiness_would_not_mean_no_rows_is_refused(db):
 def test_a_literal_percent_sign_stays_as_it_is_around_a_list(home, neighbour):
     """Placeholders are found as Django writes them: ``%%`` is a percent sign, not one."""
     prepared = Prepared(
-        lambda ids: Municipality.objects.filter(pk__in=ids)
-        .annotate(share=RawSQL("'50 %%'", []))
-        .order_by("pk")
-        .values_list("pk", "share"),
+        lambda ids: (
+            Municipality.objects.filter(pk__in=ids)
+            .annotate(share=RawSQL("'50 %%'", []))
+            .order_by("pk")
+            .values_list("pk", "share")
+        ),
         lists=["ids"],
     )
     assert prepared.rows(ids=[home.pk, neighbour.pk]) == [(home.pk, "50 %"), (neighbour.pk, "50 %")]
