@@ -96,6 +96,8 @@ class _Grants:
 
     everywhere: frozenset[Capability] = frozenset()
     by_municipality: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
+    #: what the user's county board memberships grant, per county id
+    by_county: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
     partner_roles: set[str] | None = field(default_factory=set)  # in partner organisations
 
     def on(self, municipality_id: int) -> frozenset[Capability]:
@@ -138,7 +140,7 @@ def _grants(user) -> _Grants:
         grants.everywhere, grants.partner_roles = ALL, None
     else:
         police_caps: dict[int, set[Capability]] = defaultdict(set)
-        county_caps: dict[int, set[Capability]] = defaultdict(set)
+        county_caps = grants.by_county
         partner_caps: dict[int, set[Capability]] = defaultdict(set)
         memberships = _MEMBERSHIPS.rows(user=user.pk)
         for role, kind, org_id, municipality_id, police_area_id, county_id in memberships:
@@ -332,14 +334,11 @@ def counties_for(user, capability: Capability = READ) -> QuerySet[County]:
     (its dashboard and summary); every county for those who hold it everywhere."""
     if _anonymous(user):
         return County.objects.none()
-    if capability in _grants(user).everywhere:
+    grants = _grants(user)
+    if capability in grants.everywhere:
         return County.objects.all()
-    boards = Membership.objects.filter(
-        user=user,
-        organisation__kind=Kind.COUNTY_BOARD,
-        role__in=_granting(capability, Kind.COUNTY_BOARD),
-    ).values("organisation__county")
-    return County.objects.filter(pk__in=boards)
+    ids = sorted(pk for pk, held in grants.by_county.items() if capability in held)
+    return County.objects.filter(pk__in=ids) if ids else County.objects.none()
 
 
 def get_county_or_404(user, capability: Capability = READ, **lookup) -> County:

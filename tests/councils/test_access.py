@@ -234,6 +234,27 @@ def test_counties_follow_the_county_board(
             access.get_county_or_404(county_officer, **lookup)
 
 
+def test_counties_come_from_the_grants_and_none_asks_nothing(
+    django_assert_num_queries, county_officer, owner, home_county, county_board, other_county
+):
+    """The grants note each county board membership's county: a user with none has no
+    counties without a query (every start page asks), a county officer's are theirs,
+    and a second board's role adds its county."""
+    access._grants(owner)
+    access._grants(county_officer)
+    with django_assert_num_queries(0):
+        assert not access.counties_for(owner).exists()
+        assert not access.counties_for(county_officer, C.INTERNAL).exists()
+    with django_assert_num_queries(1):
+        assert list(access.counties_for(county_officer)) == [home_county]
+    other_board = f.OrganisationFactory(
+        kind=Organisation.Kind.COUNTY_BOARD, county=other_county, municipality=None
+    )
+    other_board.memberships.create(user=county_officer, role=Role.COUNTY_OFFICER)
+    officer = type(county_officer).objects.get(pk=county_officer.pk)
+    assert set(access.counties_for(officer)) == {home_county, other_county}
+
+
 # --- holders: who is told ---------------------------------------------------------------
 
 
