@@ -163,6 +163,18 @@ def figures(rows: QuerySet, **specs: str) -> QuerySet:
     return rows.order_by().annotate(**calls).values_list(*specs)
 
 
+class PreparedRows(Prepared):
+    """Rows as the queryset's ``values_list`` gives them, with the columns' converters
+    applied (dates and times on SQLite, decimals), by SQL made once per process."""
+
+    def _made_from(self, queryset: QuerySet, compiler) -> None:
+        self._compiler = compiler
+
+    def rows(self, **values: Any) -> list[tuple]:
+        rows = self._fetch(values)
+        return list(self._compiler.results_iter([rows], tuple_expected=True)) if rows else []
+
+
 class PreparedObjects(Prepared):
     """Model instances (with what ``select_related`` joins and the annotations) by SQL
     made once per process: ``objects(**values)`` gives what ``list(queryset)`` would,

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable
 
-from councils.prepared import PreparedObjects
+from councils.prepared import PreparedObjects, PreparedRows
 
 #: the annotation that carries a looked-up row's municipality id
 MUNICIPALITY_ID = "_access_municipality_id"
@@ -51,13 +52,20 @@ class InScope:
     def __init__(self, queryset: QuerySet) -> None:
         self.queryset = queryset
         path = f"{municipality_path(queryset.model)}__in"
-        self._prepared = PreparedObjects(
+        kinds = {ModelIterable: PreparedObjects, ValuesListIterable: PreparedRows}
+        if queryset._iterable_class not in kinds:
+            raise ValueError("InScope takes a queryset of objects or of values_list tuples")
+        self._objects = queryset._iterable_class is ModelIterable
+        self._prepared = kinds[queryset._iterable_class](
             lambda municipalities: queryset.filter(**{path: municipalities}),
             lists=["municipalities"],
         )
 
-    def rows(self, municipality_ids: list[int] | None) -> list[Model]:
-        """The rows in these municipalities (every row for None: no limit)."""
+    def rows(self, municipality_ids: list[int] | None) -> list:
+        """The rows in these municipalities (every row for None: no limit): objects, or
+        tuples for a ``values_list`` queryset."""
         if municipality_ids is None:
             return list(self.queryset.all())
-        return self._prepared.objects(municipalities=municipality_ids)
+        if self._objects:
+            return self._prepared.objects(municipalities=municipality_ids)
+        return self._prepared.rows(municipalities=municipality_ids)

@@ -193,20 +193,38 @@ def _follow_ups(scope, today: dt.date, parties=None) -> Group:
     return group
 
 
-def _signatures(scope, party: str) -> Group:
+#: agreements and pledges waiting for each party's signature, oldest first, by SQL made
+#: once (``access.InScope``: narrowed to the municipalities where the user holds the
+#: capability the party signs with)
+_UNSIGNED = {
+    party: (
+        access.InScope(
+            Agreement.objects.filter(
+                status=Agreement.Status.AWAITING_SIGNATURE, **{f"{party}_signed_on__isnull": True}
+            )
+            .values_list("pk", "title", "municipality__name")
+            .order_by("shared_for_signature_at", "pk")
+        ),
+        access.InScope(
+            Pledge.objects.filter(
+                status=Pledge.Status.APPROVED, **{f"{party}_signed_on__isnull": True}
+            )
+            .values_list("pk", "title", "municipality__name")
+            .order_by("reviewed_at", "pk")
+        ),
+    )
+    for party in ("municipality", "police")
+}
+
+
+def _signatures(user, capability: Capability, party: str) -> Group:
     """Agreements and pledges waiting for ``party``'s signature (two queries)."""
     group = Group(f"signatures_{party}", _("Waiting for your signature"))
-    unsigned = {f"{party}_signed_on__isnull": True, "municipality__in": scope}
-    agreements = Agreement.objects.filter(status=Agreement.Status.AWAITING_SIGNATURE, **unsigned)
-    for pk, title, name in agreements.values_list("pk", "title", "municipality__name").order_by(
-        "shared_for_signature_at", "pk"
-    ):
+    agreements, pledges = _UNSIGNED[party]
+    for pk, title, name in access.visible(agreements, user, capability):
         text = _("Sign the agreement “%(title)s”") % {"title": title}
         group.items.append(Item(text, reverse("agreement-sign", args=[pk, party]), name))
-    pledges = Pledge.objects.filter(status=Pledge.Status.APPROVED, **unsigned)
-    for pk, title, name in pledges.values_list("pk", "title", "municipality__name").order_by(
-        "reviewed_at", "pk"
-    ):
+    for pk, title, name in access.visible(pledges, user, capability):
         text = _("Sign the citizen pledge “%(title)s”") % {"title": title}
         group.items.append(Item(text, reverse("pledge-sign", args=[pk, party]), name))
     return group
@@ -215,12 +233,17 @@ def _signatures(scope, party: str) -> Group:
 # --- the coordinator ------------------------------------------------------------------
 
 
+#: pledges the police asked to change, by SQL made once (``access.InScope``)
+_CHANGES = access.InScope(
+    Pledge.objects.filter(status=Pledge.Status.CHANGES_REQUESTED)
+    .values_list("pk", "title", "municipality__name")
+    .order_by("reviewed_at", "pk")
+)
+
+
 def _changes_and_comments(scope, user) -> Group:
     group = Group("changes", _("Changes requested and comments to answer"))
-    changes = Pledge.objects.filter(status=Pledge.Status.CHANGES_REQUESTED, municipality__in=scope)
-    for pk, title, name in changes.values_list("pk", "title", "municipality__name").order_by(
-        "reviewed_at", "pk"
-    ):
+    for pk, title, name in access.visible(_CHANGES, user, Capability.EDIT):
         text = _("The police asked for changes to “%(title)s”") % {"title": title}
         group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
     comments = (
@@ -256,14 +279,17 @@ def _agreements_ending(scope, today: dt.date) -> Group:
     return group
 
 
-def _pictures(scope, today: dt.date) -> Group:
+#: each municipality's current lägesbild, by SQL made once (``access.InScope``)
+_CURRENT_PICTURES = access.InScope(
+    SituationalPicture.objects.filter(is_current=True)
+    .select_related("municipality")
+    .order_by("municipality__name", "pk")
+)
+
+
+def _pictures(user, today: dt.date) -> Group:
     group = Group("pictures", _("Lägesbild due for review"))
-    current = (
-        SituationalPicture.objects.filter(municipality__in=scope, is_current=True)
-        .select_related("municipality")
-        .order_by("municipality__name", "pk")
-    )
-    for picture in current:
+    for picture in access.visible(_CURRENT_PICTURES, user, Capability.EDIT):
         staleness = picture.staleness(today)
         if staleness is not None:
             text = f"{picture.title}: {staleness.detail}"
@@ -312,9 +338,9 @@ def coordinator_part(user, today: dt.date) -> list[Group]:
     return [
         _changes_and_comments(scope, user),
         _follow_ups(scope, today),
-        _signatures(scope, "municipality"),
+        _signatures(user, Capability.EDIT, "municipality"),
         _agreements_ending(scope, today),
-        _pictures(scope, today),
+        _pictures(user, today),
         _next_year_pledges(scope, today),
         _failed_reports(user),
     ]
@@ -323,12 +349,17 @@ def coordinator_part(user, today: dt.date) -> list[Group]:
 # --- the police liaison ---------------------------------------------------------------
 
 
-def _review_queue(scope, today: dt.date) -> Group:
+#: pledges waiting for review, oldest first, by SQL made once (``access.InScope``)
+_IN_REVIEW = access.InScope(
+    Pledge.objects.filter(status=Pledge.Status.IN_REVIEW)
+    .values_list("pk", "title", "submitted_at", "municipality__name")
+    .order_by("submitted_at", "pk")
+)
+
+
+def _review_queue(user, today: dt.date) -> Group:
     group = Group("review", _("Pledges waiting for your review"))
-    waiting = Pledge.objects.filter(status=Pledge.Status.IN_REVIEW, municipality__in=scope)
-    for pk, title, submitted, name in waiting.values_list(
-        "pk", "title", "submitted_at", "municipality__name"
-    ).order_by("submitted_at", "pk"):
+    for pk, title, submitted, name in access.visible(_IN_REVIEW, user, Capability.REVIEW):
         since = timezone.localdate(submitted) if submitted else today
         text = _("Review “%(title)s”") % {"title": title}
         url = reverse("pledge-review", args=[pk])
@@ -340,8 +371,8 @@ def police_part(user, today: dt.date) -> list[Group]:
     scope = access.municipalities_for(user, Capability.REVIEW)
     parties = [Activity.Party.POLICE, Activity.Party.JOINT]
     return [
-        _review_queue(scope, today),
-        _signatures(scope, "police"),
+        _review_queue(user, today),
+        _signatures(user, Capability.REVIEW, "police"),
         _follow_ups(scope, today, parties=parties),
     ]
 

@@ -3,14 +3,17 @@ every value, the queryset built once, and a value the query does not take refuse
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from councils import access
+from councils import access, dates
 from councils.access import Capability
 from councils.models import Membership, Municipality, Role
 from councils.prepared import Prepared, PreparedObjects, figures, planned_for_their_values
@@ -228,6 +231,24 @@ def test_rows_in_scope_are_the_visible_rows_for_every_reader(
     with CaptureQueriesContext(connection) as queries:
         assert access.visible(scoped, nobody, Capability.READ) == []
     assert len(queries) == 1  # the memberships (the grants), not the pledges
+
+
+def test_tuples_in_scope_are_the_orms_with_their_converters(owner, home, neighbour):
+    """A ``values_list`` queryset in scope gives the ORM's tuples, a submitted time as a
+    time (SQLite stores it as text: the column's converter makes it one again)."""
+    submitted = timezone.make_aware(dt.datetime(dates.today().year, 3, 4, 10, 30))
+    for municipality in (home, neighbour, home):
+        f.PledgeFactory(municipality=municipality, submitted_at=submitted)
+    queryset = Pledge.objects.values_list("pk", "submitted_at", "municipality__name").order_by(
+        "pk"
+    )
+    scoped = access.InScope(queryset)
+    found = access.visible(scoped, owner, Capability.EDIT)
+    assert found == list(access.filter_visible(queryset, owner, Capability.EDIT))
+    assert [type(row) for row in found] == [tuple, tuple]
+    assert {row[1] for row in found} == {submitted}
+    with pytest.raises(ValueError, match="objects or of values_list"):
+        access.InScope(Pledge.objects.values("pk"))
 
 
 def test_queries_planned_for_their_values_are_not_prepared_and_the_rest_still_are(owner):
