@@ -236,12 +236,12 @@ def test_rows_in_scope_are_the_visible_rows_for_every_reader(
 def test_tuples_in_scope_are_the_orms_with_their_converters(owner, home, neighbour):
     """A ``values_list`` queryset in scope gives the ORM's tuples, a submitted time as a
     time (SQLite stores it as text: the column's converter makes it one again)."""
-    submitted = timezone.make_aware(dt.datetime(dates.today().year, 3, 4, 10, 30))
+    submitted = dt.datetime(
+        dates.today().year, 3, 4, 10, 30, tzinfo=timezone.get_current_timezone()
+    )
     for municipality in (home, neighbour, home):
         f.PledgeFactory(municipality=municipality, submitted_at=submitted)
-    queryset = Pledge.objects.values_list("pk", "submitted_at", "municipality__name").order_by(
-        "pk"
-    )
+    queryset = Pledge.objects.values_list("pk", "submitted_at", "municipality__name").order_by("pk")
     scoped = access.InScope(queryset)
     found = access.visible(scoped, owner, Capability.EDIT)
     assert found == list(access.filter_visible(queryset, owner, Capability.EDIT))
