@@ -36,6 +36,8 @@ from django.db.models.query import _get_from_db, get_related_populators
 _FIRST_STAND_IN = -7_311_942_519
 #: a placeholder of the SQL Django makes (``%%`` is a literal percent sign)
 _PLACEHOLDER = re.compile(r"%%|%s")
+#: the ids a row can have (a 64-bit integer column)
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 #: how many lengths of lists a query keeps its SQL for
 _LENGTHS_KEPT = 128
 
@@ -99,12 +101,17 @@ class Prepared:
         return made[0], made[1], made[2]
 
     def _statement(self, values: dict[str, Any]) -> tuple[str, list] | None:
-        """The SQL and parameters for ``values``; None when a list is empty."""
+        """The SQL and parameters for ``values``; None when they can match no row: a
+        list is empty, or an id is beyond 64 bits (no row has it, and SQLite refuses
+        such a number; the ORM's lookups find no row for it, and a list leaves it out)."""
         sql, params, places = self._sql()
         if not self._lists:
             given = list(params)
             for place, name in places.items():
-                given[place] = values[name]
+                value = values[name]
+                if not _ID_MIN <= value <= _ID_MAX:
+                    return None
+                given[place] = value
             return sql, given
         given, lengths = [], []
         for place, param in enumerate(params):
@@ -112,13 +119,16 @@ class Prepared:
             if name is None:
                 given.append(param)
             elif name in self._lists:
-                ids = values[name]
+                ids = [i for i in values[name] if _ID_MIN <= i <= _ID_MAX]
                 if not ids:
                     return None
                 given.extend(ids)
                 lengths.append(len(ids))
             else:
-                given.append(values[name])
+                value = values[name]
+                if not _ID_MIN <= value <= _ID_MAX:
+                    return None
+                given.append(value)
         return self._sql_for(sql, places, tuple(lengths)), given
 
     def _sql_for(self, sql: str, places: dict[int, str], lengths: tuple[int, ...]) -> str:

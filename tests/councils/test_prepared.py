@@ -100,6 +100,22 @@ def test_an_empty_list_is_no_rows_and_no_query(home):
     assert len(queries) == 0
 
 
+def test_an_id_beyond_64_bits_matches_no_row_as_in_the_orm(home, neighbour):
+    """A hostile URL's id (``/pledges/99999999999999999999/``): SQLite refuses the number;
+    the ORM finds no row for it, and so does a prepared query (a list leaves it out)."""
+    huge = 2**64
+    one = PreparedObjects(lambda pk: Municipality.objects.filter(pk=pk))
+    many = Prepared(
+        lambda ids: Municipality.objects.filter(pk__in=ids).order_by("pk").values_list("pk"),
+        lists=["ids"],
+    )
+    assert not Municipality.objects.filter(pk=huge).exists()
+    assert one.objects(pk=huge) == [] and one.objects(pk=-huge) == []
+    assert [m.pk for m in one.objects(pk=home.pk)] == [home.pk]
+    assert many.rows(ids=[huge, neighbour.pk]) == [(neighbour.pk,)]
+    assert many.rows(ids=[huge]) == []
+
+
 def test_a_list_whose_emptiness_would_not_mean_no_rows_is_refused(db):
     """``pk__in=[] OR …`` and ``exclude(pk__in=[])`` find rows with an empty list: a
     list that may be empty must be a condition every row meets."""
