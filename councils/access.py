@@ -213,12 +213,15 @@ def can(user, capability: Capability, municipality: Municipality | int) -> bool:
     return capability in capabilities(user, municipality)
 
 
-def get_municipality_or_404(user, code: str, capability: Capability = READ) -> Municipality:
-    """The municipality with SCB ``code`` if ``user`` holds ``capability`` on it, else 404."""
-    municipality = (
-        municipalities_for(user, capability).select_related("county").filter(code=code).first()
-    )
-    if municipality is None:
+def get_municipality_or_404(
+    user, code: str, capability: Capability = READ, queryset: QuerySet | None = None
+) -> Municipality:
+    """The municipality with SCB ``code`` (from ``queryset``, with what the page shows
+    of it) if ``user`` holds ``capability`` on it, else 404: one query, the grants
+    decide."""
+    queryset = Municipality.objects.select_related("county") if queryset is None else queryset
+    municipality = queryset.filter(code=code).first()
+    if municipality is None or not can(user, capability, municipality.pk):
         raise Http404(_("No such municipality."))
     return municipality
 

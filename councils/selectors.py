@@ -100,18 +100,16 @@ def municipality_rows(user: User) -> list[tuple[str, str, str, str]]:
 
 def municipality_detail(user: User, code: str) -> Municipality:
     """One municipality with what its overview shows, or 404."""
-    municipality = access.get_municipality_or_404(user, code, Capability.READ)
-    return (
-        Municipality.objects.select_related("county", "county__police_region", "organisation")
-        .prefetch_related(
-            Prefetch(
-                "local_police_areas",
-                queryset=LocalPoliceArea.objects.select_related("police_region"),
-            ),
-            "vulnerable_areas",
-        )
-        .get(pk=municipality.pk)
+    shown = Municipality.objects.select_related(
+        "county", "county__police_region", "organisation"
+    ).prefetch_related(
+        Prefetch(
+            "local_police_areas",
+            queryset=LocalPoliceArea.objects.select_related("police_region"),
+        ),
+        "vulnerable_areas",
     )
+    return access.get_municipality_or_404(user, code, Capability.READ, queryset=shown)
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
