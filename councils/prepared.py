@@ -16,8 +16,9 @@ the SQL is made). A value named in ``lists`` is a list of ids, for ``field__in=i
 each call writes as many placeholders as it has ids. An empty list means no rows
 (no query runs), so such a list must be a condition every row meets (the ORM finds
 no rows for it empty; anything else is refused when the SQL is made). Rows are
-tuples, as ``values_list`` gives them; the queryset should select plain columns, as its
-converters (choices, dates on SQLite) are not applied.
+tuples, as ``values_list`` gives them; ``Prepared`` applies no converters (choices,
+dates on SQLite), so its queryset should select plain columns; ``PreparedRows`` applies
+them, ``PreparedObjects`` builds model instances.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class Prepared:
             given = list(params)
             for place, name in places.items():
                 value = values[name]
-                if not _ID_MIN <= value <= _ID_MAX:
+                if type(value) is int and not _ID_MIN <= value <= _ID_MAX:
                     return None
                 given[place] = value
             return sql, given
@@ -126,7 +127,7 @@ class Prepared:
                 lengths.append(len(ids))
             else:
                 value = values[name]
-                if not _ID_MIN <= value <= _ID_MAX:
+                if type(value) is int and not _ID_MIN <= value <= _ID_MAX:
                     return None
                 given.append(value)
         return self._sql_for(sql, places, tuple(lengths)), given

@@ -11,8 +11,9 @@
   dashboard's columns (``dashboard.gap_rows``).
 - National readers: every county side by side, with the same counts.
 
-Every read is scoped by ``councils.access`` (``municipalities_for``, ``counties_for``,
-``reads_everywhere``) and each part costs a fixed number of queries whatever the data.
+Every read is scoped by ``councils.access`` (``municipalities_for``, ``visible`` with
+SQL made once, ``counties_for``, ``reads_everywhere``) and each part costs a fixed
+number of queries whatever the data.
 The reminder rules are those of the daily job (``followup.reminders``: the window per
 organisation, 90 days for agreements) and of ``followup.cadence`` (what is overdue).
 Superusers may do everything but are nobody's coordinator: they see the national part.
