@@ -106,14 +106,6 @@ class Prepared:
         list is empty, or an id is beyond 64 bits (no row has it, and SQLite refuses
         such a number; the ORM's lookups find no row for it, and a list leaves it out)."""
         sql, params, places = self._sql()
-        if not self._lists:
-            given = list(params)
-            for place, name in places.items():
-                value = values[name]
-                if type(value) is int and not _ID_MIN <= value <= _ID_MAX:
-                    return None
-                given[place] = value
-            return sql, given
         given, lengths = [], []
         for place, param in enumerate(params):
             name = places.get(place)
@@ -130,7 +122,7 @@ class Prepared:
                 if type(value) is int and not _ID_MIN <= value <= _ID_MAX:
                     return None
                 given.append(value)
-        return self._sql_for(sql, places, tuple(lengths)), given
+        return (self._sql_for(sql, places, tuple(lengths)) if lengths else sql), given
 
     def _sql_for(self, sql: str, places: dict[int, str], lengths: tuple[int, ...]) -> str:
         """The SQL with as many placeholders in each list as it has ids."""
