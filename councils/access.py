@@ -31,6 +31,7 @@ from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from councils import scoped
 from councils.grants import (  # the grant table, read here only
     ALL,
     EDIT,
@@ -48,7 +49,6 @@ from councils.grants import (  # the grant table, read here only
 )
 from councils.models import (
     County,
-    LocalPoliceArea,
     Membership,
     Municipality,
     Organisation,
@@ -56,7 +56,6 @@ from councils.models import (
     User,
 )
 from councils.partners import Partnership
-from councils.prepared import Prepared
 from councils.scoped import (
     MUNICIPALITY_ID,
     ByKey,
@@ -99,36 +98,11 @@ class _Grants:
     #: what the user's county board memberships grant, per county id
     by_county: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
     partner_roles: set[str] | None = field(default_factory=set)  # in partner organisations
+    #: the user's roles per partner organisation (None for superusers: every one)
+    partner_roles_in: dict[int, set[str]] | None = field(default_factory=lambda: defaultdict(set))
 
     def on(self, municipality_id: int) -> frozenset[Capability]:
         return self.everywhere | frozenset(self.by_municipality.get(municipality_id, ()))
-
-
-#: a user's memberships as the grants read them, on every signed-in page: made once
-_MEMBERSHIPS = Prepared(
-    lambda user: Membership.objects.filter(user_id=user).values_list(
-        "role",
-        "organisation__kind",
-        "organisation_id",
-        "organisation__municipality_id",
-        "organisation__local_police_area_id",
-        "organisation__county_id",
-    )
-)
-
-#: the municipalities of local police areas and of counties, as the grants read them
-_POLICE_AREAS = Prepared(
-    lambda areas: LocalPoliceArea.municipalities.through.objects.filter(
-        localpolicearea_id__in=areas
-    ).values_list("localpolicearea_id", "municipality_id"),
-    lists=["areas"],
-)
-_COUNTIES = Prepared(
-    lambda counties: Municipality.objects.filter(county_id__in=counties).values_list(
-        "pk", "county_id"
-    ),
-    lists=["counties"],
-)
 
 
 def _grants(user) -> _Grants:
@@ -137,15 +111,16 @@ def _grants(user) -> _Grants:
         return cached
     grants = _Grants()
     if user.is_superuser:
-        grants.everywhere, grants.partner_roles = ALL, None
+        grants.everywhere, grants.partner_roles, grants.partner_roles_in = ALL, None, None
     else:
         police_caps: dict[int, set[Capability]] = defaultdict(set)
         county_caps = grants.by_county
         partner_caps: dict[int, set[Capability]] = defaultdict(set)
-        memberships = _MEMBERSHIPS.rows(user=user.pk)
+        memberships = scoped.MEMBERSHIPS.rows(user=user.pk)
         for role, kind, org_id, municipality_id, police_area_id, county_id in memberships:
             if kind == Kind.PARTNER:
                 grants.partner_roles.add(role)
+                grants.partner_roles_in[org_id].add(role)
             caps = GRANTS.get((kind, role), frozenset())
             if not caps:
                 continue
@@ -160,15 +135,14 @@ def _grants(user) -> _Grants:
             elif kind == Kind.PARTNER:
                 partner_caps[org_id] |= caps
         if police_caps:
-            for area_id, municipality_id in _POLICE_AREAS.rows(areas=sorted(police_caps)):
+            for area_id, municipality_id in scoped.POLICE_AREAS.rows(areas=sorted(police_caps)):
                 grants.by_municipality[municipality_id] |= police_caps[area_id]
         if county_caps:
-            for municipality_id, county_id in _COUNTIES.rows(counties=sorted(county_caps)):
+            for municipality_id, county_id in scoped.COUNTIES.rows(counties=sorted(county_caps)):
                 grants.by_municipality[municipality_id] |= county_caps[county_id]
         if partner_caps:
-            partnered = Partnership.objects.active().filter(organisation_id__in=partner_caps)
-            for org_id, municipality_id in partnered.values_list(
-                "organisation_id", "municipality_id"
+            for org_id, municipality_id in scoped.PARTNERSHIPS.rows(
+                organisations=sorted(partner_caps)
             ):
                 grants.by_municipality[municipality_id] |= partner_caps[org_id]
     user._samverkan_grants = grants
@@ -239,9 +213,10 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
     return queryset.filter(**{f"{path}__in": ids})
 
 
-def visible(scoped: InScope, user, capability: Capability) -> list[Model]:
-    """``list(filter_visible(scoped.queryset, user, capability))`` by SQL made once."""
-    return scoped.rows(_scope_ids(user, capability))
+def visible(scoped: InScope, user, capability: Capability, /, **values) -> list[Model]:
+    """``list(filter_visible(scoped.queryset, user, capability))`` by SQL made once (with
+    the query's own ``values``, if it takes any)."""
+    return scoped.rows(_scope_ids(user, capability), **values)
 
 
 def get_object_or_404(
@@ -342,6 +317,11 @@ def counties_for(user, capability: Capability = READ) -> QuerySet[County]:
         return County.objects.all()
     ids = sorted(pk for pk, held in grants.by_county.items() if capability in held)
     return County.objects.filter(pk__in=ids) if ids else County.objects.none()
+
+
+def follows_counties(user) -> bool:
+    """Whether a county board membership gives ``user`` READ on a county (no query)."""
+    return not _anonymous(user) and any(READ in held for held in _grants(user).by_county.values())
 
 
 def get_county_or_404(user, capability: Capability = READ, **lookup) -> County:
@@ -495,6 +475,23 @@ def partner_organisations(user, roles=RESPONSIBLE_ROLES) -> QuerySet[Organisatio
     return Organisation.objects.filter(pk__in=mine)
 
 
+def _partner_ids(user, roles) -> list[int] | None:
+    """The ids of the partner organisations in which ``user`` holds one of ``roles``,
+    from the grants (None for superusers, whose grants do not list them)."""
+    if _anonymous(user):
+        return []
+    held = _grants(user).partner_roles_in
+    return None if held is None else sorted(o for o, mine in held.items() if mine & set(roles))
+
+
+def partner_organisation_list(user, roles=RESPONSIBLE_ROLES) -> list[Organisation]:
+    """``list(partner_organisations(user, roles))`` by SQL made once (none: no query)."""
+    ids = _partner_ids(user, roles)
+    if ids is None:
+        return list(partner_organisations(user, roles))
+    return scoped.ORGANISATIONS.objects(ids=ids)
+
+
 def filter_responsible(
     queryset: QuerySet, user, organisation_field: str = "responsible_organisation"
 ):
@@ -574,6 +571,14 @@ def managed_partnerships(user) -> QuerySet[Partnership]:
         .filter(organisation__in=admins)
         .select_related("organisation", "municipality")
     )
+
+
+def managed_partnership_list(user) -> list[Partnership]:
+    """``list(managed_partnerships(user))`` by SQL made once (none: no query)."""
+    ids = _partner_ids(user, INVITING_ROLES)
+    if ids is None:
+        return list(managed_partnerships(user))
+    return scoped.ACTIVE_PARTNERSHIPS.objects(organisations=ids)
 
 
 def get_partnership_or_404(user, queryset: QuerySet, **lookup):

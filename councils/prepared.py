@@ -9,13 +9,17 @@ call fills in the values and runs the SQL as it is:
     UNREAD = Prepared(lambda user: Notification.objects.filter(user_id=user, ...))
     UNREAD.one(user=request.user.pk)
 
-Values are integers (ids): each gets a stand-in no real value has, which must appear
-among the query's parameters (a queryset that inlines it into the SQL is refused when
-the SQL is made). A value named in ``lists`` is a list of ids, for ``field__in=ids``
-(the municipalities a user may see): the SQL is made with one stand-in in the list, and
-each call writes as many placeholders as it has ids. An empty list means no rows
-(no query runs), so such a list must be a condition every row meets (the ORM finds
-no rows for it empty; anything else is refused when the SQL is made). Rows are
+Values are integers (ids), or dates and times for the names given in ``dates`` and
+``times``: each gets a stand-in no real value has, which must appear among the query's
+parameters as the ORM passes it to the database (a queryset that inlines it into the
+SQL, or turns it into other values, as ``__year`` does, is refused when the SQL is
+made); each call passes its value as the ORM would (a date as text on SQLite).
+
+A value named in ``lists`` is a list of ids, for ``field__in=ids`` (the municipalities
+a user may see): the SQL is made with one stand-in in the list, and each call writes as
+many placeholders as it has ids. An empty list means no rows (no query runs), so such
+a list must be a condition every row meets (the ORM finds no rows for it empty;
+anything else is refused when the SQL is made). Rows are
 tuples, as ``values_list`` gives them; ``Prepared`` applies no converters (choices,
 dates on SQLite), so its queryset should select plain columns; ``PreparedRows`` applies
 them, ``PreparedObjects`` builds model instances.
@@ -23,6 +27,7 @@ them, ``PreparedObjects`` builds model instances.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,8 +38,10 @@ from django.db import connection
 from django.db.models import F, Func, Model, QuerySet
 from django.db.models.query import _get_from_db, get_related_populators
 
-#: stand-ins for the values, far below any id
+#: stand-ins for the values, far below any id, and long before any date or time stored
 _FIRST_STAND_IN = -7_311_942_519
+_DATE_STAND_IN = dt.date(1001, 2, 3)
+_TIME_STAND_IN = dt.datetime(1001, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 #: a placeholder of the SQL Django makes (``%%`` is a literal percent sign)
 _PLACEHOLDER = re.compile(r"%%|%s")
 #: the ids a row can have (a 64-bit integer column)
@@ -44,38 +51,67 @@ _LENGTHS_KEPT = 128
 
 
 class Prepared:
-    def __init__(self, build: Callable[..., QuerySet], *, lists: Sequence[str] = ()) -> None:
-        """``build(**values)`` gives the queryset; the names of its parameters are the
-        names ``rows`` and ``one`` take; those in ``lists`` take lists of ids."""
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        lists: Sequence[str] = (),
+        dates: Sequence[str] = (),
+        times: Sequence[str] = (),
+        names: Sequence[str] = (),
+    ) -> None:
+        """``build(**values)`` gives the queryset; the names of its parameters (or
+        ``names``, for a ``build(**values)``) are the names ``rows`` and ``one`` take;
+        those in ``lists`` take lists of ids, those in ``dates`` dates (for a date
+        column), those in ``times`` aware datetimes."""
         self._build = build
+        code = build.__code__
+        self._names = tuple(names) or code.co_varnames[: code.co_argcount]
         self._lists = frozenset(lists)
+        self._dates, self._times = frozenset(dates), frozenset(times)
         self._made: tuple[str, tuple, dict[int, str], str] | None = None
         #: where each parameter's placeholder is in the SQL (for the lists)
         self._starts: list[int] = []
         #: the SQL by the lengths of the lists
         self._by_lengths: dict[tuple[int, ...], str] = {}
 
+    def _stand_in(self, name: str, i: int) -> Any:
+        if name in self._dates:
+            return _DATE_STAND_IN + dt.timedelta(days=i)
+        if name in self._times:
+            return _TIME_STAND_IN + dt.timedelta(days=i)
+        return _FIRST_STAND_IN - i
+
+    def _parameter(self, name: str, value: Any) -> Any:
+        """``value`` as the ORM passes it to the database for a column of its kind."""
+        if name in self._dates:
+            return connection.ops.adapt_datefield_value(value)
+        if name in self._times:
+            return connection.ops.adapt_datetimefield_value(value)
+        return value
+
     def _stand_ins(self, names, empty: str = "") -> dict[str, Any]:
-        values = {name: _FIRST_STAND_IN - i for i, name in enumerate(names)}
+        values = {name: self._stand_in(name, i) for i, name in enumerate(names)}
         return {
             name: ([] if name == empty else [value]) if name in self._lists else value
             for name, value in values.items()
         }
 
     def _make(self) -> None:
-        names = self._build.__code__.co_varnames[: self._build.__code__.co_argcount]
-        if unknown := self._lists - set(names):
+        names = self._names
+        if unknown := (self._lists | self._dates | self._times) - set(names):
             raise ValueError(f"no value {', '.join(sorted(unknown))} in the query")
-        stand_ins = {_FIRST_STAND_IN - i: name for i, name in enumerate(names)}
+        stand_ins = {
+            _as_key(self._parameter(name, self._stand_in(name, i))): name
+            for i, name in enumerate(names)
+        }
         queryset = self._build(**self._stand_ins(names))
         # making the SQL also fills in the compiler's columns (select, klass_info), as
         # running the queryset would: PreparedObjects builds its rows from them
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         places = {
-            i: stand_ins[p]
-            for i, p in enumerate(params)
-            if type(p) is int and p in stand_ins  # not True, nor a list
+            i: stand_ins[key] for i, p in enumerate(params) if (key := _as_key(p)) in stand_ins
         }
         if set(places.values()) != set(names):
             raise ValueError(f"not every value is a parameter of the query: {sql}")
@@ -121,7 +157,7 @@ class Prepared:
                 value = values[name]
                 if type(value) is int and not _ID_MIN <= value <= _ID_MAX:
                     return None
-                given.append(value)
+                given.append(self._parameter(name, value))
         return (self._sql_for(sql, places, tuple(lengths)) if lengths else sql), given
 
     def _sql_for(self, sql: str, places: dict[int, str], lengths: tuple[int, ...]) -> str:
@@ -154,6 +190,16 @@ class Prepared:
     def one(self, **values: Any) -> tuple | None:
         """The first row, or None."""
         return self._fetch(values, many=False)
+
+
+def _as_key(parameter: Any) -> tuple | None:
+    """A parameter as the stand-ins are looked up: with its type (a stand-in id is not
+    ``True``, nor a date the same date as text); None for a list."""
+    try:
+        hash(parameter)
+    except TypeError:
+        return None
+    return type(parameter), parameter
 
 
 def figures(rows: QuerySet, **specs: str) -> QuerySet:

@@ -1,15 +1,21 @@
 """How rows reach their municipality, and the access-checked reads of the busiest pages
-by SQL made once per process (``councils.prepared``). ``councils.access`` decides who
-may see what and re-exports these; pages use them through it (``access.ByKey``,
-``access.InScope``)."""
+and what the grants read on every signed-in page, by SQL made once per process
+(``councils.prepared``). ``councils.access`` decides who may see what and re-exports
+these; pages use them through it (``access.ByKey``, ``access.InScope``)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
 
-from councils.prepared import PreparedObjects, PreparedRows
+from councils.models import LocalPoliceArea, Membership, Municipality, Organisation
+from councils.partners import Partnership
+from councils.prepared import Prepared, PreparedObjects, PreparedRows
 
 #: the annotation that carries a looked-up row's municipality id
 MUNICIPALITY_ID = "_access_municipality_id"
@@ -42,30 +48,118 @@ class ByKey:
         return found[0] if found else None
 
 
+_SAMPLE_DAY = dt.date(2000, 1, 1)
+_SAMPLE_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
 class InScope:
     """A queryset as ``filter_visible`` narrows it to a user's municipalities, with SQL
     made once per process (the ids written as a list of placeholders): for the lists of
     the busiest pages, whose ORM query took five to eight times as long to build as
     PostgreSQL took to answer it. ``access.visible(InScope(queryset), user, capability)``
-    gives the rows ``list(filter_visible(queryset, user, capability))`` gives."""
+    gives the rows ``list(filter_visible(queryset, user, capability))`` gives.
 
-    def __init__(self, queryset: QuerySet) -> None:
-        self.queryset = queryset
-        path = f"{municipality_path(queryset.model)}__in"
+    A query with values of its own (a user's id, a day) is given as a function of them,
+    those that are dates or times named as ``councils.prepared.Prepared`` takes them:
+    ``InScope(lambda today: queryset.filter(ends__gte=today), dates=["today"])``, read
+    with ``access.visible(scoped, user, capability, today=today)``."""
+
+    def __init__(
+        self,
+        queryset: QuerySet | Callable[..., QuerySet],
+        *,
+        dates: Sequence[str] = (),
+        times: Sequence[str] = (),
+        path: str = "",
+    ) -> None:
+        """``path``: how the rows reach their municipality, for a model that declares
+        none (``municipality_path``): ``"pk"`` for the municipalities themselves."""
+        build = queryset if callable(queryset) else (lambda: queryset)
+        self._build = build
+        names = build.__code__.co_varnames[: build.__code__.co_argcount]
+        self._values = frozenset(names)
+        # the queryset's model and kind of rows, from any values of the right kinds
+        shape = build(
+            **{
+                name: _SAMPLE_DAY if name in dates else _SAMPLE_TIME if name in times else 0
+                for name in names
+            }
+        )
+        path = f"{path or municipality_path(shape.model)}__in"
+
+        def scoped(municipalities, **values):
+            return build(**values).filter(**{path: municipalities})
+
+        iterable = shape._iterable_class
         kinds = {ModelIterable: PreparedObjects, ValuesListIterable: PreparedRows}
-        if queryset._iterable_class not in kinds:
+        if iterable not in kinds:
             raise ValueError("InScope takes a queryset of objects or of values_list tuples")
-        self._objects = queryset._iterable_class is ModelIterable
-        self._prepared = kinds[queryset._iterable_class](
-            lambda municipalities: queryset.filter(**{path: municipalities}),
+        self._objects = iterable is ModelIterable
+        self._prepared = kinds[iterable](
+            scoped,
             lists=["municipalities"],
+            dates=dates,
+            times=times,
+            names=["municipalities", *names],
         )
 
-    def rows(self, municipality_ids: list[int] | None) -> list:
+    @property
+    def queryset(self) -> QuerySet:
+        """The queryset (of a query without values of its own)."""
+        return self._build()
+
+    def rows(self, municipality_ids: list[int] | None, **values: Any) -> list:
         """The rows in these municipalities (every row for None: no limit): objects, or
         tuples for a ``values_list`` queryset."""
+        if values.keys() != self._values:
+            raise TypeError(f"the query takes {', '.join(sorted(self._values)) or 'no values'}")
         if municipality_ids is None:
-            return list(self.queryset.all())
+            return list(self._build(**values))
         if self._objects:
-            return self._prepared.objects(municipalities=municipality_ids)
-        return self._prepared.rows(municipalities=municipality_ids)
+            return self._prepared.objects(municipalities=municipality_ids, **values)
+        return self._prepared.rows(municipalities=municipality_ids, **values)
+
+
+# --- what the grants read (``councils.access``), on every signed-in page -------------
+
+#: a user's memberships
+MEMBERSHIPS = Prepared(
+    lambda user: Membership.objects.filter(user_id=user).values_list(
+        "role",
+        "organisation__kind",
+        "organisation_id",
+        "organisation__municipality_id",
+        "organisation__local_police_area_id",
+        "organisation__county_id",
+    )
+)
+#: the municipalities of local police areas and of counties
+POLICE_AREAS = Prepared(
+    lambda areas: LocalPoliceArea.municipalities.through.objects.filter(
+        localpolicearea_id__in=areas
+    ).values_list("localpolicearea_id", "municipality_id"),
+    lists=["areas"],
+)
+COUNTIES = Prepared(
+    lambda counties: Municipality.objects.filter(county_id__in=counties).values_list(
+        "pk", "county_id"
+    ),
+    lists=["counties"],
+)
+
+
+def _active(organisations) -> QuerySet[Partnership]:
+    return Partnership.objects.active().filter(organisation_id__in=organisations)
+
+
+#: the municipalities of partner organisations' active partnerships
+PARTNERSHIPS = Prepared(
+    lambda organisations: _active(organisations).values_list("organisation_id", "municipality_id"),
+    lists=["organisations"],
+)
+#: partner organisations, and their active partnerships with what a list shows
+ORGANISATIONS = PreparedObjects(lambda ids: Organisation.objects.filter(pk__in=ids), lists=["ids"])
+ACTIVE_PARTNERSHIPS = PreparedObjects(
+    lambda organisations: _active(organisations).select_related("organisation", "municipality"),
+    lists=["organisations"],
+)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from councils import access, formats
 from councils.access import Capability
 from councils.http import url_maker
 from councils.models import Municipality
+from councils.prepared import PreparedObjects
 from followup import cadence, dashboard
 from followup.models import ReminderSettings, Report
 from followup.reminders import AGREEMENT_ENDING_DAYS, DEFAULT_DAYS_BEFORE
@@ -154,43 +155,52 @@ class Today:
 # --- shared reads ---------------------------------------------------------------------
 
 
-def _windows(scope: QuerySet[Municipality]) -> dict[int, int]:
-    """Days before a follow-up is due that it is shown, per municipality (one query)."""
-    return dict(
-        ReminderSettings.objects.filter(organisation__municipality__in=scope).values_list(
-            "organisation__municipality_id", "days_before_follow_up"
-        )
-    )
+#: the days before a follow-up is due that it is shown, per municipality (SQL made once)
+_WINDOWS = access.InScope(
+    ReminderSettings.objects.values_list("organisation__municipality_id", "days_before_follow_up"),
+    path="organisation__municipality",
+)
 
 
-def _follow_ups(scope, today: dt.date, parties=None) -> Group:
-    """Follow-ups due within the municipality's reminder window, and overdue: the daily
-    reminder job's rule (two queries)."""
-    windows = _windows(scope)
+def _due(parties: tuple[str, ...]) -> access.InScope:
+    """The published pledges' activities due by a day (those of ``parties``, if given),
+    soonest first, by SQL made once."""
+
+    def build(horizon):
+        activities = Activity.objects.filter(
+            pledge__status=Pledge.Status.PUBLISHED,
+            deleted_at__isnull=True,
+            next_follow_up__lte=horizon,
+        ).exclude(status=Activity.Status.CANCELLED)
+        if parties:
+            activities = activities.filter(responsible_party__in=parties)
+        return activities.values_list(
+            "pk", "title", "next_follow_up", "pledge__municipality_id", "pledge__municipality__name"
+        ).order_by("next_follow_up", "pk")
+
+    return access.InScope(build, dates=["horizon"])
+
+
+#: the parties whose activities the police follow up
+POLICE_PARTIES = (Activity.Party.POLICE, Activity.Party.JOINT)
+_DUE = {(): _due(()), POLICE_PARTIES: _due(POLICE_PARTIES)}
+
+
+def _follow_ups(user, capability: Capability, today: dt.date, parties=()) -> Group:
+    """Follow-ups due within the municipality's reminder window, and overdue, where the
+    user holds ``capability``: the daily reminder job's rule (two queries)."""
+    windows = dict(access.visible(_WINDOWS, user, capability))
     horizon = today + dt.timedelta(days=max([DEFAULT_DAYS_BEFORE, *windows.values()]))
-    activities = Activity.objects.filter(
-        pledge__municipality__in=scope,
-        pledge__status=Pledge.Status.PUBLISHED,
-        deleted_at__isnull=True,
-        next_follow_up__lte=horizon,
-    ).exclude(status=Activity.Status.CANCELLED)
-    if parties:
-        activities = activities.filter(responsible_party__in=parties)
     group = Group("follow_ups", _("Follow-ups due or overdue"))
-    for pk, title, due, municipality_id, name in activities.values_list(
-        "pk",
-        "title",
-        "next_follow_up",
-        "pledge__municipality_id",
-        "pledge__municipality__name",
-    ).order_by("next_follow_up", "pk"):
+    due = access.visible(_DUE[parties], user, capability, horizon=horizon)
+    for pk, title, due_on, municipality_id, name in due:
         window = windows.get(municipality_id, DEFAULT_DAYS_BEFORE)
-        overdue = cadence.is_overdue(due, today)
-        if not overdue and due > today + dt.timedelta(days=window):
+        overdue = cadence.is_overdue(due_on, today)
+        if not overdue and due_on > today + dt.timedelta(days=window):
             continue
         text = _("Follow up “%(title)s”") % {"title": title}
         url = reverse("follow-up-create", args=[pk])
-        group.items.append(Item(text, url, name, due, overdue=overdue))
+        group.items.append(Item(text, url, name, due_on, overdue=overdue))
     return group
 
 
@@ -242,21 +252,24 @@ _CHANGES = access.InScope(
 )
 
 
-def _changes_and_comments(scope, user) -> Group:
-    group = Group("changes", _("Changes requested and comments to answer"))
-    for pk, title, name in access.visible(_CHANGES, user, Capability.EDIT):
-        text = _("The police asked for changes to “%(title)s”") % {"title": title}
-        group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
-    comments = (
-        Comment.objects.filter(
-            pledge__municipality__in=scope, resolved_at__isnull=True, reply_to__isnull=True
-        )
-        .exclude(author=user)
+#: the open comments of others, per pledge, by SQL made once (``access.InScope``)
+_OPEN_COMMENTS = access.InScope(
+    lambda reader: (
+        Comment.objects.filter(resolved_at__isnull=True, reply_to__isnull=True)
+        .exclude(author_id=reader)
         .values_list("pledge_id", "pledge__title", "pledge__municipality__name")
         .annotate(n=Count("pk"))
         .order_by("pledge_id")
     )
-    for pk, title, name, n in comments:
+)
+
+
+def _changes_and_comments(user) -> Group:
+    group = Group("changes", _("Changes requested and comments to answer"))
+    for pk, title, name in access.visible(_CHANGES, user, Capability.EDIT):
+        text = _("The police asked for changes to “%(title)s”") % {"title": title}
+        group.items.append(Item(text, reverse("pledge-detail", args=[pk]), name))
+    for pk, title, name, n in access.visible(_OPEN_COMMENTS, user, Capability.EDIT, reader=user.pk):
         text = ngettext(
             "%(count)d open comment on “%(title)s”", "%(count)d open comments on “%(title)s”", n
         ) % {"count": n, "title": title}
@@ -264,17 +277,25 @@ def _changes_and_comments(scope, user) -> Group:
     return group
 
 
-def _agreements_ending(scope, today: dt.date) -> Group:
+#: signed agreements ending between two days, by SQL made once (``access.InScope``)
+_ENDING = access.InScope(
+    lambda first, last: (
+        Agreement.objects.filter(
+            status=Agreement.Status.SIGNED, end_date__gte=first, end_date__lte=last
+        )
+        .values_list("pk", "title", "end_date", "municipality__name")
+        .order_by("end_date", "pk")
+    ),
+    dates=["first", "last"],
+)
+
+
+def _agreements_ending(user, today: dt.date) -> Group:
     group = Group("ending", _("Agreements ending within 90 days"))
-    ending = Agreement.objects.filter(
-        municipality__in=scope,
-        status=Agreement.Status.SIGNED,
-        end_date__gte=today,
-        end_date__lte=today + dt.timedelta(days=AGREEMENT_ENDING_DAYS),
-    )
-    for pk, title, end, name in ending.values_list(
-        "pk", "title", "end_date", "municipality__name"
-    ).order_by("end_date", "pk"):
+    last = today + dt.timedelta(days=AGREEMENT_ENDING_DAYS)
+    for pk, title, end, name in access.visible(
+        _ENDING, user, Capability.EDIT, first=today, last=last
+    ):
         text = _("The agreement “%(title)s” ends") % {"title": title}
         group.items.append(Item(text, reverse("agreement-detail", args=[pk]), name, end))
     return group
@@ -299,16 +320,61 @@ def _pictures(user, today: dt.date) -> Group:
     return group
 
 
-def _next_year_pledges(scope, today: dt.date) -> Group:
+#: municipalities without a pledge starting between two days, by SQL made once
+_WITHOUT_PLEDGE = access.InScope(
+    lambda first, last: (
+        Municipality.objects.filter(
+            ~Exists(
+                Pledge._base_manager.filter(
+                    municipality=OuterRef("pk"), period_start__gte=first, period_start__lte=last
+                )
+            )
+        )
+        .order_by("name", "code")
+        .values_list("code", "name")
+    ),
+    dates=["first", "last"],
+    path="pk",
+)
+
+
+def _next_year_pledges(user, today: dt.date) -> Group:
     group = Group("next_year", _("No pledge for next year"))
     if today < next_year_from(today.year):
         return group
     coming = today.year + 1
-    without = scope.exclude(pledges__period_start__year=coming).order_by("name", "code").distinct()
-    for code, name in without.values_list("code", "name"):
+    first, last = dt.date(coming, 1, 1), dt.date(coming, 12, 31)
+    for code, name in access.visible(
+        _WITHOUT_PLEDGE, user, Capability.EDIT, first=first, last=last
+    ):
         text = _("There is no citizen pledge for %(year)s yet.") % {"year": coming}
         group.items.append(Item(text, reverse("pledge-list", args=[code]), name))
     return group
+
+
+#: reports a user asked for that failed since a time, unless a later one of the same
+#: report exists, by SQL made once
+_FAILED = PreparedObjects(
+    lambda user, since: (
+        Report.objects.filter(
+            requested_by_id=user, status=Report.Status.FAILED, created_at__gte=since
+        )
+        .exclude(
+            Exists(
+                Report.objects.filter(
+                    kind=OuterRef("kind"),
+                    object_id=OuterRef("object_id"),
+                    parameters=OuterRef("parameters"),
+                ).filter(
+                    Q(created_at__gt=OuterRef("created_at"))
+                    | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+                )
+            )
+        )
+        .order_by("-created_at", "-pk")
+    ),
+    times=["since"],
+)
 
 
 def _failed_reports(user) -> Group:
@@ -316,18 +382,7 @@ def _failed_reports(user) -> Group:
     report exists (one query)."""
     group = Group("reports", _("Reports that could not be made"))
     since = timezone.now() - dt.timedelta(days=FAILED_REPORT_DAYS)
-    later = Report.objects.filter(
-        kind=OuterRef("kind"),
-        object_id=OuterRef("object_id"),
-        parameters=OuterRef("parameters"),
-    ).filter(
-        Q(created_at__gt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-    )
-    failed = Report.objects.filter(
-        requested_by=user, status=Report.Status.FAILED, created_at__gte=since
-    ).exclude(Exists(later))
-    for report in failed.order_by("-created_at", "-pk"):
+    for report in _FAILED.objects(user=user.pk, since=since):
         text = _("The report “%(kind)s” could not be made") % {"kind": report.get_kind_display()}
         day = timezone.localdate(report.created_at)
         group.items.append(Item(text, reverse("report-detail", args=[report.pk]), "", day))
@@ -335,14 +390,13 @@ def _failed_reports(user) -> Group:
 
 
 def coordinator_part(user, today: dt.date) -> list[Group]:
-    scope = access.municipalities_for(user, Capability.EDIT)
     return [
-        _changes_and_comments(scope, user),
-        _follow_ups(scope, today),
+        _changes_and_comments(user),
+        _follow_ups(user, Capability.EDIT, today),
         _signatures(user, Capability.EDIT, "municipality"),
-        _agreements_ending(scope, today),
+        _agreements_ending(user, today),
         _pictures(user, today),
-        _next_year_pledges(scope, today),
+        _next_year_pledges(user, today),
         _failed_reports(user),
     ]
 
@@ -369,12 +423,10 @@ def _review_queue(user, today: dt.date) -> Group:
 
 
 def police_part(user, today: dt.date) -> list[Group]:
-    scope = access.municipalities_for(user, Capability.REVIEW)
-    parties = [Activity.Party.POLICE, Activity.Party.JOINT]
     return [
         _review_queue(user, today),
         _signatures(user, Capability.REVIEW, "police"),
-        _follow_ups(scope, today, parties=parties),
+        _follow_ups(user, Capability.REVIEW, today, parties=POLICE_PARTIES),
     ]
 
 
@@ -419,7 +471,7 @@ def for_user(user, today: dt.date) -> Today:
     result = Today()
     if access.reads_everywhere(user):
         result.national = national_part(user, today)
-    elif access.counties_for(user).exists():
+    elif access.follows_counties(user):
         result.county = county_part(user, today)
     if not user.is_superuser:
         if access.holds_anywhere(user, Capability.EDIT):

@@ -40,8 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # the municipalities the user works with, the way onwards (none for national roles)
             "rows": selectors.my_municipalities(user),
             # a partner's contacts: the way to their own activities
-            "partner_organisations": list(access.partner_organisations(user)),
+            "partner_organisations": access.partner_organisation_list(user),
             # a partner's administrators: the partnerships they invite people into
-            "managed_partnerships": list(access.managed_partnerships(user)),
+            "managed_partnerships": access.managed_partnership_list(user),
         },
     )

@@ -142,3 +142,27 @@ def test_a_partners_lists_cost_no_query_for_one_who_holds_no_partner_role(
     access.capabilities(superuser, home)
     with django_assert_num_queries(1):
         assert list(access.partner_organisations(superuser)) == []
+
+
+def test_a_partners_lists_by_sql_made_once_are_the_querysets(
+    django_assert_num_queries, owner, contact, partner_admin, superuser, housing, school, home
+):
+    """The start page's lists (``partner_organisation_list``, ``managed_partnership_list``)
+    give what the querysets give, for each role, from the organisations the grants read;
+    one who holds no partner role costs no query, nor does a role in no organisation."""
+    both = member("both", school, Role.ORG_ADMIN)
+    member("both", housing, Role.CONTACT)
+    for user in (owner, contact, partner_admin, superuser, both):
+        assert access.partner_organisation_list(user) == list(access.partner_organisations(user))
+        assert access.managed_partnership_list(user) == list(access.managed_partnerships(user))
+    assert access.partner_organisation_list(both) == [housing]
+    assert [p.organisation for p in access.managed_partnership_list(both)] == [school]
+    assert access.managed_partnership_list(both)[0].municipality == home
+    access.capabilities(owner, home)
+    with django_assert_num_queries(0):
+        assert access.partner_organisation_list(owner) == []
+        assert access.managed_partnership_list(owner) == []
+        assert access.managed_partnership_list(contact) == []  # a contact invites no one
+    Partnership.objects.filter(organisation=school).update(ended_on=dates.today())
+    both = type(both).objects.get(pk=both.pk)
+    assert access.managed_partnership_list(both) == []

@@ -16,7 +16,13 @@ from django.utils import timezone
 from councils import access, dates
 from councils.access import Capability
 from councils.models import Membership, Municipality, Role
-from councils.prepared import Prepared, PreparedObjects, figures, planned_for_their_values
+from councils.prepared import (
+    Prepared,
+    PreparedObjects,
+    PreparedRows,
+    figures,
+    planned_for_their_values,
+)
 from pledges.models import Activity, Comment, Pledge
 from tests import factories as f
 
@@ -285,3 +291,98 @@ def test_queries_planned_for_their_values_are_not_prepared_and_the_rest_still_ar
     assert connection.connection.prepare_threshold == 5  # as it was
     run_often()
     assert len(prepared()) == 1
+
+
+# --- dates and times as values (the start page) ---------------------------------------
+
+
+def test_dates_and_times_give_the_orms_rows_for_every_value(home):
+    """A date and a time as values: the ORM's rows for each (on SQLite the ORM passes
+    them as text, and so does the prepared query), the queryset built once."""
+    year = dates.today().year
+    starts = [dt.date(year, month, 1) for month in (2, 5, 9)]
+    for start in starts:
+        f.PledgeFactory(municipality=home, period_start=start)
+    built = []
+
+    def build(first, last, since):
+        built.append(first)
+        return (
+            Pledge.objects.filter(
+                period_start__gte=first, period_start__lte=last, updated_at__gte=since
+            )
+            .order_by("period_start")
+            .values_list("period_start", flat=False)
+        )
+
+    prepared = PreparedRows(build, dates=["first", "last"], times=["since"])
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    soon = timezone.now() + dt.timedelta(days=3)
+    for first, last, since in [
+        (starts[0], starts[2], long_ago),
+        (starts[1], starts[2], long_ago),
+        (starts[0], starts[0], long_ago),
+        (starts[2] + dt.timedelta(days=1), dt.date(year, 12, 31), long_ago),
+        (starts[0], starts[2], soon),
+    ]:
+        expected = list(build(first, last, since))
+        assert prepared.rows(first=first, last=last, since=since) == expected
+    assert prepared.rows(first=starts[0], last=starts[2], since=long_ago) == [
+        (start,) for start in starts
+    ]
+    assert len(built) == 1 + 5
+
+
+def test_a_date_the_orm_turns_into_other_values_is_refused(db):
+    """A queryset that passes another date than the one given (a day later) is refused:
+    the stand-in is not among its parameters."""
+    later = Prepared(
+        lambda first: Pledge.objects.filter(
+            period_start__gte=first + dt.timedelta(days=1)
+        ).values_list("pk"),
+        dates=["first"],
+    )
+    with pytest.raises(ValueError, match="not every value"):
+        later.rows(first=dates.today())
+    with pytest.raises(ValueError, match="no value when"):
+        Prepared(lambda first: Pledge.objects.all(), dates=["when"]).rows(first=1)
+
+
+def test_rows_in_scope_with_values_of_their_own_are_the_visible_rows(
+    owner, liaison, national_reader, home, neighbour, away
+):
+    """``InScope`` of a function of the query's own values (a day, an id): the rows
+    ``filter_visible`` gives for each, every row where the reader sees everything; a
+    path for a model without ``municipality_path`` (the municipalities themselves)."""
+    year = dates.today().year
+    for municipality, month in ((home, 2), (neighbour, 5), (away, 9), (home, 11)):
+        f.PledgeFactory(municipality=municipality, period_start=dt.date(year, month, 1))
+
+    def build(first, other):
+        return (
+            Pledge.objects.filter(period_start__gte=first)
+            .exclude(pk=other)
+            .order_by("period_start")
+            .values_list("pk", "period_start")
+        )
+
+    scoped = access.InScope(build, dates=["first"])
+    days = [dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 12, 1)]
+    for user in (owner, liaison, national_reader):
+        for first in days:
+            expected = list(access.filter_visible(build(first, 0), user, Capability.READ))
+            found = access.visible(scoped, user, Capability.READ, first=first, other=0)
+            assert found == expected
+    assert (
+        len(access.visible(scoped, national_reader, Capability.READ, first=days[0], other=0)) == 4
+    )
+    with pytest.raises(TypeError, match="first, other"):
+        access.visible(scoped, owner, Capability.READ, first=days[0])
+    municipalities = access.InScope(Municipality.objects.order_by("code"), path="pk")
+    assert access.visible(municipalities, liaison, Capability.REVIEW) == list(
+        access.municipalities_for(liaison, Capability.REVIEW).order_by("code")
+    )
+    assert {m.pk for m in access.visible(municipalities, liaison, Capability.REVIEW)} == {
+        home.pk,
+        neighbour.pk,
+    }

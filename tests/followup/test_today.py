@@ -11,6 +11,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
+from django.db.models.sql import compiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from followup import today as todo
 from followup.models import Report
 from pledges.models import Activity, Pledge
 from tests import factories as f
+from tests.partner_fixtures import contact, housing, partner_admin, reporter  # noqa: F401
 from tests.queries import assert_constant_queries
 
 NOW = dt.datetime(2026, 10, 15, 10, 0, tzinfo=dt.UTC)
@@ -362,6 +365,29 @@ def test_each_part_reads_a_fixed_number_of_queries(
     for user in (owner, liaison, county_officer, national_reader):
         with django_assert_max_num_queries(20):
             todo.for_user(user, today)
+
+
+@pytest.mark.parametrize("who", ["owner", "liaison", "reporter", "contact", "partner_admin"])
+def test_the_start_page_is_read_by_sql_made_once(request, client_of, who, home, monkeypatch):
+    """The coordinator's, the liaison's and the partners' start pages build no query
+    through the ORM once the process has made its SQL (``councils.prepared``): building
+    them cost more than PostgreSQL took to answer (issue 16). The county's and the
+    country's parts read the dashboard's rows, which are built each time."""
+    user = request.getfixturevalue(who)
+    fill(home, "Hemby", requester=user)
+    client = client_of(user)
+    first = client.get(reverse("home"))
+    assert first.status_code == 200
+    built = []
+    made = compiler.SQLCompiler.as_sql
+    monkeypatch.setattr(
+        compiler.SQLCompiler, "as_sql", lambda c, *a, **k: built.append(c) or made(c, *a, **k)
+    )
+    again = client.get(reverse("home"))
+    assert again.status_code == 200
+    assert again.context["today"].count == first.context["today"].count
+    # (the session is Django's: without Redis, as here, it is read from the database)
+    assert [c.query.model.__name__ for c in built if c.query.model is not Session] == []
 
 
 def test_a_superuser_sees_the_country_not_every_coordinators_list(superuser, home, today):
