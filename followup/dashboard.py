@@ -1,8 +1,9 @@
 """The county dashboard: one row per municipality of a county, in a fixed number of queries.
 
 ``county_rows(county, today)`` reads every column for all municipalities of the county
-with one query per kind of data (filtered by the county, never by a list of ids, so
-the count does not change with the data) and groups the results in Python: the
+with one query per kind of data (by the list of the municipalities' ids, with SQL made
+once per process, so the count does not change with the data) and groups the results
+in Python: the
 agreement phase and days to expiry, the current lägesbild's age and whether it needs
 review (``SituationalPicture.staleness``, the rule the compliance panel uses), whether a
 coordination function is named, this year's pledge status, its activities by status,
@@ -24,12 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
 from agreements.selectors import picture_age, signed_covering
 from councils.models import CoordinationFunction, County, Municipality
+from councils.prepared import Prepared, PreparedObjects, PreparedRows
 from followup.models import GoalIndicator, IndicatorValue
 from pledges.models import Activity, Pledge
 
@@ -154,36 +156,120 @@ def _agreement_rank(agreement: Agreement, today: dt.date) -> tuple:
 def overdue_activities(county: County, today: dt.date):
     """The county's overdue follow-ups: activities of published pledges whose follow-up
     date has passed."""
-    return _overdue({"pledge__municipality__county": county}, today)
+    return _overdue(today).filter(pledge__municipality__county=county)
 
 
-def _overdue(where: dict, today: dt.date):
+def _overdue(today: dt.date):
     return Activity.objects.filter(
-        **where,
         pledge__status=Pledge.Status.PUBLISHED,
         deleted_at__isnull=True,
         next_follow_up__lt=today,
     )
 
 
-def gap_rows(municipalities: QuerySet[Municipality], today: dt.date) -> list[Row]:
+# The columns' reads, by SQL made once per process (``councils.prepared``), each for a
+# list of municipality ids: a query per kind of data, whatever the number of ids.
+_AGREEMENTS = PreparedObjects(
+    lambda ids: Agreement.objects.filter(municipality_id__in=ids).exclude(
+        status=Agreement.Status.REPLACED
+    ),
+    lists=["ids"],
+)
+_PICTURES = PreparedObjects(
+    lambda ids: SituationalPicture.objects.filter(municipality_id__in=ids, is_current=True).only(
+        "municipality_id", "decided_on", "period_end", "next_review"
+    ),
+    lists=["ids"],
+)
+_COORDINATION = Prepared(
+    lambda ids: CoordinationFunction.objects.filter(municipality_id__in=ids).values_list(
+        "municipality_id", "name"
+    ),
+    lists=["ids"],
+)
+#: the pledges whose period overlaps a year, the newest first per municipality
+_OVERLAPPING = PreparedRows(
+    lambda ids, first, last: (
+        Pledge.objects.filter(
+            municipality_id__in=ids, period_start__lte=last, period_end__gte=first
+        )
+        .order_by("municipality_id", "-period_start", "-pk")
+        .values_list("pk", "municipality_id", "status", "title", "period_start", "period_end")
+    ),
+    lists=["ids"],
+    dates=["first", "last"],
+)
+_OVERDUE = Prepared(
+    lambda ids, today: (
+        _overdue(today)
+        .filter(pledge__municipality_id__in=ids)
+        .values_list("pledge__municipality_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    lists=["ids"],
+    dates=["today"],
+)
+_ACTIVITIES = Prepared(
+    lambda ids: (
+        Activity.objects.filter(pledge_id__in=ids, deleted_at__isnull=True)
+        .values_list("pledge_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    lists=["ids"],
+)
+
+
+_OF_COUNTY = PreparedObjects(
+    lambda county: Municipality.objects.filter(county_id=county).order_by("name", "code")
+)
+#: the measurable goals of the signed agreements covering a day, and the values of
+#: their indicators, in a county
+_GOALS = PreparedObjects(
+    lambda county, today: (
+        Goal.objects.filter(
+            signed_covering(today, via="agreement__"),
+            Q(measured_by__isnull=False) | Q(target_value__isnull=False),
+            agreement__municipality__county_id=county,
+        )
+        .select_related("agreement", "measured_by__indicator")
+        .order_by("agreement_id", "order", "pk")
+    ),
+    dates=["today"],
+)
+_INDICATOR_VALUES = PreparedRows(
+    lambda county: (
+        IndicatorValue.objects.filter(
+            municipality__county_id=county,
+            indicator__in=GoalIndicator.objects.filter(
+                goal__agreement__municipality__county_id=county
+            ).values("indicator_id"),
+        )
+        .order_by("year")
+        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
+    ),
+)
+
+
+def gap_rows(municipalities: Sequence[Municipality], today: dt.date) -> list[Row]:
     """The columns that say what a municipality lacks (agreement phase, lägesbild,
-    coordination function, this year's pledge, overdue follow-ups) for every municipality
-    of ``municipalities`` (a queryset, read as a subquery): six queries, whatever the size.
+    coordination function, this year's pledge, overdue follow-ups) for each of
+    ``municipalities``, in their order: five queries, whatever the number.
     The start page's county and national parts read these."""
-    rows = {m.pk: Row(municipality=m) for m in municipalities.order_by("name", "code")}
-    _base_columns(rows, {"municipality__in": municipalities}, today)
+    rows = {m.pk: Row(municipality=m) for m in municipalities}
+    _base_columns(rows, today)
     return list(rows.values())
 
 
-def _base_columns(rows: dict[int, Row], where: dict, today: dt.date):
-    """Columns 1–4 and 6 of ``rows``, read with ``where`` (a lookup on ``municipality``):
-    five queries. Returns the chosen agreements and this year's pledges (query and ids)."""
-    via_pledge = {f"pledge__{key}": value for key, value in where.items()}
+def _base_columns(rows: dict[int, Row], today: dt.date):
+    """Columns 1–4 and 6 of ``rows`` (by municipality id): five queries. Returns the
+    chosen agreements and each municipality's pledge of the year."""
+    ids = list(rows)
 
     # 1. agreements: the most relevant per municipality (replaced ones do not count)
     chosen: dict[int, Agreement] = {}
-    for agreement in Agreement.objects.filter(**where).exclude(status=Agreement.Status.REPLACED):
+    for agreement in _AGREEMENTS.objects(ids=ids):
         current = chosen.get(agreement.municipality_id)
         if current is None or _agreement_rank(agreement, today) < _agreement_rank(current, today):
             chosen[agreement.municipality_id] = agreement
@@ -194,29 +280,21 @@ def _base_columns(rows: dict[int, Row], where: dict, today: dt.date):
             row.days_to_expiry = agreement.days_to_expiry(today)
 
     # 2. the current lägesbild, its age and whether it needs review
-    for picture in SituationalPicture.objects.filter(**where, is_current=True).only(
-        "municipality_id", "decided_on", "period_end", "next_review"
-    ):
+    for picture in _PICTURES.objects(ids=ids):
         row = rows[picture.municipality_id]
         row.picture_months = picture.age_in_months(today)
         row.picture_stale = picture.staleness(today)
 
     # 3. the coordination function
-    for municipality_id, name in CoordinationFunction.objects.filter(**where).values_list(
-        "municipality_id", "name"
-    ):
+    for municipality_id, name in _COORDINATION.rows(ids=ids):
         rows[municipality_id].coordination = bool(name)
 
     # 4. this year's pledge: the newest whose period overlaps the calendar year
-    this_year = Pledge.objects.filter(
-        **where,
-        period_start__lte=dt.date(today.year, 12, 31),
-        period_end__gte=dt.date(today.year, 1, 1),
-    )
     pledge_of: dict[int, int] = {}
-    for pk, municipality_id, status, title, start, end in this_year.order_by(
-        "municipality_id", "-period_start", "-pk"
-    ).values_list("pk", "municipality_id", "status", "title", "period_start", "period_end"):
+    first, last = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    for pk, municipality_id, status, title, start, end in _OVERLAPPING.rows(
+        ids=ids, first=first, last=last
+    ):
         if municipality_id not in pledge_of:
             pledge_of[municipality_id] = pk
             row = rows[municipality_id]
@@ -224,30 +302,20 @@ def _base_columns(rows: dict[int, Row], where: dict, today: dt.date):
             row.pledge_title, row.pledge_period = title, (start, end)
 
     # 6. overdue follow-ups
-    for municipality_id, n in (
-        _overdue(via_pledge, today)
-        .values_list("pledge__municipality_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    for municipality_id, n in _OVERDUE.rows(ids=ids, today=today):
         rows[municipality_id].overdue = n
-    return chosen, this_year, pledge_of
+    return chosen, pledge_of
 
 
 def county_rows(county: County, today: dt.date) -> list[Row]:
-    """Every column for all municipalities of ``county``: nine queries, whatever the size."""
-    municipalities = list(Municipality.objects.filter(county=county).order_by("name", "code"))
-    rows = {m.pk: Row(municipality=m) for m in municipalities}
-    chosen, this_year, pledge_of = _base_columns(rows, {"municipality__county": county}, today)
+    """Every column for all municipalities of ``county``: nine queries, whatever the
+    size (eight when no municipality has a pledge this year)."""
+    rows = {m.pk: Row(municipality=m) for m in _OF_COUNTY.objects(county=county.pk)}
+    chosen, pledge_of = _base_columns(rows, today)
 
-    # 5. its activities by status
+    # 5. the activities of each municipality's pledge of the year, by status
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for pledge_id, status, n in (
-        Activity.objects.filter(pledge__in=this_year, deleted_at__isnull=True)
-        .values_list("pledge_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    for pledge_id, status, n in _ACTIVITIES.rows(ids=sorted(pledge_of.values())):
         counts[pledge_id][status] = n
     for municipality_id, pledge_id in pledge_of.items():
         rows[municipality_id].activities = counts.get(pledge_id, {})
@@ -260,30 +328,15 @@ def county_rows(county: County, today: dt.date) -> list[Row]:
 def _add_goals(county: County, today: dt.date, chosen: dict[int, Agreement], rows) -> None:
     """Every measurable goal of the agreement in force (linked to a catalogue indicator,
     or with a target of its own), in the agreement's order: two queries."""
-    goals = (
-        Goal.objects.filter(
-            signed_covering(today, via="agreement__"),
-            Q(measured_by__isnull=False) | Q(target_value__isnull=False),
-            agreement__municipality__county=county,
-        )
-        .select_related("agreement", "measured_by__indicator")
-        .order_by("agreement_id", "order", "pk")
-    )
+    goals = _GOALS.objects(county=county.pk, today=today)
     measured: dict[int, list[Goal]] = defaultdict(list)
     for goal in goals:
         agreement = chosen.get(goal.agreement.municipality_id)
         if agreement is not None and agreement.pk == goal.agreement_id:
             measured[goal.agreement.municipality_id].append(goal)
     latest: dict[tuple, tuple[int, Decimal]] = {}
-    for indicator_id, municipality_id, area, gender, year, value in (
-        IndicatorValue.objects.filter(
-            municipality__county=county,
-            indicator__in=GoalIndicator.objects.filter(
-                goal__agreement__municipality__county=county
-            ).values("indicator_id"),
-        )
-        .order_by("year")
-        .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
+    for indicator_id, municipality_id, area, gender, year, value in _INDICATOR_VALUES.rows(
+        county=county.pk
     ):
         latest[(indicator_id, municipality_id, area, gender)] = (year, value)
     for municipality_id, municipality_goals in measured.items():

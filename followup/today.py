@@ -451,18 +451,24 @@ def _areas(rows: list[dashboard.Row], counties, keep_municipalities: bool) -> li
     return list(areas.values())
 
 
+#: the municipalities a user reads, by name, by SQL made once (``access.InScope``)
+_MUNICIPALITIES = access.InScope(Municipality.objects.order_by("name", "code"), path="pk")
+
+
 def county_part(user, today: dt.date) -> list[Area]:
     """The user's counties (their county board's), each with its municipalities that
     lack something: seven queries."""
     counties = list(access.counties_for(user).order_by("name"))
-    municipalities = access.municipalities_for(user).filter(county__in=[c.pk for c in counties])
+    ids = {county.pk for county in counties}
+    readable = access.visible(_MUNICIPALITIES, user, Capability.READ)
+    municipalities = [m for m in readable if m.county_id in ids]
     return _areas(dashboard.gap_rows(municipalities, today), counties, keep_municipalities=True)
 
 
 def national_part(user, today: dt.date) -> list[Area]:
     """Every county side by side: seven queries."""
     counties = list(access.counties_for(user).order_by("name"))
-    rows = dashboard.gap_rows(access.municipalities_for(user), today)
+    rows = dashboard.gap_rows(access.visible(_MUNICIPALITIES, user, Capability.READ), today)
     return _areas(rows, counties, keep_municipalities=False)
 
 
