@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -14,6 +14,7 @@ from agreements.models import ActionPlan, Agreement, PriorityProblem, Situationa
 from councils import access, dates, formats
 from councils.access import Capability
 from councils.models import CoordinationFunction, Meeting, Municipality
+from councils.prepared import PreparedObjects
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,52 @@ def picture_age(months: int) -> str:
     return ngettext("%(months)d month old", "%(months)d months old", months) % {"months": months}
 
 
+def _first(queryset: QuerySet) -> QuerySet:
+    """``queryset.first()`` as a query: in its order, else by key; one row."""
+    return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+
+def _one(prepared: PreparedObjects, **values):
+    found = prepared.objects(**values)
+    return found[0] if found else None
+
+
+# the panel's reads, by SQL made once per process (``councils.prepared``)
+_PICTURE = PreparedObjects(
+    lambda municipality: _first(
+        SituationalPicture.objects.filter(municipality_id=municipality, is_current=True)
+    )
+)
+#: the decided action plan valid on a day, the latest decided
+_PLAN = PreparedObjects(
+    lambda municipality, today: ActionPlan.objects.filter(
+        municipality_id=municipality, valid_from__lte=today, valid_until__gte=today
+    ).order_by("-decided_on")[:1],
+    dates=["today"],
+)
+_FUNCTION = PreparedObjects(
+    lambda municipality: _first(CoordinationFunction.objects.filter(municipality_id=municipality))
+)
+#: the signed agreement in force on a day that runs longest
+_AGREEMENT = PreparedObjects(
+    lambda municipality, today: Agreement.objects.filter(
+        signed_covering(today), municipality_id=municipality
+    ).order_by("-end_date")[:1],
+    dates=["today"],
+)
+#: the latest council meeting held after one day, up to another
+_MEETING = PreparedObjects(
+    lambda municipality, since, today: (
+        Meeting.objects.filter(
+            council__municipality_id=municipality, held_on__gt=since, held_on__lte=today
+        )
+        .select_related("council")
+        .order_by("-held_on")[:1]
+    ),
+    dates=["since", "today"],
+)
+
+
 def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     """The five duties at a glance, each linking to where it is put right.
 
@@ -44,7 +91,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     pictures_url = reverse("picture-list", args=[municipality.code]) if internal else None
     items = []
 
-    picture = SituationalPicture.objects.filter(municipality=municipality, is_current=True).first()
+    picture = _one(_PICTURE, municipality=municipality.pk)
     if picture is None:
         items.append(
             ComplianceItem(
@@ -70,13 +117,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             )
         )
 
-    plan = (
-        ActionPlan.objects.filter(
-            municipality=municipality, valid_from__lte=today, valid_until__gte=today
-        )
-        .order_by("-decided_on")
-        .first()
-    )
+    plan = _one(_PLAN, municipality=municipality.pk, today=today)
     items.append(
         ComplianceItem(
             _("Action plan decided"),
@@ -94,7 +135,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
 
-    function = CoordinationFunction.objects.filter(municipality=municipality).first()
+    function = _one(_FUNCTION, municipality=municipality.pk)
     items.append(
         ComplianceItem(
             _("Coordination function named"),
@@ -105,14 +146,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
 
-    agreement = (
-        Agreement.objects.filter(
-            signed_covering(today),
-            municipality=municipality,
-        )
-        .order_by("-end_date")
-        .first()
-    )
+    agreement = _one(_AGREEMENT, municipality=municipality.pk, today=today)
     items.append(
         ComplianceItem(
             _("Cooperation agreement in force"),
@@ -132,16 +166,8 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
 
-    meeting = (
-        Meeting.objects.filter(
-            council__municipality=municipality,
-            held_on__gt=today - timedelta(days=365),
-            held_on__lte=today,
-        )
-        .select_related("council")
-        .order_by("-held_on")
-        .first()
-    )
+    since = today - timedelta(days=365)
+    meeting = _one(_MEETING, municipality=municipality.pk, since=since, today=today)
     items.append(
         ComplianceItem(
             _("Council meeting in the last 12 months"),

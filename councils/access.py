@@ -56,6 +56,7 @@ from councils.models import (
     User,
 )
 from councils.partners import Partnership
+from councils.prepared import PreparedObjects
 from councils.scoped import (
     MUNICIPALITY_ID,
     ByKey,
@@ -188,13 +189,15 @@ def can(user, capability: Capability, municipality: Municipality | int) -> bool:
 
 
 def get_municipality_or_404(
-    user, code: str, capability: Capability = READ, queryset: QuerySet | None = None
+    user, code: str, capability: Capability = READ, queryset: QuerySet | PreparedObjects = None
 ) -> Municipality:
     """The municipality with SCB ``code`` (from ``queryset``, with what the page shows
-    of it) if ``user`` holds ``capability`` on it, else 404: one query, the grants
-    decide."""
+    of it, or a ``PreparedObjects`` of a ``code``) if ``user`` holds ``capability`` on
+    it, else 404: one query, the grants decide."""
     queryset = Municipality.objects.select_related("county") if queryset is None else queryset
-    municipality = queryset.filter(code=code).first()
+    prepared = isinstance(queryset, PreparedObjects)  # (codes are unique: one row at most)
+    found = queryset.objects(code=code) if prepared else queryset.filter(code=code)[:1]
+    municipality = next(iter(found), None)
     if municipality is None or not can(user, capability, municipality.pk):
         raise Http404(_("No such municipality."))
     return municipality

@@ -9,11 +9,12 @@ call fills in the values and runs the SQL as it is:
     UNREAD = Prepared(lambda user: Notification.objects.filter(user_id=user, ...))
     UNREAD.one(user=request.user.pk)
 
-Values are integers (ids), or dates and times for the names given in ``dates`` and
-``times``: each gets a stand-in no real value has, which must appear among the query's
-parameters as the ORM passes it to the database (a queryset that inlines it into the
-SQL, or turns it into other values, as ``__year`` does, is refused when the SQL is
-made); each call passes its value as the ORM would (a date as text on SQLite).
+Values are integers (ids), or dates, times and strings for the names given in
+``dates``, ``times`` and ``texts``: each gets a stand-in no real value has, which must
+appear among the query's parameters as the ORM passes it to the database (a queryset
+that inlines it into the SQL, or turns it into other values, as ``__year`` does, is
+refused when the SQL is made); each call passes its value as the ORM would (a date as
+text on SQLite).
 
 A value named in ``lists`` is a list of ids, for ``field__in=ids`` (the municipalities
 a user may see): the SQL is made with one stand-in in the list, and each call writes as
@@ -42,6 +43,7 @@ from django.db.models.query import _get_from_db, get_related_populators
 _FIRST_STAND_IN = -7_311_942_519
 _DATE_STAND_IN = dt.date(1001, 2, 3)
 _TIME_STAND_IN = dt.datetime(1001, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+_TEXT_STAND_IN = "prepared-stand-in-7311942519-"
 #: a placeholder of the SQL Django makes (``%%`` is a literal percent sign)
 _PLACEHOLDER = re.compile(r"%%|%s")
 #: the ids a row can have (a 64-bit integer column)
@@ -58,17 +60,19 @@ class Prepared:
         lists: Sequence[str] = (),
         dates: Sequence[str] = (),
         times: Sequence[str] = (),
+        texts: Sequence[str] = (),
         names: Sequence[str] = (),
     ) -> None:
         """``build(**values)`` gives the queryset; the names of its parameters (or
         ``names``, for a ``build(**values)``) are the names ``rows`` and ``one`` take;
         those in ``lists`` take lists of ids, those in ``dates`` dates (for a date
-        column), those in ``times`` aware datetimes."""
+        column), those in ``times`` aware datetimes, those in ``texts`` strings."""
         self._build = build
         code = build.__code__
         self._names = tuple(names) or code.co_varnames[: code.co_argcount]
         self._lists = frozenset(lists)
         self._dates, self._times = frozenset(dates), frozenset(times)
+        self._texts = frozenset(texts)
         self._made: tuple[str, tuple, dict[int, str], str] | None = None
         #: where each parameter's placeholder is in the SQL (for the lists)
         self._starts: list[int] = []
@@ -80,6 +84,8 @@ class Prepared:
             return _DATE_STAND_IN + dt.timedelta(days=i)
         if name in self._times:
             return _TIME_STAND_IN + dt.timedelta(days=i)
+        if name in self._texts:
+            return f"{_TEXT_STAND_IN}{i}"
         return _FIRST_STAND_IN - i
 
     def _parameter(self, name: str, value: Any) -> Any:
@@ -99,7 +105,7 @@ class Prepared:
 
     def _make(self) -> None:
         names = self._names
-        if unknown := (self._lists | self._dates | self._times) - set(names):
+        if unknown := (self._lists | self._dates | self._times | self._texts) - set(names):
             raise ValueError(f"no value {', '.join(sorted(unknown))} in the query")
         stand_ins = {
             _as_key(self._parameter(name, self._stand_in(name, i))): name

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from councils import access, dates
@@ -22,7 +22,9 @@ from councils.models import (
     Municipality,
     Organisation,
     User,
+    VulnerableArea,
 )
+from councils.prepared import PreparedObjects
 
 
 def values_of(source: object, *names: str) -> dict[str, Any]:
@@ -102,18 +104,36 @@ def municipality_rows(user: User) -> list[tuple[str, str, str, str]]:
     )
 
 
+#: a municipality by code with what its overview shows, its local police areas and its
+#: vulnerable areas: by SQL made once
+_BY_CODE = PreparedObjects(
+    lambda code: Municipality.objects.select_related(
+        "county", "county__police_region", "organisation"
+    ).filter(code=code)[:1],
+    texts=["code"],
+)
+_POLICE_AREAS_OF = PreparedObjects(
+    lambda municipality: LocalPoliceArea.objects.filter(municipalities=municipality).select_related(
+        "police_region"
+    )
+)
+_VULNERABLE_AREAS_OF = PreparedObjects(
+    lambda municipality: VulnerableArea.objects.filter(municipality_id=municipality)
+)
+
+
 def municipality_detail(user: User, code: str) -> Municipality:
     """One municipality with what its overview shows, or 404."""
-    shown = Municipality.objects.select_related(
-        "county", "county__police_region", "organisation"
-    ).prefetch_related(
-        Prefetch(
-            "local_police_areas",
-            queryset=LocalPoliceArea.objects.select_related("police_region"),
-        ),
-        "vulnerable_areas",
-    )
-    return access.get_municipality_or_404(user, code, Capability.READ, queryset=shown)
+    return access.get_municipality_or_404(user, code, Capability.READ, queryset=_BY_CODE)
+
+
+def areas_of(municipality: Municipality) -> dict[str, list]:
+    """The municipality's local police areas and vulnerable areas, as its page lists
+    them (``police_areas``, ``vulnerable_areas``)."""
+    return {
+        "police_areas": _POLICE_AREAS_OF.objects(municipality=municipality.pk),
+        "vulnerable_areas": _VULNERABLE_AREAS_OF.objects(municipality=municipality.pk),
+    }
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:

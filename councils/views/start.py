@@ -73,6 +73,7 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> dic
             municipality, access.capabilities(request.user, municipality)
         ),
         "panels": panels.render_context(request, municipality),
+        **selectors.areas_of(municipality),
     }
 
 

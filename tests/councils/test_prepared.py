@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import compiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from councils import access, dates
@@ -386,3 +389,42 @@ def test_rows_in_scope_with_values_of_their_own_are_the_visible_rows(
         home.pk,
         neighbour.pk,
     }
+
+
+def test_strings_as_values_are_passed_as_they_are(home, neighbour):
+    """A string value (a municipality's code from the address): the ORM's rows for each,
+    however odd the string (quotes, a percent sign, a placeholder, very long)."""
+    by_code = PreparedObjects(lambda code: Municipality.objects.filter(code=code), texts=["code"])
+    for code in (home.code, neighbour.code):
+        assert [m.pk for m in by_code.objects(code=code)] == [
+            m.pk for m in Municipality.objects.filter(code=code)
+        ]
+    for odd in ("x' OR '1'='1", "50 %", "%s", "%(code)s", "ö" * 5000, ""):
+        assert by_code.objects(code=odd) == []
+
+
+@pytest.mark.parametrize("who", ["owner", "liaison", "county_officer"])
+def test_the_municipality_page_is_read_by_sql_made_once(request, client_of, who, home, monkeypatch):
+    """The municipality page (its lookup, areas and every panel) builds no query through
+    the ORM once the process has made its SQL (issue 16)."""
+    f.PledgeFactory(municipality=home, status=Pledge.Status.PUBLISHED, title="Publicerat löfte")
+    f.PledgeFactory(municipality=home, status=Pledge.Status.DRAFT, title="Utkast till löfte")
+    client = client_of(request.getfixturevalue(who))
+    url = reverse("municipality-detail", args=[home.code])
+    first = client.get(url)
+    assert first.status_code == 200
+    built = []
+    made = compiler.SQLCompiler.as_sql
+    monkeypatch.setattr(
+        compiler.SQLCompiler, "as_sql", lambda c, *a, **k: built.append(c) or made(c, *a, **k)
+    )
+    again = client.get(url)
+    assert again.status_code == 200 and again.content.count(b"<section") == first.content.count(
+        b"<section"
+    )
+    # (the session is Django's: without Redis, as here, it is read from the database)
+    assert [c.query.model.__name__ for c in built if c.query.model is not Session] == []
+    # the pledges' panel: drafts for those who see them, the published pledge for all
+    page = again.content.decode()
+    assert "Publicerat löfte" in page
+    assert ("Utkast till löfte" in page) == (who != "county_officer")
