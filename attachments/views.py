@@ -72,7 +72,7 @@ def panel_context(request: HttpRequest, obj, *, internal: bool, form=None) -> di
     return {
         "object": obj,
         "target": target,
-        "attachments": list(selectors.for_object(obj, public_only=not internal)),
+        "attachments": selectors.list_for(obj, public_only=not internal),
         "can_edit": can_edit,
         "frozen": services.frozen(obj),
         "form": form

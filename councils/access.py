@@ -96,8 +96,9 @@ class _Grants:
 
     everywhere: frozenset[Capability] = frozenset()
     by_municipality: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
-    #: what the user's county board memberships grant, per county id
+    #: what the user's county board and police area memberships grant, per county and area
     by_county: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
+    by_police_area: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
     partner_roles: set[str] | None = field(default_factory=set)  # in partner organisations
     #: the user's roles per partner organisation (None for superusers: every one)
     partner_roles_in: dict[int, set[str]] | None = field(default_factory=lambda: defaultdict(set))
@@ -114,8 +115,7 @@ def _grants(user) -> _Grants:
     if user.is_superuser:
         grants.everywhere, grants.partner_roles, grants.partner_roles_in = ALL, None, None
     else:
-        police_caps: dict[int, set[Capability]] = defaultdict(set)
-        county_caps = grants.by_county
+        police_caps, county_caps = grants.by_police_area, grants.by_county
         partner_caps: dict[int, set[Capability]] = defaultdict(set)
         memberships = scoped.MEMBERSHIPS.rows(user=user.pk)
         for role, kind, org_id, municipality_id, police_area_id, county_id in memberships:
@@ -251,17 +251,12 @@ def get_object_or_404(
 
 
 def reviews_for_police_areas(user, police_area_ids) -> bool:
-    """Whether ``user`` is a police liaison of one of these local police areas."""
-    if _anonymous(user):
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organisation__kind=Kind.POLICE_AREA,
-        organisation__local_police_area__in=list(police_area_ids),
-        role__in=_granting(REVIEW, Kind.POLICE_AREA),
-    ).exists()
+    """Whether ``user`` is a police liaison of one of these local police areas (from the
+    grants: ``police_area_ids`` is read only for a liaison of some area)."""
+    if _anonymous(user) or user.is_superuser:
+        return not _anonymous(user)
+    mine = {area for area, held in _grants(user).by_police_area.items() if REVIEW in held}
+    return bool(mine) and not mine.isdisjoint(police_area_ids)
 
 
 def organisation_scope(organisation: Organisation) -> QuerySet[Municipality]:

@@ -106,7 +106,7 @@ class InScope:
     @property
     def queryset(self) -> QuerySet:
         """The queryset (of a query without values of its own)."""
-        return self._build()
+        return self._build().all()
 
     def rows(self, municipality_ids: list[int] | None, **values: Any) -> list:
         """The rows in these municipalities (every row for None: no limit): objects, or
@@ -114,7 +114,7 @@ class InScope:
         if values.keys() != self._values:
             raise TypeError(f"the query takes {', '.join(sorted(self._values)) or 'no values'}")
         if municipality_ids is None:
-            return list(self._build(**values))
+            return list(self._build(**values).all())  # (a copy: a given queryset keeps none)
         if self._objects:
             return self._prepared.objects(municipalities=municipality_ids, **values)
         return self._prepared.rows(municipalities=municipality_ids, **values)

@@ -31,6 +31,7 @@ from councils import access, dates
 from councils.access import Capability
 from councils.dates import PLAUSIBLE_DATE
 from councils.models import LocalPoliceArea
+from councils.prepared import Prepared
 from councils.validators import single_line
 
 PARTIES = ("municipality", "police")
@@ -74,9 +75,15 @@ class Signed(models.Model):
     def signing_police_area_ids(self):
         """The local police areas whose liaisons sign for the police: by default those
         that cover the document's municipality."""
-        return LocalPoliceArea.objects.filter(municipalities=self.municipality_id).values_list(
-            "pk", flat=True
-        )
+        return [pk for (pk,) in _AREAS_OF.rows(municipality=self.municipality_id)]
+
+
+#: the local police areas that cover a municipality, by SQL made once
+_AREAS_OF = Prepared(
+    lambda municipality: LocalPoliceArea.objects.filter(municipalities=municipality).values_list(
+        "pk"
+    )
+)
 
 
 def check_signed_on(signed_on: date) -> None:

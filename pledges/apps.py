@@ -9,7 +9,7 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         from councils import access, panels
         from councils.access import Capability
-        from pledges import agreement_notices, public_cache, selectors
+        from pledges import agreement_notices, public_cache, reads
         from pledges.models import Activity, Pledge
 
         agreement_notices.connect()
@@ -17,7 +17,7 @@ class PledgesConfig(AppConfig):
 
         def context(request, municipality):
             internal = access.can(request.user, Capability.INTERNAL, municipality)
-            pledges = selectors.latest_pledges(municipality.pk, internal)
+            pledges = reads.latest_pledges(municipality.pk, internal)
             return {"pledges": pledges, "municipality": municipality}
 
         panels.register("pledges/_municipality_panel.html", context)

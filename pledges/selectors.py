@@ -484,30 +484,6 @@ def unread_notifications(user) -> int:
     return _UNREAD.one(user=user.pk)[0]
 
 
-#: a municipality's latest pledges (those residents may open, or every one), for the
-#: panel of its page, by SQL made once
-_LATEST = {
-    True: PreparedObjects(
-        lambda municipality: Pledge.objects.filter(municipality_id=municipality).order_by(
-            "-period_start", "-pk"
-        )[:5]
-    ),
-    False: PreparedObjects(
-        lambda municipality: (
-            Pledge.objects.filter(municipality_id=municipality)
-            .public()
-            .order_by("-period_start", "-pk")[:5]
-        )
-    ),
-}
-
-
-def latest_pledges(municipality_id: int, internal: bool) -> list[Pledge]:
-    """The five latest pledges of a municipality: every one for those who see drafts
-    (``internal``), the public ones for the others."""
-    return _LATEST[internal].objects(municipality=municipality_id)
-
-
 # --- comments, as threads (the review page and the editor's) --------------------------
 
 

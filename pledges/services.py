@@ -22,6 +22,7 @@ from councils.partners import Partnership
 from councils.signing import PARTIES as PARTIES  # the views ask services for both
 from councils.signing import may_sign as may_sign
 from councils.signing import record_signature
+from pledges import reads
 from pledges.changes import diff as diff  # the review page and tests ask services
 from pledges.changes import snapshot
 from pledges.models import (
@@ -328,19 +329,14 @@ def activity_move(*, user: User, activity: Activity, direction: str) -> None:
 
 
 def missing_themes(pledge: Pledge) -> list[RegionalTheme]:
-    covered = set(
-        Activity.objects.filter(pledge=pledge, deleted_at__isnull=True).values_list(
-            "themes", flat=True
-        )
-    )
-    return [t for t in themes_for(pledge).filter(required=True) if t.pk not in covered]
+    return reads.uncovered_themes(pledge)
 
 
 def missing_for_submit(pledge: Pledge) -> list[str]:
     missing = []
     if not pledge.public_text.strip():
         missing.append(_("Write the public text: what you promise residents."))
-    if not pledge.activities.filter(deleted_at__isnull=True).exists():
+    if not reads.has_activities(pledge):
         missing.append(_("Add at least one activity."))
     themes = missing_themes(pledge)
     if themes:

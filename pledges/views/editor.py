@@ -28,7 +28,7 @@ from councils import access, drafts, editing, exports, imports, signing
 from councils.access import Capability
 from councils.http import only
 from councils.sections import Section, section_view
-from pledges import extensions, forms, importexport, public_cache, renewal, services
+from pledges import extensions, forms, importexport, public_cache, reads, renewal, services
 from pledges.models import Activity, Dialogue, Pledge, SharedPledge
 from pledges.selectors import comment_context
 from pledges.views.rows import (
@@ -176,7 +176,7 @@ def pledge_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _problems(pledge: Pledge) -> list:
-    return list(pledge.problems.select_related("picture").order_by("rank", "pk"))
+    return reads.problems_of(pledge)
 
 
 def editor_flags(user, pledge: Pledge) -> dict:
@@ -190,7 +190,7 @@ def editor_flags(user, pledge: Pledge) -> dict:
         # who records follow-ups: the coordinators, and the police liaisons who review
         "follows_up": can_edit or access.can(user, Capability.REVIEW, pledge.municipality_id),
         # the "Themes" column only where the police region defines themes
-        "has_themes": services.themes_for(pledge).exists(),
+        "has_themes": reads.region_has_themes(pledge.municipality.county.police_region_id),
     }
 
 
@@ -218,7 +218,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
         "kept_rows": kept,
         "kept_csrf_token": public_cache.CSRF_HOLE,
         "deleted_activities": deleted if flags["editable"] else [],
-        "dialogues": list(pledge.dialogues.all()),
+        "dialogues": reads.dialogues_of(pledge),
         "problems": _problems(pledge),
         "successor": None,
         "new_version": None,
@@ -229,8 +229,8 @@ def _detail_context(request, pledge: Pledge) -> dict:
         if flags["editable"] and pledge.status == Pledge.Status.DRAFT:
             # what the renewal could not map, until the draft is first sent for review
             context["renewal_notices"] = renewal.renewal_notices(pledge)
-        context["successor"] = Pledge.objects.filter(predecessor=pledge).first()
-        context["new_version"] = Pledge.objects.filter(replaces=pledge).first()
+        context["successor"] = reads.successor_of(pledge)
+        context["new_version"] = reads.new_version_of(pledge)
         if pledge.status == Pledge.Status.CHANGES_REQUESTED:
             context["last_review"] = services.last_review(pledge)
         context["may_review"] = services.may_review(request.user, pledge)
@@ -241,7 +241,7 @@ def _detail_context(request, pledge: Pledge) -> dict:
         comments = comment_context(request.user, pledge, next_url=detail_url(pledge.pk))
         comments.pop("threads_by_activity", None)
         context.update(comments, drafts=drafts.take(request))
-        context["shared_versions"] = list(pledge.shared_versions.all())
+        context["shared_versions"] = reads.shared_versions_of(pledge)
     context["signatures"] = signing.signatures(pledge, context.get("may_sign", {}), "pledge-sign")
     context["extensions"] = extensions.render_context(request, pledge)
     return context
@@ -327,7 +327,7 @@ def pledge_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 def _dialogues_response(request, pledge: Pledge, *, status: int = 200, **extra) -> HttpResponse:
     context = {
         **editor_flags(request.user, pledge),
-        "dialogues": list(pledge.dialogues.all()),
+        "dialogues": reads.dialogues_of(pledge),
         **extra,
     }
     return render(request, f"{EDITOR}#dialogues", context, status=status)

@@ -28,8 +28,8 @@ from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import only
 from councils.views.signing import sign_page
-from pledges import notifications, selectors, services
-from pledges.changes import reviewed_activities, since_last_review
+from pledges import notifications, reads, selectors, services
+from pledges.changes import since_last_review
 from pledges.forms_review import ApproveForm, CommentForm, RequestChangesForm
 from pledges.models import Activity, Comment, Notification, Pledge
 from pledges.selectors import Thread, comment_context, may_comment, thread_of
@@ -141,9 +141,9 @@ def _review_context(request: HttpRequest, pledge: Pledge, kept=None, **forms) ->
     # and the text sent go into the boxes): only then are its activities kept rendered
     asked = kept is None
     kept = drafts.take(request) if asked else kept
-    reviews = list(pledge.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
+    reviews = reads.reviews_of(pledge)
     last = reviews[0] if reviews else None
-    activities = list(reviewed_activities(pledge))
+    activities = reads.reviewed_activity_list(pledge)
     changes = since_last_review(pledge, last, activities)
     reviewer = services.may_review(user, pledge)
     review_url = reverse("pledge-review", args=[pledge.pk])

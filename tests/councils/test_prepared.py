@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.sql import compiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +26,7 @@ from councils.prepared import (
 )
 from pledges.models import Activity, Comment, Pledge
 from tests import factories as f
+from tests.queries import built_by_the_orm
 
 pytestmark = pytest.mark.django_db
 
@@ -411,20 +410,21 @@ def test_the_municipality_page_is_read_by_sql_made_once(request, client_of, who,
     f.PledgeFactory(municipality=home, status=Pledge.Status.DRAFT, title="Utkast till löfte")
     client = client_of(request.getfixturevalue(who))
     url = reverse("municipality-detail", args=[home.code])
-    first = client.get(url)
-    assert first.status_code == 200
-    built = []
-    made = compiler.SQLCompiler.as_sql
-    monkeypatch.setattr(
-        compiler.SQLCompiler, "as_sql", lambda c, *a, **k: built.append(c) or made(c, *a, **k)
-    )
-    again = client.get(url)
-    assert again.status_code == 200 and again.content.count(b"<section") == first.content.count(
-        b"<section"
-    )
-    # (the session is Django's: without Redis, as here, it is read from the database)
-    assert [c.query.model.__name__ for c in built if c.query.model is not Session] == []
+    assert built_by_the_orm(client, url, monkeypatch) == []
     # the pledges' panel: drafts for those who see them, the published pledge for all
-    page = again.content.decode()
+    page = client.get(url).content.decode()
     assert "Publicerat löfte" in page
     assert ("Utkast till löfte" in page) == (who != "county_officer")
+
+
+def test_rows_in_scope_for_a_reader_of_everything_are_read_each_time(
+    national_reader, home, neighbour
+):
+    """A national reader's rows (no limit: the queryset itself) are read again on each
+    call: a queryset given once keeps no rows between calls."""
+    scoped = access.InScope(Pledge.objects.order_by("pk"))
+    f.PledgeFactory(municipality=home)
+    assert len(access.visible(scoped, national_reader, Capability.READ)) == 1
+    f.PledgeFactory(municipality=neighbour)
+    assert len(access.visible(scoped, national_reader, Capability.READ)) == 2
+    assert len(list(scoped.queryset)) == 2

@@ -11,8 +11,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.sessions.models import Session
-from django.db.models.sql import compiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +22,7 @@ from followup.models import Report
 from pledges.models import Activity, Pledge
 from tests import factories as f
 from tests.partner_fixtures import contact, housing, partner_admin, reporter  # noqa: F401
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, built_by_the_orm
 
 NOW = dt.datetime(2026, 10, 15, 10, 0, tzinfo=dt.UTC)
 
@@ -375,19 +373,7 @@ def test_the_start_page_is_read_by_sql_made_once(request, client_of, who, home, 
     country's parts read the dashboard's rows, which are built each time."""
     user = request.getfixturevalue(who)
     fill(home, "Hemby", requester=user)
-    client = client_of(user)
-    first = client.get(reverse("home"))
-    assert first.status_code == 200
-    built = []
-    made = compiler.SQLCompiler.as_sql
-    monkeypatch.setattr(
-        compiler.SQLCompiler, "as_sql", lambda c, *a, **k: built.append(c) or made(c, *a, **k)
-    )
-    again = client.get(reverse("home"))
-    assert again.status_code == 200
-    assert again.context["today"].count == first.context["today"].count
-    # (the session is Django's: without Redis, as here, it is read from the database)
-    assert [c.query.model.__name__ for c in built if c.query.model is not Session] == []
+    assert built_by_the_orm(client_of(user), reverse("home"), monkeypatch) == []
 
 
 def test_a_superuser_sees_the_country_not_every_coordinators_list(superuser, home, today):

@@ -24,7 +24,7 @@ from pledges import public_cache, services
 from pledges.models import Pledge
 from tests import factories as f
 from tests.pledges.test_editor_views import publish, row_data
-from tests.queries import count_queries
+from tests.queries import built_by_the_orm, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +224,17 @@ def test_a_changed_template_is_not_hidden_behind_kept_rows(
     after = client.get(detail(pledge))
     assert after.context["rows_digest"] != before.context["rows_digest"]
     assert "Gammal mall" not in after.content.decode()
+
+
+@pytest.mark.parametrize("status", [Pledge.Status.DRAFT, Pledge.Status.IN_REVIEW])
+def test_the_warm_editor_and_review_pages_build_no_query_through_the_orm(
+    client_of, owner, liaison, pledge, activities, status, monkeypatch
+):
+    """The editor (kept rows) and the review page read by SQL made once (issue 16); the
+    review page's rows read their themes through the ORM's prefetch, and nothing else."""
+    Pledge.objects.filter(pk=pledge.pk).update(status=status)
+    services.comment_add(user=liaison, pledge=pledge, text="Förtydliga", activity=activities[0])
+    assert built_by_the_orm(client_of(owner), detail(pledge), monkeypatch, verbose=True) == []
+    if status == Pledge.Status.IN_REVIEW:
+        review = reverse("pledge-review", args=[pledge.pk])
+        assert built_by_the_orm(client_of(liaison), review, monkeypatch) == ["RegionalTheme"]
