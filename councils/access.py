@@ -189,7 +189,10 @@ def can(user, capability: Capability, municipality: Municipality | int) -> bool:
 
 
 def get_municipality_or_404(
-    user, code: str, capability: Capability = READ, queryset: QuerySet | PreparedObjects = None
+    user,
+    code: str,
+    capability: Capability = READ,
+    queryset: QuerySet | PreparedObjects | None = None,
 ) -> Municipality:
     """The municipality with SCB ``code`` (from ``queryset``, with what the page shows
     of it, or a ``PreparedObjects`` of a ``code``) if ``user`` holds ``capability`` on
