@@ -84,22 +84,6 @@ def region_has_themes(police_region_id: int) -> bool:
     return _HAS_THEMES.one(region=police_region_id) is not None
 
 
-# --- the review page's ------------------------------------------------------------------
-
-_REVIEWS = PreparedObjects(
-    lambda pledge: (
-        Review.objects.filter(pledge_id=pledge)
-        .select_related("reviewer")
-        .order_by("-created_at", "-pk")
-    )
-)
-#: (built from a pledge of the key: the related manager's query, without the themes,
-#: which ``reviewed_activity_list`` reads for the rows)
-_REVIEWED = PreparedObjects(
-    lambda pledge: reviewed_activities(Pledge(pk=pledge)).prefetch_related(None)
-)
-
-
 #: what sending a pledge for review asks of it (``services.missing_for_submit``)
 _ACTIVE = Activity.objects.filter(deleted_at__isnull=True)
 _HAS_ACTIVITIES = Prepared(lambda pledge: _ACTIVE.filter(pledge_id=pledge).values_list("pk")[:1])
@@ -119,6 +103,22 @@ def uncovered_themes(pledge: Pledge) -> list[RegionalTheme]:
     covered = {theme for (theme,) in _COVERED_THEMES.rows(pledge=pledge.pk)}
     region = pledge.municipality.county.police_region_id
     return [t for t in _REQUIRED_THEMES.objects(region=region) if t.pk not in covered]
+
+
+# --- the review page's ------------------------------------------------------------------
+
+_REVIEWS = PreparedObjects(
+    lambda pledge: (
+        Review.objects.filter(pledge_id=pledge)
+        .select_related("reviewer")
+        .order_by("-created_at", "-pk")
+    )
+)
+#: (built from a pledge of the key: the related manager's query, without the themes,
+#: which ``reviewed_activity_list`` reads for the rows)
+_REVIEWED = PreparedObjects(
+    lambda pledge: reviewed_activities(Pledge(pk=pledge)).prefetch_related(None)
+)
 
 
 def reviews_of(pledge: Pledge) -> list[Review]:
