@@ -40,11 +40,6 @@ def _first(queryset: QuerySet) -> QuerySet:
     return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
 
 
-def _one(prepared: PreparedObjects, **values):
-    found = prepared.objects(**values)
-    return found[0] if found else None
-
-
 # the panel's reads, by SQL made once per process (``councils.prepared``)
 _PICTURE = PreparedObjects(
     lambda municipality: _first(
@@ -91,7 +86,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     pictures_url = reverse("picture-list", args=[municipality.code]) if internal else None
     items = []
 
-    picture = _one(_PICTURE, municipality=municipality.pk)
+    picture = _PICTURE.first(municipality=municipality.pk)
     if picture is None:
         items.append(
             ComplianceItem(
@@ -117,7 +112,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
             )
         )
 
-    plan = _one(_PLAN, municipality=municipality.pk, today=today)
+    plan = _PLAN.first(municipality=municipality.pk, today=today)
     items.append(
         ComplianceItem(
             _("Action plan decided"),
@@ -135,7 +130,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
 
-    function = _one(_FUNCTION, municipality=municipality.pk)
+    function = _FUNCTION.first(municipality=municipality.pk)
     items.append(
         ComplianceItem(
             _("Coordination function named"),
@@ -146,7 +141,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
         )
     )
 
-    agreement = _one(_AGREEMENT, municipality=municipality.pk, today=today)
+    agreement = _AGREEMENT.first(municipality=municipality.pk, today=today)
     items.append(
         ComplianceItem(
             _("Cooperation agreement in force"),
@@ -167,7 +162,7 @@ def compliance(user, municipality: Municipality) -> list[ComplianceItem]:
     )
 
     since = today - timedelta(days=365)
-    meeting = _one(_MEETING, municipality=municipality.pk, since=since, today=today)
+    meeting = _MEETING.first(municipality=municipality.pk, since=since, today=today)
     items.append(
         ComplianceItem(
             _("Council meeting in the last 12 months"),

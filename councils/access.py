@@ -199,8 +199,7 @@ def get_municipality_or_404(
     it, else 404: one query, the grants decide."""
     queryset = Municipality.objects.select_related("county") if queryset is None else queryset
     prepared = isinstance(queryset, PreparedObjects)  # (codes are unique: one row at most)
-    found = queryset.objects(code=code) if prepared else queryset.filter(code=code)[:1]
-    municipality = next(iter(found), None)
+    municipality = queryset.first(code=code) if prepared else queryset.filter(code=code).first()
     if municipality is None or not can(user, capability, municipality.pk):
         raise Http404(_("No such municipality."))
     return municipality

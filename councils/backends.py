@@ -28,5 +28,5 @@ class ModelBackend(backends.ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None  # (Django's would raise: a session holds what a login put there)
-        found = _USER.objects(user=pk)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        user = _USER.first(user=pk)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -270,6 +270,12 @@ class PreparedObjects(Prepared):
             found.append(obj)
         return found
 
+    def first(self, **values: Any) -> Model | None:
+        """The first of ``objects(**values)``, or None (a queryset that could match many
+        rows where one is wanted says so itself: ``[:1]``)."""
+        found = self.objects(**values)
+        return found[0] if found else None
+
 
 @contextmanager
 def planned_for_their_values() -> Iterator[None]:

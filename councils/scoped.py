@@ -44,8 +44,7 @@ class ByKey:
         self._prepared = PreparedObjects(lambda pk: queryset.filter(pk=pk).annotate(**found))
 
     def by_key(self, pk: int) -> Model | None:
-        found = self._prepared.objects(pk=pk)
-        return found[0] if found else None
+        return self._prepared.first(pk=pk)
 
 
 _SAMPLE_DAY = dt.date(2000, 1, 1)

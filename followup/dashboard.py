@@ -3,11 +3,11 @@
 ``county_rows(county, today)`` reads every column for all municipalities of the county
 with one query per kind of data (by the list of the municipalities' ids, with SQL made
 once per process, so the count does not change with the data) and groups the results
-in Python: the
-agreement phase and days to expiry, the current lägesbild's age and whether it needs
-review (``SituationalPicture.staleness``, the rule the compliance panel uses), whether a
-coordination function is named, this year's pledge status, its activities by status,
-overdue follow-ups and the latest safety indicator value against its target.
+in Python: the agreement phase and days to expiry, the current lägesbild's age and
+whether it needs review (``SituationalPicture.staleness``, the rule the compliance
+panel uses), whether a coordination function is named, this year's pledge status, its
+activities by status, overdue follow-ups and the latest safety indicator value against
+its target.
 
 The derivations follow ``agreements.selectors.compliance`` (agreement in force, age of
 the current lägesbild in calendar months and whether it needs review, coordination

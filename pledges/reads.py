@@ -72,11 +72,11 @@ def shared_versions_of(pledge: Pledge) -> list[SharedPledge]:
 
 
 def successor_of(pledge: Pledge) -> Pledge | None:
-    return next(iter(_SUCCESSOR.objects(pledge=pledge.pk)), None)
+    return _SUCCESSOR.first(pledge=pledge.pk)
 
 
 def new_version_of(pledge: Pledge) -> Pledge | None:
-    return next(iter(_NEW_VERSION.objects(pledge=pledge.pk)), None)
+    return _NEW_VERSION.first(pledge=pledge.pk)
 
 
 def region_has_themes(police_region_id: int) -> bool:

@@ -97,8 +97,10 @@ def test_a_list_of_ids_gives_the_orms_rows_for_every_length(home, neighbour, hom
 def test_an_empty_list_is_no_rows_and_no_query(home):
     prepared = PreparedObjects(lambda ids: Municipality.objects.filter(pk__in=ids), lists=["ids"])
     assert [m.pk for m in prepared.objects(ids=[home.pk])] == [home.pk]
+    assert prepared.first(ids=[home.pk]) == home and prepared.first(ids=[-1]) is None
     with CaptureQueriesContext(connection) as queries:
         assert prepared.objects(ids=[]) == []
+        assert prepared.first(ids=[]) is None
         assert (
             Prepared(
                 lambda ids: Municipality.objects.filter(pk__in=ids).values_list("pk"), lists=["ids"]
