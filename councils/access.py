@@ -99,6 +99,7 @@ class _Grants:
     #: what the user's county board and police area memberships grant, per county and area
     by_county: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
     by_police_area: dict[int, set[Capability]] = field(default_factory=lambda: defaultdict(set))
+    analysis_counties: set[int] = field(default_factory=set)  # writes_county_analysis
     partner_roles: set[str] | None = field(default_factory=set)  # in partner organisations
     #: the user's roles per partner organisation (None for superusers: every one)
     partner_roles_in: dict[int, set[str]] | None = field(default_factory=lambda: defaultdict(set))
@@ -133,6 +134,8 @@ def _grants(user) -> _Grants:
                 police_caps[police_area_id] |= caps
             elif kind == Kind.COUNTY_BOARD:
                 county_caps[county_id] |= caps
+                if role == Role.COUNTY_OFFICER:
+                    grants.analysis_counties.add(county_id)
             elif kind == Kind.PARTNER:
                 partner_caps[org_id] |= caps
         if police_caps:
@@ -327,7 +330,12 @@ def follows_counties(user) -> bool:
 def get_county_or_404(user, capability: Capability = READ, **lookup) -> County:
     """The county matching ``lookup`` (``code=`` or ``pk=``) if it is one of
     ``counties_for(user, capability)``; 404 otherwise, whether it exists or not."""
-    county = counties_for(user, capability).filter(**lookup).first()
+    if list(lookup) == ["code"] and not _anonymous(user):  # a page's: by SQL made once
+        county, grants = scoped.COUNTY_BY_CODE.first(code=str(lookup["code"])), _grants(user)
+        if county and capability not in grants.everywhere | grants.by_county.get(county.pk, set()):
+            county = None
+    else:
+        county = counties_for(user, capability).filter(**lookup).first()
     if county is None:
         raise Http404("No County matches the given query.")
     return county
@@ -343,15 +351,8 @@ def writes_county_analysis(user, county: County | int) -> bool:
     and national readers do not: the analysis is internal until the PDF is made."""
     if _anonymous(user):
         return False
-    if user.is_superuser:
-        return True
     county_id = county if isinstance(county, int) else county.pk
-    return Membership.objects.filter(
-        user=user,
-        organisation__kind=Kind.COUNTY_BOARD,
-        organisation__county_id=county_id,
-        role=Role.COUNTY_OFFICER,
-    ).exists()
+    return user.is_superuser or county_id in _grants(user).analysis_counties
 
 
 def get_analysis_county_or_404(user, code: str) -> County:

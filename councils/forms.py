@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from councils import signing
+from councils.cache import NEAR
 from councils.dates import DATE_INPUT, DateField
 from councils.models import CoordinationFunction, Council, CouncilMember, Decision, Meeting
 from councils.validators import single_line
@@ -68,6 +70,38 @@ class BoundedForm(BoundedTextAreas, forms.Form):
 
 class BoundedModelForm(BoundedTextAreas, forms.ModelForm):
     """The base of the project's model forms without a version."""
+
+
+class RenderedForm:
+    """An unbound form as ``{{ form }}`` shows it, rendered already; it has no errors
+    (the error summary shows nothing)."""
+
+    errors: dict = {}
+
+    def __init__(self, html: str) -> None:
+        self.html = mark_safe(html)  # noqa: S308 (rendered by our form templates)
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def rendered_unbound(form_class: type[forms.BaseForm], **kwargs: object) -> RenderedForm:
+    """``form_class(**kwargs)``, unbound, rendered once per process for the language and
+    ``kwargs`` (``councils.cache.NEAR``): for a page that shows everyone the same empty
+    form, whose choices and initial values ``kwargs`` make (the day, say). A select's
+    options cost a template each."""
+    made_of = ":".join(f"{name}={value}" for name, value in sorted(kwargs.items()))
+    key = (
+        f"unbound-form:{form_class.__module__}.{form_class.__qualname__}:{get_language()}:{made_of}"
+    )
+    html = NEAR.get(key)
+    if html is None:
+        html = str(form_class(**kwargs))
+        NEAR.set(key, html, size=len(html))
+    return RenderedForm(html)
 
 
 def check_period_order(

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
 
-from councils.models import LocalPoliceArea, Membership, Municipality, Organisation
+from councils.models import County, LocalPoliceArea, Membership, Municipality, Organisation
 from councils.partners import Partnership
 from councils.prepared import Prepared, PreparedObjects, PreparedRows
 
@@ -145,6 +145,9 @@ COUNTIES = Prepared(
     ),
     lists=["counties"],
 )
+
+#: a county by its SCB code (``access.get_county_or_404``)
+COUNTY_BY_CODE = PreparedObjects(lambda code: County.objects.filter(code=code)[:1], texts=["code"])
 
 
 def _active(organisations) -> QuerySet[Partnership]:

@@ -9,7 +9,7 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         # models are not loaded before ready(): these imports wait for it
         from agreements import extensions
-        from followup import panels
+        from followup import dashboard, panels
         from followup.selectors import public_follow_up
         from pledges.selectors import register_follow_up
 
@@ -20,3 +20,5 @@ class FollowupConfig(AppConfig):
 
         # the agreement page shows goals against their indicators (agreements.extensions)
         extensions.register("followup/indicator_goals_panel.html", panels.agreement_goals)
+        # the dashboard's and the start page's rows are kept until a save changes them
+        dashboard.watch_figures()

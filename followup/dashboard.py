@@ -30,9 +30,10 @@ from django.utils.translation import gettext_lazy
 
 from agreements.models import PHASE_LABELS, Agreement, Goal, SituationalPicture, Staleness
 from agreements.selectors import picture_age, signed_covering
+from councils.generations import Generation
 from councils.models import CoordinationFunction, County, Municipality
 from councils.prepared import Prepared, PreparedObjects, PreparedRows
-from followup.models import GoalIndicator, IndicatorValue
+from followup.models import GoalIndicator, Indicator, IndicatorValue
 from pledges.models import Activity, Pledge
 
 #: phases in the order they are preferred when a municipality has several agreements
@@ -250,6 +251,36 @@ _INDICATOR_VALUES = PreparedRows(
         .values_list("indicator_id", "municipality_id", "area", "gender", "year", "value")
     ),
 )
+
+
+#: what the columns read (``councils.generations``): every save of one of these models
+#: begins a new generation of the rows kept below; a bulk write calls ``FIGURES.changed()``
+FIGURES = Generation("county-figures", seconds=300)
+
+
+def watch_figures() -> None:
+    """Called once the models are loaded (``FollowupConfig.ready``)."""
+    FIGURES.watch(
+        County,
+        Municipality,
+        Agreement,
+        SituationalPicture,
+        CoordinationFunction,
+        Pledge,
+        Activity,
+        Goal,
+        GoalIndicator,
+        Indicator,
+        IndicatorValue,
+    )
+
+
+def kept_county_rows(county: County, today: dt.date) -> list[Row]:
+    """``county_rows``, kept for the data's generation and the day: the same rows for
+    everyone who may open the county's dashboard. Callers do not change them."""
+    return FIGURES.remembered(
+        f"county-rows:{county.pk}:{today.isoformat()}", lambda: county_rows(county, today)
+    )
 
 
 def gap_rows(municipalities: Sequence[Municipality], today: dt.date) -> list[Row]:

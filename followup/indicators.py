@@ -33,7 +33,7 @@ from councils.imports import ImportRefused
 from councils.models import Municipality, User
 from councils.selectors import values_of
 from councils.validators import has_control
-from followup import kolada, selectors
+from followup import dashboard, kolada, selectors
 from followup.models import GoalIndicator, Indicator, IndicatorValue
 
 #: The largest file an import accepts (checked before the file is read).
@@ -175,6 +175,8 @@ def _save_rows(*, user: User, rows: list[_Row], report: ImportReport) -> None:
             changed.append(stored)
     IndicatorValue.objects.bulk_create(new, batch_size=500)
     IndicatorValue.objects.bulk_update(changed, ["value"], batch_size=500)
+    if new or changed:  # a bulk write sends no signal: the dashboard's rows read these
+        dashboard.FIGURES.changed()
     report.created += len(new)
     report.updated += len(changed)
     report.goals_updated += goals_refresh_latest(

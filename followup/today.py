@@ -11,6 +11,9 @@
   dashboard's columns (``dashboard.gap_rows``).
 - National readers: every county side by side, with the same counts.
 
+Both are kept for the data's generation and the day (``dashboard.FIGURES``): read again
+after a save that changes what they show, not on every visit.
+
 Every read is scoped by ``councils.access`` (``municipalities_for``, ``visible`` with
 SQL made once, ``counties_for``, ``reads_everywhere``) and each part costs a fixed
 number of queries whatever the data.
@@ -32,6 +35,7 @@ from django.utils.translation import ngettext
 
 from agreements.models import Agreement, SituationalPicture
 from councils import access, formats
+from councils import cache as cache_keys
 from councils.access import Capability
 from councils.http import url_maker
 from councils.models import Municipality
@@ -144,6 +148,9 @@ class Today:
     police: list[Group] | None = None
     county: list[Area] | None = None
     national: list[Area] | None = None
+    #: what the county's or the country's part shows is kept under this (the data's
+    #: generation, the day, the municipalities); "" when there is no such part
+    figures: str = ""
 
     @property
     def count(self) -> int:
@@ -455,30 +462,52 @@ def _areas(rows: list[dashboard.Row], counties, keep_municipalities: bool) -> li
 _MUNICIPALITIES = access.InScope(Municipality.objects.order_by("name", "code"), path="pk")
 
 
-def county_part(user, today: dt.date) -> list[Area]:
+def county_part(user, today: dt.date, generation: str) -> tuple[list[Area], str]:
     """The user's counties (their county board's), each with its municipalities that
-    lack something: seven queries."""
+    lack something, and the name they are kept under for the data's ``generation``
+    (``dashboard.FIGURES``): the day, the counties and the municipalities."""
     counties = list(access.counties_for(user).order_by("name"))
     ids = {county.pk for county in counties}
     readable = access.visible(_MUNICIPALITIES, user, Capability.READ)
     municipalities = [m for m in readable if m.county_id in ids]
-    return _areas(dashboard.gap_rows(municipalities, today), counties, keep_municipalities=True)
+    name = cache_keys.key(
+        "today-county:1", today.isoformat(), sorted(ids), [m.pk for m in municipalities]
+    )[0]
+
+    def compute() -> list[Area]:
+        rows = dashboard.gap_rows(municipalities, today)
+        return _areas(rows, counties, keep_municipalities=True)
+
+    return dashboard.FIGURES.remembered(name, compute, generation=generation), name
 
 
-def national_part(user, today: dt.date) -> list[Area]:
-    """Every county side by side: seven queries."""
-    counties = list(access.counties_for(user).order_by("name"))
-    rows = dashboard.gap_rows(access.visible(_MUNICIPALITIES, user, Capability.READ), today)
-    return _areas(rows, counties, keep_municipalities=False)
+def national_part(user, today: dt.date, generation: str) -> tuple[list[Area], str]:
+    """Every county side by side, and the name they are kept under for the data's
+    ``generation``: the day. The same for every reader of everything (``for_user`` asks
+    it for those only; anyone else's is made for them, not kept)."""
+
+    def compute() -> list[Area]:
+        counties = list(access.counties_for(user).order_by("name"))
+        rows = dashboard.gap_rows(access.visible(_MUNICIPALITIES, user, Capability.READ), today)
+        return _areas(rows, counties, keep_municipalities=False)
+
+    if not access.reads_everywhere(user):
+        return compute(), ""
+    name = f"today-national:{today.isoformat()}"
+    return dashboard.FIGURES.remembered(name, compute, generation=generation), name
 
 
 def for_user(user, today: dt.date) -> Today:
     """Each part the user's roles call for."""
     result = Today()
     if access.reads_everywhere(user):
-        result.national = national_part(user, today)
+        generation = dashboard.FIGURES.current()
+        result.national, name = national_part(user, today, generation)
+        result.figures = f"{generation}:{name}" if name else ""
     elif access.follows_counties(user):
-        result.county = county_part(user, today)
+        generation = dashboard.FIGURES.current()
+        result.county, name = county_part(user, today, generation)
+        result.figures = f"{generation}:{name}"
     if not user.is_superuser:
         if access.holds_anywhere(user, Capability.EDIT):
             result.coordinator = coordinator_part(user, today)

@@ -14,7 +14,6 @@ names). Signed-in users always get a page made for them.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -23,16 +22,16 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Expression, F, Func, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from councils import background, dates
 from councils import cache as cache_keys
+from councils import dates
 from councils.cache import NEAR
+from councils.generations import Generation
 from councils.prepared import Prepared
 from pledges import selectors
 from pledges.models import Activity, Pledge
@@ -125,54 +124,12 @@ def _fillings(request: HttpRequest) -> dict[str, str]:
 
 # --- the data's generation: versions remembered until a save ---------------------------
 
-GENERATION_KEY = "public-data:generation"
-#: the models watched so far (for the gate that every table a version reads is one)
-WATCHED: set[type[models.Model]] = set()
-_MISSING = object()
-
-
-def watch(*watched: type[models.Model]) -> None:
-    """Every save and delete of ``watched`` (cascades included) begins a new generation:
-    the remembered versions are read again from the database."""
-    for model in watched:
-        WATCHED.add(model)
-        label = model._meta.label_lower
-        post_save.connect(_changed, sender=model, dispatch_uid=f"public-data-save-{label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-data-delete-{label}")
-
-
-def _changed(**_signal: Any) -> None:
-    _new_generation()  # this transaction's own reads see it at once
-    background.after_commit(_new_generation)  # others', once they can see the change
-
-
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def generation() -> str:
-    """The data's current generation: a new one after every save or delete of a watched
-    model (and a new one for each call while the cache cannot be reached)."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, current, None):
-            current = cache.get(GENERATION_KEY, current)
-    return current
-
-
-def remembered[T](name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept for the current generation (at most ``KEEP_SECONDS``, the lag
-    the pages already allow should a new generation fail to reach the cache)."""
-    key = f"public-data:{generation()}:{name}"
-    value = NEAR.get(key, _MISSING)
-    if value is _MISSING:
-        value = cache.get(key, _MISSING)
-        if value is _MISSING:
-            value = compute()
-            cache.set(key, value, KEEP_SECONDS)
-        NEAR.set(key, value, size=len(repr(value)))
-    return value
+#: the published data's generation (``councils.generations``): pledges, activities and
+#: what the higher apps register (``register_pledge_page_part``)
+PUBLIC = Generation("public-data", seconds=KEEP_SECONDS)
+watch = PUBLIC.watch
+generation = PUBLIC.current
+remembered = PUBLIC.remembered
 
 
 def current_pledges_fingerprint() -> str:

@@ -6,6 +6,7 @@ import time
 from contextlib import contextmanager
 
 from config.celery import app as celery_app
+from councils.generations import Generation
 
 WAIT = 60  # seconds
 
@@ -48,8 +49,10 @@ def celery_on(broker_url: str):
 
 
 def tasks_queued(callbacks: list) -> list:
-    """The on_commit callbacks that queue something, without the public data's new
-    generation that every save of a pledge or activity registers (``pledges.public_cache``)."""
-    from pledges import public_cache
-
-    return [callback for callback in callbacks if callback is not public_cache._new_generation]
+    """The on_commit callbacks that queue something, without the data's new generations
+    that every save of a watched model registers (``councils.generations``)."""
+    return [
+        callback
+        for callback in callbacks
+        if not isinstance(getattr(callback, "__self__", None), Generation)
+    ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from councils import access, dates, exports, formats
 from councils import cache as cache_keys
+from councils.forms import rendered_unbound
 from councils.http import only, url_maker
 from councils.models import County
 from followup import charts, dashboard, yearly_report
@@ -87,7 +88,7 @@ class Query:
 
 def _table(county: County, query: Query, today: dt.date) -> tuple[list[Row], list[Row]]:
     """All rows of the county and the filtered, sorted ones."""
-    rows = dashboard.county_rows(county, today)
+    rows = dashboard.kept_county_rows(county, today)
     shown = dashboard.filter_rows(
         rows,
         phase=query.phase,
@@ -185,8 +186,8 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "no_picture": sum(row.picture_state == dashboard.NONE for row in rows),
             "charts": dashboard_charts(county, rows, today),
             "export_query": export,
-            "report_form": CountySummaryForm(today=dates.today()),
-            "yearly_form": YearlyReportForm(today=dates.today()),
+            "report_form": rendered_unbound(CountySummaryForm, today=today),
+            "yearly_form": rendered_unbound(YearlyReportForm, today=today),
             "writes_analysis": access.writes_county_analysis(request.user, county),
             "year": dates.today().year,
         },

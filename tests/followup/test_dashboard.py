@@ -544,7 +544,9 @@ def test_a_pledge_status_change_shows_on_the_warm_dashboard(
     client = client_of(county_officer)
     before = _row(client.get(_url(county)).content.decode(), neighbour)
     assert 'data-column="pledge" data-value="draft"' in before
-    Pledge.objects.filter(municipality=neighbour).update(status=Pledge.Status.IN_REVIEW)
+    pledge = Pledge.objects.get(municipality=neighbour)
+    pledge.status = Pledge.Status.IN_REVIEW
+    pledge.save()  # as every service saves (a save begins the rows' new generation)
     after = _row(client.get(_url(county)).content.decode(), neighbour)
     assert 'data-column="pledge" data-value="in_review"' in after
 
@@ -564,4 +566,5 @@ def test_swedish_and_english_tables_are_kept_apart(county_officer, county, home)
 def test_a_kept_table_costs_no_query_more(client_of, county_officer, county):
     client = client_of(county_officer)
     cold = count_queries(client, _url(county))
-    assert count_queries(client, _url(county)) == cold
+    # kept, neither the table nor its nine column reads cost a query
+    assert count_queries(client, _url(county)) == cold - 9

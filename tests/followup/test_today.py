@@ -370,7 +370,7 @@ def test_the_start_page_is_read_by_sql_made_once(request, client_of, who, home, 
     """The coordinator's, the liaison's and the partners' start pages build no query
     through the ORM once the process has made its SQL (``councils.prepared``): building
     them cost more than PostgreSQL took to answer (issue 16). The county's and the
-    country's parts read the dashboard's rows, which are built each time."""
+    country's parts are kept for the data's generation (``tests/followup/test_kept_rows``)."""
     user = request.getfixturevalue(who)
     fill(home, "Hemby", requester=user)
     assert built_by_the_orm(client_of(user), reverse("home"), monkeypatch) == []

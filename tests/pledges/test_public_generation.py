@@ -99,6 +99,6 @@ def test_every_table_a_version_reads_is_watched(home):
     sqls += [prepared._sql()[0] for prepared in selectors._FINGERPRINTS.values()]
     read = {table for sql in sqls for table in _TABLE.findall(sql)}
     by_table = {model._meta.db_table: model for model in apps.get_models()}
-    watched = {model._meta.db_table for model in public_cache.WATCHED}
+    watched = {model._meta.db_table for model in public_cache.PUBLIC.watched}
     assert read >= {"pledges_pledge", "pledges_activity", "followup_followup"}, read
     assert {by_table[t]._meta.label for t in read - watched} == set()

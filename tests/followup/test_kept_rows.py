@@ -1,0 +1,231 @@
+"""The county dashboard's rows and the start page's county and national parts, kept for
+the data's generation (``followup.dashboard.FIGURES``, ``councils.generations``): read
+from the database once per generation and day, read again after any save that changes
+what they show, and the same for everyone who may see them.
+
+The clock is frozen; the data is built from the frozen day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import Agreement
+from councils import dates
+from followup import dashboard, indicators
+from followup import today as todo
+from tests import factories as f
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dates.today()
+
+
+@pytest.fixture
+def in_force(home, today):
+    return f.AgreementFactory(
+        municipality=home,
+        status=Agreement.Status.SIGNED,
+        signed_snapshot={"goals": []},
+        start_date=today - dt.timedelta(days=100),
+        end_date=today + dt.timedelta(days=200),
+    )
+
+
+def _dashboard(county) -> str:
+    return reverse("county-dashboard", args=[county.code])
+
+
+def _row(body: str, municipality) -> str:
+    start = body.index(f'<tr id="row-{municipality.code}">')
+    return body[start : body.index("</tr>", start)]
+
+
+def test_the_rows_are_read_once_per_generation_and_day(
+    django_assert_num_queries, home, in_force, home_county, today
+):
+    with django_assert_num_queries(8):  # no pledge this year: eight
+        first = dashboard.kept_county_rows(home_county, today)
+    with django_assert_num_queries(0):
+        assert dashboard.kept_county_rows(home_county, today) == first
+    # another day is another set of rows: the phase and the ages count from the day
+    with django_assert_num_queries(8):
+        dashboard.kept_county_rows(home_county, today + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("who", ["county_officer", "national_reader"])
+def test_the_start_page_reads_the_county_figures_once_per_generation(
+    request, django_assert_max_num_queries, who, home, in_force, today
+):
+    user = request.getfixturevalue(who)
+    first = todo.for_user(user, today)
+    with django_assert_max_num_queries(4):  # the grants, the counties, the municipalities
+        again = todo.for_user(user, today)
+    assert (again.county, again.national, again.figures) == (
+        first.county,
+        first.national,
+        first.figures,
+    )
+    assert first.figures.startswith(dashboard.FIGURES.current())
+
+
+def test_the_kept_part_of_the_start_page_is_the_part_made_afresh(
+    client_of, county_officer, home, in_force, settings
+):
+    client = client_of(county_officer)
+    made = client.get(reverse("home")).content.decode()
+    kept = client.get(reverse("home")).content.decode()
+    assert client.get(reverse("home")).context["kept_figures"]
+    assert "Hemby" in kept and _tables(made) == _tables(kept)
+
+
+def _tables(body: str) -> str:
+    """The page without the random ids of its tables."""
+    return re.sub(
+        r"table-[0-9a-f]{8}", "table", body.split('<section aria-labelledby="county-heading">')[1]
+    )
+
+
+def test_a_second_visit_of_the_dashboard_reads_no_column(
+    client_of, county_officer, home, in_force, home_county
+):
+    client = client_of(county_officer)
+    first = count_queries(client, _dashboard(home_county))
+    assert count_queries(client, _dashboard(home_county)) == first - 8
+
+
+def _coordination(home, **_):
+    f.CoordinationFunctionFactory(municipality=home)
+
+
+def _agreement_ends(home, in_force, today, **_):
+    in_force.end_date = today - dt.timedelta(days=1)
+    in_force.save()
+
+
+def _renamed(home, **_):
+    home.name = "Nyby"
+    home.save()
+
+
+def _picture_deleted(home, picture, **_):
+    picture.delete()
+
+
+@pytest.mark.parametrize(
+    ("change", "before", "after"),
+    [
+        (_coordination, '<td data-column="coordination">nej', '<td data-column="coordination">ja'),
+        (_agreement_ends, 'data-value="in_force"', 'data-value="expired"'),
+        (_renamed, "Hemby", "Nyby"),
+        (_picture_deleted, 'data-value="up_to_date"', 'data-column="picture" data-value="none"'),
+    ],
+)
+def test_a_save_shows_on_the_kept_dashboard_at_once(
+    client_of, county_officer, home, in_force, home_county, today, change, before, after
+):
+    picture = f.SituationalPictureFactory(municipality=home, is_current=True, decided_on=today)
+    client = client_of(county_officer)
+    client.get(_dashboard(home_county))  # kept
+    assert before in _row(client.get(_dashboard(home_county)).content.decode(), home)
+    change(home=home, in_force=in_force, today=today, picture=picture)
+    assert after in _row(client.get(_dashboard(home_county)).content.decode(), home)
+
+
+def test_an_import_of_indicator_values_begins_a_new_generation(home, today):
+    """The import writes in bulk, which sends no signal: it begins the generation itself."""
+    survey = f.IndicatorFactory(name="Trygghetsindex", code="TI-1")
+    before = dashboard.FIGURES.current()
+    content = f"Indikator;Kommun;Område;År;Kön;Värde\r\nTI-1;{home.code};;2025;T;2,4\r\n"
+    staff = f.UserFactory(username="importer", is_staff=True)
+    report = indicators.import_csv(user=staff, name="v.csv", content=content.encode())
+    assert report.ok and report.created == 1, report.errors
+    assert survey.values.count() == 1
+    assert dashboard.FIGURES.current() != before
+
+
+@pytest.mark.parametrize("who", ["county_officer", "national_reader"])
+def test_the_start_page_shows_a_save_at_once(request, client_of, who, home, in_force, today):
+    user = request.getfixturevalue(who)
+    client = client_of(user)
+
+    def coordination_gaps() -> int:
+        area = getattr(
+            todo.for_user(user, today), "county" if who == "county_officer" else "national"
+        )
+        return {a.name: a for a in area}[home.county.name].counts["coordination"]
+
+    client.get(reverse("home"))
+    assert coordination_gaps() == 1
+    f.CoordinationFunctionFactory(municipality=home)
+    assert coordination_gaps() == 0
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_county_officer_is_never_given_another_countys_kept_rows(
+    client_of, county_officer, home, away, home_county, other_county, in_force
+):
+    board = f.OrganisationFactory(
+        name="Länsstyrelsen i Bortlän", kind="county_board", municipality=None, county=other_county
+    )
+    other = f.MembershipFactory(organisation=board, role="county_officer").user
+    client_of(other).get(reverse("home"))  # keeps the other county's rows first
+    body = client_of(county_officer).get(reverse("home")).content.decode()
+    assert home.name in body and away.name not in body
+    assert client_of(other).get(_dashboard(home_county)).status_code == 404
+
+
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+
+
+def test_every_table_the_kept_rows_read_is_watched(home, in_force, home_county, today):
+    """A table read by the rows but not watched would leave them stale after a save."""
+    f.PledgeFactory(municipality=home, period_start=dt.date(today.year, 1, 1), period_end=today)
+    with CaptureQueriesContext(connection) as captured:
+        dashboard.county_rows(home_county, today)
+        dashboard.gap_rows([home], today)
+    read = {table for query in captured for table in _TABLE.findall(query["sql"])}
+    watched = {model._meta.db_table for model in dashboard.FIGURES.watched}
+    assert {"agreements_agreement", "followup_indicatorvalue", "pledges_activity"} <= read
+    assert read - watched == set()
+
+
+@pytest.mark.parametrize("code", ["9'1", "%s", "91%00", "9" * 5000, "ÅÄÖ", "91 OR 1=1"])
+def test_a_hostile_county_code_finds_no_dashboard(client_of, county_officer, home_county, code):
+    response = client_of(county_officer).get(f"/counties/{quote(code)}/dashboard/")
+    assert response.status_code == 404
+
+
+def test_the_rendered_year_forms_follow_the_language_and_the_day(
+    client_of, county_officer, home, home_county, today
+):
+    def form(language: str) -> str:
+        client = client_of(county_officer)  # signed in anew: a session ends in a year
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        body = client.get(_dashboard(home_county)).content.decode()
+        return body[body.index('id="county-report-form"') : body.index("start-county-report")]
+
+    assert ">År<" in form("sv") and ">Year<" in form("en") and ">År<" in form("sv")
+    assert f'<option value="{today.year}" selected>' in form("sv")
+    with time_machine.travel(NOW + dt.timedelta(days=365), tick=False):
+        assert f'<option value="{today.year + 1}" selected>' in form("sv")
