@@ -69,7 +69,7 @@ def _anonymous(user) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
-def _scope_ids(user, capability: Capability) -> list[int] | None:
+def scope_ids(user, capability: Capability) -> list[int] | None:
     """The ids of the municipalities on which ``user`` holds ``capability``, read from the
     grants the request works out once; None when they hold it on every municipality
     (superusers, and national roles that grant it)."""
@@ -86,7 +86,7 @@ def municipalities_for(user, capability: Capability = READ) -> QuerySet[Municipa
     ids (``id IN (…)``, from the grants): pages that filter several queries by it pay
     PostgreSQL's planner for a list, not for the memberships, police areas, counties and
     partnerships behind it in each query."""
-    ids = _scope_ids(user, capability)
+    ids = scope_ids(user, capability)
     return Municipality.objects.all() if ids is None else Municipality.objects.filter(pk__in=ids)
 
 
@@ -215,7 +215,7 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
     """The rows of ``queryset`` on whose municipality ``user`` holds ``capability``: for
     lists, exports and every other read of many rows."""
     path = municipality_path(queryset.model)
-    ids = _scope_ids(user, capability)
+    ids = scope_ids(user, capability)
     if ids is None:
         return queryset.all()
     return queryset.filter(**{f"{path}__in": ids})
@@ -224,7 +224,7 @@ def filter_visible(queryset: QuerySet, user, capability: Capability) -> QuerySet
 def visible(scoped: InScope, user, capability: Capability, /, **values) -> list[Model]:
     """``list(filter_visible(scoped.queryset, user, capability))`` by SQL made once (with
     the query's own ``values``, if it takes any)."""
-    return scoped.rows(_scope_ids(user, capability), **values)
+    return scoped.rows(scope_ids(user, capability), **values)
 
 
 def get_object_or_404(

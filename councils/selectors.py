@@ -77,9 +77,7 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 
 #: the municipalities of the start page, by SQL made once
-_MINE = access.InScope(
-    Municipality.objects.select_related("county", "county__police_region"), path="pk"
-)
+_MINE = access.InScope(Municipality.objects.select_related("county"), path="pk")
 
 
 def my_municipalities(user: User) -> list[MunicipalityRow]:

@@ -149,7 +149,7 @@ class Today:
     county: list[Area] | None = None
     national: list[Area] | None = None
     #: what the county's or the country's part shows is kept under this (the data's
-    #: generation, the day, the municipalities); "" when there is no such part
+    #: generation, the day, the counties); "" when there is no such part
     figures: str = ""
 
     @property
@@ -465,16 +465,16 @@ _MUNICIPALITIES = access.InScope(Municipality.objects.order_by("name", "code"), 
 def county_part(user, today: dt.date, generation: str) -> tuple[list[Area], str]:
     """The user's counties (their county board's), each with its municipalities that
     lack something, and the name they are kept under for the data's ``generation``
-    (``dashboard.FIGURES``): the day, the counties and the municipalities."""
+    (``dashboard.FIGURES``): the day and the counties."""
     counties = list(access.counties_for(user).order_by("name"))
     ids = {county.pk for county in counties}
-    readable = access.visible(_MUNICIPALITIES, user, Capability.READ)
-    municipalities = [m for m in readable if m.county_id in ids]
-    name = cache_keys.key(
-        "today-county:1", today.isoformat(), sorted(ids), [m.pk for m in municipalities]
-    )[0]
+    # READ on a county is READ on each of its municipalities: the counties and the data
+    # (its municipalities are watched) say which are listed
+    name = cache_keys.key("today-county:2", today.isoformat(), sorted(ids))[0]
 
     def compute() -> list[Area]:
+        readable = access.visible(_MUNICIPALITIES, user, Capability.READ)
+        municipalities = [m for m in readable if m.county_id in ids]
         rows = dashboard.gap_rows(municipalities, today)
         return _areas(rows, counties, keep_municipalities=True)
 
@@ -497,15 +497,16 @@ def national_part(user, today: dt.date, generation: str) -> tuple[list[Area], st
     return dashboard.FIGURES.remembered(name, compute, generation=generation), name
 
 
-def for_user(user, today: dt.date) -> Today:
-    """Each part the user's roles call for."""
+def for_user(user, today: dt.date, generation: str | None = None) -> Today:
+    """Each part the user's roles call for; ``generation``, the data's
+    (``dashboard.FIGURES``) when the caller has read it."""
     result = Today()
     if access.reads_everywhere(user):
-        generation = dashboard.FIGURES.current()
+        generation = generation or dashboard.FIGURES.current()
         result.national, name = national_part(user, today, generation)
         result.figures = f"{generation}:{name}" if name else ""
     elif access.follows_counties(user):
-        generation = dashboard.FIGURES.current()
+        generation = generation or dashboard.FIGURES.current()
         result.county, name = county_part(user, today, generation)
         result.figures = f"{generation}:{name}"
     if not user.is_superuser:

@@ -19,6 +19,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from councils.cache import NEAR
 from councils.models import Organisation, Role
@@ -47,6 +48,14 @@ def _own_cache_namespace(settings):
     caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
     settings.CACHES = caches
     NEAR.clear()  # the process's own copies (their keys carry the prefix: cleared for memory)
+
+
+@pytest.fixture(autouse=True)
+def _site_language(settings):
+    """Each test begins in the site's language: the language middleware activates a
+    request's language for the thread and leaves it there, so a test whose last request
+    was in English would otherwise hand English to the next test in the process."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from councils import access, dates, selectors
+from councils.access import Capability
 from councils.cache import kept_fragment, key, template_version
+from followup import dashboard
 from followup import today as todo
 
 #: how long the badge trusts the last count (seconds)
@@ -30,16 +33,35 @@ def badge_key(user_id: int) -> str:
     return f"today:count:{user_id}"
 
 
+def _my_municipalities(user, generation: str) -> tuple[str, SafeString | None, list]:
+    """The table of the municipalities the user works with (none for national roles):
+    its digest, the table kept rendered under it, or else its rows. What it shows is
+    the municipalities' names, codes and counties (watched by ``dashboard.FIGURES``:
+    the data's ``generation``) and the user's capabilities on each (their grants)."""
+    ids = [] if access.reads_everywhere(user) else access.scope_ids(user, Capability.READ)
+    if not ids:
+        return "", None, []
+    digest = key(
+        "today-municipalities:2",
+        template_version(MUNICIPALITIES_PART),
+        generation,
+        [(pk, sorted(access.capabilities(user, pk))) for pk in ids],
+    )[1]
+    kept = kept_fragment("today-municipalities", digest, get_language())
+    return digest, kept, [] if kept else selectors.my_municipalities(user)
+
+
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    found = todo.for_user(user, dates.today())
+    generation = dashboard.FIGURES.current()
+    found = todo.for_user(user, dates.today(), generation)
     count = found.count
     cache.set(badge_key(request.user.pk), count, BADGE_SECONDS)
     request.today_count = count
     # the county's or the country's part is kept rendered under what it shows (the
-    # data's generation, the day, the municipalities: ``todo.Today.figures``), the
+    # data's generation, the day, the counties: ``todo.Today.figures``), the
     # language and the template's source; kept, it is shown as it is
     figures_digest = (
         found.figures
@@ -50,25 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
             found.figures,
         )[1]
     )
-    # the municipalities the user works with, the way onwards (none for national roles),
-    # kept rendered under what the table shows
-    rows = selectors.my_municipalities(user)
-    rows_digest = (
-        rows
-        and key(
-            "today-municipalities:1",
-            template_version(MUNICIPALITIES_PART),
-            [
-                (
-                    row.url,
-                    row.municipality.name,
-                    row.municipality.county.name,
-                    sorted(row.capabilities),
-                )
-                for row in rows
-            ],
-        )[1]
-    )
+    rows_digest, kept_rows, rows = _my_municipalities(user, generation)
     return render(
         request,
         "followup/today.html",
@@ -80,8 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "gap_headers": [todo.gap_labels()[gap] for gap in todo.GAPS],
             "rows": rows,
             "rows_digest": rows_digest,
-            "kept_rows": rows_digest
-            and kept_fragment("today-municipalities", rows_digest, get_language()),
+            "kept_rows": kept_rows,
             # a partner's contacts: the way to their own activities
             "partner_organisations": access.partner_organisation_list(user),
             # a partner's administrators: the partnerships they invite people into

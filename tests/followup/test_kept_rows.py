@@ -229,3 +229,26 @@ def test_the_rendered_year_forms_follow_the_language_and_the_day(
     assert f'<option value="{today.year}" selected>' in form("sv")
     with time_machine.travel(NOW + dt.timedelta(days=365), tick=False):
         assert f'<option value="{today.year + 1}" selected>' in form("sv")
+
+
+def _my_table(client) -> str:
+    body = client.get(reverse("home")).content.decode()
+    start = body.index('<section aria-labelledby="municipalities-heading">')
+    return body[start : body.index("</section>", start)]
+
+
+def test_the_kept_table_of_my_municipalities_follows_renames_and_roles(
+    client_of, owner, home, away_org, away
+):
+    client = client_of(owner)
+    first = _my_table(client)
+    assert "Hemby" in first and "Du kan redigera" in first and "Bortby" not in first
+    assert client.get(reverse("home")).context["kept_rows"]  # kept, shown as it is
+    home.name = "Nyby"
+    home.save()
+    assert "Nyby" in _my_table(client)
+    membership = f.MembershipFactory(user=owner, organisation=away_org, role="reader")
+    client = client_of(owner)  # the grants are worked out once per request's user
+    assert "Bortby" in _my_table(client)
+    membership.delete()
+    assert "Bortby" not in _my_table(client_of(owner))
