@@ -9,7 +9,7 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         # models are not loaded before ready(): these imports wait for it
         from agreements import extensions
-        from followup import dashboard, panels
+        from followup import dashboard, panels, today
         from followup.selectors import public_follow_up
         from pledges.selectors import register_follow_up
 
@@ -22,3 +22,4 @@ class FollowupConfig(AppConfig):
         extensions.register("followup/indicator_goals_panel.html", panels.agreement_goals)
         # the dashboard's and the start page's rows are kept until a save changes them
         dashboard.watch_figures()
+        today.watch_own()

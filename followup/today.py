@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from agreements.models import Agreement, SituationalPicture
 from councils import access, formats
 from councils import cache as cache_keys
 from councils.access import Capability
+from councils.generations import Generation
 from councils.http import url_maker
-from councils.models import Municipality
+from councils.models import Municipality, Organisation
 from councils.prepared import PreparedObjects
 from followup import cadence, dashboard
 from followup.models import ReminderSettings, Report
@@ -404,7 +405,6 @@ def coordinator_part(user, today: dt.date) -> list[Group]:
         _agreements_ending(user, today),
         _pictures(user, today),
         _next_year_pledges(user, today),
-        _failed_reports(user),
     ]
 
 
@@ -510,8 +510,54 @@ def for_user(user, today: dt.date, generation: str | None = None) -> Today:
         result.county, name = county_part(user, today, generation)
         result.figures = f"{generation}:{name}"
     if not user.is_superuser:
-        if access.holds_anywhere(user, Capability.EDIT):
-            result.coordinator = coordinator_part(user, today)
-        if access.holds_anywhere(user, Capability.REVIEW):
-            result.police = police_part(user, today)
+        edits = access.holds_anywhere(user, Capability.EDIT)
+        reviews = access.holds_anywhere(user, Capability.REVIEW)
+        if edits or reviews:
+            result.coordinator, result.police = _own_parts(user, today, edits, reviews)
+        if edits:  # read each time: a report's failure is written without a signal
+            result.coordinator = [*result.coordinator, _failed_reports(user)]
     return result
+
+
+# --- the user's own parts, kept -------------------------------------------------------
+
+#: what the coordinator's and the liaison's parts read, but for the user's grants (in
+#: the key) and the failed reports (read each time): every save of one of these begins
+#: a new generation of the kept parts (``councils.generations``)
+OWN = Generation("to-do", seconds=300)
+
+
+def watch_own() -> None:
+    """Called once the models are loaded (``FollowupConfig.ready``)."""
+    OWN.watch(
+        Activity,
+        Agreement,
+        Comment,
+        Municipality,
+        Organisation,
+        Pledge,
+        ReminderSettings,
+        SituationalPicture,
+    )
+
+
+def _own_parts(user, today: dt.date, edits: bool, reviews: bool):
+    """The coordinator's part (without the failed reports) and the liaison's, kept for
+    the data's generation, the user, the day, the language (the items' texts) and the
+    municipalities where the user edits and reviews (their grants)."""
+    name = cache_keys.key(
+        "today-own:1",
+        user.pk,
+        today.isoformat(),
+        get_language(),
+        edits and access.scope_ids(user, Capability.EDIT),
+        reviews and access.scope_ids(user, Capability.REVIEW),
+    )[0]
+
+    def compute() -> tuple[list[Group] | None, list[Group] | None]:
+        return (
+            coordinator_part(user, today) if edits else None,
+            police_part(user, today) if reviews else None,
+        )
+
+    return OWN.remembered(name, compute)

@@ -181,7 +181,7 @@ def test_a_failed_report_made_again_since_is_not_news(owner, home, today):
         requested_by=owner,
         status=Report.Status.DONE,
     )
-    assert _urls(todo.coordinator_part(owner, today))["reports"] == []
+    assert _urls(todo.for_user(owner, today).coordinator)["reports"] == []
 
 
 # --- the police liaison -------------------------------------------------------------
