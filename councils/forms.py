@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -88,15 +89,26 @@ class RenderedForm:
         return self.html
 
 
+def _made_of(value: object) -> str:
+    """``value`` as a key's part: a saved object by its model, id and version (a model
+    without a version has nothing to say it changed: refused), a list by its items."""
+    if isinstance(value, models.Model):
+        if not hasattr(value, "version"):
+            raise TypeError(f"{type(value).__name__} has no version to key a rendered form by")
+        return f"{value._meta.label}#{value.pk}@{value.version}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_made_of(item) for item in value) + "]"
+    return repr(value)
+
+
 def rendered_unbound(form_class: type[forms.BaseForm], **kwargs: object) -> RenderedForm:
     """``form_class(**kwargs)``, unbound, rendered once per process for the language and
     ``kwargs`` (``councils.cache.NEAR``): for a page that shows everyone the same empty
-    form, whose choices and initial values ``kwargs`` make (the day, say). A select's
-    options cost a template each."""
-    made_of = ":".join(f"{name}={value}" for name, value in sorted(kwargs.items()))
-    key = (
-        f"unbound-form:{form_class.__module__}.{form_class.__qualname__}:{get_language()}:{made_of}"
-    )
+    form, whose choices and initial values ``kwargs`` make (the day, a saved object at
+    its version, dates). A select's options cost a template each."""
+    made_of = ":".join(f"{name}={_made_of(value)}" for name, value in sorted(kwargs.items()))
+    name = f"{form_class.__module__}.{form_class.__qualname__}"
+    key = f"unbound-form:{name}:{get_language()}:{made_of}"
     html = NEAR.get(key)
     if html is None:
         html = str(form_class(**kwargs))

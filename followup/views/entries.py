@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from councils import access, editing, formats
 from councils.access import Capability
 from councils.concurrency import Conflict
+from councils.forms import rendered_unbound
 from councils.http import only
 from followup import selectors, services
 from followup.forms import FollowUpForm, MarkFollowedUpForm
@@ -119,8 +120,9 @@ def follow_up_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def _page_context(request: HttpRequest, pledge: Pledge, form: MarkFollowedUpForm | None = None):
     page = selectors.pledge_follow_up(request.user, pledge)
     may_mark = pledge.is_public and services.may_mark(request.user, pledge)
-    if may_mark and form is None:
-        form = MarkFollowedUpForm(
+    if may_mark and form is None:  # the same empty form for the same data: rendered once
+        form = rendered_unbound(
+            MarkFollowedUpForm,
             pledge=pledge,
             latest_ends=[row.latest.period_end for row in page.rows if row.latest],
             marked_until=max((m.period_end for m in page.marked), default=None),
