@@ -87,7 +87,7 @@ def test_the_start_page_reads_the_county_figures_once_per_generation(
 ):
     user = request.getfixturevalue(who)
     first = todo.for_user(user, today)
-    with django_assert_max_num_queries(4):  # the grants, the counties, the municipalities
+    with django_assert_max_num_queries(4):  # the user's grants and counties
         again = todo.for_user(user, today)
     assert (again.county, again.national, again.figures) == (
         first.county,
@@ -98,7 +98,7 @@ def test_the_start_page_reads_the_county_figures_once_per_generation(
 
 
 def test_the_kept_part_of_the_start_page_is_the_part_made_afresh(
-    client_of, county_officer, home, in_force, settings
+    client_of, county_officer, home, in_force
 ):
     client = client_of(county_officer)
     made = client.get(reverse("home")).content.decode()
